@@ -1,0 +1,34 @@
+"""Lesson 1: the Pythagorean pipeline, as in the tutorial's section 2.2.1.
+
+Four lightweight Python components: two squares, a sum and a square root.
+This file is plain KFP code: it compiles and runs unchanged on a Kubeflow cluster.
+"""
+
+from kfp import dsl
+
+
+@dsl.component(base_image="python:3.11")
+def square(x: float) -> float:
+    print(f"square: {x}")
+    return x**2
+
+
+@dsl.component(base_image="python:3.11")
+def add(x: float, y: float) -> float:
+    print(f"add number: x={x}, y={y}")
+    return x + y
+
+
+@dsl.component(base_image="python:3.11")
+def square_root(x: float) -> float:
+    print(f"square_root: {x}")
+    return x**0.5
+
+
+@dsl.pipeline(name="demo-pythagorean-pipeline", description="sqrt(a^2 + b^2) in four tasks")
+def pythagorean(a: float = 3.0, b: float = 4.0) -> float:
+    a_sq_task = square(x=a)
+    b_sq_task = square(x=b)
+    sum_task = add(x=a_sq_task.output, y=b_sq_task.output)
+    root_task = square_root(x=sum_task.output)
+    return root_task.output

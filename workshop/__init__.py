@@ -1,0 +1,3 @@
+"""Kubeflow Workshop: learn Kubeflow Pipelines by doing, in the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,36 @@
+"""Backends: where a lesson's pipeline runs. `make_backend` picks one."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from workshop.core.settings import Settings
+
+BACKENDS = ("local", "cluster")
+
+
+def detect_backend() -> str:
+    """`cluster` inside a Kubeflow notebook (its projected KFP token is there), else `local`."""
+    explicit = os.environ.get("WORKSHOP_BACKEND")
+    if explicit in BACKENDS:
+        return explicit
+    token = os.environ.get("KF_PIPELINES_SA_TOKEN_PATH", "/var/run/secrets/kubeflow/pipelines/token")
+    return "cluster" if os.path.isfile(token) else "local"
+
+
+def make_backend(settings: Settings, name: str | None = None) -> Any:
+    name = name or detect_backend()
+    if name == "cluster":
+        from workshop.backends.base import BackendError
+
+        try:
+            from workshop.backends.cluster import ClusterBackend  # type: ignore[import-not-found]
+        except ImportError:
+            raise BackendError(
+                "the cluster backend is not part of this version yet; use --backend local"
+            ) from None
+        return ClusterBackend.from_environment(settings)
+    from workshop.backends.local.backend import LocalBackend
+
+    return LocalBackend(settings.local_dir, settings.assets_dir)

@@ -1,0 +1,88 @@
+"""The Backend protocol: what the local and the cluster backends both provide.
+
+A run goes compile (core) -> upload_pipeline -> submit -> events; the checks then read
+what the run left behind through the same backend (volumes, objects, model servers), so
+one check works on both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from workshop.core.events import RunEvent, RunState
+
+
+class BackendError(Exception):
+    """Something the learner or the instructor can act on: the message says what to do."""
+
+
+@dataclass(frozen=True)
+class PipelineRef:
+    pipeline_id: str
+    name: str
+    version_id: str
+    version_name: str
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    bucket: str
+    key: str
+    size: int
+    etag: str
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    name: str
+    ready: bool
+    url: str
+    detail: str
+
+
+@runtime_checkable
+class Backend(Protocol):
+    name: str
+
+    def defaults(self, keys: set[str]) -> dict[str, Any]:
+        """Backend-provided argument defaults (`default_from` in lesson.toml)."""
+
+    def upload_pipeline(self, package: Path, name: str, description: str) -> PipelineRef:
+        """Upload a compiled pipeline; a new version when the name exists."""
+
+    def submit(
+        self,
+        package: Path,
+        pipeline: PipelineRef,
+        arguments: dict[str, Any],
+        run_name: str,
+        services: tuple[str, ...] = (),
+    ) -> str:
+        """Create a run with caching off; returns its run id."""
+
+    def events(self, run_id: str) -> Iterator[RunEvent]:
+        """The run's events as they happen, ending with RunFinished."""
+
+    def status(self, run_id: str) -> RunState: ...
+
+    def cancel(self, run_id: str) -> None: ...
+
+    def close(self) -> None:
+        """Stop whatever this backend started (servers, workers)."""
+
+    # What checks read.
+    def task_log(self, run_id: str, task: str) -> list[str]: ...
+
+    def read_volume_file(self, volume: str, path: str) -> str: ...
+
+    def stat_object(self, bucket: str, key: str) -> ObjectInfo: ...
+
+    def get_object(self, bucket: str, key: str) -> bytes: ...
+
+    def service_status(self, name: str, namespace: str, timeout: float = 60.0) -> ServiceStatus: ...
+
+    def gpu_lines(self) -> list[str] | None:
+        """`nvidia-smi -L` lines where the tasks run, or None when there is no GPU there."""

@@ -1,0 +1,346 @@
+"""The embedded local backend: no cluster, real parts.
+
+Runs go to a worker process (worker.py) that drives kfp.local; the pipeline registry is
+SQLite; volumes are folders; S3 is a SeaweedFS server and InferenceServices are served by
+KServe's own model server, both on loopback and started only when a lesson needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from workshop.backends.base import BackendError, ObjectInfo, PipelineRef, ServiceStatus
+from workshop.backends.local.volumes import Volumes
+from workshop.core.events import (
+    LogLine,
+    RunEvent,
+    RunFinished,
+    RunStarted,
+    RunState,
+    TaskFinished,
+    TaskState,
+    from_dict,
+    to_dict,
+)
+
+OBJECT_STORE_SECRET = "mlpipeline-minio-artifact"  # the secret name Kubeflow gives its artifact store
+
+
+class _Run:
+    def __init__(self, run_id: str, folder: Path, proc: subprocess.Popen[bytes]) -> None:
+        self.run_id = run_id
+        self.folder = folder
+        self.proc = proc
+        self.queue: queue.Queue[RunEvent] = queue.Queue()
+        self.state = RunState.RUNNING
+        self.cancel_requested = False
+        self.done = threading.Event()
+
+
+class LocalBackend:
+    name = "local"
+
+    def __init__(self, root: Path, assets: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.volumes = Volumes(root / "volumes", assets)
+        self._runs: dict[str, _Run] = {}
+        self._object_store: Any = None
+        self._control_plane: Any = None
+        self._lock = threading.Lock()
+        self._registry = root / "registry.db"
+        with self._db() as conn:
+            conn.executescript(
+                """
+                CREATE TABLE IF NOT EXISTS pipelines (
+                    id TEXT PRIMARY KEY, name TEXT UNIQUE NOT NULL, description TEXT, created_at REAL);
+                CREATE TABLE IF NOT EXISTS versions (
+                    id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, name TEXT NOT NULL,
+                    path TEXT NOT NULL, created_at REAL);
+                """
+            )
+
+    def _db(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self._registry, timeout=30)
+        conn.execute("PRAGMA journal_mode = WAL")
+        return conn
+
+    # --- services, started on demand ------------------------------------------------
+    def object_store(self) -> Any:
+        with self._lock:
+            if self._object_store is None:
+                from workshop.backends.local.objectstore import ObjectStore, ObjectStoreError
+
+                store = ObjectStore(self.root / "objectstore")
+                try:
+                    store.start()
+                except ObjectStoreError as exc:
+                    raise BackendError(str(exc)) from exc
+                self._object_store = store
+            return self._object_store
+
+    def control_plane(self) -> Any:
+        with self._lock:
+            if self._control_plane is None:
+                from workshop.backends.local.controlplane import LocalControlPlane
+
+                plane = LocalControlPlane(self.root / "serving")
+                plane.start()
+                self._control_plane = plane
+            return self._control_plane
+
+    def defaults(self, keys: set[str]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        if "namespace" in keys:
+            values["namespace"] = "local"
+        if "object_store_endpoint" in keys:
+            values["object_store_endpoint"] = self.object_store().endpoint
+        return values
+
+    # --- pipelines and runs ----------------------------------------------------------
+    def upload_pipeline(self, package: Path, name: str, description: str) -> PipelineRef:
+        now = time.time()
+        with self._db() as conn:
+            row = conn.execute("SELECT id FROM pipelines WHERE name = ?", (name,)).fetchone()
+            pipeline_id = row[0] if row else uuid.uuid4().hex
+            if not row:
+                conn.execute(
+                    "INSERT INTO pipelines VALUES (?, ?, ?, ?)", (pipeline_id, name, description, now)
+                )
+            count = conn.execute("SELECT COUNT(*) FROM versions WHERE pipeline_id = ?", (pipeline_id,))
+            version_name = f"{name}-v{count.fetchone()[0] + 1}"
+            version_id = uuid.uuid4().hex
+            target = self.root / "pipelines" / name / f"{version_name}.yaml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(package, target)
+            conn.execute(
+                "INSERT INTO versions VALUES (?, ?, ?, ?, ?)",
+                (version_id, pipeline_id, version_name, str(target), now),
+            )
+        return PipelineRef(pipeline_id, name, version_id, version_name)
+
+    def submit(
+        self,
+        package: Path,
+        pipeline: PipelineRef,
+        arguments: dict[str, Any],
+        run_name: str,
+        services: tuple[str, ...] = (),
+    ) -> str:
+        from workshop.backends.local import platform
+
+        run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        folder = self.root / "runs" / run_id
+        (folder / "logs").mkdir(parents=True)
+        _, platform_doc = platform.load_documents(package)
+        for plat in platform.executor_platforms(platform_doc).values():
+            for volume, _ in plat.pvc_mounts:
+                self.volumes.ensure(volume)
+        secrets: dict[str, dict[str, str]] = {}
+        env: dict[str, str] = {}
+        if "object_store" in services:
+            store = self.object_store()
+            access, secret = store.credentials
+            secrets[OBJECT_STORE_SECRET] = {"accesskey": access, "secretkey": secret}
+        if "model_serving" in services:
+            env["KUBECONFIG"] = str(self.control_plane().kubeconfig)
+        spec = {
+            "run_id": run_id,
+            "run_name": run_name,
+            "package": str(package),
+            "arguments": arguments,
+            "pipeline_root": str(folder / "root"),
+            "volumes_dir": str(self.volumes.root),
+            "log_path": str(folder / "worker.log"),
+            "secrets": secrets,
+            "env": env,
+        }
+        (folder / "run.json").write_text(
+            json.dumps({"run_id": run_id, "run_name": run_name, "pipeline": pipeline.__dict__,
+                        "arguments": arguments, "package": str(package)}, default=str)
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "workshop.backends.local.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=open(folder / "worker.log", "ab"),  # noqa: SIM115  the child owns it
+            start_new_session=True,
+            cwd=folder,
+        )
+        assert proc.stdin is not None
+        # The spec holds secrets: it goes through the pipe, never argv or the environment.
+        proc.stdin.write((json.dumps(spec) + "\n").encode())
+        proc.stdin.flush()
+        run = _Run(run_id, folder, proc)
+        self._runs[run_id] = run
+        threading.Thread(target=self._read_events, args=(run,), daemon=True, name=f"run-{run_id}").start()
+        return run_id
+
+    def _read_events(self, run: _Run) -> None:
+        assert run.proc.stdout is not None
+        logs: dict[str, Any] = {}
+        finished: RunFinished | None = None
+        with open(run.folder / "events.jsonl", "a", encoding="utf-8") as journal:
+            for raw in run.proc.stdout:
+                try:
+                    event = from_dict(json.loads(raw))
+                except (ValueError, KeyError, TypeError):
+                    continue
+                journal.write(json.dumps(to_dict(event)) + "\n")
+                if isinstance(event, LogLine):
+                    fh = logs.get(event.task)
+                    if fh is None:
+                        fh = logs[event.task] = open(run.folder / "logs" / f"{event.task}.log", "a")  # noqa: SIM115
+                    fh.write(event.line + "\n")
+                    fh.flush()
+                if isinstance(event, RunFinished):
+                    finished = event
+                    continue  # sent below, once the worker is gone
+                run.queue.put(event)
+            run.proc.wait()
+            if run.proc.stdin:
+                try:
+                    run.proc.stdin.close()
+                except OSError:
+                    pass
+            if finished is None:
+                if run.cancel_requested:
+                    finished = RunFinished(run.run_id, RunState.CANCELED, {}, "canceled by the learner")
+                else:
+                    finished = RunFinished(
+                        run.run_id, RunState.FAILED, {},
+                        f"the local run stopped unexpectedly (exit {run.proc.returncode}); "
+                        f"see {run.folder / 'worker.log'}",
+                    )
+            journal.write(json.dumps(to_dict(finished)) + "\n")
+        for fh in logs.values():
+            fh.close()
+        run.state = finished.state
+        run.queue.put(finished)
+        run.done.set()
+
+    def events(self, run_id: str) -> Iterator[RunEvent]:
+        run = self._runs.get(run_id)
+        if run is None:  # a run from an earlier session: replay its journal
+            yield from self._journal(run_id)
+            return
+        while True:
+            event = run.queue.get()
+            yield event
+            if isinstance(event, RunFinished):
+                return
+
+    def _journal(self, run_id: str) -> Iterator[RunEvent]:
+        path = self.root / "runs" / run_id / "events.jsonl"
+        if not path.is_file():
+            raise BackendError(f"no local run {run_id}")
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            try:
+                yield from_dict(json.loads(raw))
+            except (ValueError, KeyError, TypeError):
+                continue
+
+    def status(self, run_id: str) -> RunState:
+        run = self._runs.get(run_id)
+        if run is not None:
+            return run.state
+        state = RunState.FAILED  # a journal without RunFinished: the process died mid-run
+        for event in self._journal(run_id):
+            if isinstance(event, RunFinished):
+                state = event.state
+        return state
+
+    def cancel(self, run_id: str, timeout: float = 5.0) -> None:
+        run = self._runs.get(run_id)
+        if run is None or run.done.is_set():
+            return
+        run.cancel_requested = True
+        _kill_group(run.proc, timeout)
+        run.done.wait(timeout)
+
+    def close(self) -> None:
+        for run_id in list(self._runs):
+            self.cancel(run_id)
+        with self._lock:
+            if self._control_plane is not None:
+                self._control_plane.stop()
+                self._control_plane = None
+            if self._object_store is not None:
+                self._object_store.stop()
+                self._object_store = None
+
+    # --- what checks read ------------------------------------------------------------
+    def task_log(self, run_id: str, task: str) -> list[str]:
+        path = self.root / "runs" / run_id / "logs" / f"{task}.log"
+        if not path.is_file():
+            return []
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+
+    def read_volume_file(self, volume: str, path: str) -> str:
+        return self.volumes.read_text(volume, path)
+
+    def stat_object(self, bucket: str, key: str) -> ObjectInfo:
+        info = self.object_store().stat(bucket, key)
+        return ObjectInfo(bucket, key, int(info["size"]), str(info["etag"]))
+
+    def get_object(self, bucket: str, key: str) -> bytes:
+        return bytes(self.object_store().get_bytes(bucket, key))
+
+    def service_status(self, name: str, namespace: str, timeout: float = 60.0) -> ServiceStatus:
+        plane = self.control_plane()
+        obj = plane.get_service(name, namespace)
+        if obj is None:
+            return ServiceStatus(name, False, "", f"no InferenceService {name} in namespace {namespace}")
+        try:
+            url = plane.ensure_serving(name, namespace, timeout)
+        except Exception as exc:  # the control plane says why the model server is not up
+            return ServiceStatus(name, False, "", str(exc))
+        return ServiceStatus(name, True, url, "ready")
+
+    def gpu_lines(self) -> list[str] | None:
+        if shutil.which("nvidia-smi") is None:
+            return None
+        try:
+            out = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        lines = [line for line in out.stdout.splitlines() if line.strip()]
+        return lines or None
+
+
+def _kill_group(proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """SIGTERM to the run's process group, then SIGKILL when it has not gone by the deadline."""
+    try:
+        pgid = os.getpgid(proc.pid)
+    except ProcessLookupError:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=timeout)
+            # the group may still hold tasks the worker forked: make sure they are gone too
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+        return
+
+
+__all__ = ["LocalBackend", "TaskFinished", "TaskState", "RunStarted"]

@@ -1,0 +1,40 @@
+"""Named local volumes: a folder per PVC name, created on first use and seeded once."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+
+class Volumes:
+    def __init__(self, root: Path, assets: Path) -> None:
+        self.root = root
+        self.assets = assets
+
+    def path(self, name: str) -> Path:
+        if not name or "/" in name or name.startswith("."):
+            raise ValueError(f"not a volume name: {name!r}")
+        return self.root / name
+
+    def ensure(self, name: str) -> Path:
+        """The volume's folder; a new one gets the course's seed files (assets/volumes.toml)."""
+        folder = self.path(name)
+        if folder.is_dir():
+            return folder
+        folder.mkdir(parents=True)
+        seeds_file = self.assets / "volumes.toml"
+        if seeds_file.is_file():
+            seeds = tomllib.loads(seeds_file.read_text(encoding="utf-8")).get(name, {})
+            for target, source in seeds.get("files", {}).items():
+                dst = folder / target
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(self.assets / source, dst)
+        return folder
+
+    def read_text(self, name: str, relative: str) -> str:
+        folder = self.path(name).resolve()
+        target = (folder / relative.lstrip("/")).resolve()
+        if folder not in target.parents:
+            raise ValueError(f"{relative!r} is outside volume {name}")
+        return target.read_text(encoding="utf-8")

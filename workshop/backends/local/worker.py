@@ -1,0 +1,223 @@
+"""One local run, in its own process: kfp.local's orchestrator with a faster task launcher.
+
+The backend starts `python -m workshop.backends.local.worker` in a new session, sends the
+run's spec as one JSON line on stdin, and reads events as JSON lines from stdout. kfp's
+own logging goes to the run's worker.log, never to the terminal. The process group is
+the run: cancelling it kills every task; if the backend's process dies, stdin closes and
+a watchdog kills the group, so no task outlives the app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from workshop.core.events import (
+    LogLine,
+    RunEvent,
+    RunFinished,
+    RunStarted,
+    RunState,
+    TaskFinished,
+    TaskStarted,
+    TaskState,
+    to_dict,
+)
+
+_emit_lock = threading.Lock()
+_events_fd = -1
+_current = threading.local()
+
+
+def emit(event: RunEvent) -> None:
+    data = (json.dumps(to_dict(event), default=str) + "\n").encode()
+    with _emit_lock:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(_events_fd, view) :]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "uri"):  # a dsl.Artifact
+        return {
+            "artifact": type(value).__name__,
+            "name": getattr(value, "name", ""),
+            "uri": value.uri,
+            "path": getattr(value, "path", ""),
+            "metadata": _jsonable(getattr(value, "metadata", {})),
+        }
+    return str(value)
+
+
+def _start_watchdog() -> int:
+    """A child that kills the whole run when the backend's end of stdin closes."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(_events_fd)
+            while os.read(0, 4096):
+                pass
+        finally:
+            os.killpg(os.getpgid(0), signal.SIGKILL)
+            os._exit(0)
+    return pid
+
+
+def _stream(run_id: str, task: str, fd: int) -> None:
+    """Every line the task prints becomes a LogLine, as it comes; empty lines kept."""
+    pending = b""
+    with os.fdopen(fd, "rb", buffering=0) as pipe:
+        while True:
+            chunk = pipe.read(65536)
+            if not chunk:
+                break
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                emit(LogLine(run_id, task, line.decode("utf-8", "replace").rstrip("\r")))
+    if pending:  # a last line without a newline is still a line
+        emit(LogLine(run_id, task, pending.decode("utf-8", "replace")))
+
+
+def _exit_status(status: int) -> int:
+    if os.WIFEXITED(status):
+        return os.WEXITSTATUS(status)
+    return 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else 1
+
+
+def run(spec: dict[str, Any]) -> None:
+    import subprocess
+
+    from kfp import local
+    from kfp.dsl import executor_main  # noqa: F401  imported once here, inherited by forked tasks
+    from kfp.local import pipeline_orchestrator, status, subprocess_task_handler
+    from kfp.local.orchestrator import task_executor
+    from kfp.pipeline_spec import pipeline_spec_pb2
+    from google.protobuf import json_format
+
+    from workshop.backends.local import fastpath, mounts, platform
+
+    run_id = spec["run_id"]
+    package = Path(spec["package"])
+    pipeline_doc, platform_doc = platform.load_documents(package)
+    labels = platform.task_executor_labels(pipeline_doc)
+    platforms = platform.executor_platforms(platform_doc)
+    volumes_dir = Path(spec["volumes_dir"])
+    secrets: dict[str, dict[str, str]] = spec.get("secrets", {})
+    extra_env: dict[str, str] = spec.get("env", {})
+    all_mount_paths = sorted({dst for p in platforms.values() for _, dst in p.pvc_mounts})
+
+    class WorkshopTaskHandler(subprocess_task_handler.SubprocessTaskHandler):
+        def run(self) -> status.Status:
+            task = getattr(_current, "task", "?")
+            plat = platforms.get(getattr(_current, "label", ""), platform.ExecutorPlatform())
+            env = {**self.env_vars, **extra_env}
+            for secret, key, var in plat.secret_env:
+                if key not in secrets.get(secret, {}):
+                    emit(LogLine(run_id, task, f"[workshop] secret {secret!r} has no key {key!r} on the local backend; "
+                                 "on a cluster this pod would fail with CreateContainerConfigError."))
+                    return status.Status.FAILURE
+                env[var] = secrets[secret][key]
+            task_mounts = [(str(volumes_dir / name), dst) for name, dst in plat.pvc_mounts]
+            for host, _ in task_mounts:
+                Path(host).mkdir(parents=True, exist_ok=True)
+
+            def enter() -> None:
+                mounts.enter_task_mounts(task_mounts, all_mount_paths)
+
+            parsed = fastpath.parse(self.full_command)
+            missing = fastpath.missing_requirements(parsed.requirements) if parsed else ["?"]
+            if parsed and not missing and threading.active_count() == 1 and hasattr(os, "fork"):
+                pid, fd, workdir = fastpath.fork_task(parsed, env, enter)
+                try:
+                    _stream(run_id, task, fd)
+                    _, wait_status = os.waitpid(pid, 0)
+                finally:
+                    shutil.rmtree(workdir, ignore_errors=True)
+                code = _exit_status(wait_status)
+            else:
+                if parsed and missing:
+                    emit(LogLine(run_id, task, f"[workshop] installing {', '.join(missing)} with pip first"))
+                command = subprocess_task_handler.replace_python_executable(self.full_command, sys.executable)
+                proc = subprocess.Popen(
+                    command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    env={**os.environ, **env, "PYTHONUNBUFFERED": "1"}, preexec_fn=enter,
+                )
+                assert proc.stdout is not None
+                _stream(run_id, task, os.dup(proc.stdout.fileno()))
+                proc.stdout.close()
+                code = proc.wait()
+            if code != 0:
+                emit(LogLine(run_id, task, f"[workshop] task exited with code {code}"))
+            return status.Status.SUCCESS if code == 0 else status.Status.FAILURE
+
+    subprocess_task_handler.SubprocessTaskHandler = WorkshopTaskHandler  # type: ignore[misc]
+    original_execute = task_executor.execute_single_task
+    failed_tasks: list[str] = []
+
+    def execute_single_task(**kwargs: Any) -> Any:
+        name = kwargs["task_name"]
+        _current.task = name
+        _current.label = labels.get(name, "")
+        emit(TaskStarted(run_id, name))
+        outputs, task_status = original_execute(**kwargs)
+        state = TaskState.SUCCEEDED if task_status == status.Status.SUCCESS else TaskState.FAILED
+        if state is TaskState.FAILED:
+            failed_tasks.append(name)
+        emit(TaskFinished(run_id, name, state, _jsonable(outputs)))
+        return outputs, task_status
+
+    task_executor.execute_single_task = execute_single_task  # type: ignore[assignment]
+
+    local.init(
+        runner=local.SubprocessRunner(use_venv=False),
+        pipeline_root=spec["pipeline_root"],
+        raise_on_error=False,
+    )
+    pipeline_spec = json_format.ParseDict(pipeline_doc, pipeline_spec_pb2.PipelineSpec())
+    emit(RunStarted(run_id, pipeline_spec.pipeline_info.name, tuple(labels)))
+    outputs = pipeline_orchestrator.run_local_pipeline(pipeline_spec=pipeline_spec, arguments=spec["arguments"])
+    # raise_on_error=False returns {} on failure, like a pipeline without outputs does,
+    # so the run's state comes from its tasks.
+    if failed_tasks:
+        emit(RunFinished(run_id, RunState.FAILED, {}, f"task {failed_tasks[0]} failed"))
+    else:
+        emit(RunFinished(run_id, RunState.SUCCEEDED, _jsonable(outputs or {})))
+
+
+def main() -> None:
+    global _events_fd
+    line = sys.stdin.buffer.readline()
+    spec = json.loads(line)
+    _events_fd = os.dup(1)
+    log = os.open(spec["log_path"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    watchdog = _start_watchdog()
+    try:
+        run(spec)
+    except BaseException as exc:  # the backend must always get a RunFinished
+        import traceback
+
+        traceback.print_exc()
+        emit(RunFinished(spec["run_id"], RunState.FAILED, {}, f"{type(exc).__name__}: {exc}"))
+    finally:
+        os.kill(watchdog, signal.SIGKILL)
+        os.waitpid(watchdog, 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""The `workshop` command: start the app, or take lessons headless (scripts, CI)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+import click
+
+from workshop.core.settings import LANGUAGES, Settings
+
+LANG_OPTION = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+                           help="Language of the lessons (default: from the locale).")
+BACKEND_OPTION = click.option("--backend", type=click.Choice(["local", "cluster"]), default=None,
+                              help="Where pipelines run (default: the cluster inside a Kubeflow notebook, else local).")
+
+
+def _course(lang: str | None) -> Any:
+    from workshop.core.course import Course
+    from workshop.core.lessons import LessonError
+
+    try:
+        course = Course(Settings.load(lang))
+    except LessonError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if course.progress.notice:
+        click.secho(course.progress.notice, fg="yellow", err=True)
+    return course
+
+
+def _backend(course: Any, name: str | None) -> Any:
+    from workshop.backends import make_backend
+    from workshop.backends.base import BackendError
+
+    try:
+        return make_backend(course.settings, name)
+    except BackendError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kubeflow-workshop")
+def main() -> None:
+    """Kubeflow Workshop: learn Kubeflow Pipelines by doing."""
+
+
+@main.command()
+@LANG_OPTION
+@BACKEND_OPTION
+def start(lang: str | None, backend: str | None) -> None:
+    """Open the workshop app."""
+    from workshop.app import make_app
+
+    course = _course(lang)
+    app = make_app(course, backend_name=backend)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+@main.command("list")
+@LANG_OPTION
+def list_lessons(lang: str | None) -> None:
+    """List the lessons and their state."""
+    course = _course(lang)
+    states = course.states()
+    for lesson in course.lessons:
+        click.echo(f"{lesson.id:>2}  {states[lesson.id].value:<12} {lesson.title_in(course.settings.language)}")
+
+
+def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
+    result = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--arg")
+        result[name.strip()] = value
+    return result
+
+
+def _print_event(event: Any, width: int) -> None:
+    from workshop.core.events import LogLine, RunFinished, TaskFinished, TaskStarted
+
+    if isinstance(event, LogLine):
+        click.echo(f"{click.style(f'[{event.task}]'.ljust(width), fg='cyan')} {event.line}")
+    elif isinstance(event, TaskStarted):
+        click.secho(f"▶ {event.task} started", fg="blue")
+    elif isinstance(event, TaskFinished):
+        click.secho(f"■ {event.task} {event.state.value.lower()}",
+                    fg="green" if event.state.value == "SUCCEEDED" else "red")
+    elif isinstance(event, RunFinished):
+        click.secho(f"run {event.state.value.lower()}" + (f": {event.error}" if event.error else ""), bold=True)
+
+
+def _print_checks(attempt: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    marks = {"passed": "✅", "failed": "❌", "skipped": "⏭️ "}
+    table = Table(show_lines=True)
+    for column in ("", "check", "seen", "hint"):
+        table.add_column(column, overflow="fold")
+    for result in attempt.checks:
+        evidence = "\n".join(f"{k}: {v}" for k, v in result.evidence.items())
+        table.add_row(marks[result.status.value], result.title,
+                      result.summary + ("\n" + evidence if evidence else ""), result.hint)
+    Console(soft_wrap=False).print(table)
+
+
+def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeline_file: Any) -> bool:
+    from workshop.backends.base import BackendError
+    from workshop.core.compile import CompileError
+    from workshop.core.lessons import LessonError
+
+    lang = course.settings.language
+    click.secho(f"\n== Lesson {lesson.id}: {lesson.title_in(lang)} ==", bold=True)
+    run_ids: list[str] = []
+    try:
+        wanted = {a.default_from for a in lesson.arguments if a.default_from}
+        arguments = lesson.parse_arguments(raw, backend.defaults(wanted) if wanted else {})
+        width = max([len(t) + 2 for t in _lesson_tasks(lesson)] + [12])
+        attempt = course.run_lesson(lesson, backend, arguments,
+                                    on_event=lambda e: _print_event(e, width),
+                                    on_run_id=run_ids.append, pipeline_file=pipeline_file)
+    except (LessonError, CompileError, BackendError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        if run_ids:
+            click.secho("\ninterrupted: canceling the run…", fg="yellow", err=True)
+            backend.cancel(run_ids[-1])
+            course.progress.finish_run(run_ids[-1], "CANCELED", {}, "interrupted")
+        raise
+    _print_checks(attempt)
+    if attempt.passed:
+        click.secho(f"Lesson {lesson.id} passed.", fg="green", bold=True)
+    else:
+        click.secho(f"Lesson {lesson.id} is not passed yet.", fg="red", bold=True)
+    return bool(attempt.passed)
+
+
+def _lesson_tasks(lesson: Any) -> list[str]:
+    for spec in lesson.checks:
+        if spec.kind == "compiled_tasks":
+            return list(spec.params.get("tasks", []))
+    return []
+
+
+@main.command()
+@click.argument("lesson", required=False)
+@click.option("--arg", "args", multiple=True, metavar="NAME=VALUE", help="A pipeline argument (repeatable).")
+@click.option("--all", "run_all", is_flag=True, help="Take every available lesson in order.")
+@click.option("--pipeline", "pipeline_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Run your own version of the lesson's pipeline file.")
+@LANG_OPTION
+@BACKEND_OPTION
+def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file: str | None,
+        lang: str | None, backend: str | None) -> None:
+    """Run a lesson's pipeline, stream its logs and check the result (exit 1 if a check fails)."""
+    from pathlib import Path
+
+    from workshop.core.course import LessonState
+    from workshop.core.lessons import LessonError
+
+    if not run_all and lesson is None:
+        raise click.UsageError("name a lesson (for example `workshop run 1`) or use --all")
+    course = _course(lang)
+    try:
+        lessons = [l for l in course.lessons if l.available] if run_all else [course.lesson(lesson or "")]
+    except LessonError as exc:
+        raise click.ClickException(str(exc)) from exc
+    be = _backend(course, backend)
+    ok = True
+    started = time.perf_counter()
+    try:
+        for item in lessons:
+            state = course.states()[item.id]
+            if state is LessonState.LOCKED:
+                raise click.ClickException(
+                    f"lesson {item.id} is locked: pass lesson {', '.join(map(str, item.requires))} first")
+            if state is LessonState.COMING_SOON:
+                raise click.ClickException(f"lesson {item.id} is coming soon: it cannot run yet")
+            passed = _run_one(course, be, item, _parse_args(args) if not run_all else {},
+                              Path(pipeline_file) if pipeline_file else None)
+            ok = ok and passed
+            if run_all and not passed:
+                break
+    except KeyboardInterrupt:
+        raise click.Abort() from None
+    finally:
+        be.close()
+    if run_all:
+        click.echo(f"\ncourse took {time.perf_counter() - started:.1f} s")
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.argument("lesson")
+@LANG_OPTION
+@BACKEND_OPTION
+def check(lesson: str, lang: str | None, backend: str | None) -> None:
+    """Re-run a lesson's checks on its last run."""
+    from workshop.core.lessons import LessonError
+
+    course = _course(lang)
+    try:
+        item = course.lesson(lesson)
+    except LessonError as exc:
+        raise click.ClickException(str(exc)) from exc
+    be = _backend(course, backend)
+    try:
+        attempt = course.check(item, be)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        be.close()
+    _print_checks(attempt)
+    sys.exit(0 if attempt.passed else 1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@LANG_OPTION
+def progress(as_json: bool, lang: str | None) -> None:
+    """Show your progress through the course."""
+    course = _course(lang)
+    states = course.states()
+    records = course.progress.all_lessons()
+    rows = []
+    for lesson in course.lessons:
+        rec = records.get(lesson.id)
+        rows.append({
+            "lesson": lesson.id,
+            "title": lesson.title_in(course.settings.language),
+            "state": states[lesson.id].value,
+            "attempts": rec.attempts if rec else 0,
+            "passed_at": time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.passed_at))
+            if rec and rec.passed_at else None,
+            "time_spent_s": round(rec.time_spent) if rec else 0,
+            "last_failure": rec.last_failure if rec else "",
+        })
+    if as_json:
+        click.echo(json.dumps({"learner": course.settings.learner, "lessons": rows}, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Progress of {course.settings.learner}")
+    for column in ("lesson", "title", "state", "attempts", "passed at", "last failure"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(str(row["lesson"]), row["title"], row["state"], str(row["attempts"]),
+                      row["passed_at"] or "", row["last_failure"])
+    Console().print(table)

@@ -1,0 +1,1 @@
+"""The workshop's core: lessons, checks, progress and settings. Never imports textual."""

@@ -1,0 +1,166 @@
+"""Typed checks: each looks at what a run left behind and returns evidence.
+
+A check never raises for something the learner did: a missing file, a failed run or a
+service that is not up is a failed check that says what was seen and what to do next.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from workshop.core import expr
+from workshop.core.lessons import CheckSpec, Lesson
+from workshop.core.progress import RunRecord
+
+
+class Status(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str
+    title: str
+    status: Status
+    summary: str
+    evidence: dict[str, str] = field(default_factory=dict)
+    hint: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status is not Status.FAILED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "status": self.status.value,
+            "summary": self.summary, "evidence": self.evidence, "hint": self.hint,
+        }
+
+
+@dataclass
+class CheckContext:
+    lesson: Lesson
+    run: RunRecord
+    backend: Any  # workshop.backends.base.Backend; typed loosely to keep core free of backends
+    lang: str = "en"
+    attempt: int = 1
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def spec_docs(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        if "docs" not in self.cache:
+            import yaml
+
+            docs = [d for d in yaml.safe_load_all(Path(self.run.package_path).read_text()) if d]
+            self.cache["docs"] = (docs[0] if docs else {}, docs[1] if len(docs) > 1 else {})
+        return self.cache["docs"]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check function returns; the runner adds the title and the hint."""
+
+    status: Status
+    summary: str
+    evidence: dict[str, str] = field(default_factory=dict)
+
+
+CheckFn = Callable[[CheckContext, dict[str, Any]], Outcome]
+REGISTRY: dict[str, CheckFn] = {}
+
+
+def check(kind: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        REGISTRY[kind] = fn
+        return fn
+
+    return register
+
+
+def passed(summary: str, **evidence: Any) -> Outcome:
+    return Outcome(Status.PASSED, summary, {k: str(v) for k, v in evidence.items()})
+
+
+def failed(summary: str, **evidence: Any) -> Outcome:
+    return Outcome(Status.FAILED, summary, {k: str(v) for k, v in evidence.items()})
+
+
+def skipped(summary: str, **evidence: Any) -> Outcome:
+    return Outcome(Status.SKIPPED, summary, {k: str(v) for k, v in evidence.items()})
+
+
+def run_checks(ctx: CheckContext) -> list[CheckResult]:
+    # The kinds beyond lesson 1 register themselves on import.
+    from workshop.core import checks_more  # noqa: F401
+
+    results = []
+    for spec in ctx.lesson.checks:
+        results.append(run_one(ctx, spec))
+    return results
+
+
+def run_one(ctx: CheckContext, spec: CheckSpec) -> CheckResult:
+    fn = REGISTRY.get(spec.kind)
+    if fn is None:
+        outcome = failed(f"this workshop does not know the check kind {spec.kind!r}")
+    else:
+        try:
+            outcome = fn(ctx, spec.params)
+        except Exception as exc:  # a check that breaks is reported, never a traceback
+            outcome = failed(f"the check could not finish: {type(exc).__name__}: {exc}")
+    hint = spec.hint(ctx.lang, ctx.attempt) if outcome.status is Status.FAILED else ""
+    return CheckResult(spec.id, spec.title_in(ctx.lang), outcome.status, outcome.summary, outcome.evidence, hint)
+
+
+# --- lesson 1 and the kinds every lesson uses ----------------------------------------
+@check("compiled_tasks")
+def compiled_tasks(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    path = Path(ctx.run.package_path)
+    if not path.is_file():
+        return failed("the compiled YAML is missing", yaml=path)
+    pipeline, _ = ctx.spec_docs()
+    found = sorted(pipeline.get("root", {}).get("dag", {}).get("tasks", {}))
+    wanted = sorted(params.get("tasks", []))
+    if found == wanted:
+        return passed(f"{len(found)} tasks: {', '.join(found)}", yaml=path, tasks=", ".join(found))
+    missing = sorted(set(wanted) - set(found))
+    extra = sorted(set(found) - set(wanted))
+    detail = "; ".join(
+        part for part in (f"missing {', '.join(missing)}" if missing else "",
+                          f"unexpected {', '.join(extra)}" if extra else "") if part
+    )
+    return failed(f"the YAML's tasks differ: {detail}", yaml=path, tasks=", ".join(found) or "(none)")
+
+
+@check("run_succeeded")
+def run_succeeded(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    state = ctx.run.state
+    if state == "SUCCEEDED":
+        return passed("the run succeeded", run=ctx.run.run_id, state=state)
+    why = ctx.run.error or "see the failed task's log"
+    return failed(f"the run ended {state}: {why}", run=ctx.run.run_id, state=state)
+
+
+@check("run_output")
+def run_output(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    name = params.get("output", "Output")
+    args = {k: v for k, v in ctx.run.arguments.items() if isinstance(v, int | float)}
+    expected = expr.evaluate(params["expected"], args)
+    got = ctx.run.outputs.get(name)
+    arg_text = ", ".join(f"{k}={v}" for k, v in ctx.run.arguments.items())
+    if got is None:
+        return failed(f"the run has no output {name!r}", run_state=ctx.run.state, arguments=arg_text)
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        return failed(f"output {name} is {got!r}, not a number", expected=expected)
+    tolerance = float(params.get("tolerance", 1e-9))
+    if math.isclose(value, expected, rel_tol=tolerance, abs_tol=tolerance):
+        return passed(f"{name} = {value:g}, as expected", output=value, expected=expected, arguments=arg_text)
+    return failed(f"{name} = {value:g}, expected {expected:g}", output=value, expected=expected, arguments=arg_text)

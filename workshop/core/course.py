@@ -1,0 +1,122 @@
+"""The course as a learner sees it: lessons, their states, and running one end to end."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from workshop.core.checks import CheckContext, CheckResult, run_checks
+from workshop.core.compile import compile_pipeline
+from workshop.core.events import RunEvent, RunFinished, RunState
+from workshop.core.lessons import Lesson, find_lesson, load_lessons
+from workshop.core.progress import ProgressStore, RunRecord
+from workshop.core.settings import Settings
+
+
+class LessonState(str, Enum):
+    LOCKED = "locked"
+    OPEN = "open"
+    DONE = "done"
+    SKIPPED = "skipped"
+    COMING_SOON = "coming soon"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    run: RunRecord
+    checks: list[CheckResult]
+
+    @property
+    def passed(self) -> bool:
+        return self.run.state == RunState.SUCCEEDED.value and all(c.passed for c in self.checks)
+
+
+class Course:
+    def __init__(self, settings: Settings) -> None:
+        settings.ensure()
+        self.settings = settings
+        self.lessons = load_lessons(settings.lessons_dir, settings.pipelines_dir)
+        self.progress = ProgressStore(settings.progress_db, settings.learner)
+
+    def lesson(self, ref: str | int) -> Lesson:
+        return find_lesson(self.lessons, ref)
+
+    def states(self) -> dict[int, LessonState]:
+        records = self.progress.all_lessons()
+        states: dict[int, LessonState] = {}
+        for lesson in self.lessons:
+            record = records.get(lesson.id)
+            if record is not None and record.state == "passed":
+                states[lesson.id] = LessonState.DONE
+            elif record is not None and record.state == "skipped":
+                states[lesson.id] = LessonState.SKIPPED
+            elif not all(states.get(r) in (LessonState.DONE, LessonState.SKIPPED) for r in lesson.requires):
+                states[lesson.id] = LessonState.LOCKED
+            elif not lesson.available:
+                states[lesson.id] = LessonState.COMING_SOON
+            else:
+                states[lesson.id] = LessonState.OPEN
+        return states
+
+    def package_path(self, lesson: Lesson) -> Path:
+        return self.settings.workspace / f"{lesson.key}.yaml"
+
+    def run_lesson(
+        self,
+        lesson: Lesson,
+        backend: Any,
+        arguments: dict[str, Any],
+        on_event: Callable[[RunEvent], None] = lambda event: None,
+        on_run_id: Callable[[str], None] = lambda run_id: None,
+        pipeline_file: Path | None = None,
+    ) -> Attempt:
+        """Compile, upload, run, wait for the end, check, record. Blocking: call from a worker."""
+        package = compile_pipeline(pipeline_file or lesson.pipeline_file, lesson.pipeline_function,
+                                   self.package_path(lesson))
+        ref = backend.upload_pipeline(package, lesson.pipeline_name, lesson.description_in("en"))
+        services = tuple(lesson.extra.get("services", ()))
+        run_name = f"{lesson.key}-{time.strftime('%Y%m%d-%H%M%S')}"
+        run_id = backend.submit(package, ref, arguments, run_name, services)
+        on_run_id(run_id)
+        record = RunRecord(run_id, lesson.id, backend.name, ref.name, str(package), arguments,
+                           RunState.RUNNING.value, {}, "", [], time.time(), None)
+        self.progress.add_run(record)
+        finished: RunFinished | None = None
+        for event in backend.events(run_id):
+            on_event(event)
+            if isinstance(event, RunFinished):
+                finished = event
+        assert finished is not None
+        self.progress.finish_run(run_id, finished.state.value, finished.outputs, finished.error)
+        return self.check(lesson, backend)
+
+    def check(self, lesson: Lesson, backend: Any, run: RunRecord | None = None) -> Attempt:
+        """Run the lesson's checks on its last run and record the attempt."""
+        run = run or self.progress.last_run(lesson.id)
+        if run is None:
+            raise LookupError(f"lesson {lesson.id} has not been run yet: run it first")
+        attempt_no = self.progress.lesson(lesson.id).attempts + 1
+        ctx = CheckContext(lesson, run, backend, self.settings.language, attempt_no)
+        results = run_checks(ctx)
+        self.progress.save_checks(run.run_id, [r.to_dict() for r in results])
+        attempt = Attempt(run, results)
+        if run.state == RunState.CANCELED.value:
+            return attempt  # a canceled run is not an attempt
+        failure = next((f"{r.title}: {r.summary}" for r in results if not r.passed), "")
+        evidence = {"run_id": run.run_id, "arguments": run.arguments, "outputs": run.outputs,
+                    "checks": {r.id: r.evidence for r in results}}
+        self.progress.record_attempt(lesson.id, attempt.passed, evidence, failure)
+        return attempt
+
+
+class CancelToken:
+    """Set by the UI or a signal handler; the runner cancels the backend run when it is set."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.run_id: str | None = None

@@ -1,0 +1,103 @@
+"""The run events every backend emits, in one stream of one shape.
+
+Workers post these; the UI and the CLI own what they do with them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class RunState(str, Enum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELED = "CANCELED"
+
+    @property
+    def finished(self) -> bool:
+        return self in (RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELED)
+
+
+class TaskState(str, Enum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    SKIPPED = "SKIPPED"
+    CANCELED = "CANCELED"
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    run_id: str
+    pipeline: str
+    tasks: tuple[str, ...] = ()
+    ts: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class TaskStarted:
+    run_id: str
+    task: str
+    ts: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class LogLine:
+    run_id: str
+    task: str
+    line: str
+    ts: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class TaskFinished:
+    run_id: str
+    task: str
+    state: TaskState
+    outputs: dict[str, Any] = field(default_factory=dict)
+    ts: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    run_id: str
+    state: RunState
+    outputs: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    ts: float = field(default_factory=time.time)
+
+
+RunEvent = RunStarted | TaskStarted | LogLine | TaskFinished | RunFinished
+
+_KINDS: dict[str, type] = {
+    cls.__name__: cls for cls in (RunStarted, TaskStarted, LogLine, TaskFinished, RunFinished)
+}
+
+
+def to_dict(event: RunEvent) -> dict[str, Any]:
+    data = asdict(event)
+    data["kind"] = type(event).__name__
+    for key, value in data.items():
+        if isinstance(value, Enum):
+            data[key] = value.value
+        elif isinstance(value, tuple):
+            data[key] = list(value)
+    return data
+
+
+def from_dict(data: dict[str, Any]) -> RunEvent:
+    data = dict(data)
+    cls = _KINDS[data.pop("kind")]
+    if cls is TaskFinished:
+        data["state"] = TaskState(data["state"])
+    elif cls is RunFinished:
+        data["state"] = RunState(data["state"])
+    elif cls is RunStarted:
+        data["tasks"] = tuple(data.get("tasks", ()))
+    return cls(**data)  # type: ignore[no-any-return]

@@ -1,0 +1,204 @@
+"""The Lesson model and its loader: lessons/NN-slug/lesson.toml plus lesson.<lang>.md."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ARG_TYPES = {"float": float, "int": int, "str": str, "bool": bool}
+
+
+class LessonError(Exception):
+    """A lesson folder that cannot be loaded, or an argument that does not fit."""
+
+
+def _text(value: Any, lang: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("en") or next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: str
+    type: str
+    default: Any
+    label: dict[str, str]
+    default_from: str | None = None
+
+    def label_in(self, lang: str) -> str:
+        return _text(self.label, lang) or self.name
+
+    def parse(self, raw: Any) -> Any:
+        """Turn what a learner typed into the argument's type, or say what is wrong."""
+        if self.type == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("true", "1", "yes", "y"):
+                return True
+            if text in ("false", "0", "no", "n"):
+                return False
+            raise LessonError(f"{self.name} must be true or false, not {raw!r}")
+        caster = ARG_TYPES[self.type]
+        try:
+            value = caster(str(raw).strip()) if self.type != "str" else str(raw)
+        except ValueError:
+            kind = "a number" if self.type in ("float", "int") else self.type
+            raise LessonError(f"{self.name} must be {kind}, not {raw!r}") from None
+        if self.type == "float" and value != value:  # NaN never makes a sensible lesson input
+            raise LessonError(f"{self.name} must be a number, not NaN")
+        return value
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    kind: str
+    title: dict[str, str]
+    hints: dict[str, list[str]]
+    params: dict[str, Any]
+
+    def title_in(self, lang: str) -> str:
+        return _text(self.title, lang) or self.id
+
+    def hint(self, lang: str, attempt: int = 1) -> str:
+        """One more hint with each failed attempt; the last one repeats."""
+        hints = self.hints.get(lang) or self.hints.get("en") or []
+        if not hints:
+            return ""
+        return hints[min(max(attempt, 1), len(hints)) - 1]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: int
+    slug: str
+    folder: Path
+    title: dict[str, str]
+    available: bool
+    requires: tuple[int, ...]
+    pipeline_file: Path
+    pipeline_function: str
+    pipeline_name: str
+    pipeline_description: dict[str, str]
+    arguments: tuple[Argument, ...]
+    checks: tuple[CheckSpec, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.id:02d}-{self.slug}"
+
+    def title_in(self, lang: str) -> str:
+        return _text(self.title, lang)
+
+    def description_in(self, lang: str) -> str:
+        return _text(self.pipeline_description, lang)
+
+    def text(self, lang: str) -> str:
+        for candidate in (lang, "en", "zh"):
+            path = self.folder / f"lesson.{candidate}.md"
+            if path.is_file():
+                return path.read_text(encoding="utf-8")
+        return f"# {self.title_in(lang)}\n"
+
+    def code(self) -> str:
+        return self.pipeline_file.read_text(encoding="utf-8")
+
+    def defaults(self, backend_defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+        backend_defaults = backend_defaults or {}
+        values = {}
+        for arg in self.arguments:
+            if arg.default_from and arg.default_from in backend_defaults:
+                values[arg.name] = backend_defaults[arg.default_from]
+            else:
+                values[arg.name] = arg.default
+        return values
+
+    def parse_arguments(
+        self, raw: dict[str, Any], backend_defaults: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Defaults overlaid with what the learner gave, each parsed to its type."""
+        known = {arg.name: arg for arg in self.arguments}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            names = ", ".join(known) or "none"
+            raise LessonError(f"lesson {self.id} has no argument {unknown[0]!r} (it takes: {names})")
+        values = self.defaults(backend_defaults)
+        for name, value in raw.items():
+            values[name] = known[name].parse(value)
+        return values
+
+
+def _load_one(folder: Path, pipelines_dir: Path) -> Lesson:
+    toml_path = folder / "lesson.toml"
+    try:
+        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LessonError(f"{toml_path}: {exc}") from exc
+    try:
+        pipe = data["pipeline"]
+        lesson_id = int(data["id"])
+        arguments = tuple(
+            Argument(
+                name=a["name"],
+                type=a.get("type", "str"),
+                default=a.get("default"),
+                label=a.get("label", {}),
+                default_from=a.get("default_from"),
+            )
+            for a in data.get("arguments", [])
+        )
+        for arg in arguments:
+            if arg.type not in ARG_TYPES:
+                raise LessonError(f"{toml_path}: argument {arg.name} has unknown type {arg.type}")
+        checks = []
+        for c in data.get("checks", []):
+            params = {k: v for k, v in c.items() if k not in ("id", "kind", "title", "hints")}
+            hints = {lang: list(v) if isinstance(v, list) else [v] for lang, v in c.get("hints", {}).items()}
+            checks.append(CheckSpec(c["id"], c["kind"], c.get("title", {}), hints, params))
+        requires = data.get("requires")
+        return Lesson(
+            id=lesson_id,
+            slug=data["slug"],
+            folder=folder,
+            title=data["title"],
+            available=bool(data.get("available", True)),
+            requires=tuple(requires) if requires is not None else ((lesson_id - 1,) if lesson_id > 1 else ()),
+            pipeline_file=pipelines_dir / pipe["file"],
+            pipeline_function=pipe["function"],
+            pipeline_name=pipe.get("name", data["slug"]),
+            pipeline_description=pipe.get("description", {}),
+            arguments=arguments,
+            checks=tuple(checks),
+            extra={k: v for k, v in data.items() if k not in ("pipeline", "arguments", "checks")},
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LessonError(f"{toml_path}: missing or malformed {exc}") from exc
+
+
+def load_lessons(lessons_dir: Path, pipelines_dir: Path) -> list[Lesson]:
+    """Every lesson folder, ordered by id. A lesson whose pipeline is missing is not available."""
+    lessons = []
+    for folder in sorted(p for p in lessons_dir.iterdir() if (p / "lesson.toml").is_file()):
+        lesson = _load_one(folder, pipelines_dir)
+        if not lesson.pipeline_file.is_file():
+            lesson = Lesson(**{**lesson.__dict__, "available": False})
+        lessons.append(lesson)
+    ids = [lesson.id for lesson in lessons]
+    if len(ids) != len(set(ids)):
+        raise LessonError(f"two lessons share an id in {lessons_dir}: {sorted(ids)}")
+    return sorted(lessons, key=lambda lesson: lesson.id)
+
+
+def find_lesson(lessons: list[Lesson], ref: str | int) -> Lesson:
+    """A lesson by id ("1"), key ("01-pythagorean") or slug ("pythagorean")."""
+    text = str(ref).strip()
+    for lesson in lessons:
+        if text in (str(lesson.id), lesson.key, lesson.slug, f"{lesson.id:02d}"):
+            return lesson
+    names = ", ".join(f"{lesson.id} ({lesson.slug})" for lesson in lessons)
+    raise LessonError(f"no lesson {text!r}; the lessons are: {names}")

@@ -1,0 +1,93 @@
+"""Every path the workshop uses, in one place.
+
+`WORKSHOP_HOME` overrides all of them (tests point it at a temp dir); otherwise
+the platform's user data directory is used.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+APP_NAME = "kubeflow-workshop"
+LANGUAGES = ("en", "zh")
+
+
+def course_root() -> Path:
+    """Where lessons/, pipelines/ and assets/ live.
+
+    An installed wheel carries them inside the package (workshop/_course); a source
+    checkout has them at the repository root.
+    """
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "_course"
+    if (packaged / "lessons").is_dir():
+        return packaged
+    return here.parent
+
+
+def default_language() -> str:
+    for var in ("WORKSHOP_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "zh" if loc.lower().startswith("zh") else "en"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    course: Path = field(default_factory=course_root)
+    language: str = "en"
+    learner: str = "default"
+
+    @classmethod
+    def load(cls, language: str | None = None) -> Settings:
+        env_home = os.environ.get("WORKSHOP_HOME")
+        if env_home:
+            home = Path(env_home).expanduser()
+        else:
+            from platformdirs import user_data_dir
+
+            home = Path(user_data_dir(APP_NAME, appauthor=False))
+        lang = language or default_language()
+        if lang not in LANGUAGES:
+            lang = "en"
+        learner = os.environ.get("WORKSHOP_LEARNER") or os.environ.get("USER") or "default"
+        return cls(home=home, language=lang, learner=learner)
+
+    @property
+    def lessons_dir(self) -> Path:
+        return self.course / "lessons"
+
+    @property
+    def pipelines_dir(self) -> Path:
+        return self.course / "pipelines"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.course / "assets"
+
+    @property
+    def workspace(self) -> Path:
+        """Where the learner's compiled pipeline YAML files go."""
+        return self.home / "workspace"
+
+    @property
+    def progress_db(self) -> Path:
+        return self.home / "progress.db"
+
+    @property
+    def local_dir(self) -> Path:
+        """The local backend's state: pipeline roots, volumes, object store, model servers."""
+        return self.home / "local"
+
+    def ensure(self) -> None:
+        for path in (self.home, self.workspace, self.local_dir):
+            path.mkdir(parents=True, exist_ok=True)
