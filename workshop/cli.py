@@ -99,6 +99,14 @@ def _print_checks(attempt: Any) -> None:
     from rich.table import Table
 
     marks = {"passed": "✅", "failed": "❌", "skipped": "⏭️ "}
+    if not sys.stdout.isatty():  # scripts and CI logs: one plain line per fact, easy to grep
+        for result in attempt.checks:
+            click.echo(f"{marks[result.status.value]} {result.title}: {result.summary}")
+            for key, value in result.evidence.items():
+                click.echo(f"     {key}: " + value.replace("\n", "\n       "))
+            if result.hint:
+                click.echo(f"     hint: {result.hint}")
+        return
     table = Table(show_lines=True)
     for column in ("", "check", "seen", "hint"):
         table.add_column(column, overflow="fold")

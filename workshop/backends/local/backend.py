@@ -199,6 +199,9 @@ class LocalBackend:
                     event = from_dict(json.loads(raw))
                 except (ValueError, KeyError, TypeError):
                     continue
+                if isinstance(event, RunFinished):
+                    finished = event
+                    continue  # journaled and sent below, once the worker is gone
                 journal.write(json.dumps(to_dict(event)) + "\n")
                 if isinstance(event, LogLine):
                     fh = logs.get(event.task)
@@ -206,9 +209,6 @@ class LocalBackend:
                         fh = logs[event.task] = open(run.folder / "logs" / f"{event.task}.log", "a")  # noqa: SIM115
                     fh.write(event.line + "\n")
                     fh.flush()
-                if isinstance(event, RunFinished):
-                    finished = event
-                    continue  # sent below, once the worker is gone
                 run.queue.put(event)
             run.proc.wait()
             if run.proc.stdin:

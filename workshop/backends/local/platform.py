@@ -60,11 +60,29 @@ def executor_platforms(platform_spec: dict[str, Any]) -> dict[str, ExecutorPlatf
     return result
 
 
+def task_order(pipeline_spec: dict[str, Any]) -> list[str]:
+    """The root DAG's tasks in an order that respects dependencies (ties by name)."""
+    tasks = pipeline_spec.get("root", {}).get("dag", {}).get("tasks", {})
+    deps = {name: set(spec.get("dependentTasks", [])) & set(tasks) for name, spec in tasks.items()}
+    order: list[str] = []
+    while deps:
+        ready = sorted(name for name, needs in deps.items() if not needs - set(order))
+        if not ready:  # a cycle cannot compile, but never loop forever on bad input
+            order.extend(sorted(deps))
+            break
+        order.extend(ready)
+        for name in ready:
+            del deps[name]
+    return order
+
+
 def task_executor_labels(pipeline_spec: dict[str, Any]) -> dict[str, str]:
-    """Task name -> executor label, for the root DAG's tasks."""
+    """Task name -> executor label, for the root DAG's tasks, in dependency order."""
     components = pipeline_spec.get("components", {})
     labels = {}
-    for task, spec in pipeline_spec.get("root", {}).get("dag", {}).get("tasks", {}).items():
+    tasks = pipeline_spec.get("root", {}).get("dag", {}).get("tasks", {})
+    for task in task_order(pipeline_spec):
+        spec = tasks[task]
         comp = components.get(spec.get("componentRef", {}).get("name", ""), {})
         if "executorLabel" in comp:
             labels[task] = comp["executorLabel"]

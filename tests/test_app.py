@@ -1,0 +1,102 @@
+"""The app as a learner uses it, driven by Textual's Pilot; one snapshot of the lesson screen."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.widgets import Button, DataTable, Input, RichLog, Static
+
+from tests.conftest import processes_in_session
+from workshop.app import make_app
+from workshop.core.course import Course, LessonState
+from workshop.core.settings import Settings
+from workshop.widgets.checks_view import ChecksView
+from workshop.widgets.lesson_view import LessonView
+from workshop.widgets.run_panel import RunPanel
+
+
+async def settle(pilot, predicate, timeout: float = 30.0) -> None:
+    """Let the app handle its messages until `predicate` holds (a deadline, not a sleep)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "the app never reached the expected state"
+        await pilot.pause(0.02)
+
+
+def new_app(home: Path):
+    return make_app(Course(Settings.load("en")), backend_name="local")
+
+
+async def test_take_lesson_one_and_unlock_lesson_two(home: Path) -> None:
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.query_one(LessonView).lesson.id == 1
+        app.query_one(LessonView).tabs.active = "tab-run"
+        await pilot.pause()
+        app.query_one("#arg-a", Input).value = "5"
+        app.query_one("#arg-b", Input).value = "12"
+        await pilot.click("#run")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks")
+        panel = app.query_one(RunPanel)
+        table = panel.query_one("#tasks", DataTable)
+        states = {str(k.value): str(table.get_cell(k, "state")) for k in table.rows}
+        assert states == {t: "SUCCEEDED" for t in ("square", "square-2", "add", "square-root")}
+        log = panel.query_one("#log", RichLog)
+        assert any("add number: x=25.0, y=144.0" in line.text for line in log.lines)
+        assert app.query_one(LessonView).tabs.active == "tab-checks"
+        shown = app.query_one(ChecksView).results
+        assert [r.status.value for r in shown] == ["passed"] * 3
+        assert "Output = 13" in shown[-1].summary
+        assert app.course.states()[1] is LessonState.DONE
+        assert app.course.states()[2] is LessonState.OPEN
+
+
+async def test_a_bad_argument_is_shown_in_the_form_and_nothing_runs(home: Path) -> None:
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.query_one(LessonView).tabs.active = "tab-run"
+        await pilot.pause()
+        app.query_one("#arg-a", Input).value = "three"
+        await pilot.click("#run")
+        await pilot.pause()
+        error = str(app.query_one("#form-error", Static).render())
+        assert "a must be a number, not 'three'" in error
+        assert not app.query_one(RunPanel).run_active
+        assert app.course.progress.runs() == []
+
+
+async def test_quitting_during_a_run_asks_then_cancels_it(home: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "pythagorean_blocks.py"
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        panel = app.query_one(RunPanel)
+        # run the blocking fixture in place of the lesson's pipeline
+        panel.lesson = panel.lesson.__class__(**{**panel.lesson.__dict__, "pipeline_file": fixture})
+        await pilot.press("r")
+        await settle(pilot, lambda: ("add", "add is waiting forever") in panel.log_lines)
+        worker_pid = app.backend._runs[panel.run_id].proc.pid
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "Confirm"
+        await pilot.click("#yes")
+        await app.workers.wait_for_complete()
+    assert processes_in_session(worker_pid) == []
+    assert app.course.progress.last_run(1).state == "CANCELED"  # type: ignore[union-attr]
+
+
+async def test_language_switch_keeps_the_lesson(home: Path) -> None:
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "zh"
+        assert app.query_one(LessonView).lesson.id == 1
+        assert str(app.query_one("#run", Button).label) == "运行"
+
+
+def test_lesson_screen_snapshot(home: Path, snap_compare) -> None:
+    assert snap_compare(new_app(home), terminal_size=(100, 30))

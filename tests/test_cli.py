@@ -1,0 +1,72 @@
+"""The headless `workshop` command, run as a learner or a script would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def workshop(home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WORKSHOP_HOME": str(home), "WORKSHOP_LEARNER": "tester", "WORKSHOP_BACKEND": "local"}
+    return subprocess.run([sys.executable, "-m", "workshop", *args], capture_output=True, text=True,
+                          env=env, timeout=timeout, cwd="/")
+
+
+def test_list_shows_every_lesson_with_its_state(home: Path) -> None:
+    out = workshop(home, "list", "--lang", "en")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].split()[:2] == ["1", "open"]
+    assert all(line.split()[1] == "locked" for line in lines[1:])
+
+
+def test_run_streams_logs_prints_checks_and_exits_0(home: Path) -> None:
+    out = workshop(home, "run", "1", "--arg", "a=5", "--arg", "b=12", "--lang", "en")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "[add]" in out.stdout and "add number: x=25.0, y=144.0" in out.stdout
+    assert "Output = 13, as expected" in out.stdout
+    assert "Lesson 1 passed." in out.stdout
+    check = workshop(home, "check", "1", "--lang", "en")
+    assert check.returncode == 0 and "Output = 13" in check.stdout
+    progress = json.loads(workshop(home, "progress", "--json").stdout)
+    assert progress["lessons"][0]["state"] == "done" and progress["lessons"][0]["attempts"] == 2
+    table = workshop(home, "progress", "--lang", "en")
+    assert "done" in table.stdout and table.returncode == 0
+
+
+def test_a_failed_check_exits_1(home: Path) -> None:
+    variant = Path(__file__).parent / "variants" / "pythagorean_subtract.py"
+    out = workshop(home, "run", "1", "--arg", "a=5", "--arg", "b=3", "--pipeline", str(variant), "--lang", "en")
+    assert out.returncode == 1
+    assert "expected 5.83095" in out.stdout and "is not passed yet" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("run", "1", "--arg", "a=x"), "a must be a number, not 'x'"),
+        (("run", "1", "--arg", "a"), "'a' is not NAME=VALUE"),
+        (("run", "42"), "no lesson '42'"),
+        (("run", "2"), "lesson 2 is locked: pass lesson 1 first"),
+        (("check", "1"), "lesson 1 has not been run yet"),
+        (("run",), "name a lesson"),
+    ],
+)
+def test_bad_input_is_a_message_not_a_traceback(home: Path, args: tuple[str, ...], message: str) -> None:
+    out = workshop(home, *args)
+    assert out.returncode != 0
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
+
+
+def test_a_corrupt_progress_file_is_moved_aside_and_said(home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "progress.db").write_bytes(b"\x00garbage" * 50)
+    out = workshop(home, "list")
+    assert out.returncode == 0
+    assert "could not be read" in out.stderr and "moved to" in out.stderr

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workshop.core import expr
+from workshop.core.lessons import LessonError, find_lesson, load_lessons
+from workshop.core.settings import course_root
+
+ROOT = course_root()
+
+
+def lessons():
+    return load_lessons(ROOT / "lessons", ROOT / "pipelines")
+
+
+def test_every_lesson_loads_in_order_with_both_languages() -> None:
+    loaded = lessons()
+    assert [lesson.id for lesson in loaded] == sorted(lesson.id for lesson in loaded)
+    assert loaded[0].slug == "pythagorean"
+    for lesson in loaded:
+        assert lesson.title_in("en") and lesson.title_in("zh")
+        assert lesson.title_in("en") != lesson.title_in("zh")
+        for spec in lesson.checks:
+            assert spec.title_in("en") and spec.title_in("zh"), (lesson.id, spec.id)
+
+
+def test_lesson_one_arguments_and_defaults() -> None:
+    lesson = find_lesson(lessons(), "1")
+    assert lesson.defaults() == {"a": 3.0, "b": 4.0}
+    assert lesson.parse_arguments({"a": "5", "b": "12"}) == {"a": 5.0, "b": 12.0}
+    assert lesson.requires == ()
+
+
+@pytest.mark.parametrize("bad", ["x", "", "3,5", "nan"])
+def test_an_argument_that_is_not_a_number_says_so(bad: str) -> None:
+    lesson = find_lesson(lessons(), "pythagorean")
+    with pytest.raises(LessonError, match="a must be a number"):
+        lesson.parse_arguments({"a": bad})
+
+
+def test_unknown_argument_and_unknown_lesson_are_clear() -> None:
+    loaded = lessons()
+    with pytest.raises(LessonError, match="has no argument 'c'"):
+        find_lesson(loaded, "1").parse_arguments({"c": "1"})
+    with pytest.raises(LessonError, match="no lesson '99'"):
+        find_lesson(loaded, "99")
+
+
+def test_hints_come_one_at_a_time_and_the_last_repeats() -> None:
+    spec = next(c for c in find_lesson(lessons(), "1").checks if c.id == "output")
+    first, second, third = (spec.hint("en", n) for n in (1, 2, 3))
+    assert first != second and second == third
+
+
+def test_a_lesson_whose_pipeline_is_missing_is_not_available(tmp_path: Path) -> None:
+    folder = tmp_path / "lessons" / "07-later"
+    folder.mkdir(parents=True)
+    (folder / "lesson.toml").write_text(
+        'id = 7\nslug = "later"\ntitle = {en = "Later", zh = "以后"}\n'
+        '[pipeline]\nfile = "nope.py"\nfunction = "p"\n'
+    )
+    (tmp_path / "pipelines").mkdir()
+    [lesson] = load_lessons(tmp_path / "lessons", tmp_path / "pipelines")
+    assert not lesson.available and lesson.requires == (6,)
+
+
+def test_a_broken_lesson_toml_names_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "lessons" / "01-x"
+    folder.mkdir(parents=True)
+    (folder / "lesson.toml").write_text("id = [")
+    with pytest.raises(LessonError, match="lesson.toml"):
+        load_lessons(tmp_path / "lessons", tmp_path)
+
+
+def test_expected_values_are_computed_from_the_arguments() -> None:
+    assert expr.evaluate("sqrt(a**2 + b**2)", {"a": 5, "b": 12}) == 13.0
+    assert expr.evaluate("max(a, b) - 1", {"a": 2, "b": 7}) == 6.0
+
+
+@pytest.mark.parametrize("source", ["__import__('os')", "a.__class__", "open('x')", "[1][0]", "lambda: 1"])
+def test_expected_values_never_run_code(source: str) -> None:
+    with pytest.raises(expr.ExpressionError):
+        expr.evaluate(source, {"a": 1})

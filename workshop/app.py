@@ -1,0 +1,157 @@
+"""The Textual app: thin. The course, the backend and the checks live in workshop.core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Label, OptionList
+
+from workshop.core.course import Course
+from workshop.messages import AttemptFinished
+from workshop.screens.confirm import Confirm
+from workshop.ui_text import t
+from workshop.widgets.lesson_list import LessonList
+from workshop.widgets.lesson_view import LessonView
+from workshop.widgets.run_panel import RunPanel
+
+
+class WorkshopApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Kubeflow Workshop"
+    BINDINGS = [
+        Binding("ctrl+q", "quit_app", "Quit", priority=True),
+        Binding("ctrl+c", "quit_app", "Quit", show=False, priority=True),
+        Binding("l", "toggle_language", "中文/English"),
+        Binding("r", "run_lesson", "Run"),
+    ]
+
+    def __init__(self, course: Course, backend_name: str | None = None) -> None:
+        super().__init__()
+        self.course = course
+        self.lang = course.settings.language
+        self.backend_name = backend_name
+        self._backend: Any = None
+        self.current_lesson_id: int | None = None
+
+    @property
+    def backend(self) -> Any:
+        """Made on first use, in whatever thread needs it first (a worker, normally)."""
+        if self._backend is None:
+            from workshop.backends import make_backend
+
+            self._backend = make_backend(self.course.settings, self.backend_name)
+        return self._backend
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="sidebar"):
+                yield Label(t(self.lang, "lessons"), id="sidebar-title")
+                yield LessonList(id="lesson-list")
+            yield Vertical(id="lesson-host")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.sub_title = f"{self.course.settings.learner} · {self.backend_name or 'auto'}"
+        if self.course.progress.notice:
+            self.notify(self.course.progress.notice, severity="warning", timeout=15)
+        self.refresh_lessons()
+        states = self.course.states()
+        first_open = next((l.id for l in self.course.lessons if states[l.id].value == "open"),
+                          self.course.lessons[0].id if self.course.lessons else None)
+        if first_open is not None:
+            await self.show_lesson(first_open)
+
+    def refresh_lessons(self) -> None:
+        lessons = self.course.lessons
+        self.query_one(LessonList).show(lessons, self.course.states(), self.lang)
+
+    async def show_lesson(self, lesson_id: int) -> None:
+        if self.current_lesson_id == lesson_id:
+            return
+        self.current_lesson_id = lesson_id
+        lesson = self.course.lesson(lesson_id)
+        host = self.query_one("#lesson-host")
+        await host.remove_children()
+        await host.mount(LessonView(lesson, self.course.states()[lesson_id], self.lang, id="lesson-view"))
+        lessons = self.query_one(LessonList)
+        index = next(i for i, l in enumerate(self.course.lessons) if l.id == lesson_id)
+        if lessons.highlighted != index:
+            lessons.highlighted = index
+
+    @on(OptionList.OptionSelected, "#lesson-list")
+    @on(OptionList.OptionHighlighted, "#lesson-list")
+    async def lesson_chosen(self, message: OptionList.OptionSelected | OptionList.OptionHighlighted) -> None:
+        if self._running_panel() is not None:
+            return  # stay on the running lesson; its run must not be orphaned
+        if message.option.id is not None:
+            await self.show_lesson(int(message.option.id))
+
+    def on_attempt_finished(self, message: AttemptFinished) -> None:
+        before = self.course.states()
+        self.refresh_lessons()
+        attempt: Any = message.attempt
+        if attempt is not None and attempt.passed:
+            self.notify(t(self.lang, "passed", id=message.lesson_id), timeout=6)
+            following = [l for l in self.course.lessons if message.lesson_id in l.requires]
+            for lesson in following:
+                if self.course.states()[lesson.id] != before.get(lesson.id):
+                    self.notify(t(self.lang, "unlocked", id=lesson.id), timeout=6)
+        elif message.error:
+            self.notify(message.error, title=t(self.lang, "error"), severity="error", timeout=10)
+
+    def action_run_lesson(self) -> None:
+        panel = self.query("#run-panel")
+        if panel:
+            tabs = self.query_one(LessonView).tabs
+            if not tabs.get_pane("tab-run").disabled:
+                tabs.active = "tab-run"
+                panel.first(RunPanel).start_run()
+
+    async def action_toggle_language(self) -> None:
+        if self._running_panel() is not None:
+            return
+        self.lang = "zh" if self.lang == "en" else "en"
+        self.query_one("#sidebar-title", Label).update(t(self.lang, "lessons"))
+        self.refresh_lessons()
+        current, self.current_lesson_id = self.current_lesson_id, None
+        if current is not None:
+            await self.show_lesson(current)
+
+    def _running_panel(self) -> RunPanel | None:
+        for panel in self.query(RunPanel):
+            if panel.run_active:
+                return panel
+        return None
+
+    def action_quit_app(self) -> None:
+        panel = self._running_panel()
+        if panel is None:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._cancel_and_exit(panel.run_id)
+
+        self.push_screen(Confirm(t(self.lang, "quit_title"), t(self.lang, "quit_body"),
+                                 t(self.lang, "quit_yes"), t(self.lang, "quit_no")), answered)
+
+    @work(thread=True, exit_on_error=False)
+    def _cancel_and_exit(self, run_id: str | None) -> None:
+        if run_id is not None:
+            self.backend.cancel(run_id)
+        self.call_from_thread(self.exit)
+
+    def on_unmount(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+
+
+def make_app(course: Course, backend_name: str | None = None) -> WorkshopApp:
+    """The one factory for the CLI and the tests."""
+    return WorkshopApp(course, backend_name)

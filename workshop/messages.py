@@ -1,0 +1,35 @@
+"""Messages workers post to the UI. Workers never touch widgets."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from workshop.core.events import RunEvent
+
+
+class RunEventPosted(Message):
+    def __init__(self, event: RunEvent) -> None:
+        super().__init__()
+        self.event = event
+
+
+class RunIdAssigned(Message):
+    def __init__(self, run_id: str) -> None:
+        super().__init__()
+        self.run_id = run_id
+
+
+class AttemptFinished(Message):
+    def __init__(self, lesson_id: int, attempt: object | None, error: str = "") -> None:
+        super().__init__()
+        self.lesson_id = lesson_id
+        self.attempt = attempt
+        self.error = error
+
+
+class ChecksShown(Message):
+    """The run panel has check results (or none, when a new run starts)."""
+
+    def __init__(self, results: list[object]) -> None:
+        super().__init__()
+        self.results = results

@@ -1,0 +1,62 @@
+"""One lesson: its explanation, its pipeline code and its Run tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.syntax import Syntax
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown, Static, TabbedContent, TabPane
+
+from workshop.core.course import LessonState
+from workshop.core.lessons import Lesson
+from workshop.messages import ChecksShown
+from workshop.ui_text import t
+from workshop.widgets.checks_view import ChecksView
+from workshop.widgets.run_panel import RunPanel
+
+
+class LessonView(Vertical):
+    def __init__(self, lesson: Lesson, state: LessonState, lang: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lesson = lesson
+        self.state = state
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        lesson, lang = self.lesson, self.lang
+        blocked = self.state in (LessonState.LOCKED, LessonState.COMING_SOON)
+        with TabbedContent(id="lesson-tabs"):
+            with TabPane(t(lang, "tab_lesson"), id="tab-lesson"), VerticalScroll():
+                if self.state is LessonState.LOCKED:
+                    yield Static(t(lang, "locked", req=", ".join(map(str, lesson.requires))), classes="banner")
+                elif self.state is LessonState.COMING_SOON:
+                    yield Static(t(lang, "coming_soon"), classes="banner")
+                yield Markdown(lesson.text(lang), id="lesson-text")
+            with TabPane(t(lang, "tab_code"), id="tab-code"), VerticalScroll():
+                code = lesson.code() if lesson.pipeline_file.is_file() else "# coming soon"
+                yield Static(Syntax(code, "python", line_numbers=True, theme="ansi_dark"), id="code")
+            with TabPane(t(lang, "tab_run"), id="tab-run", disabled=blocked):
+                yield RunPanel(lesson, lang, id="run-panel")
+            with TabPane(t(lang, "checks"), id="tab-checks", disabled=True), VerticalScroll():
+                yield ChecksView(id="checks")
+
+    def on_checks_shown(self, message: ChecksShown) -> None:
+        results: list[Any] = message.results
+        self.query_one(ChecksView).show(results)
+        pane = self.tabs.get_pane("tab-checks")
+        pane.disabled = not results
+        tab = self.tabs.get_tab("tab-checks")
+        if results:
+            failed = sum(1 for r in results if r.status.value == "failed")
+            mark = "✅" if not failed else "❌"
+            tab.label = f"{t(self.lang, 'checks')} {mark} {len(results) - failed}/{len(results)}"
+            # the tab is enabled by a message of its own: switch once that has been handled
+            self.call_after_refresh(setattr, self.tabs, "active", "tab-checks")
+        else:
+            tab.label = t(self.lang, "checks")
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one("#lesson-tabs", TabbedContent)

@@ -1,0 +1,194 @@
+"""The Run tab: the arguments form, the tasks with their live state, the logs, the checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Label, RichLog, Static
+
+from workshop.core.checks import CheckResult, Status
+from workshop.core.events import LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted
+from workshop.core.lessons import Lesson, LessonError
+from workshop.messages import AttemptFinished, ChecksShown, RunEventPosted, RunIdAssigned
+from workshop.ui_text import t
+
+STATE_STYLE = {
+    "PENDING": "grey50", "RUNNING": "yellow", "SUCCEEDED": "green",
+    "FAILED": "red", "CANCELED": "magenta", "NOT RUN": "grey50",
+}
+TASK_COLORS = ["cyan", "magenta", "green", "yellow", "blue", "bright_red"]
+
+
+class RunPanel(Vertical):
+    def __init__(self, lesson: Lesson, lang: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lesson = lesson
+        self.lang = lang
+        self.run_id: str | None = None
+        self.run_active = False
+        self.log_lines: list[tuple[str, str]] = []
+        self.filter_task: str | None = None
+        self.task_colors: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="arg-form"):
+            for arg in self.lesson.arguments:
+                yield Label(arg.label_in(self.lang), classes="arg-label")
+                yield Input(str(arg.default), id=f"arg-{arg.name}", classes="arg-input")
+            yield Button(t(self.lang, "run"), id="run", variant="success")
+            yield Button(t(self.lang, "cancel"), id="cancel", variant="error", disabled=True)
+        yield Static("", id="form-error")
+        yield Static(t(self.lang, "no_run_yet"), id="run-status")
+        with Horizontal(id="run-body"):
+            table: DataTable[Any] = DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+            table.add_column(t(self.lang, "tasks"), key="task", width=16)
+            table.add_column("", key="state", width=10)
+            yield table
+            yield RichLog(id="log", max_lines=5000, wrap=True, markup=False, highlight=False)
+
+    def on_mount(self) -> None:
+        wanted = {a.default_from for a in self.lesson.arguments if a.default_from}
+        if wanted:
+            self.load_defaults(wanted)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="defaults")
+    def load_defaults(self, wanted: set[str]) -> None:
+        values = self.app.backend.defaults(wanted)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._fill_defaults, values)
+
+    def _fill_defaults(self, values: dict[str, Any]) -> None:
+        for arg in self.lesson.arguments:
+            if arg.default_from in values:
+                self.query_one(f"#arg-{arg.name}", Input).value = str(values[arg.default_from])
+
+    # --- starting and stopping ---------------------------------------------------------
+    @on(Button.Pressed, "#run")
+    def start_run(self) -> None:
+        if self.run_active:
+            return
+        raw = {arg.name: self.query_one(f"#arg-{arg.name}", Input).value for arg in self.lesson.arguments}
+        try:
+            arguments = self.lesson.parse_arguments(raw)
+        except LessonError as exc:
+            self.query_one("#form-error", Static).update(Text(f"✗ {exc}", style="bold red"))
+            return
+        self.query_one("#form-error", Static).update("")
+        self._reset_view()
+        self.run_active = True
+        self.query_one("#run", Button).disabled = True
+        self.query_one("#cancel", Button).disabled = False
+        self.query_one("#run-status", Static).update(t(self.lang, "compiling"))
+        self.run_worker_thread(arguments)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="run")
+    def run_worker_thread(self, arguments: dict[str, Any]) -> None:
+        from workshop.backends.base import BackendError
+        from workshop.core.compile import CompileError
+
+        app: Any = self.app
+        try:
+            attempt = app.course.run_lesson(
+                self.lesson, app.backend, arguments,
+                on_event=lambda event: self.post_message(RunEventPosted(event)),
+                on_run_id=lambda run_id: self.post_message(RunIdAssigned(run_id)),
+            )
+        except (CompileError, BackendError, LessonError, OSError) as exc:
+            self.post_message(AttemptFinished(self.lesson.id, None, str(exc)))
+            return
+        self.post_message(AttemptFinished(self.lesson.id, attempt))
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_run(self) -> None:
+        if self.run_id and self.run_active:
+            self.query_one("#cancel", Button).disabled = True
+            self._cancel_in_background(self.run_id)
+
+    @work(thread=True, exit_on_error=False, group="cancel")
+    def _cancel_in_background(self, run_id: str) -> None:
+        self.app.backend.cancel(run_id)  # type: ignore[attr-defined]
+
+    def _reset_view(self) -> None:
+        self.log_lines.clear()
+        self.filter_task = None
+        self.query_one("#tasks", DataTable).clear()
+        self.query_one("#log", RichLog).clear()
+        self.post_message(ChecksShown([]))
+
+    # --- events from the worker --------------------------------------------------------
+    def on_run_id_assigned(self, message: RunIdAssigned) -> None:
+        self.run_id = message.run_id
+        backend = self.app.backend.name  # type: ignore[attr-defined]
+        self.query_one("#run-status", Static).update(t(self.lang, "running", run_id=message.run_id, backend=backend))
+
+    def on_run_event_posted(self, message: RunEventPosted) -> None:
+        event = message.event
+        table = self.query_one("#tasks", DataTable)
+        if isinstance(event, RunStarted):
+            for task in event.tasks:
+                self.task_colors[task] = TASK_COLORS[len(self.task_colors) % len(TASK_COLORS)]
+                table.add_row(Text(task, style=self.task_colors[task]), self._state("PENDING"), key=task)
+        elif isinstance(event, TaskStarted):
+            self._set_state(event.task, "RUNNING")
+        elif isinstance(event, TaskFinished):
+            self._set_state(event.task, event.state.value)
+        elif isinstance(event, LogLine):
+            self.log_lines.append((event.task, event.line))
+            if self.filter_task in (None, event.task):
+                self._write_line(event.task, event.line)
+        elif isinstance(event, RunFinished):
+            for row_key in list(table.rows):
+                if str(table.get_cell(row_key, "state")) in ("PENDING", "RUNNING"):
+                    table.update_cell(row_key, "state", self._state("CANCELED" if event.state.value ==
+                                                                   "CANCELED" else "NOT RUN"))
+            self.query_one("#run-status", Static).update(
+                t(self.lang, "canceled") if event.state.value == "CANCELED" else t(self.lang, "checking"))
+
+    def _state(self, state: str) -> Text:
+        return Text(state, style=STATE_STYLE.get(state, ""))
+
+    def _set_state(self, task: str, state: str) -> None:
+        table = self.query_one("#tasks", DataTable)
+        if task not in {k.value for k in table.rows}:
+            self.task_colors.setdefault(task, TASK_COLORS[len(self.task_colors) % len(TASK_COLORS)])
+            table.add_row(Text(task, style=self.task_colors[task]), self._state(state), key=task)
+        else:
+            table.update_cell(task, "state", self._state(state))
+
+    def _write_line(self, task: str, line: str) -> None:
+        color = self.task_colors.get(task, "cyan")
+        # kfp's executor logs its own lines; the component's prints stand out against them.
+        style = "dim" if line.startswith("[KFP Executor") else ""
+        self.query_one("#log", RichLog).write(Text.assemble((f"[{task}] ", color), (line, style)))
+
+    @on(DataTable.RowSelected, "#tasks")
+    def filter_log(self, message: DataTable.RowSelected) -> None:
+        task = str(message.row_key.value)
+        self.filter_task = None if self.filter_task == task else task
+        log = self.query_one("#log", RichLog)
+        log.clear()
+        for line_task, line in self.log_lines:
+            if self.filter_task in (None, line_task):
+                self._write_line(line_task, line)
+
+    def on_attempt_finished(self, message: AttemptFinished) -> None:
+        self.run_active = False
+        self.query_one("#run", Button).disabled = False
+        self.query_one("#cancel", Button).disabled = True
+        status = self.query_one("#run-status", Static)
+        if message.attempt is None:
+            status.update(Text(f"✗ {message.error}", style="bold red"))
+            return
+        attempt: Any = message.attempt
+        results: list[CheckResult] = attempt.checks
+        self.post_message(ChecksShown(results))
+        if attempt.run.state == "CANCELED":
+            status.update(t(self.lang, "canceled"))
+        elif attempt.passed:
+            status.update(Text(t(self.lang, "passed", id=self.lesson.id), style="bold green"))
+        else:
+            failed = sum(1 for r in results if r.status is Status.FAILED)
+            status.update(Text(f"{t(self.lang, 'not_passed')} ({failed} ✗)", style="bold red"))
