@@ -32,6 +32,7 @@ def new_app(home: Path):
 async def test_take_lesson_one_and_unlock_lesson_two(home: Path) -> None:
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))  # the lesson view mounts after the first frame
         assert app.query_one(LessonView).lesson.id == 1
         app.query_one(LessonView).tabs.active = "tab-run"
         await pilot.pause()
@@ -58,6 +59,7 @@ async def test_take_lesson_one_and_unlock_lesson_two(home: Path) -> None:
 async def test_a_bad_argument_is_shown_in_the_form_and_nothing_runs(home: Path) -> None:
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))  # the lesson view mounts after the first frame
         app.query_one(LessonView).tabs.active = "tab-run"
         await pilot.pause()
         app.query_one("#arg-a", Input).value = "three"
@@ -73,6 +75,7 @@ async def test_quitting_during_a_run_asks_then_cancels_it(home: Path) -> None:
     fixture = Path(__file__).parent / "fixtures" / "pythagorean_blocks.py"
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))  # the lesson view mounts after the first frame
         panel = app.query_one(RunPanel)
         # run the blocking fixture in place of the lesson's pipeline
         panel.lesson = panel.lesson.__class__(**{**panel.lesson.__dict__, "pipeline_file": fixture})
@@ -91,6 +94,7 @@ async def test_quitting_during_a_run_asks_then_cancels_it(home: Path) -> None:
 async def test_language_switch_keeps_the_lesson(home: Path) -> None:
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))  # the lesson view mounts after the first frame
         await pilot.press("l")
         await pilot.pause()
         assert app.lang == "zh"
@@ -99,4 +103,10 @@ async def test_language_switch_keeps_the_lesson(home: Path) -> None:
 
 
 def test_lesson_screen_snapshot(home: Path, snap_compare) -> None:
-    assert snap_compare(new_app(home), terminal_size=(100, 30))
+    app = new_app(home)
+
+    async def lesson_shown(pilot) -> None:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=lesson_shown)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -12,11 +12,12 @@ from textual.widgets import Footer, Header, Label, OptionList
 
 from workshop.core.course import Course
 from workshop.messages import AttemptFinished
-from workshop.screens.confirm import Confirm
 from workshop.ui_text import t
 from workshop.widgets.lesson_list import LessonList
-from workshop.widgets.lesson_view import LessonView
-from workshop.widgets.run_panel import RunPanel
+
+if TYPE_CHECKING:
+    from workshop.widgets.lesson_view import LessonView
+    from workshop.widgets.run_panel import RunPanel
 
 
 class WorkshopApp(App[None]):
@@ -56,7 +57,7 @@ class WorkshopApp(App[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.sub_title = f"{self.course.settings.learner} · {self.backend_name or 'auto'}"
+        self.sub_title = f"{self.course.settings.learner} · {self.backend_name} backend"
         if self.course.progress.notice:
             self.notify(self.course.progress.notice, severity="warning", timeout=15)
         self.refresh_lessons()
@@ -64,13 +65,18 @@ class WorkshopApp(App[None]):
         first_open = next((l.id for l in self.course.lessons if states[l.id].value == "open"),
                           self.course.lessons[0].id if self.course.lessons else None)
         if first_open is not None:
-            await self.show_lesson(first_open)
+            # after the first frame: the frame, the list and the header paint without waiting for it
+            self.call_after_refresh(self.show_lesson, first_open)
 
     def refresh_lessons(self) -> None:
         lessons = self.course.lessons
         self.query_one(LessonList).show(lessons, self.course.states(), self.lang)
 
     async def show_lesson(self, lesson_id: int) -> None:
+        # Imported here, after the first frame: markdown, syntax highlighting and tables are not
+        # needed to paint the frame and the lesson list.
+        from workshop.widgets.lesson_view import LessonView
+
         if self.current_lesson_id == lesson_id:
             return
         self.current_lesson_id = lesson_id
@@ -107,10 +113,12 @@ class WorkshopApp(App[None]):
     def action_run_lesson(self) -> None:
         panel = self.query("#run-panel")
         if panel:
+            from workshop.widgets.lesson_view import LessonView
+
             tabs = self.query_one(LessonView).tabs
             if not tabs.get_pane("tab-run").disabled:
                 tabs.active = "tab-run"
-                panel.first(RunPanel).start_run()
+                panel.first().start_run()  # type: ignore[attr-defined]
 
     async def action_toggle_language(self) -> None:
         if self._running_panel() is not None:
@@ -123,7 +131,7 @@ class WorkshopApp(App[None]):
             await self.show_lesson(current)
 
     def _running_panel(self) -> RunPanel | None:
-        for panel in self.query(RunPanel):
+        for panel in self.query("RunPanel"):
             if panel.run_active:
                 return panel
         return None
@@ -133,6 +141,8 @@ class WorkshopApp(App[None]):
         if panel is None:
             self.exit()
             return
+
+        from workshop.screens.confirm import Confirm
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -154,4 +164,6 @@ class WorkshopApp(App[None]):
 
 def make_app(course: Course, backend_name: str | None = None) -> WorkshopApp:
     """The one factory for the CLI and the tests."""
-    return WorkshopApp(course, backend_name)
+    from workshop.backends import detect_backend
+
+    return WorkshopApp(course, backend_name or detect_backend())

@@ -78,6 +78,9 @@ class Backend(Protocol):
 
     def read_volume_file(self, volume: str, path: str) -> str: ...
 
+    def volume_file_modified(self, volume: str, path: str) -> float:
+        """When the file was last written (epoch seconds), to tell this run's output from older ones."""
+
     def stat_object(self, bucket: str, key: str) -> ObjectInfo: ...
 
     def get_object(self, bucket: str, key: str) -> bytes: ...

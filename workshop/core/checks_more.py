@@ -13,6 +13,17 @@ IRIS_SAMPLES = [[5.1, 3.5, 1.4, 0.2], [5.9, 3.0, 4.2, 1.5], [6.9, 3.1, 5.4, 2.1]
 IRIS_LABELS = [0, 1, 2, 0]
 
 
+def _skew(ctx: CheckContext) -> float:
+    """How far the backend's clock may be off ours: none locally, a little on a cluster."""
+    return float(getattr(ctx.backend, "clock_skew", 0.0))
+
+
+def _when(ts: float) -> str:
+    import time
+
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
 def _executor_label(pipeline: dict[str, Any], task: str) -> str | None:
     spec = pipeline.get("root", {}).get("dag", {}).get("tasks", {}).get(task)
     if spec is None:
@@ -74,6 +85,11 @@ def volume_sorted(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     except FileNotFoundError:
         return failed(f"{where} does not exist: the save task did not write it", file=where)
     head = "\n".join(text.splitlines()[:5])
+    modified = ctx.backend.volume_file_modified(volume, target)
+    if modified < ctx.run.started_at - _skew(ctx):
+        return failed(f"{where} was written by an earlier run, not by this one "
+                      f"(last written {_when(modified)}, this run started {_when(ctx.run.started_at)})",
+                      file=where, first_lines=head)
     try:
         got = _numbers(text)
     except ValueError:

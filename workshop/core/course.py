@@ -76,6 +76,7 @@ class Course:
         pipeline_file: Path | None = None,
     ) -> Attempt:
         """Compile, upload, run, wait for the end, check, record. Blocking: call from a worker."""
+        started = time.time()  # before anything runs: outputs older than this are not this run's
         package = compile_pipeline(pipeline_file or lesson.pipeline_file, lesson.pipeline_function,
                                    self.package_path(lesson))
         ref = backend.upload_pipeline(package, lesson.pipeline_name, lesson.description_in("en"))
@@ -84,7 +85,7 @@ class Course:
         run_id = backend.submit(package, ref, arguments, run_name, services)
         on_run_id(run_id)
         record = RunRecord(run_id, lesson.id, backend.name, ref.name, str(package), arguments,
-                           RunState.RUNNING.value, {}, "", [], time.time(), None)
+                           RunState.RUNNING.value, {}, "", [], started, None)
         self.progress.add_run(record)
         finished: RunFinished | None = None
         for event in backend.events(run_id):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Markdown, Static, TabbedContent, TabPane
+from textual.lazy import Lazy
+from textual.widgets import Static, TabbedContent, TabPane
 
 from workshop.core.course import LessonState
 from workshop.core.lessons import Lesson
@@ -33,12 +35,16 @@ class LessonView(Vertical):
                     yield Static(t(lang, "locked", req=", ".join(map(str, lesson.requires))), classes="banner")
                 elif self.state is LessonState.COMING_SOON:
                     yield Static(t(lang, "coming_soon"), classes="banner")
-                yield Markdown(lesson.text(lang), id="lesson-text")
-            with TabPane(t(lang, "tab_code"), id="tab-code"), VerticalScroll():
+                # one widget for the whole text (rich's Markdown): Textual's Markdown widget mounts a
+                # widget per block, which costs a lesson screen half a second on a small machine
+                yield Static(RichMarkdown(lesson.text(lang), code_theme="ansi_dark"), id="lesson-text")
+            # The hidden tabs mount after the first paint, so the lesson text shows at once.
+            with TabPane(t(lang, "tab_code"), id="tab-code"):
                 code = lesson.code() if lesson.pipeline_file.is_file() else "# coming soon"
-                yield Static(Syntax(code, "python", line_numbers=True, theme="ansi_dark"), id="code")
+                yield Lazy(VerticalScroll(Static(Syntax(code, "python", line_numbers=True, theme="ansi_dark"),
+                                                 id="code")))
             with TabPane(t(lang, "tab_run"), id="tab-run", disabled=blocked):
-                yield RunPanel(lesson, lang, id="run-panel")
+                yield Lazy(RunPanel(lesson, lang, id="run-panel"))
             with TabPane(t(lang, "checks"), id="tab-checks", disabled=True), VerticalScroll():
                 yield ChecksView(id="checks")
 

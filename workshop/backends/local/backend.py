@@ -52,6 +52,7 @@ class _Run:
 
 class LocalBackend:
     name = "local"
+    clock_skew = 0.0  # the tasks run on this machine, on this clock
 
     def __init__(self, root: Path, assets: Path) -> None:
         self.root = root
@@ -291,6 +292,9 @@ class LocalBackend:
 
     def read_volume_file(self, volume: str, path: str) -> str:
         return self.volumes.read_text(volume, path)
+
+    def volume_file_modified(self, volume: str, path: str) -> float:
+        return self.volumes.file(volume, path).stat().st_mtime
 
     def stat_object(self, bucket: str, key: str) -> ObjectInfo:
         info = self.object_store().stat(bucket, key)

@@ -78,18 +78,28 @@ def enter_task_mounts(mounts: list[tuple[str, str]], masked: list[str]) -> None:
     """Called in the task's child process, before it runs the component.
 
     mounts: (host folder, mount path) pairs this task declared.
-    masked: mount paths other tasks of the run declare; this task must not see them.
+    masked: mount paths other tasks of the run declare. This task must not see the
+    volume there; like a container, it gets a throw-away folder instead, so what it
+    writes there is lost, as it would be on a cluster, and the host stays untouched.
     """
-    if not mounts and not any(Path(p).exists() for p in masked):
+    if not mounts and not masked:
         return
     libc = _libc()
     _unshare(libc)
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
-    for path in masked:
-        target = Path(path)
-        if target.exists() and path not in {dst for _, dst in mounts}:
-            _mount(libc, "tmpfs", path, "tmpfs", 0)
+    own = {dst for _, dst in mounts}
     covered: set[Path] = set()
+    for path in masked:
+        if path in own:
+            continue
+        target = Path(path)
+        if target.exists():
+            _mount(libc, "tmpfs", path, "tmpfs", 0)
+        else:
+            try:
+                _make_mount_point(libc, target, covered)
+            except MountError:
+                pass  # a path right under / cannot be hidden without hiding the whole system
     for src, dst in mounts:
         target = Path(dst)
         if not target.exists():

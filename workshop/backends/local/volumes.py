@@ -32,9 +32,12 @@ class Volumes:
                 shutil.copyfile(self.assets / source, dst)
         return folder
 
-    def read_text(self, name: str, relative: str) -> str:
+    def file(self, name: str, relative: str) -> Path:
         folder = self.path(name).resolve()
         target = (folder / relative.lstrip("/")).resolve()
         if folder not in target.parents:
             raise ValueError(f"{relative!r} is outside volume {name}")
-        return target.read_text(encoding="utf-8")
+        return target
+
+    def read_text(self, name: str, relative: str) -> str:
+        return self.file(name, relative).read_text(encoding="utf-8")
