@@ -122,7 +122,7 @@ def deploy_model_to_kserve(model: Input[Model], service_name: str, namespace: st
     print("deploy: waiting for it to be ready (up to 180 s)")
     wait_args = {"expected_generation": expected_generation} if expected_generation else {}
     kserve_client.wait_isvc_ready(
-        service_name, namespace=namespace, timeout_seconds=180, polling_interval=5, **wait_args
+        service_name, namespace=namespace, timeout_seconds=180, polling_interval=1, **wait_args
     )
     ready = kserve_client.get(service_name, namespace=namespace)
     url = ready.get("status", {}).get("url", "")

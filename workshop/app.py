@@ -16,7 +16,6 @@ from workshop.ui_text import t
 from workshop.widgets.lesson_list import LessonList
 
 if TYPE_CHECKING:
-    from workshop.widgets.lesson_view import LessonView
     from workshop.widgets.run_panel import RunPanel
 
 
@@ -62,7 +61,7 @@ class WorkshopApp(App[None]):
             self.notify(self.course.progress.notice, severity="warning", timeout=15)
         self.refresh_lessons()
         states = self.course.states()
-        first_open = next((l.id for l in self.course.lessons if states[l.id].value == "open"),
+        first_open = next((lesson.id for lesson in self.course.lessons if states[lesson.id].value == "open"),
                           self.course.lessons[0].id if self.course.lessons else None)
         if first_open is not None:
             # after the first frame: the frame, the list and the header paint without waiting for it
@@ -85,7 +84,7 @@ class WorkshopApp(App[None]):
         await host.remove_children()
         await host.mount(LessonView(lesson, self.course.states()[lesson_id], self.lang, id="lesson-view"))
         lessons = self.query_one(LessonList)
-        index = next(i for i, l in enumerate(self.course.lessons) if l.id == lesson_id)
+        index = next(i for i, item in enumerate(self.course.lessons) if item.id == lesson_id)
         if lessons.highlighted != index:
             lessons.highlighted = index
 
@@ -103,7 +102,7 @@ class WorkshopApp(App[None]):
         attempt: Any = message.attempt
         if attempt is not None and attempt.passed:
             self.notify(t(self.lang, "passed", id=message.lesson_id), timeout=6)
-            following = [l for l in self.course.lessons if message.lesson_id in l.requires]
+            following = [item for item in self.course.lessons if message.lesson_id in item.requires]
             for lesson in following:
                 if self.course.states()[lesson.id] != before.get(lesson.id):
                     self.notify(t(self.lang, "unlocked", id=lesson.id), timeout=6)

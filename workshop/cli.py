@@ -175,7 +175,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
         raise click.UsageError("name a lesson (for example `workshop run 1`) or use --all")
     course = _course(lang)
     try:
-        lessons = [l for l in course.lessons if l.available] if run_all else [course.lesson(lesson or "")]
+        lessons = [item for item in course.lessons if item.available] if run_all else [course.lesson(lesson or "")]
     except LessonError as exc:
         raise click.ClickException(str(exc)) from exc
     be = _backend(course, backend)

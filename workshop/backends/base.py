@@ -41,6 +41,7 @@ class ServiceStatus:
     ready: bool
     url: str
     detail: str
+    storage_uri: str = ""
 
 
 @runtime_checkable
@@ -75,6 +76,9 @@ class Backend(Protocol):
 
     # What checks read.
     def task_log(self, run_id: str, task: str) -> list[str]: ...
+
+    def task_outputs(self, run_id: str, task: str) -> dict[str, Any]:
+        """A finished task's outputs: parameters as values, artifacts as {uri, ...}."""
 
     def read_volume_file(self, volume: str, path: str) -> str: ...
 

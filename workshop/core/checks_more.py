@@ -182,11 +182,10 @@ def keras_model_accuracy(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
         data = ctx.backend.get_object(bucket, key)
     except Exception as exc:
         return failed(f"cannot download s3://{bucket}/{key}: {exc}")
+    import keras  # heavy: imported only when this check runs
     import numpy as np
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
-
-    import keras  # heavy: imported only when this check runs
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(key).name
@@ -212,12 +211,37 @@ def _namespace(ctx: CheckContext) -> str:
     return str(ctx.run.arguments.get("namespace") or "local")
 
 
+def _same_uri(a: str, b: str) -> bool:
+    """An artifact URI as KFP records it and as the InferenceService holds it."""
+    def norm(uri: str) -> str:
+        uri = uri.strip().rstrip("/")
+        for prefix, repl in (("minio://", "s3://"), ("file://", "")):
+            if uri.startswith(prefix):
+                uri = repl + uri[len(prefix):]
+        return uri
+
+    return norm(a) == norm(b)
+
+
 @check("kserve_ready")
 def kserve_ready(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     status = ctx.backend.service_status(params["service"], _namespace(ctx))
-    if status.ready:
-        return passed(f"InferenceService {status.name} is ready", url=status.url)
-    return failed(f"InferenceService {status.name} is not ready: {status.detail}")
+    if not status.ready:
+        return failed(f"InferenceService {status.name} is not ready: {status.detail}")
+    evidence = {"url": status.url, "storage_uri": status.storage_uri}
+    model_from = params.get("model_from")  # "task/output": the model this run trained
+    if model_from:
+        task, _, output = model_from.partition("/")
+        artifact = ctx.backend.task_outputs(ctx.run.run_id, task).get(output)
+        uri = artifact.get("uri", "") if isinstance(artifact, dict) else ""
+        evidence["this_run_model"] = uri or "(none)"
+        if not uri:
+            return failed(f"this run has no {model_from} artifact, so nothing new can be served", **evidence)
+        if not _same_uri(uri, status.storage_uri):
+            return failed(f"InferenceService {status.name} serves another model than this run trained "
+                          "(an earlier deployment?)", **evidence)
+    return passed(f"InferenceService {status.name} is ready" +
+                  (", serving this run's model" if model_from else ""), **evidence)
 
 
 @check("kserve_prediction")

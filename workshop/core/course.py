@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from workshop.core.progress import ProgressStore, RunRecord
 from workshop.core.settings import Settings
 
 
-class LessonState(str, Enum):
+class LessonState(StrEnum):
     LOCKED = "locked"
     OPEN = "open"
     DONE = "done"

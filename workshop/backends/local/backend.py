@@ -157,7 +157,7 @@ class LocalBackend:
             access, secret = store.credentials
             secrets[OBJECT_STORE_SECRET] = {"accesskey": access, "secretkey": secret}
         if "model_serving" in services:
-            env["KUBECONFIG"] = str(self.control_plane().kubeconfig)
+            env["KUBECONFIG"] = str(self.control_plane().kubeconfig_path)
         spec = {
             "run_id": run_id,
             "run_name": run_name,
@@ -290,6 +290,12 @@ class LocalBackend:
             return []
         return path.read_text(encoding="utf-8", errors="replace").splitlines()
 
+    def task_outputs(self, run_id: str, task: str) -> dict[str, Any]:
+        for event in self._journal(run_id):
+            if isinstance(event, TaskFinished) and event.task == task:
+                return dict(event.outputs)
+        return {}
+
     def read_volume_file(self, volume: str, path: str) -> str:
         return self.volumes.read_text(volume, path)
 
@@ -312,7 +318,9 @@ class LocalBackend:
             url = plane.ensure_serving(name, namespace, timeout)
         except Exception as exc:  # the control plane says why the model server is not up
             return ServiceStatus(name, False, "", str(exc))
-        return ServiceStatus(name, True, url, "ready")
+        predictor = obj.get("spec", {}).get("predictor", {})
+        storage = (predictor.get("sklearn") or predictor.get("model") or {}).get("storageUri", "")
+        return ServiceStatus(name, True, url, "ready", storage)
 
     def gpu_lines(self) -> list[str] | None:
         if shutil.which("nvidia-smi") is None:

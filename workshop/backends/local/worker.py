@@ -98,14 +98,17 @@ def _exit_status(status: int) -> int:
 
 
 def run(spec: dict[str, Any]) -> None:
+    # Before kfp is imported: it imports the kubernetes client, which reads KUBECONFIG once,
+    # at import, and forked tasks inherit that module state.
+    os.environ.update(spec.get("env", {}))
     import subprocess
 
+    from google.protobuf import json_format
     from kfp import local
     from kfp.dsl import executor_main  # noqa: F401  imported once here, inherited by forked tasks
     from kfp.local import pipeline_orchestrator, status, subprocess_task_handler
     from kfp.local.orchestrator import task_executor
     from kfp.pipeline_spec import pipeline_spec_pb2
-    from google.protobuf import json_format
 
     from workshop.backends.local import fastpath, mounts, platform
 
