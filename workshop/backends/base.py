@@ -44,6 +44,19 @@ class ServiceStatus:
     storage_uri: str = ""
 
 
+@dataclass(frozen=True)
+class Artifact:
+    """Something a lesson created that reset may remove; only ever the workshop's own things.
+
+    kind: "run" (a run's local folder or record), "volume_file" (ref = "volume:/path"),
+    "object" (ref = "bucket/key"), "inference_service" (ref = "namespace/name").
+    """
+
+    kind: str
+    ref: str
+    lesson_id: int
+
+
 @runtime_checkable
 class Backend(Protocol):
     name: str
