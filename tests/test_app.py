@@ -65,7 +65,7 @@ async def test_a_bad_argument_is_shown_in_the_form_and_nothing_runs(home: Path) 
         app.query_one("#arg-a", Input).value = "three"
         await pilot.click("#run")
         await pilot.pause()
-        error = str(app.query_one("#form-error", Static).render())
+        error = str(app.query_one("#form-error", Static).content)
         assert "a must be a number, not 'three'" in error
         assert not app.query_one(RunPanel).run_active
         assert app.course.progress.runs() == []
@@ -110,3 +110,31 @@ def test_lesson_screen_snapshot(home: Path, snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=lesson_shown)
+
+
+async def test_try_the_model_tab_asks_the_served_model(home: Path) -> None:
+    from workshop.widgets.try_model import TryModel
+
+    app = new_app(home)
+    for lesson_id in (1, 2, 3, 4):
+        app.course.progress.mark(lesson_id, "skipped")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        assert app.query_one(LessonView).lesson.id == 5
+        await pilot.press("r")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks", timeout=120)
+        assert app.course.states()[5] is LessonState.DONE
+        app.query_one(LessonView).tabs.active = "tab-try"
+        await settle(pilot, lambda: bool(app.query(TryModel)))
+        form = app.query_one(TryModel)
+        form.query_one("#feature-petal_length", Input).value = "1.4"
+        form.query_one("#feature-petal_width", Input).value = "0.2"
+        form.query_one("#feature-sepal_length", Input).value = "5.1"
+        form.query_one("#feature-sepal_width", Input).value = "3.5"
+        form.query_one("#predict", Button).press()
+        prediction = form.query_one("#prediction", Static)
+        await settle(pilot, lambda: "setosa" in str(prediction.content) or "✗" in str(prediction.content))
+        assert "setosa" in str(prediction.content)
+        form.query_one("#feature-petal_width", Input).value = "wide"
+        form.query_one("#predict", Button).press()
+        await settle(pilot, lambda: "petal_width must be a number" in str(prediction.content))

@@ -15,21 +15,27 @@ class ChecksView(Static):
     DEFAULT_CSS = "ChecksView { height: auto; }"
 
     results: list[CheckResult] = []
+    headers: tuple[str, str, str] = ("check", "seen", "hint")
 
     def show(self, results: list[CheckResult]) -> None:
         self.results = list(results)
         if not results:
             self.update("")
             return
+        hints = any(result.hint for result in results)
         table = Table(expand=True, show_lines=True, padding=(0, 1))
         table.add_column("", width=2, no_wrap=True)
-        table.add_column("check", ratio=2)
-        table.add_column("seen", ratio=4, overflow="fold")
-        table.add_column("hint", ratio=3)
+        table.add_column(self.headers[0], ratio=2, overflow="fold")
+        table.add_column(self.headers[1], ratio=4, overflow="fold")
+        if hints:  # a column for hints only when something failed
+            table.add_column(self.headers[2], ratio=3, overflow="fold")
         for result in results:
             seen = Text(result.summary)
             for key, value in result.evidence.items():
                 seen.append(f"\n{key}: ", style="dim")
                 seen.append(value)
-            table.add_row(MARKS[result.status.value], result.title, seen, Text(result.hint, style="yellow"))
+            row = [MARKS[result.status.value], Text(result.title, style="bold"), seen]
+            if hints:
+                row.append(Text(result.hint, style="yellow"))
+            table.add_row(*row)
         self.update(table)

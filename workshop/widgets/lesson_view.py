@@ -46,7 +46,14 @@ class LessonView(Vertical):
             with TabPane(t(lang, "tab_run"), id="tab-run", disabled=blocked):
                 yield Lazy(RunPanel(lesson, lang, id="run-panel"))
             with TabPane(t(lang, "checks"), id="tab-checks", disabled=True), VerticalScroll():
-                yield ChecksView(id="checks")
+                checks = ChecksView(id="checks")
+                checks.headers = (t(lang, "col_check"), t(lang, "col_seen"), t(lang, "col_hint"))
+                yield checks
+            if "try_model" in lesson.extra:
+                from workshop.widgets.try_model import TryModel
+
+                with TabPane(t(lang, "try_model"), id="tab-try", disabled=blocked):
+                    yield Lazy(TryModel(lesson, lang))
 
     def on_checks_shown(self, message: ChecksShown) -> None:
         results: list[Any] = message.results

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, RichLog, Static
+from textual.widgets import Button, DataTable, Input, Label, ProgressBar, RichLog, Static
 
 from workshop.core.checks import CheckResult, Status
 from workshop.core.events import LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted
@@ -21,6 +22,8 @@ STATE_STYLE = {
     "FAILED": "red", "CANCELED": "magenta", "NOT RUN": "grey50",
 }
 TASK_COLORS = ["cyan", "magenta", "green", "yellow", "blue", "bright_red"]
+# Training components print "epoch 3/15 loss=... accuracy=..."; the panel shows it as progress.
+EPOCH = re.compile(r"^epoch (\d+)/(\d+)\b(.*)")
 
 
 class RunPanel(Vertical):
@@ -43,6 +46,9 @@ class RunPanel(Vertical):
             yield Button(t(self.lang, "cancel"), id="cancel", variant="error", disabled=True)
         yield Static("", id="form-error")
         yield Static(t(self.lang, "no_run_yet"), id="run-status")
+        with Horizontal(id="training"):
+            yield ProgressBar(id="epochs", show_eta=False)
+            yield Static("", id="epoch-line")
         with Horizontal(id="run-body"):
             table: DataTable[Any] = DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
             table.add_column(t(self.lang, "tasks"), key="task", width=16)
@@ -51,6 +57,7 @@ class RunPanel(Vertical):
             yield RichLog(id="log", max_lines=5000, wrap=True, markup=False, highlight=False)
 
     def on_mount(self) -> None:
+        self.query_one("#training").display = False
         wanted = {a.default_from for a in self.lesson.arguments if a.default_from}
         if wanted:
             self.load_defaults(wanted)
@@ -112,6 +119,7 @@ class RunPanel(Vertical):
         self.app.backend.cancel(run_id)  # type: ignore[attr-defined]
 
     def _reset_view(self) -> None:
+        self.query_one("#training").display = False
         self.log_lines.clear()
         self.filter_task = None
         self.query_one("#tasks", DataTable).clear()
@@ -137,6 +145,9 @@ class RunPanel(Vertical):
             self._set_state(event.task, event.state.value)
         elif isinstance(event, LogLine):
             self.log_lines.append((event.task, event.line))
+            epoch = EPOCH.match(event.line)
+            if epoch:
+                self._show_epoch(event.task, int(epoch[1]), int(epoch[2]), epoch[3].strip())
             if self.filter_task in (None, event.task):
                 self._write_line(event.task, event.line)
         elif isinstance(event, RunFinished):
@@ -146,6 +157,11 @@ class RunPanel(Vertical):
                                                                    "CANCELED" else "NOT RUN"))
             self.query_one("#run-status", Static).update(
                 t(self.lang, "canceled") if event.state.value == "CANCELED" else t(self.lang, "checking"))
+
+    def _show_epoch(self, task: str, epoch: int, total: int, rest: str) -> None:
+        self.query_one("#training").display = True
+        self.query_one("#epochs", ProgressBar).update(total=total, progress=epoch)
+        self.query_one("#epoch-line", Static).update(f" {task}: epoch {epoch}/{total}  {rest}")
 
     def _state(self, state: str) -> Text:
         return Text(state, style=STATE_STYLE.get(state, ""))

@@ -1,0 +1,74 @@
+"""The "Try the model" tab: the learner's own measurements, sent to the served model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from workshop.core.lessons import Lesson, _text
+
+
+class TryModel(Vertical):
+    DEFAULT_CSS = """
+    TryModel { padding: 1 2; height: auto; }
+    TryModel Horizontal { height: auto; }
+    TryModel Label { width: 24; padding: 1 0 0 0; }
+    TryModel Input { width: 16; }
+    TryModel #predict { margin-top: 1; }
+    TryModel #prediction { margin-top: 1; }
+    """
+
+    def __init__(self, lesson: Lesson, lang: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.spec: dict[str, Any] = lesson.extra["try_model"]
+        self.lesson = lesson
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        for item in self.spec.get("inputs", []):
+            with Horizontal():
+                yield Label(_text(item.get("label"), self.lang) or item["name"])
+                yield Input(str(item.get("default", "")), id=f"feature-{item['name']}")
+        yield Button("Predict" if self.lang == "en" else "预测", id="predict", variant="primary")
+        yield Static("", id="prediction")
+
+    @on(Button.Pressed, "#predict")
+    def send(self) -> None:
+        from workshop.core.predict import PredictionError, parse_features
+
+        names = [item["name"] for item in self.spec.get("inputs", [])]
+        raw = [self.query_one(f"#feature-{name}", Input).value for name in names]
+        try:
+            features = parse_features(raw, names)
+        except PredictionError as exc:
+            self.query_one("#prediction", Static).update(Text(f"✗ {exc}", style="bold red"))
+            return
+        self.query_one("#prediction", Static).update("…")
+        self.ask(features)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def ask(self, features: list[float]) -> None:
+        from workshop.core.predict import PredictionError, predict
+
+        app: Any = self.app
+        last = app.course.progress.last_run(self.lesson.id)
+        namespace = str(last.arguments.get("namespace", "local")) if last else "local"
+        try:
+            value = predict(app.backend, self.spec["service"], namespace, features)
+        except PredictionError as exc:
+            self.app.call_from_thread(self._show, Text(f"✗ {exc}", style="bold red"))
+            return
+        classes = self.spec.get("classes", [])
+        name = classes[int(value)] if isinstance(value, int | float) and 0 <= int(value) < len(classes) else ""
+        label = "Predicted" if self.lang == "en" else "预测结果"
+        shown = Text.assemble((f"{label}: ", "bold"), (name or str(value), "bold green"),
+                              (f"  (class {value})" if name else "", "dim"))
+        self.app.call_from_thread(self._show, shown)
+
+    def _show(self, content: Text) -> None:
+        self.query_one("#prediction", Static).update(content)
