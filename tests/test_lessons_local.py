@@ -109,3 +109,20 @@ def test_lesson5_serves_the_model_and_a_service_that_was_never_deployed_fails(co
     stale = take(course, backend, 5, VARIANTS / "kserve_not_served.py")
     assert statuses(stale)["ready"] == "failed"
     assert "another model" in next(c for c in stale.checks if c.id == "ready").summary
+
+
+# --- lesson 4: a model in the object store ------------------------------------------------
+@pytest.mark.slow
+def test_lesson4_stores_a_model_that_scores_and_a_wrong_key_fails(course: Course, backend: Any) -> None:
+    good = take(course, backend, 4)
+    assert good.passed, statuses(good)
+    obj = next(c for c in good.checks if c.id == "object")
+    assert obj.evidence["bucket"] == "mlpipeline" and obj.evidence["key"] == "models/detect-digits.keras"
+    assert float(next(c for c in good.checks if c.id == "accuracy").evidence["accuracy"]) >= 0.9
+    creds = backend.object_store().credentials
+    assert all(secret not in "\n".join(backend.task_log(good.run.run_id, "train-and-upload")) for secret in creds)
+
+    broken = take(course, backend, 4, VARIANTS / "minio_model_wrong_key.py")
+    assert statuses(broken)["succeeded"] == "passed"
+    assert statuses(broken)["object"] == "failed"
+    assert not broken.passed

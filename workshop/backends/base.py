@@ -33,6 +33,7 @@ class ObjectInfo:
     key: str
     size: int
     etag: str
+    last_modified: float = 0.0  # epoch seconds
 
 
 @dataclass(frozen=True)

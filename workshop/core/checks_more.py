@@ -170,38 +170,40 @@ def s3_object(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
         info = ctx.backend.stat_object(bucket, key)
     except Exception as exc:
         return failed(f"s3://{bucket}/{key} is not there: {exc}", bucket=bucket, key=key)
-    return passed(f"s3://{bucket}/{key} is stored ({info.size} bytes)",
-                  bucket=bucket, key=key, size=info.size, etag=info.etag)
+    evidence = {"bucket": bucket, "key": key, "size": info.size, "etag": info.etag,
+                "last_modified": _when(info.last_modified)}
+    if info.last_modified and info.last_modified < ctx.run.started_at - _skew(ctx):
+        return failed(f"s3://{bucket}/{key} was stored by an earlier run, not by this one", **evidence)
+    return passed(f"s3://{bucket}/{key} is stored ({info.size} bytes)", **evidence)
 
 
 @check("keras_model_accuracy")
 def keras_model_accuracy(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    import json
+    import subprocess
+    import sys
+
     bucket, key = params["bucket"], params["key"]
     minimum = float(params.get("min_accuracy", 0.9))
     try:
         data = ctx.backend.get_object(bucket, key)
     except Exception as exc:
         return failed(f"cannot download s3://{bucket}/{key}: {exc}")
-    import keras  # heavy: imported only when this check runs
-    import numpy as np
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(key).name
         path.write_bytes(data)
-        try:
-            model = keras.models.load_model(path)
-        except Exception as exc:
-            return failed(f"s3://{bucket}/{key} is not a Keras model: {exc}")
-    digits = load_digits()
-    _, x_test, _, y_test = train_test_split(
-        digits.data, digits.target, test_size=0.2, random_state=42, stratify=digits.target
-    )
-    scale = float(params.get("input_scale", 16.0))
-    predictions = np.argmax(model.predict(x_test / scale, verbose=0), axis=1)
-    accuracy = float((predictions == y_test).mean())
-    evidence = {"object": f"s3://{bucket}/{key}", "held_out_samples": len(y_test), "accuracy": f"{accuracy:.3f}"}
+        scale = str(params.get("input_scale", 16.0))
+        done = subprocess.run([sys.executable, "-m", "workshop.core.keras_eval", str(path), scale],
+                              capture_output=True, text=True, timeout=600)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        return failed(f"scoring the model failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+    result = json.loads(lines[-1])
+    if "error" in result:
+        return failed(f"s3://{bucket}/{key} is {result['error']}")
+    accuracy = float(result["accuracy"])
+    evidence = {"object": f"s3://{bucket}/{key}", "held_out_samples": result["samples"],
+                "accuracy": f"{accuracy:.3f}"}
     if accuracy >= minimum:
         return passed(f"the stored model scores {accuracy:.3f} on held-out digits (≥ {minimum})", **evidence)
     return failed(f"the stored model scores {accuracy:.3f} on held-out digits, below {minimum}", **evidence)

@@ -304,7 +304,7 @@ class LocalBackend:
 
     def stat_object(self, bucket: str, key: str) -> ObjectInfo:
         info = self.object_store().stat(bucket, key)
-        return ObjectInfo(bucket, key, int(info["size"]), str(info["etag"]))
+        return ObjectInfo(bucket, key, int(info["size"]), str(info["etag"]), float(info["last_modified"]))
 
     def get_object(self, bucket: str, key: str) -> bytes:
         return bytes(self.object_store().get_bytes(bucket, key))
