@@ -70,3 +70,13 @@ def test_a_corrupt_progress_file_is_moved_aside_and_said(home: Path) -> None:
     out = workshop(home, "list")
     assert out.returncode == 0
     assert "could not be read" in out.stderr and "moved to" in out.stderr
+
+
+@pytest.mark.slow
+def test_run_all_takes_the_whole_course(home: Path) -> None:
+    out = workshop(home, "run", "--all", "--lang", "en", timeout=600)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    for lesson in range(1, 6):
+        assert f"Lesson {lesson} passed." in out.stdout
+    states = json.loads(workshop(home, "progress", "--json").stdout)["lessons"]
+    assert [row["state"] for row in states] == ["done"] * 5
