@@ -138,3 +138,17 @@ async def test_try_the_model_tab_asks_the_served_model(home: Path) -> None:
         form.query_one("#feature-petal_width", Input).value = "wide"
         form.query_one("#predict", Button).press()
         await settle(pilot, lambda: "petal_width must be a number" in str(prediction.content))
+
+
+async def test_doctor_screen_shows_the_checks(home: Path) -> None:
+    from workshop.screens.doctor import DoctorScreen
+
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        await pilot.press("d")
+        await settle(pilot, lambda: isinstance(app.screen, DoctorScreen) and hasattr(app.screen, "items"))
+        names = [item.name for item in app.screen.items]
+        assert "object store (SeaweedFS)" in names
+        await pilot.press("escape")
+        await settle(pilot, lambda: not isinstance(app.screen, DoctorScreen))

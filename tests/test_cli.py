@@ -80,3 +80,13 @@ def test_run_all_takes_the_whole_course(home: Path) -> None:
         assert f"Lesson {lesson} passed." in out.stdout
     states = json.loads(workshop(home, "progress", "--json").stdout)["lessons"]
     assert [row["state"] for row in states] == ["done"] * 5
+
+
+def test_doctor_on_the_local_backend(home: Path) -> None:
+    out = workshop(home, "doctor", "--json")
+    items = {item["name"]: item for item in json.loads(out.stdout)}
+    assert out.returncode == 0, out.stdout
+    assert items["object store (SeaweedFS)"]["ok"] is True
+    assert items["volumes (private mount namespace)"]["ok"] is True
+    assert not Path("/mnt/workshop-doctor-probe").exists()
+    assert "127.0.0.1:" in items["object store (SeaweedFS)"]["detail"]

@@ -27,6 +27,7 @@ class WorkshopApp(App[None]):
         Binding("ctrl+c", "quit_app", "Quit", show=False, priority=True),
         Binding("l", "toggle_language", "中文/English"),
         Binding("r", "run_lesson", "Run"),
+        Binding("d", "doctor", "Doctor"),
     ]
 
     def __init__(self, course: Course, backend_name: str | None = None) -> None:
@@ -118,6 +119,11 @@ class WorkshopApp(App[None]):
             if not tabs.get_pane("tab-run").disabled:
                 tabs.active = "tab-run"
                 panel.first().start_run()  # type: ignore[attr-defined]
+
+    def action_doctor(self) -> None:
+        from workshop.screens.doctor import DoctorScreen
+
+        self.push_screen(DoctorScreen())
 
     async def action_toggle_language(self) -> None:
         if self._running_panel() is not None:

@@ -261,3 +261,30 @@ def progress(as_json: bool, lang: str | None) -> None:
         table.add_row(str(row["lesson"]), row["title"], row["state"], str(row["attempts"]),
                       row["passed_at"] or "", row["last_failure"])
     Console().print(table)
+
+
+@main.command()
+@BACKEND_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def doctor(backend: str | None, as_json: bool) -> None:
+    """Check everything the course needs, with a fix for each problem (exit 1 if one fails)."""
+    from workshop.backends.base import BackendError
+
+    course = _course(None)
+    be = _backend(course, backend)
+    try:
+        items = be.doctor()
+    except BackendError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        be.close()
+    if as_json:
+        click.echo(json.dumps([item.__dict__ for item in items], ensure_ascii=False, indent=2))
+    else:
+        click.secho(f"workshop doctor — {be.name} backend", bold=True)
+        for item in items:
+            mark = {True: click.style("✓", fg="green"), False: click.style("✗", fg="red"), None: "–"}[item.ok]
+            click.echo(f" {mark} {item.name}: {item.detail}")
+            if item.ok is False and item.fix:
+                click.echo(f"     fix: {item.fix}")
+    sys.exit(1 if any(item.ok is False for item in items) else 0)

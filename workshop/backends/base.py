@@ -58,6 +58,16 @@ class Artifact:
     lesson_id: int
 
 
+@dataclass(frozen=True)
+class DoctorItem:
+    """One line of `workshop doctor`: ok True/False, or None when it does not apply here."""
+
+    name: str
+    ok: bool | None
+    detail: str
+    fix: str = ""
+
+
 @runtime_checkable
 class Backend(Protocol):
     name: str

@@ -322,6 +322,11 @@ class LocalBackend:
         storage = (predictor.get("sklearn") or predictor.get("model") or {}).get("storageUri", "")
         return ServiceStatus(name, True, url, "ready", storage)
 
+    def doctor(self) -> list[Any]:
+        from workshop.backends.local.doctor import doctor
+
+        return doctor(self)
+
     def gpu_lines(self) -> list[str] | None:
         if shutil.which("nvidia-smi") is None:
             return None
