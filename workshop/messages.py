@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.message import Message
 
 from workshop.core.events import RunEvent
@@ -30,6 +32,6 @@ class AttemptFinished(Message):
 class ChecksShown(Message):
     """The run panel has check results (or none, when a new run starts)."""
 
-    def __init__(self, results: list[object]) -> None:
+    def __init__(self, results: Sequence[object]) -> None:
         super().__init__()
-        self.results = results
+        self.results = list(results)

@@ -52,5 +52,5 @@ def compile_pipeline(path: Path, function: str, package: Path) -> Path:
 
 
 def task_names(package: Path) -> list[str]:
-    doc = next(iter(yaml.safe_load_all(package.read_text(encoding="utf-8"))), {}) or {}
+    doc: dict[str, Any] = next(iter(yaml.safe_load_all(package.read_text(encoding="utf-8"))), {}) or {}
     return list(doc.get("root", {}).get("dag", {}).get("tasks", {}))

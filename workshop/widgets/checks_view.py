@@ -34,7 +34,7 @@ class ChecksView(Static):
             for key, value in result.evidence.items():
                 seen.append(f"\n{key}: ", style="dim")
                 seen.append(value)
-            row = [MARKS[result.status.value], Text(result.title, style="bold"), seen]
+            row: list[str | Text] = [MARKS[result.status.value], Text(result.title, style="bold"), seen]
             if hints:
                 row.append(Text(result.hint, style="yellow"))
             table.add_row(*row)
