@@ -27,6 +27,8 @@ class WorkshopApp(App[None]):
         Binding("ctrl+c", "quit_app", "Quit", show=False, priority=True),
         Binding("l", "toggle_language", "中文/English"),
         Binding("r", "run_lesson", "Run"),
+        Binding("p", "show_progress", "Progress"),
+        Binding("x", "reset_lesson", "Reset"),
         Binding("d", "doctor", "Doctor"),
     ]
 
@@ -124,6 +126,19 @@ class WorkshopApp(App[None]):
         from workshop.screens.doctor import DoctorScreen
 
         self.push_screen(DoctorScreen())
+
+    def action_show_progress(self) -> None:
+        from workshop.screens.progress import ProgressScreen
+
+        if not isinstance(self.screen, ProgressScreen):
+            self.push_screen(ProgressScreen())
+
+    def action_reset_lesson(self) -> None:
+        """Reset the lesson on screen, after a Confirm that lists what goes (screens/progress.py)."""
+        from workshop.screens.progress import start_reset
+
+        if self.current_lesson_id is not None:
+            start_reset(self, self.current_lesson_id)
 
     async def action_toggle_language(self) -> None:
         if self._running_panel() is not None:

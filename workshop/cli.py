@@ -288,3 +288,10 @@ def doctor(backend: str | None, as_json: bool) -> None:
             if item.ok is False and item.fix:
                 click.echo(f"     fix: {item.fix}")
     sys.exit(1 if any(item.ok is False for item in items) else 0)
+
+
+# reset, verify and skip live in their own module; registered here, after main exists.
+from workshop.cli_progress import reset, skip, verify  # noqa: E402
+
+for _command in (reset, verify, skip):
+    main.add_command(_command)

@@ -117,3 +117,9 @@ class Backend(Protocol):
 
     def gpu_lines(self) -> list[str] | None:
         """`nvidia-smi -L` lines where the tasks run, or None when there is no GPU there."""
+
+    # What reset asks (workshop/core/reset.py): only ever the workshop's own artifacts.
+    def artifact_exists(self, artifact: Artifact) -> bool: ...
+
+    def remove_artifact(self, artifact: Artifact) -> None:
+        """Remove it; one that is already gone is not an error."""

@@ -109,8 +109,10 @@ class Course:
         if run.state == RunState.CANCELED.value:
             return attempt  # a canceled run is not an attempt
         failure = next((f"{r.title}: {r.summary}" for r in results if not r.passed), "")
-        evidence = {"run_id": run.run_id, "arguments": run.arguments, "outputs": run.outputs,
-                    "checks": {r.id: r.evidence for r in results}}
+        evidence = {"run_id": run.run_id, "backend": run.backend, "pipeline": run.pipeline_name,
+                    "arguments": run.arguments, "outputs": run.outputs,
+                    "checks": {r.id: r.evidence for r in results},
+                    "statuses": {r.id: r.status.value for r in results}}  # a skipped GPU check is not a pass
         self.progress.record_attempt(lesson.id, attempt.passed, evidence, failure)
         return attempt
 

@@ -7,6 +7,7 @@ that cannot be read is moved aside with a notice instead of crashing the app.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -115,7 +116,8 @@ class ProgressStore:
                     f"written by a newer workshop (schema {version}, this one reads {SCHEMA_VERSION})"
                 )
             conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if version < SCHEMA_VERSION:
+                _migrate(conn)
         except sqlite3.DatabaseError:
             conn.close()
             raise
@@ -270,6 +272,44 @@ class ProgressStore:
             ]
             conn.execute("DELETE FROM runs WHERE learner = ? AND lesson_id = ?", (self.learner, lesson_id))
         return ids
+
+
+def _schema_columns() -> dict[str, dict[str, str]]:
+    """Each table's columns with their declarations, read from _SCHEMA itself."""
+    tables: dict[str, dict[str, str]] = {}
+    for table, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\n\);", _SCHEMA, re.S):
+        columns = tables.setdefault(table, {})
+        for line in body.strip().splitlines():
+            name, _, decl = line.strip().rstrip(",").partition(" ")
+            if name.upper() not in ("PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "CONSTRAINT"):
+                columns[name] = decl
+    return tables
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a file from an older workshop up to date: add the columns it lacks, in one transaction.
+
+    A column that cannot be filled in (NOT NULL without a default) makes the file unreadable,
+    so it is moved aside with a notice rather than half-read.
+    """
+    conn.execute("BEGIN IMMEDIATE")  # two processes opening an old file at once: one migrates
+    try:
+        for table, columns in _schema_columns().items():
+            have = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+            for name, decl in columns.items():
+                if name in have:
+                    continue
+                if "NOT NULL" in decl.upper() and "DEFAULT" not in decl.upper():
+                    raise sqlite3.DatabaseError(
+                        f"written by an older workshop: table {table} has no column {name} and it cannot be filled in"
+                    )
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def _loads(text: str | None, default: Any) -> Any:

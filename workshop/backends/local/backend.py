@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from workshop.backends.base import BackendError, ObjectInfo, PipelineRef, ServiceStatus
+from workshop.backends.base import Artifact, BackendError, ObjectInfo, PipelineRef, ServiceStatus
 from workshop.backends.local.volumes import Volumes
 from workshop.core.events import (
     LogLine,
@@ -326,6 +326,17 @@ class LocalBackend:
         from workshop.backends.local.doctor import doctor
 
         return doctor(self)
+
+    # --- reset: what a lesson created (workshop/backends/local/reset.py) -------------------
+    def artifact_exists(self, artifact: Artifact) -> bool:
+        from workshop.backends.local import reset
+
+        return reset.artifact_exists(self, artifact)
+
+    def remove_artifact(self, artifact: Artifact) -> None:
+        from workshop.backends.local import reset
+
+        reset.remove_artifact(self, artifact)
 
     def gpu_lines(self) -> list[str] | None:
         if shutil.which("nvidia-smi") is None:

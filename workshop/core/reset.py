@@ -1,0 +1,143 @@
+"""Reset: lessons go back to open, and what they created is removed, and nothing else.
+
+What a lesson created is derived from its lesson.toml checks and its run records, never
+by scanning: a `volume_sorted` check names the output file on its volume, `s3_object`
+a bucket and key, `kserve_ready` a service (in each run's `namespace` argument), and the
+progress store lists the lesson's runs. A file put by hand next to the output, or an
+object under another key, is never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from workshop.backends.base import Artifact
+from workshop.core.lessons import Lesson
+
+# Removal order: the model servers first (they read models from run folders), the runs last
+# (their records tell a later reset where the other things were, should this one stop halfway).
+KIND_ORDER = {"inference_service": 0, "object": 1, "volume_file": 2, "run": 3}
+
+
+class ResetError(Exception):
+    """Some artifacts could not be removed; `lines` says what was done and what was not."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+class Plan(list[Artifact]):
+    """The artifacts that exist now, plus the lessons whose progress goes back to open."""
+
+    def __init__(self, artifacts: Iterable[Artifact], lesson_ids: Iterable[int], rows: Iterable[int]) -> None:
+        super().__init__(artifacts)
+        self.lesson_ids = list(lesson_ids)
+        self.rows = sorted(set(rows))  # lessons with a progress row to reset
+
+    @property
+    def empty(self) -> bool:
+        return not self and not self.rows
+
+
+def describe(artifact: Artifact) -> str:
+    ref = artifact.ref
+    if artifact.kind == "run":
+        return f"run {ref} (its record and its files)"
+    if artifact.kind == "volume_file":
+        volume, _, path = ref.partition(":")
+        return f"file {path} on volume {volume}"
+    if artifact.kind == "object":
+        return f"object s3://{ref}"
+    if artifact.kind == "inference_service":
+        return f"InferenceService {ref} and its model server"
+    return f"{artifact.kind} {ref}"
+
+
+def _namespaces(backend: Any, runs: list[Any]) -> list[str]:
+    found = {str(run.arguments.get("namespace") or "local") for run in runs}
+    if not found:  # no run record left (a reset that stopped halfway): the backend's own namespace
+        found = {str(backend.defaults({"namespace"}).get("namespace") or "local")}
+    return sorted(found)
+
+
+def created_by(course: Any, backend: Any, lesson: Lesson) -> list[Artifact]:
+    """Everything the lesson may have created, whether or not it exists now, in removal order."""
+    runs = course.progress.runs(lesson.id)
+    found: dict[tuple[str, str], Artifact] = {}
+
+    def add(kind: str, ref: str) -> None:
+        found.setdefault((kind, ref), Artifact(kind, ref, lesson.id))
+
+    for spec in lesson.checks:
+        params = spec.params
+        if spec.kind == "volume_sorted":
+            add("volume_file", f"{params['volume']}:/{str(params['output']).lstrip('/')}")
+        elif spec.kind == "s3_object":
+            add("object", f"{params['bucket']}/{params['key']}")
+        elif spec.kind == "kserve_ready":
+            for namespace in _namespaces(backend, runs):
+                add("inference_service", f"{namespace}/{params['service']}")
+    for run in runs:
+        add("run", run.run_id)
+    return sorted(found.values(), key=lambda a: KIND_ORDER.get(a.kind, len(KIND_ORDER)))
+
+
+def plan(course: Any, backend: Any, lesson_ids: list[int]) -> Plan:
+    """What a reset of these lessons would remove: only what exists now.
+
+    A run counts while its record is in the progress store, even when its files are gone.
+    """
+    artifacts: list[Artifact] = []
+    for lesson_id in lesson_ids:  # lesson by lesson, each in removal order
+        lesson = course.lesson(lesson_id)
+        for artifact in created_by(course, backend, lesson):
+            if artifact.kind == "run" or backend.artifact_exists(artifact):
+                artifacts.append(artifact)
+    records = course.progress.all_lessons()
+    return Plan(artifacts, lesson_ids, [i for i in lesson_ids if i in records])
+
+
+def apply(course: Any, backend: Any, plan: list[Artifact]) -> list[str]:
+    """Remove each artifact, then reset the lessons' progress; returns what was done, in words.
+
+    A lesson whose artifacts could not all be removed keeps its run records and its state, so
+    a later reset finds the rest; ResetError then carries every line.
+    """
+    lesson_ids = list(getattr(plan, "lesson_ids", None) or sorted({a.lesson_id for a in plan}))
+    if isinstance(plan, Plan) and plan.empty:
+        return [f"Nothing left to reset for {lessons_text(lesson_ids)}: nothing was changed."]
+    before = course.states()
+    lines: list[str] = []
+    failed: set[int] = set()
+    for artifact in plan:
+        try:
+            backend.remove_artifact(artifact)
+        except Exception as exc:  # one stubborn artifact must not stop the rest
+            failed.add(artifact.lesson_id)
+            lines.append(f"could not remove {describe(artifact)}: {exc}")
+        else:
+            lines.append(f"removed {describe(artifact)}")
+    done = [i for i in lesson_ids if i not in failed]
+    for lesson_id in done:
+        course.progress.delete_runs(lesson_id)
+    course.progress.reset(done)
+    if not plan:
+        lines.append("nothing left to remove")
+    after = course.states()
+    touched = {a.lesson_id for a in plan} | set(getattr(plan, "rows", ()))
+    for lesson in course.lessons:  # the lessons reset, and those that lock again because of them
+        if (lesson.id in done and lesson.id in touched) or after[lesson.id] != before[lesson.id]:
+            lines.append(f"lesson {lesson.id} is {after[lesson.id].value} again")
+    if failed:
+        its = "its" if len(failed) == 1 else "their"
+        lines.append(f"{lessons_text(sorted(failed))} kept {its} progress: reset again once the error is fixed")
+        raise ResetError(lines)
+    return lines
+
+
+def lessons_text(lesson_ids: list[int]) -> str:
+    if len(lesson_ids) == 1:
+        return f"lesson {lesson_ids[0]}"
+    return "lessons " + ", ".join(map(str, lesson_ids))
