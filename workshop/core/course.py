@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,11 +114,3 @@ class Course:
                     "statuses": {r.id: r.status.value for r in results}}  # a skipped GPU check is not a pass
         self.progress.record_attempt(lesson.id, attempt.passed, evidence, failure)
         return attempt
-
-
-class CancelToken:
-    """Set by the UI or a signal handler; the runner cancels the backend run when it is set."""
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self.run_id: str | None = None
