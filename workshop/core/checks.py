@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workshop.core import expr
+from workshop.core.check_text import say
 from workshop.core.lessons import CheckSpec, Lesson
 from workshop.core.progress import RunRecord
 
@@ -108,12 +109,12 @@ def run_checks(ctx: CheckContext) -> list[CheckResult]:
 def run_one(ctx: CheckContext, spec: CheckSpec) -> CheckResult:
     fn = REGISTRY.get(spec.kind)
     if fn is None:
-        outcome = failed(f"this workshop does not know the check kind {spec.kind!r}")
+        outcome = failed(say(ctx.lang, "run.unknown_kind", kind=spec.kind))
     else:
         try:
             outcome = fn(ctx, spec.params)
         except Exception as exc:  # a check that breaks is reported, never a traceback
-            outcome = failed(f"the check could not finish: {type(exc).__name__}: {exc}")
+            outcome = failed(say(ctx.lang, "run.crashed", error=f"{type(exc).__name__}: {exc}"))
     hint = spec.hint(ctx.lang, ctx.attempt) if outcome.status is Status.FAILED else ""
     return CheckResult(spec.id, spec.title_in(ctx.lang), outcome.status, outcome.summary, outcome.evidence, hint)
 
@@ -121,30 +122,33 @@ def run_one(ctx: CheckContext, spec: CheckSpec) -> CheckResult:
 # --- lesson 1 and the kinds every lesson uses ----------------------------------------
 @check("compiled_tasks")
 def compiled_tasks(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    lang = ctx.lang
     path = Path(ctx.run.package_path)
     if not path.is_file():
-        return failed("the compiled YAML is missing", yaml=path)
+        return failed(say(lang, "compiled_tasks.no_yaml"), yaml=path)
     pipeline, _ = ctx.spec_docs()
     found = sorted(pipeline.get("root", {}).get("dag", {}).get("tasks", {}))
     wanted = sorted(params.get("tasks", []))
+    sep = say(lang, "sep.list")
     if found == wanted:
-        return passed(f"{len(found)} tasks: {', '.join(found)}", yaml=path, tasks=", ".join(found))
+        return passed(say(lang, "compiled_tasks.ok", count=len(found), tasks=sep.join(found)),
+                      yaml=path, tasks=", ".join(found))
     missing = sorted(set(wanted) - set(found))
     extra = sorted(set(found) - set(wanted))
-    detail = "; ".join(
-        part for part in (f"missing {', '.join(missing)}" if missing else "",
-                          f"unexpected {', '.join(extra)}" if extra else "") if part
+    detail = say(lang, "sep.clause").join(
+        part for part in (say(lang, "compiled_tasks.missing", tasks=sep.join(missing)) if missing else "",
+                          say(lang, "compiled_tasks.unexpected", tasks=sep.join(extra)) if extra else "") if part
     )
-    return failed(f"the YAML's tasks differ: {detail}", yaml=path, tasks=", ".join(found) or "(none)")
+    return failed(say(lang, "compiled_tasks.differ", detail=detail), yaml=path, tasks=", ".join(found) or "(none)")
 
 
 @check("run_succeeded")
 def run_succeeded(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     state = ctx.run.state
     if state == "SUCCEEDED":
-        return passed("the run succeeded", run=ctx.run.run_id, state=state)
-    why = ctx.run.error or "see the failed task's log"
-    return failed(f"the run ended {state}: {why}", run=ctx.run.run_id, state=state)
+        return passed(say(ctx.lang, "run_succeeded.ok"), run=ctx.run.run_id, state=state)
+    why = ctx.run.error or say(ctx.lang, "run_succeeded.see_log")
+    return failed(say(ctx.lang, "run_succeeded.failed", state=state, why=why), run=ctx.run.run_id, state=state)
 
 
 @check("run_output")
@@ -155,12 +159,14 @@ def run_output(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     got = ctx.run.outputs.get(name)
     arg_text = ", ".join(f"{k}={v}" for k, v in ctx.run.arguments.items())
     if got is None:
-        return failed(f"the run has no output {name!r}", run_state=ctx.run.state, arguments=arg_text)
+        return failed(say(ctx.lang, "run_output.missing", name=name), run_state=ctx.run.state, arguments=arg_text)
     try:
         value = float(got)
     except (TypeError, ValueError):
-        return failed(f"output {name} is {got!r}, not a number", expected=expected)
+        return failed(say(ctx.lang, "run_output.not_number", name=name, got=got), expected=expected)
     tolerance = float(params.get("tolerance", 1e-9))
     if math.isclose(value, expected, rel_tol=tolerance, abs_tol=tolerance):
-        return passed(f"{name} = {value:g}, as expected", output=value, expected=expected, arguments=arg_text)
-    return failed(f"{name} = {value:g}, expected {expected:g}", output=value, expected=expected, arguments=arg_text)
+        return passed(say(ctx.lang, "run_output.ok", name=name, value=value),
+                      output=value, expected=expected, arguments=arg_text)
+    return failed(say(ctx.lang, "run_output.wrong", name=name, value=value, expected=expected),
+                  output=value, expected=expected, arguments=arg_text)

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from workshop.core.check_text import order_word, say
 from workshop.core.checks import CheckContext, Outcome, check, failed, passed, skipped
 
 # Iris samples whose species every reasonable classifier gets right (setosa, versicolor, virginica).
@@ -62,8 +63,10 @@ def pvc_mounts(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
             missing.append(task)
     fragment = _yaml({t: {"pvcMount": m} for t, m in seen.items()})
     if missing:
-        return failed(f"{', '.join(missing)} does not mount PVC {volume} at {mount_path}", yaml=fragment)
-    return passed(f"every task mounts PVC {volume} at {mount_path}", yaml=fragment)
+        tasks = say(ctx.lang, "sep.list").join(missing)
+        return failed(say(ctx.lang, "pvc_mounts.missing", tasks=tasks, volume=volume, mount_path=mount_path),
+                      yaml=fragment)
+    return passed(say(ctx.lang, "pvc_mounts.ok", volume=volume, mount_path=mount_path), yaml=fragment)
 
 
 def _numbers(text: str) -> list[int]:
@@ -72,34 +75,36 @@ def _numbers(text: str) -> list[int]:
 
 @check("volume_sorted")
 def volume_sorted(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    lang = ctx.lang
     volume, source, target = params["volume"], params["input"], params["output"]
     where = f"{volume}:/{target}"
+    order = params.get("order", "desc")
     try:
         numbers = _numbers(ctx.backend.read_volume_file(volume, source))
     except FileNotFoundError:
-        return failed(f"the input {volume}:/{source} is missing: put your numbers there, one per line")
+        return failed(say(lang, "volume_sorted.no_input", volume=volume, source=source))
     except ValueError as exc:
-        return failed(f"the input {volume}:/{source} holds something that is not an integer: {exc}")
+        return failed(say(lang, "volume_sorted.bad_input", volume=volume, source=source, error=exc))
     try:
         text = ctx.backend.read_volume_file(volume, target)
     except FileNotFoundError:
-        return failed(f"{where} does not exist: the save task did not write it", file=where)
+        return failed(say(lang, "volume_sorted.no_output", where=where), file=where)
     head = "\n".join(text.splitlines()[:5])
     modified = ctx.backend.volume_file_modified(volume, target)
     if modified < ctx.run.started_at - _skew(ctx):
-        return failed(f"{where} was written by an earlier run, not by this one "
-                      f"(last written {_when(modified)}, this run started {_when(ctx.run.started_at)})",
+        return failed(say(lang, "volume_sorted.stale", where=where,
+                          modified=_when(modified), started=_when(ctx.run.started_at)),
                       file=where, first_lines=head)
     try:
         got = _numbers(text)
     except ValueError:
-        return failed(f"{where} holds something that is not one integer per line", file=where, first_lines=head)
-    expected = sorted(numbers, reverse=params.get("order", "desc") == "desc")
+        return failed(say(lang, "volume_sorted.bad_output", where=where), file=where, first_lines=head)
+    expected = sorted(numbers, reverse=order == "desc")
     if got == expected:
-        return passed(f"{where} holds the {len(got)} input numbers sorted {params.get('order', 'desc')}",
+        return passed(say(lang, "volume_sorted.ok", where=where, count=len(got), order=order_word(lang, order)),
                       file=where, first_lines=head)
-    return failed(f"{where} is not the input sorted {params.get('order', 'desc')}: expected "
-                  f"{expected[:5]}..., found {got[:5]}...", file=where, first_lines=head)
+    return failed(say(lang, "volume_sorted.wrong", where=where, order=order_word(lang, order),
+                      expected=expected[:5], got=got[:5]), file=where, first_lines=head)
 
 
 def _resources(container: dict[str, Any]) -> dict[str, Any]:
@@ -115,26 +120,32 @@ def _resources(container: dict[str, Any]) -> dict[str, Any]:
 
 @check("task_resources")
 def task_resources(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    lang = ctx.lang
     pipeline, platform = ctx.spec_docs()
     task = params["task"]
     label = _executor_label(pipeline, task)
     if label is None:
-        return failed(f"there is no task {task} in the compiled pipeline")
+        return failed(say(lang, "task_resources.no_task", task=task))
     container = pipeline.get("deploymentSpec", {}).get("executors", {}).get(label, {}).get("container", {})
     have = _resources(container)
     selector = _platform_executor(platform, label).get("nodeSelector", {}).get("labels", {})
     fragment = _yaml({"resources": container.get("resources", {}), "nodeSelector": selector})
+    not_set = say(lang, "task_resources.not_set")
     problems = []
     for key in ("cpu_limit", "memory_limit", "accelerator_type", "accelerator_count"):
         if key in params and str(params[key]) != have[key]:
-            problems.append(f"{key} is {have[key] or 'not set'}, expected {params[key]}")
+            problems.append(say(lang, "task_resources.wrong_value", key=key, have=have[key] or not_set,
+                                want=params[key]))
     for k, v in params.get("node_selector", {}).items():
         if selector.get(k) != v:
-            problems.append(f"node selector {k}={selector.get(k, 'not set')}, expected {v}")
+            problems.append(say(lang, "task_resources.wrong_selector", key=k, have=selector.get(k, not_set), want=v))
     if problems:
-        return failed(f"{task}: " + "; ".join(problems), yaml=fragment)
-    wanted = ", ".join(f"{k}={params[k]}" for k in params if k not in ("task", "node_selector"))
-    return passed(f"{task} asks for {wanted}" + (f" on {selector}" if selector else ""), yaml=fragment)
+        return failed(say(lang, "task_resources.failed", task=task, problems=say(lang, "sep.clause").join(problems)),
+                      yaml=fragment)
+    wanted = say(lang, "sep.list").join(f"{k}={params[k]}" for k in params if k not in ("task", "node_selector"))
+    if selector:
+        return passed(say(lang, "task_resources.ok_on", task=task, wanted=wanted, selector=selector), yaml=fragment)
+    return passed(say(lang, "task_resources.ok", task=task, wanted=wanted), yaml=fragment)
 
 
 @check("task_report")
@@ -145,22 +156,23 @@ def task_report(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     found = [line.strip() for line in lines if any(w in line for w in wanted)]
     missing = [w for w in wanted if not any(w in line for line in lines)]
     if not lines:
-        return failed(f"{task} printed nothing (did it run?)")
+        return failed(say(ctx.lang, "task_report.silent", task=task))
     if missing:
-        return failed(f"{task} did not report {', '.join(missing)}", report="\n".join(found))
-    return passed(f"{task} reported what it was given", report="\n".join(found))
+        return failed(say(ctx.lang, "task_report.missing", task=task, missing=say(ctx.lang, "sep.list").join(missing)),
+                      report="\n".join(found))
+    return passed(say(ctx.lang, "task_report.ok", task=task), report="\n".join(found))
 
 
 @check("gpu_runtime")
 def gpu_runtime(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     gpus = ctx.backend.gpu_lines()
     if gpus is None:
-        return skipped("skipped: no GPU here (nvidia-smi finds none where the tasks run); "
-                       "the spec checks above decide this lesson")
+        return skipped(say(ctx.lang, "gpu_runtime.no_gpu"))
     lines = [line.strip() for line in ctx.backend.task_log(ctx.run.run_id, params["task"]) if "GPU " in line]
     if any("UUID" in line or line.startswith("GPU ") for line in lines):
-        return passed(f"the task saw {len(lines)} GPU line(s)", nvidia_smi="\n".join(lines), host="\n".join(gpus))
-    return failed("this machine has a GPU, but the task saw none", host="\n".join(gpus))
+        return passed(say(ctx.lang, "gpu_runtime.ok", count=len(lines)),
+                      nvidia_smi="\n".join(lines), host="\n".join(gpus))
+    return failed(say(ctx.lang, "gpu_runtime.unseen"), host="\n".join(gpus))
 
 
 @check("s3_object")
@@ -169,12 +181,12 @@ def s3_object(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     try:
         info = ctx.backend.stat_object(bucket, key)
     except Exception as exc:
-        return failed(f"s3://{bucket}/{key} is not there: {exc}", bucket=bucket, key=key)
+        return failed(say(ctx.lang, "s3_object.missing", bucket=bucket, key=key, error=exc), bucket=bucket, key=key)
     evidence = {"bucket": bucket, "key": key, "size": info.size, "etag": info.etag,
                 "last_modified": _when(info.last_modified)}
     if info.last_modified and info.last_modified < ctx.run.started_at - _skew(ctx):
-        return failed(f"s3://{bucket}/{key} was stored by an earlier run, not by this one", **evidence)
-    return passed(f"s3://{bucket}/{key} is stored ({info.size} bytes)", **evidence)
+        return failed(say(ctx.lang, "s3_object.stale", bucket=bucket, key=key), **evidence)
+    return passed(say(ctx.lang, "s3_object.ok", bucket=bucket, key=key, size=info.size), **evidence)
 
 
 @check("keras_model_accuracy")
@@ -188,7 +200,7 @@ def keras_model_accuracy(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     try:
         data = ctx.backend.get_object(bucket, key)
     except Exception as exc:
-        return failed(f"cannot download s3://{bucket}/{key}: {exc}")
+        return failed(say(ctx.lang, "keras_model_accuracy.no_download", bucket=bucket, key=key, error=exc))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(key).name
         path.write_bytes(data)
@@ -197,16 +209,17 @@ def keras_model_accuracy(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
                               capture_output=True, text=True, timeout=600)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
-        return failed(f"scoring the model failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+        error = (done.stderr.strip().splitlines() or ["?"])[-1]
+        return failed(say(ctx.lang, "keras_model_accuracy.scoring_failed", error=error))
     result = json.loads(lines[-1])
     if "error" in result:
-        return failed(f"s3://{bucket}/{key} is {result['error']}")
+        return failed(say(ctx.lang, "keras_model_accuracy.bad_model", bucket=bucket, key=key, error=result["error"]))
     accuracy = float(result["accuracy"])
     evidence = {"object": f"s3://{bucket}/{key}", "held_out_samples": result["samples"],
                 "accuracy": f"{accuracy:.3f}"}
     if accuracy >= minimum:
-        return passed(f"the stored model scores {accuracy:.3f} on held-out digits (≥ {minimum})", **evidence)
-    return failed(f"the stored model scores {accuracy:.3f} on held-out digits, below {minimum}", **evidence)
+        return passed(say(ctx.lang, "keras_model_accuracy.ok", accuracy=accuracy, minimum=minimum), **evidence)
+    return failed(say(ctx.lang, "keras_model_accuracy.low", accuracy=accuracy, minimum=minimum), **evidence)
 
 
 def _namespace(ctx: CheckContext) -> str:
@@ -229,7 +242,7 @@ def _same_uri(a: str, b: str) -> bool:
 def kserve_ready(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     status = ctx.backend.service_status(params["service"], _namespace(ctx))
     if not status.ready:
-        return failed(f"InferenceService {status.name} is not ready: {status.detail}")
+        return failed(say(ctx.lang, "kserve_ready.not_ready", name=status.name, detail=status.detail))
     evidence = {"url": status.url, "storage_uri": status.storage_uri}
     model_from = params.get("model_from")  # "task/output": the model this run trained
     if model_from:
@@ -238,12 +251,11 @@ def kserve_ready(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
         uri = artifact.get("uri", "") if isinstance(artifact, dict) else ""
         evidence["this_run_model"] = uri or "(none)"
         if not uri:
-            return failed(f"this run has no {model_from} artifact, so nothing new can be served", **evidence)
+            return failed(say(ctx.lang, "kserve_ready.no_artifact", model_from=model_from), **evidence)
         if not _same_uri(uri, status.storage_uri):
-            return failed(f"InferenceService {status.name} serves another model than this run trained "
-                          "(an earlier deployment?)", **evidence)
-    return passed(f"InferenceService {status.name} is ready" +
-                  (", serving this run's model" if model_from else ""), **evidence)
+            return failed(say(ctx.lang, "kserve_ready.other_model", name=status.name), **evidence)
+        return passed(say(ctx.lang, "kserve_ready.ok_this_model", name=status.name), **evidence)
+    return passed(say(ctx.lang, "kserve_ready.ok", name=status.name), **evidence)
 
 
 @check("kserve_prediction")
@@ -253,7 +265,7 @@ def kserve_prediction(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     name, protocol = params["service"], params.get("protocol", "v1")
     status = ctx.backend.service_status(name, _namespace(ctx))
     if not status.ready:
-        return failed(f"InferenceService {name} is not ready, so it cannot predict: {status.detail}")
+        return failed(say(ctx.lang, "kserve_prediction.not_ready", name=name, detail=status.detail))
     if protocol == "v2":
         url = f"{status.url}/v2/models/{name}/infer"
         body: dict[str, Any] = {"inputs": [{"name": "input-0", "shape": [len(IRIS_SAMPLES), 4],
@@ -264,13 +276,15 @@ def kserve_prediction(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     try:
         response = httpx.post(url, json=body, timeout=30)
     except httpx.HTTPError as exc:
-        return failed(f"no answer from {url}: {exc}")
+        return failed(say(ctx.lang, "kserve_prediction.no_answer", url=url, error=exc))
     if response.status_code != 200:
-        return failed(f"{url} answered {response.status_code}: {response.text[:200]}")
+        return failed(say(ctx.lang, "kserve_prediction.http_error", url=url, code=response.status_code,
+                          body=response.text[:200]))
     answer = response.json()
     got = answer["outputs"][0]["data"] if protocol == "v2" else answer.get("predictions")
     got = [int(x) for x in got or []]
     evidence = {"url": url, "request": str(IRIS_SAMPLES), "predictions": str(got), "expected": str(IRIS_LABELS)}
     if got == IRIS_LABELS:
-        return passed(f"{protocol.upper()} predictions match the known species", **evidence)
-    return failed(f"{protocol.upper()} predictions {got} differ from the known species {IRIS_LABELS}", **evidence)
+        return passed(say(ctx.lang, "kserve_prediction.ok", protocol=protocol.upper()), **evidence)
+    return failed(say(ctx.lang, "kserve_prediction.wrong", protocol=protocol.upper(), got=got, expected=IRIS_LABELS),
+                  **evidence)
