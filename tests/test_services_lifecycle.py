@@ -62,3 +62,31 @@ def test_ctrl_c_during_a_run_stops_the_model_server_and_the_run(home: Path) -> N
     assert proc.returncode != 0
     assert "Traceback" not in rest
     assert wait_gone(str(home)) == []
+
+
+@pytest.mark.slow
+async def test_quitting_the_app_stops_the_servers_it_started(home: Path) -> None:
+    from workshop.app import make_app
+    from workshop.core.course import Course
+    from workshop.core.settings import Settings
+    from workshop.widgets.run_panel import RunPanel
+
+    course = Course(Settings.load("en"))
+    for lesson in (1, 2, 3):
+        course.progress.mark(lesson, "skipped")
+    app = make_app(course, "local")
+    async with app.run_test(size=(100, 30)) as pilot:
+        while not app.query(RunPanel):
+            await pilot.pause(0.02)
+        panel = app.query_one(RunPanel)
+        assert panel.lesson.id == 4
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        while panel.run_active:
+            await pilot.pause(0.02)
+        last = app.course.progress.last_run(4)
+        assert app.course.states()[4].value == "done", (last.state, last.error, last.checks) if last else None
+        store_pid = app.backend.object_store().pid
+        assert store_pid and processes_mentioning(str(home))
+        await pilot.press("ctrl+q")
+    assert wait_gone(str(home)) == []

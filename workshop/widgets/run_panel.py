@@ -41,7 +41,10 @@ class RunPanel(Vertical):
         with Horizontal(id="arg-form"):
             for arg in self.lesson.arguments:
                 yield Label(arg.label_in(self.lang), classes="arg-label")
-                yield Input(str(arg.default), id=f"arg-{arg.name}", classes="arg-input")
+                # a backend-provided default is filled in once the backend has answered
+                value = "" if arg.default_from else str(arg.default)
+                yield Input(value, placeholder="…" if arg.default_from else "", id=f"arg-{arg.name}",
+                            classes="arg-input")
             yield Button(t(self.lang, "run"), id="run", variant="success")
             yield Button(t(self.lang, "cancel"), id="cancel", variant="error", disabled=True)
         yield Static("", id="form-error")
@@ -77,9 +80,13 @@ class RunPanel(Vertical):
     def start_run(self) -> None:
         if self.run_active:
             return
-        raw = {arg.name: self.query_one(f"#arg-{arg.name}", Input).value for arg in self.lesson.arguments}
+        raw = {}
+        for arg in self.lesson.arguments:
+            value = self.query_one(f"#arg-{arg.name}", Input).value
+            if value.strip() or not arg.default_from:  # empty: the backend's default, resolved in the worker
+                raw[arg.name] = value
         try:
-            arguments = self.lesson.parse_arguments(raw)
+            self.lesson.parse_arguments(raw)  # say what is wrong now, before anything runs
         except LessonError as exc:
             self.query_one("#form-error", Static).update(Text(f"✗ {exc}", style="bold red"))
             return
@@ -89,15 +96,17 @@ class RunPanel(Vertical):
         self.query_one("#run", Button).disabled = True
         self.query_one("#cancel", Button).disabled = False
         self.query_one("#run-status", Static).update(t(self.lang, "compiling"))
-        self.run_worker_thread(arguments)
+        self.run_worker_thread(raw)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
-    def run_worker_thread(self, arguments: dict[str, Any]) -> None:
+    def run_worker_thread(self, raw: dict[str, Any]) -> None:
         from workshop.backends.base import BackendError
         from workshop.core.compile import CompileError
 
         app: Any = self.app
         try:
+            wanted = {a.default_from for a in self.lesson.arguments if a.default_from and a.name not in raw}
+            arguments = self.lesson.parse_arguments(raw, app.backend.defaults(wanted) if wanted else {})
             attempt = app.course.run_lesson(
                 self.lesson, app.backend, arguments,
                 on_event=lambda event: self.post_message(RunEventPosted(event)),
