@@ -1,0 +1,84 @@
+"""Fixtures for the cluster backend's contract tests: a recording fake cluster on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cluster.fake import FakeServer
+from tests.cluster.sim import NS, Sim
+from workshop.backends.cluster import ClusterBackend
+from workshop.backends.cluster.config import ClusterConfig
+from workshop.core.events import RunEvent, RunFinished
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeServer]:
+    server = FakeServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sim(fake: FakeServer) -> Sim:
+    return Sim(fake)
+
+
+@pytest.fixture
+def token_file(tmp_path: Path) -> Path:
+    path = tmp_path / "kfp-token"
+    path.write_text("token-one\n")
+    return path
+
+
+@pytest.fixture
+def make_backend(fake: FakeServer, tmp_path: Path, token_file: Path) -> Iterator[Callable[..., ClusterBackend]]:
+    made: list[ClusterBackend] = []
+    kube_token = tmp_path / "kube-token"
+    kube_token.write_text("kube-token\n")
+
+    def make(**overrides: Any) -> ClusterBackend:
+        values: dict[str, Any] = {
+            "kfp_host": fake.url, "namespace": NS, "token_file": str(token_file),
+            "kube_host": fake.url, "kube_token_file": str(kube_token),
+            "mlmd_endpoint": "127.0.0.1:9", "poll_interval": 0.01, "state_dir": tmp_path / "state",
+            "sources": {"kfp_host": "test", "namespace": "test", "token_file": "test"},
+        }
+        values.update(overrides)
+        backend = ClusterBackend(ClusterConfig(**values), resolve=lambda host: False)
+        backend.mlmd.timeout = 2.0
+        made.append(backend)
+        return backend
+
+    yield make
+    for backend in made:
+        backend.close()
+
+
+def collect(backend: ClusterBackend, run_id: str, timeout: float = 20.0,
+            seen: list[RunEvent] | None = None) -> list[RunEvent]:
+    """All of a run's events, consumed in a thread with a deadline (a hang fails the test, never blocks it)."""
+    events: list[RunEvent] = seen if seen is not None else []
+    errors: list[BaseException] = []
+
+    def consume() -> None:
+        try:
+            for event in backend.events(run_id):
+                events.append(event)
+        except BaseException as exc:  # surfaced to the test below
+            errors.append(exc)
+
+    thread = threading.Thread(target=consume, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"the event stream did not end within {timeout} s: {events[-5:]}"
+    if errors:
+        raise errors[0]
+    assert isinstance(events[-1], RunFinished)
+    return events

@@ -1,0 +1,166 @@
+"""A recording fake of the KFP v2beta1 and Kubernetes REST APIs, on 127.0.0.1 only.
+
+Answers are built from the published client models (kfp_server_api, kubernetes, kserve) and
+turned into the JSON the servers send with their ApiClient's sanitize_for_serialization, so
+they cannot drift from the schemas. Every request is recorded for the tests to pin.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import kfp_server_api
+from kubernetes import client as k8s
+
+_K8S = k8s.ApiClient()
+_KFP = kfp_server_api.ApiClient()
+
+
+def kjson(obj: Any) -> Any:
+    """A kubernetes (or kserve) model as the Kubernetes API server writes it (camelCase)."""
+    return _K8S.sanitize_for_serialization(obj)
+
+
+def kfpjson(obj: Any) -> Any:
+    """A kfp_server_api model as the KFP API server writes it (snake_case)."""
+    return _KFP.sanitize_for_serialization(obj)
+
+
+def k8s_status(code: int, reason: str, message: str) -> dict[str, Any]:
+    return kjson(k8s.V1Status(api_version="v1", kind="Status", status="Failure", code=code, reason=reason,
+                              message=message))
+
+
+def kfp_error(code: int, message: str) -> dict[str, Any]:
+    """grpc-gateway's error body (google.rpc.Status as JSON)."""
+    return kfpjson(kfp_server_api.GoogleRpcStatus(code=code, message=message))
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+    def q(self, key: str) -> str | None:
+        values = self.query.get(key)
+        return values[0] if values else None
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    chunks: Iterable[bytes] | None = None  # a streamed body, written chunk by chunk
+
+
+Handler = Callable[..., Any]
+
+
+class _HTTPHandler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        req = Request(self.command, parts.path, parse_qs(parts.query, keep_blank_values=True),
+                      {k.lower(): v for k, v in self.headers.items()}, body)
+        reply = self.server.fake.dispatch(req)
+        self.send_response(reply.status)
+        headers = dict(reply.headers)
+        if reply.chunks is not None:
+            headers.setdefault("Content-Type", "text/plain")
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            for chunk in reply.chunks:
+                self.wfile.write(chunk)
+                self.wfile.flush()
+            return
+        if isinstance(reply.body, bytes | str):
+            data = reply.body.encode() if isinstance(reply.body, str) else reply.body
+            headers.setdefault("Content-Type", "text/plain")
+        else:
+            data = json.dumps(reply.body).encode() if reply.body is not None else b""
+            headers.setdefault("Content-Type", "application/json")
+        headers.setdefault("Content-Length", str(len(data)))
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeServer
+
+
+class FakeServer:
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._lock = threading.Lock()
+        self._server = _Server(("127.0.0.1", 0), _HTTPHandler)
+        self._server.fake = self
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def on(self, method: str, pattern: str, handler: Handler | Any) -> None:
+        """Route METHOD path-regex to a handler(req, **groups) or a fixed answer; later routes win."""
+        fn = handler if callable(handler) else (lambda req, **_: handler)
+        with self._lock:
+            self._routes.insert(0, (method, re.compile(f"^{pattern}$"), fn))
+
+    def dispatch(self, req: Request) -> Reply:
+        with self._lock:
+            self.requests.append(req)
+            routes = list(self._routes)
+        for method, pattern, fn in routes:
+            match = pattern.match(req.path)
+            if method == req.method and match:
+                result = fn(req, **match.groupdict())
+                if isinstance(result, Reply):
+                    return result
+                if isinstance(result, tuple):
+                    return Reply(result[0], result[1])
+                return Reply(200, result)
+        return Reply(404, k8s_status(404, "NotFound", f"no route for {req.method} {req.path}"))
+
+    def calls(self, method: str | None = None, path: str | None = None) -> list[Request]:
+        with self._lock:
+            found = list(self.requests)
+        return [r for r in found if (method is None or r.method == method)
+                and (path is None or re.fullmatch(path, r.path))]

@@ -1,0 +1,269 @@
+"""A scripted Kubeflow behind the fake server: KFP pipelines, experiments and runs; pods, logs, events.
+
+A run advances one frame per GET of the run (a frame may hold until a condition is true), and
+the pods the Kubernetes routes show are those of the current frame, so a test reads as the
+story of a run: pending, container creating, running, retried, finished.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import kfp_server_api as kfp
+from kubernetes import client as k8s
+
+from tests.cluster.fake import FakeServer, Reply, Request, k8s_status, kfp_error, kfpjson, kjson
+
+NS = "team-a"
+WF = "demo-pythagorean-pipeline-x7k2p"
+API = "/apis/v2beta1"
+
+
+def run_json(run_id: str, state: str, tasks: dict[str, str] | None = None, error: str = "",
+             context_id: str | None = None) -> dict[str, Any]:
+    """A V2beta1Run whose task_details hold, per task, its Argo nodes: <task>-driver, <task>, executor."""
+    details = [kfp.V2beta1PipelineTaskDetail(display_name=WF, state=state, task_id="wf"),
+               kfp.V2beta1PipelineTaskDetail(display_name="root-driver", state="SUCCEEDED", task_id="rd")]
+    for i, (task, task_state) in enumerate((tasks or {}).items()):
+        details.append(kfp.V2beta1PipelineTaskDetail(display_name=f"{task}-driver", state="SUCCEEDED", task_id=f"d{i}"))
+        details.append(kfp.V2beta1PipelineTaskDetail(display_name=task, state=task_state, task_id=f"t{i}",
+                                                     pod_name=f"{WF}-{i}"))
+        details.append(kfp.V2beta1PipelineTaskDetail(display_name="executor", state=task_state, task_id=f"e{i}"))
+    run = kfp.V2beta1Run(run_id=run_id, display_name="lesson-run", state=state,
+                         run_details=kfp.V2beta1RunDetails(task_details=details, pipeline_run_context_id=context_id),
+                         error=kfp.GoogleRpcStatus(code=2, message=error) if error else None)
+    return kfpjson(run)
+
+
+def pod_json(name: str, task: str, run_id: str, *, main: str = "running", attempt: int | None = None,
+             driver: bool = False, limits: dict[str, str] | None = None, node_selector: dict[str, str] | None = None,
+             node_name: str | None = None, unschedulable: str = "") -> dict[str, Any]:
+    """A KFP v2 pod: labelled pipeline/runid, annotated with its Argo node; main is running/terminated/waiting:R."""
+    node = f"{WF}.root.{task}-driver" if driver else (
+        f"{WF}.root.{task}.executor" + (f"({attempt})" if attempt is not None else ""))
+    if main.startswith("waiting"):
+        state = k8s.V1ContainerState(waiting=k8s.V1ContainerStateWaiting(reason=main.partition(":")[2]))
+        phase = "Pending"
+    elif main == "terminated":
+        state = k8s.V1ContainerState(terminated=k8s.V1ContainerStateTerminated(exit_code=0, reason="Completed"))
+        phase = "Succeeded"
+    elif main == "failed":
+        state = k8s.V1ContainerState(terminated=k8s.V1ContainerStateTerminated(exit_code=1, reason="Error"))
+        phase = "Failed"
+    else:
+        state = k8s.V1ContainerState(running=k8s.V1ContainerStateRunning())
+        phase = "Running"
+    conditions = None
+    statuses = [k8s.V1ContainerStatus(name="main", image="python:3.11", image_id="", ready=phase == "Running",
+                                      restart_count=0, state=state)]
+    if unschedulable:
+        phase, statuses = "Pending", None
+        conditions = [k8s.V1PodCondition(type="PodScheduled", status="False", reason="Unschedulable",
+                                          message=unschedulable)]
+    pod = k8s.V1Pod(
+        api_version="v1", kind="Pod",
+        metadata=k8s.V1ObjectMeta(name=name, namespace=NS, creation_timestamp="2025-01-01T00:00:00Z",
+                                  labels={"pipeline/runid": run_id, "workflows.argoproj.io/workflow": WF,
+                                          "pipelines.kubeflow.org/v2_component": "true"},
+                                  annotations={"workflows.argoproj.io/node-name": node}),
+        spec=k8s.V1PodSpec(
+            containers=[k8s.V1Container(name="wait", image="argoexec"),
+                        k8s.V1Container(name="main", image="python:3.11",
+                                        resources=k8s.V1ResourceRequirements(limits=limits))],
+            init_containers=None if driver else [k8s.V1Container(name="kfp-launcher", image="kfp-launcher")],
+            node_selector=node_selector, node_name=node_name),
+        status=k8s.V1PodStatus(phase=phase, container_statuses=statuses, conditions=conditions),
+    )
+    return kjson(pod)
+
+
+def ts(i: int) -> str:
+    """Timestamps two lines share a second with: the resume logic must tell them apart."""
+    return f"2025-01-01T00:{i // 20:02d}:{(i // 2) % 10:02d}.{(i % 2) * 5}00000000Z"
+
+
+@dataclass
+class Log:
+    lines: list[str]
+    newline_at_end: bool = True
+    break_after: int | None = None  # the first stream stops after this many lines (a broken connection)
+    gate: tuple[int, threading.Event] | None = None  # hold the stream before line N until the event is set
+    streams: int = 0
+
+    def body(self, timestamps: bool, since: str | None, first: bool) -> list[bytes]:
+        out = []
+        for i, line in enumerate(self.lines):
+            stamp = ts(i)
+            if since and stamp[:19] < since[:19]:
+                continue
+            if first and self.break_after is not None and i >= self.break_after:
+                break
+            last = i == len(self.lines) - 1
+            text = (f"{stamp} " if timestamps else "") + line + ("" if last and not self.newline_at_end else "\n")
+            data = text.encode()
+            out.extend([data[: len(data) // 2], data[len(data) // 2:]])  # lines split across chunks
+        return out
+
+
+@dataclass
+class Frame:
+    run: dict[str, Any]
+    pods: list[dict[str, Any]] = field(default_factory=list)
+    until: Callable[[], bool] | None = None  # stay on this frame until it is true
+
+
+class Sim:
+    def __init__(self, fake: FakeServer, namespace: str = NS) -> None:
+        self.fake = fake
+        self.namespace = namespace
+        self.frames: list[Frame] = [Frame(run_json("run-1", "RUNNING"))]
+        self.index = 0
+        self.logs: dict[str, Log] = {}
+        self.events: dict[str, list[dict[str, Any]]] = {}
+        self.nodes: list[dict[str, Any]] | None = []
+        self.pipelines: dict[str, dict[str, Any]] = {}
+        self.versions: dict[str, list[dict[str, Any]]] = {}
+        self.experiments: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        self._routes()
+
+    def scenario(self, *frames: Frame) -> None:
+        with self.lock:
+            self.frames, self.index = list(frames), 0
+
+    @property
+    def frame(self) -> Frame:
+        with self.lock:
+            return self.frames[self.index]
+
+    def _advance(self) -> dict[str, Any]:
+        with self.lock:
+            frame = self.frames[self.index]
+            if self.index < len(self.frames) - 1 and (frame.until is None or frame.until()):
+                self.index += 1
+            return frame.run
+
+    def pod(self, name: str) -> dict[str, Any] | None:
+        return next((p for p in self.frame.pods if p["metadata"]["name"] == name), None)
+
+    # --- KFP ----------------------------------------------------------------------------
+    def _routes(self) -> None:
+        f, ns = self.fake, f"/api/v1/namespaces/{self.namespace}"
+        f.on("GET", f"{API}/healthz", kfpjson(kfp.V2beta1GetHealthzResponse(multi_user=True)))
+        f.on("GET", "/apis/v1beta1/healthz", {"commit_sha": "abc", "tag_name": "2.5.0", "multi_user": True})
+        f.on("GET", f"{API}/pipelines/names/(?P<name>[^/]+)", self._pipeline_by_name)
+        f.on("POST", f"{API}/pipelines/upload", self._upload)
+        f.on("POST", f"{API}/pipelines/upload_version", self._upload_version)
+        f.on("GET", f"{API}/pipelines/(?P<pid>[^/]+)/versions", self._versions)
+        f.on("GET", f"{API}/experiments", self._experiments)
+        f.on("POST", f"{API}/experiments", self._create_experiment)
+        f.on("POST", f"{API}/runs", lambda req: kfpjson(kfp.V2beta1Run(run_id="run-1", state="PENDING")))
+        f.on("GET", f"{API}/runs/(?P<run_id>[^/:]+)", lambda req, run_id: self._advance())
+        f.on("POST", f"{API}/runs/(?P<run_id>[^/:]+):terminate", {})
+        f.on("GET", ns, kjson(k8s.V1Namespace(metadata=k8s.V1ObjectMeta(name=self.namespace))))
+        f.on("GET", f"{ns}/pods", self._list_pods)
+        f.on("GET", f"{ns}/pods/(?P<name>[^/]+)", self._get_pod)
+        f.on("GET", f"{ns}/pods/(?P<name>[^/]+)/log", self._log)
+        f.on("GET", f"{ns}/events", self._events)
+        f.on("GET", "/api/v1/nodes", self._nodes)
+        f.on("GET", "/api/v1/nodes/(?P<name>[^/]+)", self._node)
+
+    def _pipeline_by_name(self, req: Request, name: str) -> Any:
+        if name in self.pipelines and req.q("namespace") == self.namespace:
+            return self.pipelines[name]
+        return Reply(404, kfp_error(5, f"Pipeline {name} not found"))
+
+    def _upload(self, req: Request) -> Any:
+        name = req.q("name") or ""
+        pid = f"pid-{len(self.pipelines) + 1}"
+        self.pipelines[name] = kfpjson(kfp.V2beta1Pipeline(pipeline_id=pid, name=name, display_name=name,
+                                                           namespace=req.q("namespace")))
+        self.versions[pid] = [kfpjson(kfp.V2beta1PipelineVersion(pipeline_id=pid, pipeline_version_id=f"{pid}-v1",
+                                                                 name=name, display_name=name))]
+        return self.pipelines[name]
+
+    def _upload_version(self, req: Request) -> Any:
+        pid = req.q("pipelineid") or ""
+        version = kfpjson(kfp.V2beta1PipelineVersion(pipeline_id=pid, name=req.q("name"),
+                                                     pipeline_version_id=f"{pid}-v{len(self.versions[pid]) + 1}"))
+        self.versions[pid].insert(0, version)
+        return version
+
+    def _versions(self, req: Request, pid: str) -> Any:
+        items = [kfp.V2beta1PipelineVersion(**{k: v for k, v in version.items()}) for version in self.versions[pid]]
+        return kfpjson(kfp.V2beta1ListPipelineVersionsResponse(pipeline_versions=items[:1], total_size=len(items)))
+
+    def _experiments(self, req: Request) -> Any:
+        found = [kfp.V2beta1Experiment(**e) for e in self.experiments if e["namespace"] == req.q("namespace")]
+        return kfpjson(kfp.V2beta1ListExperimentsResponse(experiments=found or None, total_size=len(found)))
+
+    def _create_experiment(self, req: Request) -> Any:
+        body = req.json()
+        experiment = {"experiment_id": f"exp-{len(self.experiments) + 1}", "display_name": body["display_name"],
+                      "namespace": body["namespace"]}
+        self.experiments.append(experiment)
+        return kfpjson(kfp.V2beta1Experiment(**experiment))
+
+    # --- Kubernetes -----------------------------------------------------------------------
+    def _list_pods(self, req: Request) -> Any:
+        key, _, value = (req.q("labelSelector") or "").partition("=")
+        items = [p for p in self.frame.pods if p["metadata"]["labels"].get(key) == value]
+        return {"apiVersion": "v1", "kind": "PodList", "items": items}
+
+    def _get_pod(self, req: Request, name: str) -> Any:
+        pod = self.pod(name)
+        return pod if pod else Reply(404, k8s_status(404, "NotFound", f'pods "{name}" not found'))
+
+    def _log(self, req: Request, name: str) -> Any:
+        pod = self.pod(name)
+        if pod is None:
+            return Reply(404, k8s_status(404, "NotFound", f'pods "{name}" not found'))
+        statuses = pod["status"].get("containerStatuses") or []
+        waiting = next((s["state"]["waiting"]["reason"] for s in statuses if "waiting" in s["state"]), None)
+        if waiting or not statuses:
+            return Reply(400, k8s_status(400, "BadRequest", f'container "main" in pod "{name}" is waiting to '
+                                         f"start: {waiting or 'PodInitializing'}"))
+        log = self.logs.get(name, Log([]))
+        first = log.streams == 0
+        log.streams += 1
+        chunks = log.body(req.q("timestamps") == "true", req.q("sinceTime"), first)
+        if req.q("follow") != "true":
+            return Reply(200, b"".join(chunks))
+        return Reply(200, chunks=self._gated(log, chunks))
+
+    @staticmethod
+    def _gated(log: Log, chunks: list[bytes]) -> Any:
+        for i, chunk in enumerate(chunks):
+            if log.gate is not None and i == 2 * log.gate[0]:
+                log.gate[1].wait(10)
+            yield chunk
+
+    def _events(self, req: Request) -> Any:
+        selector = req.q("fieldSelector") or ""
+        name = selector.split("involvedObject.name=")[-1].split(",")[0]
+        return {"apiVersion": "v1", "kind": "EventList", "items": self.events.get(name, [])}
+
+    def _nodes(self, req: Request) -> Any:
+        if self.nodes is None:
+            return Reply(403, k8s_status(403, "Forbidden", 'nodes is forbidden: User "system:serviceaccount:team-a:'
+                                         'default-editor" cannot list resource "nodes" at the cluster scope'))
+        return {"apiVersion": "v1", "kind": "NodeList", "items": self.nodes}
+
+    def _node(self, req: Request, name: str) -> Any:
+        node = next((n for n in self.nodes or [] if n["metadata"]["name"] == name), None)
+        return node if node else Reply(404, k8s_status(404, "NotFound", f'nodes "{name}" not found'))
+
+
+def node_json(name: str, gpus: int = 0, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    allocatable = {"cpu": "8", "memory": "32Gi"} | ({"nvidia.com/gpu": str(gpus)} if gpus else {})
+    return kjson(k8s.V1Node(metadata=k8s.V1ObjectMeta(name=name, labels=labels or {}),
+                            status=k8s.V1NodeStatus(allocatable=allocatable)))
+
+
+def event_json(pod: str, reason: str, message: str, kind: str = "Warning") -> dict[str, Any]:
+    return kjson(k8s.CoreV1Event(metadata=k8s.V1ObjectMeta(name=f"{pod}.1"), reason=reason, message=message,
+                                 type=kind, involved_object=k8s.V1ObjectReference(kind="Pod", name=pod),
+                                 last_timestamp="2025-01-01T00:00:05Z"))

@@ -1,0 +1,66 @@
+"""Course.run_lesson with the ClusterBackend against the fake cluster: the existing checks pass on its answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cluster.fake import FakeServer
+from tests.cluster.mlmd_fake import FakeMlmd, execution
+from tests.cluster.sim import Frame, Log, Sim, pod_json, run_json
+from tests.cluster.test_contract_storage import ReaderPods
+from workshop.core.course import Course
+from workshop.core.settings import Settings
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Course:
+    return Course(Settings(home=tmp_path / "home", language="en", learner="tester"))
+
+
+@pytest.fixture
+def mlmd() -> Iterator[FakeMlmd]:
+    server = FakeMlmd()
+    server.server.start()
+    try:
+        yield server
+    finally:
+        server.server.stop(None)
+
+
+def test_lesson_1_passes_with_the_output_read_from_mlmd(make_backend, sim: Sim, mlmd: FakeMlmd,
+                                                        course: Course) -> None:
+    backend = make_backend(mlmd_endpoint=mlmd.endpoint)
+    mlmd.executions[7] = [execution(1, "square", {"Output": 9.0}), execution(2, "square-2", {"Output": 16.0}),
+                          execution(3, "add", {"Output": 25.0}), execution(4, "square-root", {"Output": 5.0})]
+    tasks = ("square", "square-2", "add", "square-root")
+    pods = [pod_json(f"p-{t}", t, "run-1", main="terminated") for t in tasks]
+    for task in tasks:
+        sim.logs[f"p-{task}"] = Log([f"{task}: working"])
+    sim.scenario(Frame(run_json("run-1", "RUNNING", dict.fromkeys(tasks, "RUNNING")), pods),
+                 Frame(run_json("run-1", "SUCCEEDED", dict.fromkeys(tasks, "SUCCEEDED"), context_id="7"), pods))
+    attempt = course.run_lesson(course.lesson(1), backend, {"a": 3.0, "b": 4.0})
+    assert attempt.run.outputs == {"Output": 5.0}
+    assert [(c.id, c.status.value) for c in attempt.checks] == [
+        ("compiled", "passed"), ("succeeded", "passed"), ("output", "passed")]
+    assert backend.task_log("run-1", "add") == ["add: working"]
+
+
+def test_lesson_2_reads_the_sorted_file_from_the_pvc(make_backend, sim: Sim, fake: FakeServer, course: Course,
+                                                     tmp_path: Path) -> None:
+    volume = tmp_path / "pvc"
+    (volume / "output").mkdir(parents=True)
+    (volume / "input_numbers.csv").write_text("1\n3\n2\n10\n")
+    tasks = {"sort-csv-component": "SUCCEEDED", "save-and-print-component": "SUCCEEDED"}
+
+    def written() -> bool:  # the pipeline writes its output while it runs
+        (volume / "output" / "sorted_numbers.csv").write_text("10\n3\n2\n1\n")
+        return True
+
+    ReaderPods(fake, volume)
+    sim.scenario(Frame(run_json("run-1", "RUNNING"), until=written), Frame(run_json("run-1", "SUCCEEDED", tasks)))
+    attempt = course.run_lesson(course.lesson(2), make_backend(), {})
+    assert attempt.passed, [(c.id, c.summary) for c in attempt.checks]
+    assert next(c for c in attempt.checks if c.id == "sorted").evidence["first_lines"] == "10\n3\n2\n1"

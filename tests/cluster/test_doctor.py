@@ -1,0 +1,71 @@
+"""`workshop doctor` on the cluster: one answer per question, what to fix, and never the token."""
+
+from __future__ import annotations
+
+import base64
+import time
+from pathlib import Path
+
+from kubernetes import client as k8s
+
+from tests.cluster.fake import FakeServer, Reply, Request, kjson
+from tests.cluster.sim import NS, Sim, node_json
+from tests.cluster.test_contract_errors import jwt
+from workshop.backends.cluster.doctor import DoctorItem, doctor
+
+
+def _cluster(fake: FakeServer) -> None:
+    def review(req: Request) -> dict[str, object]:
+        attrs = req.json()["spec"]["resourceAttributes"]
+        allowed = attrs["resource"] != "inferenceservices"
+        status = k8s.V1SubjectAccessReviewStatus(allowed=allowed, reason="" if allowed else "no RBAC rule")
+        return kjson(k8s.V1SelfSubjectAccessReview(spec=k8s.V1SelfSubjectAccessReviewSpec(), status=status))
+
+    fake.on("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review)
+    fake.on("GET", f"/api/v1/namespaces/{NS}/persistentvolumeclaims/aidatasource", kjson(k8s.V1PersistentVolumeClaim(
+        metadata=k8s.V1ObjectMeta(name="aidatasource"), status=k8s.V1PersistentVolumeClaimStatus(phase="Bound"))))
+    data = {"accesskey": base64.b64encode(b"k").decode(), "secretkey": base64.b64encode(b"s").decode()}
+    fake.on("GET", f"/api/v1/namespaces/{NS}/secrets/mlpipeline-minio-artifact",
+            kjson(k8s.V1Secret(metadata=k8s.V1ObjectMeta(name="mlpipeline-minio-artifact"), data=data)))
+    fake.on("HEAD", "/mlpipeline", Reply(200, b""))
+    fake.on("GET", "/apis/serving.kserve.io/v1beta1", kjson(k8s.V1APIResourceList(
+        group_version="serving.kserve.io/v1beta1", resources=[k8s.V1APIResource(
+            name="inferenceservices", kind="InferenceService", namespaced=True, singular_name="inferenceservice",
+            verbs=["get", "list", "create"])])))
+
+
+def test_doctor_answers_each_question(make_backend, sim: Sim, fake: FakeServer, token_file: Path) -> None:
+    token = jwt(time.time() + 23 * 3600 + 60)
+    token_file.write_text(token)
+    _cluster(fake)
+    sim.nodes = [node_json("gpu-1", gpus=2, labels={"nvidia.com/gpu.product": "NVIDIA-GeForce-RTX-3090"})]
+    items = doctor(make_backend(s3_url=fake.url, s3_endpoint="seaweedfs.kubeflow:9000"))
+    by_name = {item.name: item for item in items}
+    assert all(isinstance(item, DoctorItem) for item in items)
+    assert by_name["KFP API"].ok and "multi-user, version 2.5.0" in by_name["KFP API"].detail
+    assert by_name["namespace"] == DoctorItem("namespace", True, "team-a (from test) exists", "")
+    assert by_name["KFP token"].ok and "valid for 23 h more" in by_name["KFP token"].detail
+    assert "system:serviceaccount:kubeflow:kfp-api-user" in by_name["KFP token"].detail
+    assert by_name["permission: list pods"].ok and by_name["permission: get pods/log"].ok
+    denied = by_name["permission: create inferenceservices"]
+    assert denied.ok is False and "no RBAC rule" in denied.detail and "ask the admin" in denied.fix
+    assert by_name["PVC aidatasource (lesson 2)"].ok
+    assert by_name["GPU nodes (lesson 3)"].detail == "gpu-1 (2 GPUs, nvidia.com/gpu.product=NVIDIA-GeForce-RTX-3090)"
+    assert by_name["object store (lessons 4-5)"].ok
+    assert by_name["KServe (lesson 5)"].ok
+    assert by_name["ML Metadata (task outputs)"].ok is None  # unreachable here: outputs come from the logs
+    assert all(token not in f"{item.detail} {item.fix}" for item in items)
+    reviews = [r.json()["spec"]["resourceAttributes"] for r in fake.calls("POST")]
+    assert {"namespace": NS, "verb": "get", "resource": "pods", "group": "", "subresource": "log"} in reviews
+
+
+def test_doctor_turns_failures_into_fixes(make_backend, sim: Sim, fake: FakeServer, token_file: Path) -> None:
+    token_file.write_text(jwt(time.time() - 600))
+    sim.nodes = None
+    items = {item.name: item for item in doctor(make_backend(s3_url=fake.url))}
+    assert items["KFP token"].ok is False and "expired 10 min ago" in items["KFP token"].detail
+    assert "kubectl -n kubeflow create token kfp-api-user" in items["KFP token"].fix
+    assert items["PVC aidatasource (lesson 2)"].ok is False and "Volumes" in items["PVC aidatasource (lesson 2)"].fix
+    assert items["GPU nodes (lesson 3)"].ok is None and "may not list nodes" in items["GPU nodes (lesson 3)"].detail
+    assert items["object store (lessons 4-5)"].ok is False
+    assert items["KServe (lesson 5)"].ok is False

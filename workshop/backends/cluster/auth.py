@@ -1,0 +1,150 @@
+"""Tokens: where they come from, when they expire; never printed, logged or written elsewhere.
+
+The KFP token is read through kfp's own ServiceAccountTokenVolumeCredentials on every request,
+so a token the kubelet rotates in the notebook (or a file the user refreshes) is picked up
+without a restart. The only place a token is ever written is a 0600 file the user asks for
+(`write_token_file`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+from workshop.backends.base import BackendError
+
+
+class TokenSource:
+    """Gives the current bearer token (or None), and says where it comes from in words."""
+
+    description = "no token"
+
+    def token(self) -> str | None:
+        return None
+
+    def __repr__(self) -> str:  # never the token itself
+        return f"<{type(self).__name__}: {self.description}>"
+
+
+class _HookConfig:
+    """The two attributes kfp's refresh_api_key_hook writes to (a kfp_server_api Configuration has them)."""
+
+    def __init__(self) -> None:
+        self.api_key: dict[str, str] = {}
+        self.api_key_prefix: dict[str, str] = {}
+
+
+class FileToken(TokenSource):
+    """A token file read again on every request, through kfp's refreshing credentials."""
+
+    def __init__(self, path: str) -> None:
+        from kfp.client.set_volume_credentials import ServiceAccountTokenVolumeCredentials
+
+        self.path = path
+        self.description = f"token file {path}"
+        self._credentials = ServiceAccountTokenVolumeCredentials(path)
+
+    def token(self) -> str | None:
+        config = _HookConfig()
+        try:
+            self._credentials.refresh_api_key_hook(config)  # type: ignore[arg-type]
+        except OSError as exc:
+            raise BackendError(f"cannot read the token file {self.path}: {exc.strerror or exc}") from None
+        return config.api_key.get("authorization") or None
+
+
+class StaticToken(TokenSource):
+    def __init__(self, value: str, description: str) -> None:
+        self._value = value.strip()
+        self.description = description
+
+    def token(self) -> str | None:
+        return self._value or None
+
+
+class HookToken(TokenSource):
+    """A kubeconfig's credentials (token, exec plugin, OIDC), refreshed by the kubernetes client's hook."""
+
+    def __init__(self, config: Any, description: str) -> None:
+        self._config = config
+        self.description = description
+
+    def token(self) -> str | None:
+        hook: Callable[[Any], None] | None = getattr(self._config, "refresh_api_key_hook", None)
+        if hook is not None:
+            hook(self._config)
+        value = str(self._config.api_key.get("authorization", "") or "")
+        return value.removeprefix("Bearer ").strip() or None
+
+
+def kfp_token_source(token: str, token_file: str) -> TokenSource:
+    if token_file:
+        return FileToken(token_file)
+    if token:
+        return StaticToken(token, "environment WORKSHOP_TOKEN")
+    return TokenSource()
+
+
+def jwt_claims(token: str) -> dict[str, Any]:
+    """The claims of a JWT, decoded without verifying anything (to tell its expiry and subject)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        data = json.loads(base64.urlsafe_b64decode(payload.encode()))
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def token_expiry(token: str) -> float | None:
+    exp = jwt_claims(token).get("exp")
+    return float(exp) if isinstance(exp, int | float) else None
+
+
+def describe_expiry(token: str, now: float | None = None) -> tuple[bool | None, str]:
+    """(still valid?, words) for a token, without ever showing it."""
+    claims = jwt_claims(token)
+    exp = token_expiry(token)
+    subject = claims.get("sub", "")
+    who = f" for {subject}" if subject else ""
+    if exp is None:
+        return None, f"present{who} (not a JWT: its expiry is unknown)"
+    left = exp - (time.time() if now is None else now)
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(exp))
+    if left <= 0:
+        return False, f"expired {_span(-left)} ago ({when}){who}"
+    return True, f"valid for {_span(left)} more (until {when}){who}"
+
+
+def _span(seconds: float) -> str:
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds / 3600:.0f} h"
+    return f"{max(1, round(seconds / 60))} min"
+
+
+def renew_hint(in_notebook: bool, token_file: str) -> str:
+    if in_notebook and token_file:
+        return ("the notebook's projected token is renewed by the kubelet and re-read on every request; "
+                "if this persists, stop and start the notebook server so it gets a fresh token")
+    target = token_file or "<a file>"
+    return ("get a new token (the admin's ServiceAccount from the tutorial): kubectl -n kubeflow create token "
+            f"kfp-api-user --audience=pipelines.kubeflow.org --duration=24h > {target} "
+            "(the file is re-read on every request; set WORKSHOP_TOKEN_FILE to it)")
+
+
+def write_token_file(path: str, token: str) -> None:
+    """Write a token to a file only its owner can read (0600): the one place a token is written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, token.strip().encode() + b"\n")
+    finally:
+        os.close(fd)

@@ -1,0 +1,290 @@
+"""The cluster backend: lessons run on a real Kubeflow, in the learner's namespace.
+
+The pieces: config.py (where and who), rest.py/kfp_api.py/kube.py (the HTTP calls), runs.py
+(the event loop), logs.py and pods.py (live logs, scheduling), outputs.py and mlmd.py (task
+outputs), volumes.py, objectstore.py, serving.py (what checks read), doctor.py, reset.py.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from workshop.backends.base import Artifact, BackendError, ObjectInfo, PipelineRef, ServiceStatus
+from workshop.backends.cluster import spec as specs
+from workshop.backends.cluster.auth import FileToken, HookToken, TokenSource, kfp_token_source, renew_hint
+from workshop.backends.cluster.config import ClusterConfig, load_config
+from workshop.backends.cluster.kfp_api import KfpApi
+from workshop.backends.cluster.kube import KubeApi
+from workshop.backends.cluster.mlmd import Mlmd
+from workshop.backends.cluster.objectstore import SECRET, ObjectStore, resolves
+from workshop.backends.cluster.outputs import OutputReader
+from workshop.backends.cluster.pods import RUN_LABEL, describe_pod, executor_pods, gpu_nodes
+from workshop.backends.cluster.rest import HttpError, Rest
+from workshop.backends.cluster.runs import RunInfo, RunWatcher, run_state
+from workshop.backends.cluster.serving import Serving, prediction_hint
+from workshop.backends.cluster.volumes import Volumes
+from workshop.core.events import RunEvent, RunState
+
+
+class ClusterBackend:
+    name = "cluster"
+    clock_skew = 120.0  # the nodes' clocks against ours: files and objects a little "older" still count
+
+    def __init__(self, config: ClusterConfig, resolve: Callable[[str], bool] = resolves) -> None:
+        self.config = config
+        self.kube_note = ""  # why there is no Kubernetes API, for doctor
+        verify: bool | str = config.ca_file or config.verify_tls
+        self.kfp = KfpApi(Rest(config.kfp_host, kfp_token_source(config.token, config.token_file),
+                               what="the KFP API", verify=verify, where_set=config.sources.get("kfp_host", ""),
+                               renew_hint=renew_hint(config.in_notebook, config.token_file),
+                               namespace=config.namespace, connect_timeout=config.connect_timeout,
+                               read_timeout=config.read_timeout), config.namespace)
+        self.kube = KubeApi(self._kube_rest(), config.namespace)
+        self.mlmd = Mlmd(config.mlmd_endpoint)
+        self.objects = ObjectStore(self.kube, config.s3_endpoint, config.s3_url,
+                                   in_pod=config.in_notebook or bool(config.pod_name), verify=config.verify_tls,
+                                   resolve=resolve)
+        self.volumes = Volumes(self.kube, config.pod_name, config.reader_image, poll=min(1.0, config.poll_interval))
+        self.serving = Serving(self.kube, self.objects, poll=config.poll_interval)
+        self.outputs = OutputReader(self.mlmd, self.kfp.get_run, self.task_log)
+        self._runs: dict[str, RunInfo] = {}
+        self._watchers: list[RunWatcher] = []
+        self._namespace_checked = False
+
+    @classmethod
+    def from_environment(cls, settings: Any) -> ClusterBackend:
+        return cls(load_config(Path(settings.home)))
+
+    def _kube_rest(self) -> Rest | None:
+        c = self.config
+        common: dict[str, Any] = {"what": "the Kubernetes API", "namespace": c.namespace,
+                                  "connect_timeout": c.connect_timeout, "read_timeout": c.read_timeout}
+        if c.kube_host:
+            tokens: TokenSource = FileToken(c.kube_token_file) if c.kube_token_file else TokenSource()
+            hint = ("the pod's service account token is renewed by the kubelet and re-read on every request"
+                    if c.kube_token_file.startswith("/var/run/secrets") else
+                    "refresh the token in WORKSHOP_KUBE_TOKEN_FILE (kubectl create token <serviceaccount>)")
+            return Rest(c.kube_host, tokens, verify=c.kube_ca_file or c.verify_tls, renew_hint=hint,
+                        where_set=c.sources.get("kube_host", ""), **common)
+        if not c.kubeconfig:
+            self.kube_note = "no Kubernetes API configured (WORKSHOP_KUBE_HOST, a kubeconfig, or a notebook pod)"
+            return None
+        try:
+            from kubernetes import client, config
+
+            conf = client.Configuration()
+            config.load_kube_config(config_file=c.kubeconfig, context=c.kube_context or None,
+                                    client_configuration=conf)
+        except Exception as exc:  # a kubeconfig the kubernetes client cannot use: say why, run without it
+            self.kube_note = f"cannot use the kubeconfig {c.kubeconfig}: {exc}"
+            return None
+        cert = (conf.cert_file, conf.key_file) if conf.cert_file and conf.key_file else None
+        return Rest(conf.host, HookToken(conf, f"kubeconfig {c.kubeconfig}"), verify=conf.ssl_ca_cert or
+                    conf.verify_ssl, cert=cert, renew_hint="refresh your kubeconfig's credentials (kubectl get pods)",
+                    where_set=f"kubeconfig {c.kubeconfig}", **common)
+
+    def _check_namespace(self) -> None:
+        if self._namespace_checked or not self.kube.available:
+            return
+        if self.kube.namespace_exists() is False:
+            raise BackendError(f"the namespace {self.config.namespace} does not exist on the cluster (from "
+                               f"{self.config.sources.get('namespace', '?')}): set WORKSHOP_NAMESPACE to your "
+                               "profile's namespace, shown at the top of the Kubeflow dashboard")
+        self._namespace_checked = True
+
+    def defaults(self, keys: set[str]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        if "namespace" in keys:
+            values["namespace"] = self.config.namespace
+        if "object_store_endpoint" in keys:
+            values["object_store_endpoint"] = self.objects.endpoint()
+        return values
+
+    # --- pipelines and runs ----------------------------------------------------------------
+    def upload_pipeline(self, package: Path, name: str, description: str) -> PipelineRef:
+        self._check_namespace()
+        copy = specs.caching_off(package, self.config.state_dir / "uploads" / f"{name.replace('/', '_')}.yaml")
+        pipeline = self.kfp.pipeline_by_name(name)
+        if pipeline is None:
+            try:
+                pipeline = self.kfp.upload_pipeline(copy, name, description)
+            except HttpError as exc:
+                if exc.status != 409:
+                    raise
+                pipeline = self.kfp.pipeline_by_filter(name)
+                if pipeline is None:
+                    raise BackendError(f"KFP says the pipeline {name} exists but does not list it in "
+                                       f"{self.config.namespace}") from None
+            else:
+                version = self.kfp.latest_version(pipeline["pipeline_id"])
+                return PipelineRef(pipeline["pipeline_id"], name, version["pipeline_version_id"],
+                                   version.get("display_name") or version.get("name") or name)
+        version_name = f"{name}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
+        version = self.kfp.upload_version(copy, pipeline["pipeline_id"], version_name, description)
+        return PipelineRef(pipeline["pipeline_id"], name, version["pipeline_version_id"], version_name)
+
+    def submit(self, package: Path, pipeline: PipelineRef, arguments: dict[str, Any], run_name: str,
+               services: tuple[str, ...] = ()) -> str:
+        self._check_namespace()
+        if "model_serving" in services:
+            self.ensure_kserve_prerequisites()
+        elif "object_store" in services and self.kube.available:
+            try:
+                if self.kube.get_secret(SECRET) is None:
+                    raise BackendError(f"the secret {SECRET} is not in namespace {self.config.namespace}: the "
+                                       "lesson's pipeline needs it; Kubeflow puts it in every profile namespace")
+            except HttpError as exc:
+                if exc.status != 403:  # may not read secrets: the pipeline's own service account still can
+                    raise
+        docs = specs.load_documents(package)
+        experiment = self.kfp.experiment_id(self.config.experiment, "Runs started by the Kubeflow Workshop")
+        body = {
+            "display_name": run_name,
+            "description": f"{pipeline.name} ({pipeline.version_name}), started by the Kubeflow Workshop",
+            "experiment_id": experiment,
+            "pipeline_version_reference": {"pipeline_id": pipeline.pipeline_id,
+                                           "pipeline_version_id": pipeline.version_id},
+            "runtime_config": {"parameters": dict(arguments)},
+        }
+        run_id = str(self.kfp.create_run(body)["run_id"])
+        info = RunInfo(run_id, pipeline.name, specs.task_names(docs[0]), docs[0])
+        self._runs[run_id] = info
+        folder = self._run_dir(run_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "run.json").write_text(json.dumps({"run_id": run_id, "pipeline": info.pipeline,
+                                                     "tasks": list(info.tasks), "spec": info.spec}))
+        return run_id
+
+    def _run_dir(self, run_id: str) -> Path:
+        if not run_id or "/" in run_id or run_id.startswith("."):
+            raise BackendError(f"{run_id!r} is not a run id")
+        return self.config.state_dir / "runs" / run_id
+
+    def _info(self, run_id: str) -> RunInfo:
+        if run_id in self._runs:
+            return self._runs[run_id]
+        saved = self._run_dir(run_id) / "run.json"
+        if saved.is_file():
+            data = json.loads(saved.read_text())
+            info = RunInfo(run_id, data["pipeline"], tuple(data["tasks"]), data.get("spec") or {})
+        else:  # a run started elsewhere: its spec comes from the run or its pipeline version
+            run = self.kfp.get_run(run_id)
+            spec = run.get("pipeline_spec") or {}
+            ref = run.get("pipeline_version_reference") or {}
+            if not spec and ref.get("pipeline_version_id"):
+                version = self.kfp.pipeline_version(ref["pipeline_id"], ref["pipeline_version_id"])
+                spec = version.get("pipeline_spec") or {}
+            spec = spec.get("pipeline_spec", spec)  # a spec with a platform spec is wrapped
+            info = RunInfo(run_id, specs.pipeline_name(spec) or run.get("display_name", ""),
+                           specs.task_names(spec), spec)
+        self._runs[run_id] = info
+        return info
+
+    def events(self, run_id: str) -> Iterator[RunEvent]:
+        watcher = RunWatcher(self.kfp, self.kube, self.outputs, self._info(run_id), self._run_dir(run_id) / "logs",
+                             self.config.poll_interval)
+        self._watchers.append(watcher)
+        try:
+            yield from watcher.events()
+        finally:
+            watcher.close()
+            self._watchers.remove(watcher)
+
+    def status(self, run_id: str) -> RunState:
+        return run_state(self.kfp.get_run(run_id))
+
+    def cancel(self, run_id: str) -> None:
+        try:
+            self.kfp.terminate_run(run_id)
+        except HttpError:
+            if not self.status(run_id).finished:
+                raise
+
+    def close(self) -> None:
+        for watcher in list(self._watchers):
+            watcher.close()
+        self.kfp.rest.close()
+        if self.kube.available:
+            self.kube.rest.close()
+        self.mlmd.close()
+
+    # --- what checks read ------------------------------------------------------------------
+    def task_log(self, run_id: str, task: str) -> list[str]:
+        path = self._run_dir(run_id) / "logs" / f"{task}.log"
+        if path.is_file():
+            return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        if not self.kube.available:
+            return []
+        try:  # a run of another session: its pods, while Kubernetes keeps them
+            attempts = executor_pods(self.kube.list_pods(f"{RUN_LABEL}={run_id}")).get(task, [])
+            return [line for attempt in attempts for line in self.kube.pod_log(attempt.name).splitlines()]
+        except HttpError:
+            return []
+
+    def task_outputs(self, run_id: str, task: str) -> dict[str, Any]:
+        return self.outputs.task_outputs(run_id, task)
+
+    def task_pod(self, run_id: str, task: str) -> dict[str, Any] | None:
+        """The executor pod of the task's last attempt: resources, node selector, node and its labels."""
+        attempts = executor_pods(self.kube.list_pods(f"{RUN_LABEL}={run_id}")).get(task)
+        if not attempts:
+            return None
+        pod = attempts[-1].pod
+        node_name = (pod.get("spec") or {}).get("nodeName")
+        return describe_pod(pod, self.kube.get_node(node_name) if node_name else None)
+
+    def read_volume_file(self, volume: str, path: str) -> str:
+        return self.volumes.read_text(volume, path)
+
+    def volume_file_modified(self, volume: str, path: str) -> float:
+        return self.volumes.modified(volume, path)
+
+    def stat_object(self, bucket: str, key: str) -> ObjectInfo:
+        return self.objects.stat(bucket, key)
+
+    def get_object(self, bucket: str, key: str) -> bytes:
+        return self.objects.get(bucket, key)
+
+    def service_status(self, name: str, namespace: str, timeout: float = 60.0) -> ServiceStatus:
+        return self.serving.status(name, namespace, timeout)
+
+    def ensure_kserve_prerequisites(self) -> dict[str, str]:
+        return self.serving.ensure_prerequisites()
+
+    def prediction_hint(self, status_code: int, body: str) -> str:
+        return prediction_hint(status_code, body)
+
+    def predict(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self.serving.predict(url, body)
+
+    def gpu_lines(self) -> list[str] | None:
+        """One line per node offering GPUs, or None when there is none (or nodes may not be listed)."""
+        if not self.kube.available:
+            return None
+        nodes = self.kube.list_nodes()
+        found = gpu_nodes(nodes or [])
+        if not found:
+            return None
+        return [f"node {name}: {count} GPU(s), nvidia.com/gpu.product={labels.get('nvidia.com/gpu.product', '?')}"
+                for name, count, labels in found]
+
+    def doctor(self) -> list[Any]:
+        from workshop.backends.cluster.doctor import doctor
+
+        return doctor(self)
+
+    # --- reset -------------------------------------------------------------------------------
+    def artifact_exists(self, artifact: Artifact) -> bool:
+        from workshop.backends.cluster import reset
+
+        return reset.artifact_exists(self, artifact)
+
+    def remove_artifact(self, artifact: Artifact) -> None:
+        from workshop.backends.cluster import reset
+
+        reset.remove_artifact(self, artifact)

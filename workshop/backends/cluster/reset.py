@@ -1,0 +1,79 @@
+"""What reset asks the cluster backend: does an artifact exist, and remove exactly it.
+
+Only the workshop's own things: a run (terminated if still going, then deleted, with the
+local copy of its logs), one file on a PVC, one object, and an InferenceService only when it
+carries the workshop's label app.kubernetes.io/part-of=kubeflow-workshop.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from typing import Any
+
+from workshop.backends.base import Artifact, BackendError
+from workshop.backends.cluster.config import PART_OF
+
+_DNS = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+def _service(ref: str) -> tuple[str, str]:
+    namespace, _, name = ref.partition("/")
+    if not (_DNS.match(namespace) and _DNS.match(name)):
+        raise BackendError(f"{ref!r} is not namespace/name")
+    return namespace, name
+
+
+def _object(ref: str) -> tuple[str, str]:
+    bucket, _, key = ref.partition("/")
+    if not bucket or not key:
+        raise BackendError(f"{ref!r} is not bucket/key")
+    return bucket, key
+
+
+def _ours(isvc: dict[str, Any] | None) -> bool:
+    labels = ((isvc or {}).get("metadata") or {}).get("labels") or {}
+    return labels.get("app.kubernetes.io/part-of") == PART_OF
+
+
+def artifact_exists(backend: Any, artifact: Artifact) -> bool:
+    kind, ref = artifact.kind, artifact.ref
+    if kind == "run":
+        return bool(backend.kfp.run_exists(ref)) or (backend.config.state_dir / "runs" / ref).is_dir()
+    if kind == "volume_file":
+        volume, _, path = ref.partition(":")
+        return bool(backend.volumes.exists(volume, path))
+    if kind == "object":
+        return bool(backend.objects.exists(*_object(ref)))
+    if kind == "inference_service":
+        namespace, name = _service(ref)
+        return _ours(backend.kube.get_isvc(name, namespace))
+    raise BackendError(f"the cluster backend does not know the artifact kind {kind!r}")
+
+
+def remove_artifact(backend: Any, artifact: Artifact) -> None:
+    kind, ref = artifact.kind, artifact.ref
+    if kind == "run":
+        if backend.kfp.run_exists(ref):
+            if not backend.status(ref).finished:
+                backend.cancel(ref)
+            backend.kfp.delete_run(ref)
+        shutil.rmtree(backend.config.state_dir / "runs" / ref, ignore_errors=True)
+    elif kind == "volume_file":
+        volume, _, path = ref.partition(":")
+        backend.volumes.remove(volume, path)
+    elif kind == "object":
+        bucket, key = _object(ref)
+        if backend.objects.exists(bucket, key):
+            backend.objects.remove(bucket, key)
+    elif kind == "inference_service":
+        namespace, name = _service(ref)
+        isvc = backend.kube.get_isvc(name, namespace)
+        if isvc is None:
+            return
+        if not _ours(isvc):
+            raise BackendError(f"InferenceService {ref} was not created by the workshop (no label "
+                               f"app.kubernetes.io/part-of={PART_OF}): left alone")
+        backend.kube.delete_isvc(name, namespace)
+    else:
+        raise BackendError(f"the cluster backend does not know the artifact kind {kind!r}")

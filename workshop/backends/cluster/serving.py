@@ -1,0 +1,119 @@
+"""KServe: the InferenceService the lesson's deploy step creates, and what it needs to load the model.
+
+The predictor's storage initializer downloads s3:// models with the credentials of the
+service account the InferenceService names (workshop-kserve-sa): a secret that carries the
+S3 keys plus KServe's serving.kserve.io/s3-* annotations. ensure_prerequisites() creates or
+updates both, copying the keys from mlpipeline-minio-artifact, labelled as the workshop's.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from workshop.backends.base import BackendError, ServiceStatus
+from workshop.backends.cluster.config import PART_OF
+from workshop.backends.cluster.kube import KubeApi
+from workshop.backends.cluster.objectstore import ObjectStore
+
+SERVICE_ACCOUNT = "workshop-kserve-sa"
+S3_SECRET = "workshop-kserve-s3"
+RBAC_HINT = ("Istio refused the prediction (RBAC: access denied): the model server only accepts callers its "
+             "AuthorizationPolicy allows. An admin must apply an AuthorizationPolicy in the model's namespace that "
+             "allows requests from the notebook's namespace (or turn off sidecar injection for the model server "
+             "with the annotation sidecar.istio.io/inject: \"false\").")
+
+
+def storage_uri(isvc: dict[str, Any]) -> str:
+    predictor = (isvc.get("spec") or {}).get("predictor") or {}
+    for key in ("sklearn", "model"):
+        uri = (predictor.get(key) or {}).get("storageUri")
+        if uri:
+            return str(uri)
+    return ""
+
+
+def cluster_url(isvc: dict[str, Any], name: str, namespace: str) -> str:
+    status = isvc.get("status") or {}
+    predictor = ((status.get("components") or {}).get("predictor") or {})
+    for candidate in (predictor.get("address") or {}, status.get("address") or {}):
+        url = candidate.get("url")
+        if url:
+            return str(url).rstrip("/")
+    return f"http://{name}-predictor.{namespace}.svc.cluster.local"
+
+
+def conditions_text(isvc: dict[str, Any]) -> str:
+    conditions = (isvc.get("status") or {}).get("conditions") or []
+    parts = []
+    for c in conditions:
+        if c.get("status") == "True":
+            continue
+        words = " ".join(str(c.get(k)) for k in ("reason", "message") if c.get(k))
+        parts.append(f"{c.get('type')}: {words or c.get('status', 'Unknown')}")
+    return "; ".join(parts) or "no status conditions yet (is the KServe controller running?)"
+
+
+def is_ready(isvc: dict[str, Any]) -> bool:
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in (isvc.get("status") or {}).get("conditions") or [])
+
+
+def prediction_hint(status_code: int, body: str) -> str:
+    """What to do about a refused prediction; '' when the answer is not Istio's RBAC denial."""
+    return RBAC_HINT if status_code == 403 and "RBAC: access denied" in body else ""
+
+
+class Serving:
+    def __init__(self, kube: KubeApi, objects: ObjectStore, poll: float = 2.0) -> None:
+        self.kube = kube
+        self.objects = objects
+        self.poll = poll
+
+    def status(self, name: str, namespace: str, timeout: float = 60.0) -> ServiceStatus:
+        deadline = time.monotonic() + timeout
+        while True:
+            isvc = self.kube.get_isvc(name, namespace)
+            if isvc is None:
+                return ServiceStatus(name, False, "", f"no InferenceService {name} in namespace {namespace}")
+            if is_ready(isvc):
+                return ServiceStatus(name, True, cluster_url(isvc, name, namespace), "ready", storage_uri(isvc))
+            if time.monotonic() >= deadline:
+                return ServiceStatus(name, False, "", f"not ready after {timeout:g} s: {conditions_text(isvc)}",
+                                     storage_uri(isvc))
+            time.sleep(min(self.poll, max(0.0, deadline - time.monotonic())))
+
+    def ensure_prerequisites(self) -> dict[str, str]:
+        access, key = self.objects.credentials()
+        endpoint = self.objects.endpoint()
+        https = self.objects.url.startswith("https://")
+        labels = {"app.kubernetes.io/part-of": PART_OF}
+        secret = {
+            "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+            "metadata": {"name": S3_SECRET, "labels": labels, "annotations": {
+                "serving.kserve.io/s3-endpoint": endpoint,
+                "serving.kserve.io/s3-usehttps": "1" if https else "0",
+                "serving.kserve.io/s3-verifyssl": "1" if https and self.objects.verify else "0",
+                "serving.kserve.io/s3-region": "us-east-1",
+            }},
+            "stringData": {"AWS_ACCESS_KEY_ID": access, "AWS_SECRET_ACCESS_KEY": key},
+        }
+        self.kube.apply("secrets", secret)
+        account = {"apiVersion": "v1", "kind": "ServiceAccount",
+                   "metadata": {"name": SERVICE_ACCOUNT, "labels": labels}, "secrets": [{"name": S3_SECRET}]}
+        self.kube.apply("serviceaccounts", account)
+        return {"service_account": SERVICE_ACCOUNT, "secret": S3_SECRET, "s3_endpoint": endpoint}
+
+    def predict(self, url: str, body: dict[str, Any], timeout: float = 30.0) -> dict[str, Any]:
+        import httpx
+
+        try:
+            response = httpx.post(url, json=body, timeout=timeout)
+        except httpx.HTTPError as exc:
+            raise BackendError(f"no answer from {url}: {exc}") from None
+        hint = prediction_hint(response.status_code, response.text)
+        if hint:
+            raise BackendError(hint)
+        if response.status_code != 200:
+            raise BackendError(f"{url} answered {response.status_code}: {response.text[:200]}")
+        return dict(response.json())

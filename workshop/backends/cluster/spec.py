@@ -1,0 +1,59 @@
+"""The compiled pipeline package: its tasks, and a copy with caching off for the upload.
+
+kfp's Client(enable_caching=False) rewrites root.dag.tasks[*].cachingOptions before it sends
+an inline spec; a run that references an uploaded pipeline version runs that version's spec
+as it is, so the workshop uploads the version with caching already off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workshop.backends.base import BackendError
+
+
+def load_documents(package: Path) -> list[dict[str, Any]]:
+    try:
+        docs = [d for d in yaml.safe_load_all(package.read_text(encoding="utf-8")) if d]
+    except (OSError, yaml.YAMLError) as exc:
+        raise BackendError(f"cannot read the compiled pipeline {package}: {exc}") from None
+    if not docs or not isinstance(docs[0], dict):
+        raise BackendError(f"{package} holds no pipeline spec")
+    return docs
+
+
+def task_names(spec: dict[str, Any]) -> tuple[str, ...]:
+    """The root DAG's tasks in dependency order, ties by name (the order the local backend shows too)."""
+    tasks = spec.get("root", {}).get("dag", {}).get("tasks") or {}
+    deps = {name: set(task.get("dependentTasks") or []) & set(tasks) for name, task in tasks.items()}
+    order: list[str] = []
+    while deps:
+        ready = sorted(name for name, needs in deps.items() if needs <= set(order)) or sorted(deps)
+        order.extend(ready)
+        for name in ready:
+            del deps[name]
+    return tuple(order)
+
+
+def pipeline_name(spec: dict[str, Any]) -> str:
+    return str((spec.get("pipelineInfo") or {}).get("name") or "")
+
+
+def _disable(dag: dict[str, Any]) -> None:
+    for task in (dag.get("tasks") or {}).values():
+        task["cachingOptions"] = {"enableCache": False}
+
+
+def caching_off(package: Path, target: Path) -> Path:
+    """Write the package to target with every task's cache disabled (the root DAG and sub-DAGs)."""
+    docs = load_documents(package)
+    spec = docs[0]
+    _disable(spec.get("root", {}).get("dag", {}))
+    for component in (spec.get("components") or {}).values():
+        _disable(component.get("dag") or {})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump_all(docs, sort_keys=False), encoding="utf-8")
+    return target
