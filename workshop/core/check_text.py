@@ -157,6 +157,30 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{task} 打印出了它实际得到的内容",
     },
     # gpu_runtime
+    "task_pod.local": {
+        "en": "skipped: the local backend runs tasks as processes, not pods; the spec checks decide here",
+        "zh": "已跳过：本地后端以进程而非 Pod 运行任务；这里由规格检查决定",
+    },
+    "task_pod.missing": {
+        "en": "no pod found for task {task} in this run",
+        "zh": "本次运行中找不到任务 {task} 的 Pod",
+    },
+    "task_pod.ok": {
+        "en": "pod {pod} got {limits} on node {node}",
+        "zh": "Pod {pod} 获得 {limits}，运行在节点 {node}",
+    },
+    "task_pod.wrong": {
+        "en": "pod {pod}: {problems}",
+        "zh": "Pod {pod} 有问题：{problems}",
+    },
+    "task_pod.limit": {
+        "en": "limit {key} is {have}, expected {want}",
+        "zh": "限额 {key} 为 {have}，应为 {want}",
+    },
+    "task_pod.selector": {
+        "en": "node selector {key}={have}, expected {want}",
+        "zh": "节点选择器 {key}={have}，应为 {want}",
+    },
     "gpu_runtime.no_gpu": {
         "en": "skipped: no GPU here (nvidia-smi finds none where the tasks run); "
               "the spec checks above decide this lesson",

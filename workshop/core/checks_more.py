@@ -163,6 +163,33 @@ def task_report(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     return passed(say(ctx.lang, "task_report.ok", task=task), report="\n".join(found))
 
 
+@check("task_pod")
+def task_pod(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    """What the cluster really gave the task: its pod's limits, node selector and node."""
+    lang = ctx.lang
+    describe = getattr(ctx.backend, "task_pod", None)
+    if describe is None:
+        return skipped(say(lang, "task_pod.local"))
+    task = params["task"]
+    pod = describe(ctx.run.run_id, task)
+    if pod is None:
+        return failed(say(lang, "task_pod.missing", task=task))
+    limits = {str(k): str(v) for k, v in (pod.get("limits") or {}).items()}
+    evidence = {"pod": pod.get("name", ""), "limits": _yaml(limits), "node_selector": _yaml(pod.get("node_selector")),
+                "node": pod.get("node_name") or "(not scheduled)",
+                "node_labels": _yaml({k: v for k, v in (pod.get("node_labels") or {}).items()
+                                      if "gpu" in k or "nvidia" in k})}
+    problems = [say(lang, "task_pod.limit", key=k, have=limits.get(k, "-"), want=str(v))
+                for k, v in params.get("limits", {}).items() if limits.get(k) != str(v)]
+    selector = pod.get("node_selector") or {}
+    problems += [say(lang, "task_pod.selector", key=k, have=selector.get(k, "-"), want=v)
+                 for k, v in params.get("node_selector", {}).items() if selector.get(k) != v]
+    if problems:
+        return failed(say(lang, "task_pod.wrong", pod=evidence["pod"], problems=say(lang, "sep.clause").join(problems)),
+                      **evidence)
+    return passed(say(lang, "task_pod.ok", pod=evidence["pod"], limits=limits, node=evidence["node"]), **evidence)
+
+
 @check("gpu_runtime")
 def gpu_runtime(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     gpus = ctx.backend.gpu_lines()
