@@ -305,8 +305,9 @@ def kserve_prediction(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     except httpx.HTTPError as exc:
         return failed(say(ctx.lang, "kserve_prediction.no_answer", url=url, error=exc))
     if response.status_code != 200:
+        hint = getattr(ctx.backend, "prediction_hint", lambda code, body: "")(response.status_code, response.text)
         return failed(say(ctx.lang, "kserve_prediction.http_error", url=url, code=response.status_code,
-                          body=response.text[:200]))
+                          body=response.text[:200]) + (f" — {hint}" if hint else ""))
     answer = response.json()
     got = answer["outputs"][0]["data"] if protocol == "v2" else answer.get("predictions")
     got = [int(x) for x in got or []]
