@@ -230,3 +230,29 @@ def test_kserve_not_served_variant_never_calls_kserve(tmp_path):
     exec_name = task_executor(spec, "deploy-model-to-kserve")
     command = " ".join(spec["deploymentSpec"]["executors"][exec_name]["container"]["command"])
     assert "KServeClient" not in command
+
+
+VARIANT_OF = {
+    "pythagorean_subtract.py": "pythagorean.py",
+    "pvc_sort_ascending.py": "pvc_sort.py",
+    "pvc_sort_no_mount.py": "pvc_sort.py",
+    "resources_no_accelerator.py": "resources.py",
+    "minio_model_wrong_key.py": "minio_model.py",
+    "kserve_not_served.py": "kserve_iris.py",
+}
+
+
+@pytest.mark.parametrize(("variant", "reference"), sorted(VARIANT_OF.items()))
+def test_each_broken_variant_stays_a_small_edit_of_its_reference(variant: str, reference: str) -> None:
+    """A variant is a whole pipeline a learner could submit, so it repeats its reference on purpose;
+    this keeps the two from drifting apart: only the docstring and the broken lines may differ."""
+    import difflib
+
+    ref_lines = (PIPELINES / reference).read_text().splitlines()
+    var_lines = (VARIANTS / variant).read_text().splitlines()
+    added = [
+        line for line in difflib.unified_diff(ref_lines, var_lines, lineterm="", n=0)
+        if line.startswith("+") and not line.startswith("+++")
+    ]
+    # a variant may drop a whole step, but what it adds is its docstring and the broken lines
+    assert len(added) <= 25, f"{variant} has drifted from {reference}: {len(added)} lines of its own"
