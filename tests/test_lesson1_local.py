@@ -115,3 +115,15 @@ def test_events_of_a_finished_run_replay_from_its_journal(course: Course, backen
     replay = list(other.events(attempt.run.run_id))
     assert [type(e) for e in replay] == [type(e) for e in events]
     assert isinstance(replay[-1], RunFinished) and other.status(attempt.run.run_id).value == "SUCCEEDED"
+
+
+def test_a_prewarmed_worker_takes_the_next_run_and_close_ends_a_spare(course: Course, backend: Any) -> None:
+    backend.prewarm(wait=True)
+    spare = backend._spare
+    attempt, _ = take(course, backend, {"a": 8, "b": 15})
+    assert attempt.passed and attempt.run.outputs["Output"] == 17.0
+    assert backend._runs[attempt.run.run_id].proc is spare  # the run went to the warm worker
+    backend.prewarm(wait=True)
+    pid = backend._spare.pid
+    backend.close()
+    assert processes_in_session(pid) == []

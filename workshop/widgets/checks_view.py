@@ -16,11 +16,16 @@ class ChecksView(Static):
 
     results: list[CheckResult] = []
     headers: tuple[str, str, str] = ("check", "seen", "hint")
+    empty_text = ""
+
+    def on_mount(self) -> None:
+        if not self.results:
+            self.update(self.empty_text)
 
     def show(self, results: list[CheckResult]) -> None:
         self.results = list(results)
         if not results:
-            self.update("")
+            self.update(self.empty_text)
             return
         hints = any(result.hint for result in results)
         table = Table(expand=True, show_lines=True, padding=(0, 1))

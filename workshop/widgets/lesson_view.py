@@ -45,9 +45,10 @@ class LessonView(Vertical):
                                                  id="code")))
             with TabPane(t(lang, "tab_run"), id="tab-run", disabled=blocked):
                 yield Lazy(RunPanel(lesson, lang, id="run-panel"))
-            with TabPane(t(lang, "checks"), id="tab-checks", disabled=True), VerticalScroll():
+            with TabPane(t(lang, "checks"), id="tab-checks"), VerticalScroll(id="checks-scroll"):
                 checks = ChecksView(id="checks")
                 checks.headers = (t(lang, "col_check"), t(lang, "col_seen"), t(lang, "col_hint"))
+                checks.empty_text = t(lang, "no_checks_yet")
                 yield checks
             if "try_model" in lesson.extra:
                 from workshop.widgets.try_model import TryModel
@@ -58,17 +59,20 @@ class LessonView(Vertical):
     def on_checks_shown(self, message: ChecksShown) -> None:
         results: list[Any] = message.results
         self.query_one(ChecksView).show(results)
-        pane = self.tabs.get_pane("tab-checks")
-        pane.disabled = not results
         tab = self.tabs.get_tab("tab-checks")
         if results:
             failed = sum(1 for r in results if r.status.value == "failed")
             mark = "✅" if not failed else "❌"
             tab.label = f"{t(self.lang, 'checks')} {mark} {len(results) - failed}/{len(results)}"
-            # the tab is enabled by a message of its own: switch once that has been handled
-            self.call_after_refresh(setattr, self.tabs, "active", "tab-checks")
+            # after the Run panel's own focus moves (its buttons change state), or focus coming back
+            # to a button there would switch the tabs back to Run
+            self.call_after_refresh(self._show_checks)
         else:
             tab.label = t(self.lang, "checks")
+
+    def _show_checks(self) -> None:
+        self.tabs.active = "tab-checks"
+        self.query_one("#checks-scroll").focus()
 
     @property
     def tabs(self) -> TabbedContent:

@@ -61,9 +61,17 @@ class RunPanel(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#training").display = False
+        self.prewarm()
         wanted = {a.default_from for a in self.lesson.arguments if a.default_from}
         if wanted:
             self.load_defaults(wanted)
+
+    @work(thread=True, exit_on_error=False, group="prewarm")
+    def prewarm(self) -> None:
+        """Start the next run's worker now, so pressing Run starts the tasks at once."""
+        prewarm = getattr(self.app.backend, "prewarm", None)  # type: ignore[attr-defined]
+        if prewarm is not None:
+            prewarm()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="defaults")
     def load_defaults(self, wanted: set[str]) -> None:
@@ -201,6 +209,7 @@ class RunPanel(Vertical):
 
     def on_attempt_finished(self, message: AttemptFinished) -> None:
         self.run_active = False
+        self.prewarm()
         self.query_one("#run", Button).disabled = False
         self.query_one("#cancel", Button).disabled = True
         status = self.query_one("#run-status", Static)

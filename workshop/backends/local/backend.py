@@ -61,6 +61,7 @@ class LocalBackend:
         self._runs: dict[str, _Run] = {}
         self._object_store: Any = None
         self._control_plane: Any = None
+        self._spare: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._registry = root / "registry.db"
         with self._db() as conn:
@@ -173,14 +174,8 @@ class LocalBackend:
             json.dumps({"run_id": run_id, "run_name": run_name, "pipeline": pipeline.__dict__,
                         "arguments": arguments, "package": str(package)}, default=str)
         )
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "workshop.backends.local.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=open(folder / "worker.log", "ab"),  # noqa: SIM115  the child owns it
-            start_new_session=True,
-            cwd=folder,
-        )
+        spec["cwd"] = str(folder)
+        proc = self._take_spare() or self._spawn_worker()
         assert proc.stdin is not None
         # The spec holds secrets: it goes through the pipe, never argv or the environment.
         proc.stdin.write((json.dumps(spec) + "\n").encode())
@@ -189,6 +184,35 @@ class LocalBackend:
         self._runs[run_id] = run
         threading.Thread(target=self._read_events, args=(run,), daemon=True, name=f"run-{run_id}").start()
         return run_id
+
+    def _spawn_worker(self) -> subprocess.Popen[bytes]:
+        """A worker process; it imports kfp, then waits for a run's spec on stdin."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        # the kubernetes client reads KUBECONFIG at import: set it before the worker imports kfp
+        env = {**os.environ, "KUBECONFIG": str(self.root / "serving" / "kubeconfig")}
+        with open(self.root / "worker-start.log", "ab") as log:
+            return subprocess.Popen(
+                [sys.executable, "-m", "workshop.backends.local.worker"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                start_new_session=True, cwd=self.root, env=env,
+            )
+
+    def prewarm(self, wait: bool = False) -> None:
+        """Have a worker ready, kfp already imported, so the next run starts at once (the app's case).
+
+        With `wait`, return once it has finished importing (it says so on its stdout).
+        """
+        with self._lock:
+            if self._spare is None or self._spare.poll() is not None:
+                self._spare = self._spawn_worker()
+            spare = self._spare
+        if wait and spare.stdout is not None:
+            spare.stdout.readline()
+
+    def _take_spare(self) -> subprocess.Popen[bytes] | None:
+        with self._lock:
+            spare, self._spare = self._spare, None
+        return spare if spare is not None and spare.poll() is None else None
 
     def _read_events(self, run: _Run) -> None:
         assert run.proc.stdout is not None
@@ -275,6 +299,9 @@ class LocalBackend:
     def close(self) -> None:
         for run_id in list(self._runs):
             self.cancel(run_id)
+        spare = self._take_spare()
+        if spare is not None:  # an empty line tells it to exit; the group kill makes sure
+            _kill_group(spare, 5.0)
         with self._lock:
             if self._control_plane is not None:
                 self._control_plane.stop()

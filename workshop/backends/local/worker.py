@@ -97,9 +97,18 @@ def _exit_status(status: int) -> int:
     return 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else 1
 
 
+def preload() -> None:
+    """Import what every run needs, before the spec arrives: a spare worker waits here, warm.
+
+    The backend sets KUBECONFIG when it starts the worker, because the kubernetes client
+    (imported by kfp) reads it once, at import, and forked tasks inherit that state.
+    """
+    from kfp import local  # noqa: F401
+    from kfp.dsl import executor_main  # noqa: F401  imported once here, inherited by forked tasks
+    from kfp.local import pipeline_orchestrator  # noqa: F401
+
+
 def run(spec: dict[str, Any]) -> None:
-    # Before kfp is imported: it imports the kubernetes client, which reads KUBECONFIG once,
-    # at import, and forked tasks inherit that module state.
     os.environ.update(spec.get("env", {}))
     import subprocess
 
@@ -202,8 +211,13 @@ def run(spec: dict[str, Any]) -> None:
 
 def main() -> None:
     global _events_fd
+    preload()
+    os.write(1, b'{"ready": true}\n')  # not an event: the backend's reader skips it
     line = sys.stdin.buffer.readline()
+    if not line.strip():
+        return  # a spare worker the backend no longer needs
     spec = json.loads(line)
+    os.chdir(spec["cwd"])
     _events_fd = os.dup(1)
     log = os.open(spec["log_path"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
