@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -38,16 +39,26 @@ class WorkshopApp(App[None]):
         self.lang = course.settings.language
         self.backend_name = backend_name
         self._backend: Any = None
+        self._backend_lock = threading.Lock()
         self.current_lesson_id: int | None = None
 
     @property
     def backend(self) -> Any:
         """Made on first use, in whatever thread needs it first (a worker, normally)."""
-        if self._backend is None:
-            from workshop.backends import make_backend
+        with self._backend_lock:
+            if self._backend is None:
+                from workshop.backends import make_backend
 
-            self._backend = make_backend(self.course.settings, self.backend_name)
-        return self._backend
+                self._backend = make_backend(self.course.settings, self.backend_name)
+                if self.course.restore_progress(self._backend):  # a new notebook, progress from the cluster
+                    self._from_any_thread(self.refresh_lessons)
+            return self._backend
+
+    def _from_any_thread(self, callback: Any) -> None:
+        if threading.get_ident() == self._thread_id:
+            callback()
+        else:
+            self.call_from_thread(callback)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -35,9 +35,12 @@ def _backend(course: Any, name: str | None) -> Any:
     from workshop.backends.base import BackendError
 
     try:
-        return make_backend(course.settings, name)
+        backend = make_backend(course.settings, name)
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
+    if course.restore_progress(backend):
+        click.secho("Your progress was restored from the cluster (ConfigMap workshop-progress).", err=True)
+    return backend
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -291,7 +294,8 @@ def doctor(backend: str | None, as_json: bool) -> None:
 
 
 # reset, verify and skip live in their own module; registered here, after main exists.
+from workshop.cli_instructor import instructor  # noqa: E402
 from workshop.cli_progress import reset, skip, verify  # noqa: E402
 
-for _command in (reset, verify, skip):
+for _command in (reset, verify, skip, instructor):
     main.add_command(_command)

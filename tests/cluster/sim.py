@@ -267,3 +267,76 @@ def event_json(pod: str, reason: str, message: str, kind: str = "Warning") -> di
     return kjson(k8s.CoreV1Event(metadata=k8s.V1ObjectMeta(name=f"{pod}.1"), reason=reason, message=message,
                                  type=kind, involved_object=k8s.V1ObjectReference(kind="Pod", name=pod),
                                  last_timestamp="2025-01-01T00:00:05Z"))
+
+
+class Objects:
+    """Namespaced core objects kept in memory behind the fake: GET, POST (409 when there), merge PATCH,
+    DELETE, and ConfigMaps listed across namespaces by label. A pod POSTed is Succeeded at once, and its
+    log is `pod_log` (or logs[name]), so reader and seeding pods finish without waiting."""
+
+    KINDS = "configmaps|persistentvolumeclaims|serviceaccounts|secrets|pods|services"
+
+    def __init__(self, fake: FakeServer) -> None:
+        self.fake = fake
+        self.items: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.logs: dict[str, str] = {}
+        self.pod_log = ""
+        one = f"/api/v1/namespaces/(?P<ns>[^/]+)/(?P<kind>{self.KINDS})/(?P<name>[^/]+)"
+        fake.on("GET", one, self._get)
+        fake.on("PATCH", one, self._patch)
+        fake.on("DELETE", one, self._delete)
+        fake.on("POST", f"/api/v1/namespaces/(?P<ns>[^/]+)/(?P<kind>{self.KINDS})", self._create)
+        fake.on("GET", "/api/v1/configmaps", self._list_configmaps)
+        fake.on("GET", "/api/v1/namespaces/(?P<ns>[^/]+)/pods/(?P<name>[^/]+)/log",
+                lambda req, ns, name: Reply(200, self.logs.get(name, self.pod_log)))
+
+    def put(self, kind: str, ns: str, body: dict[str, Any]) -> None:
+        body.setdefault("metadata", {})["namespace"] = ns
+        self.items[(kind, ns, body["metadata"]["name"])] = body
+
+    def get(self, kind: str, ns: str, name: str) -> dict[str, Any] | None:
+        return self.items.get((kind, ns, name))
+
+    @staticmethod
+    def _missing(kind: str, name: str) -> Reply:
+        return Reply(404, k8s_status(404, "NotFound", f'{kind} "{name}" not found'))
+
+    def _get(self, req: Request, ns: str, kind: str, name: str) -> Any:
+        return self.items.get((kind, ns, name)) or self._missing(kind, name)
+
+    def _create(self, req: Request, ns: str, kind: str) -> Any:
+        body = req.json()
+        name = body["metadata"]["name"]
+        if (kind, ns, name) in self.items:
+            return Reply(409, k8s_status(409, "AlreadyExists", f'{kind} "{name}" already exists'))
+        if kind == "pods":
+            body["status"] = {"phase": "Succeeded"}
+        self.put(kind, ns, body)
+        return Reply(201, body)
+
+    def _patch(self, req: Request, ns: str, kind: str, name: str) -> Any:
+        found = self.items.get((kind, ns, name))
+        if found is None:
+            return self._missing(kind, name)
+        _merge(found, req.json())
+        return found
+
+    def _delete(self, req: Request, ns: str, kind: str, name: str) -> Any:
+        return self.items.pop((kind, ns, name), None) or self._missing(kind, name)
+
+    def _list_configmaps(self, req: Request) -> Any:
+        key, _, value = (req.q("labelSelector") or "").partition("=")
+        items = [body for (kind, _ns, _name), body in sorted(self.items.items()) if kind == "configmaps"
+                 and ((body["metadata"].get("labels") or {}).get(key) == value or not key)]
+        return {"apiVersion": "v1", "kind": "ConfigMapList", "items": items}
+
+
+def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
+    """RFC 7386 merge patch."""
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value

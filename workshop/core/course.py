@@ -41,6 +41,33 @@ class Course:
         self.settings = settings
         self.lessons = load_lessons(settings.lessons_dir, settings.pipelines_dir)
         self.progress = ProgressStore(settings.progress_db, settings.learner)
+        self.sync_notice = ""  # set once when the cluster copy of the progress could not be written
+
+    def sync_progress(self, backend: Any) -> None:
+        """Mirror the progress to the backend (the cluster's ConfigMap); the local record always stays."""
+        if not hasattr(backend, "save_progress"):
+            return
+        from workshop.backends.base import BackendError
+        from workshop.instructor.progress_sync import push
+
+        try:
+            push(backend, self.progress)
+        except BackendError as exc:
+            if not self.sync_notice:
+                self.sync_notice = f"Your progress is saved here, but not on the cluster: {exc}"
+
+    def restore_progress(self, backend: Any) -> bool:
+        """On the cluster with an empty local store: take the progress from the learner's ConfigMap."""
+        if not hasattr(backend, "load_progress"):
+            return False
+        from workshop.backends.base import BackendError
+        from workshop.instructor.progress_sync import pull
+
+        try:
+            return pull(backend, self.progress)
+        except BackendError as exc:
+            self.sync_notice = f"Could not restore your progress from the cluster: {exc}"
+            return False
 
     def lesson(self, ref: str | int) -> Lesson:
         return find_lesson(self.lessons, ref)
@@ -113,4 +140,5 @@ class Course:
                     "checks": {r.id: r.evidence for r in results},
                     "statuses": {r.id: r.status.value for r in results}}  # a skipped GPU check is not a pass
         self.progress.record_attempt(lesson.id, attempt.passed, evidence, failure)
+        self.sync_progress(backend)
         return attempt

@@ -123,6 +123,7 @@ def apply(course: Any, backend: Any, plan: list[Artifact]) -> list[str]:
     for lesson_id in done:
         course.progress.delete_runs(lesson_id)
     course.progress.reset(done)
+    course.sync_progress(backend)
     if not plan:
         lines.append("nothing left to remove")
     after = course.states()

@@ -87,4 +87,5 @@ def skip(
     attempt = course.run_lesson(lesson, backend, arguments, on_event=on_event, on_run_id=on_run_id)
     if attempt.passed:
         course.progress.mark(lesson.id, SKIPPED)
+        course.sync_progress(backend)
     return attempt

@@ -70,6 +70,13 @@ class LessonView(Vertical):
         else:
             tab.label = t(self.lang, "checks")
 
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # A learner who opens the Run tab is about to run: start a worker now (not at start-up,
+        # where it would only cost memory while the learner reads).
+        if event.pane.id == "tab-run":
+            for panel in self.query(RunPanel):
+                panel.prewarm()
+
     def _show_checks(self) -> None:
         self.tabs.active = "tab-checks"
         self.query_one("#checks-scroll").focus()

@@ -61,7 +61,6 @@ class RunPanel(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#training").display = False
-        self.prewarm()
         wanted = {a.default_from for a in self.lesson.arguments if a.default_from}
         if wanted:
             self.load_defaults(wanted)

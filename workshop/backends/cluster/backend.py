@@ -7,6 +7,7 @@ outputs), volumes.py, objectstore.py, serving.py (what checks read), doctor.py, 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import uuid
@@ -288,3 +289,20 @@ class ClusterBackend:
         from workshop.backends.cluster import reset
 
         reset.remove_artifact(self, artifact)
+
+    # --- progress kept on the cluster, and other namespaces (workshop/instructor) ----------------
+    def save_progress(self, data: dict[str, Any]) -> None:
+        """Write the learner's progress to the ConfigMap workshop-progress in their namespace."""
+        from workshop.instructor.progress_sync import configmap_body
+
+        self.kube.apply("configmaps", configmap_body(data))
+
+    def load_progress(self) -> dict[str, Any] | None:
+        from workshop.instructor.progress_sync import CONFIGMAP, parse_configmap
+
+        found = self.kube.get_object("configmaps", CONFIGMAP)
+        return None if found is None else parse_configmap(found)
+
+    def for_namespace(self, namespace: str) -> ClusterBackend:
+        """The same cluster and credentials, working in another namespace (an instructor's view)."""
+        return type(self)(dataclasses.replace(self.config, namespace=namespace), self.objects.resolve)

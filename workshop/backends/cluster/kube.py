@@ -8,6 +8,7 @@ from workshop.backends.base import BackendError
 from workshop.backends.cluster.rest import HttpError, Rest
 
 KSERVE = "/apis/serving.kserve.io/v1beta1"
+RBAC = "/apis/rbac.authorization.k8s.io/v1"
 
 
 class NoKubeApi(BackendError):
@@ -139,3 +140,46 @@ class KubeApi:
         except HttpError as exc:
             if exc.status != 404:
                 raise
+
+    # --- instructor: objects in any namespace, RBAC, tokens, configmaps --------------------
+    def create_if_missing(self, kind: str, body: dict[str, Any], namespace: str | None = None) -> bool:
+        """POST a namespaced object; True when created, False when it was already there (409)."""
+        try:
+            self.rest.json("POST", f"{self._ns(namespace)}/{kind}", json_body=body)
+        except HttpError as exc:
+            if exc.status == 409:
+                return False
+            raise
+        return True
+
+    def create_cluster_role_binding(self, body: dict[str, Any]) -> bool:
+        """True when created, False when it was already there (409)."""
+        try:
+            self.rest.json("POST", f"{RBAC}/clusterrolebindings", json_body=body)
+        except HttpError as exc:
+            if exc.status == 409:
+                return False
+            raise
+        return True
+
+    def request_token(self, account: str, namespace: str, audience: str, seconds: int) -> dict[str, Any]:
+        """A TokenRequest (authentication.k8s.io/v1) for a service account; the answer's status holds the token."""
+        body = {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+                "spec": {"audiences": [audience], "expirationSeconds": seconds}}
+        return dict(self.rest.json("POST", f"{self._ns(namespace)}/serviceaccounts/{account}/token", json_body=body))
+
+    def get_object(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        return self.rest.get_or_none(f"{self._ns(namespace)}/{kind}/{name}")
+
+    def merge_patch(self, kind: str, name: str, body: dict[str, Any], namespace: str | None = None) -> dict[str, Any]:
+        return dict(self.rest.json("PATCH", f"{self._ns(namespace)}/{kind}/{name}", json_body=body,
+                                   headers={"Content-Type": "application/merge-patch+json"}))
+
+    def list_configmaps(self, selector: str) -> list[dict[str, Any]]:
+        """ConfigMaps in every namespace with these labels."""
+        data = self.rest.json("GET", "/api/v1/configmaps", params={"labelSelector": selector})
+        return list(data.get("items") or [])
+
+    def list_namespaces(self, selector: str) -> list[dict[str, Any]]:
+        data = self.rest.json("GET", "/api/v1/namespaces", params={"labelSelector": selector})
+        return list(data.get("items") or [])

@@ -218,6 +218,8 @@ class ApiHandler(BaseHTTPRequestHandler):
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:  # say so, or a keep-alive client sends its next request into a closed socket
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(data)
 

@@ -1,0 +1,249 @@
+"""`workshop instructor`: token, class, class reset, prepare; each sends exactly the expected requests."""
+
+from __future__ import annotations
+
+import base64
+import json
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.cluster.fake import FakeServer, Reply, k8s_status
+from tests.cluster.sim import NS, Objects
+from workshop import cli_instructor
+from workshop.backends.cluster import ClusterBackend
+from workshop.cli_instructor import instructor
+
+SA = "/api/v1/namespaces/kubeflow/serviceaccounts"
+CRB = "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings"
+TOKEN = f"{SA}/kfp-api-user/token"
+SECRET_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2VjcmV0LXNpZ25hdHVyZQ"
+ISVC = f"/apis/serving.kserve.io/v1beta1/namespaces/{NS}/inferenceservices/iris-svc"
+OURS = {"app.kubernetes.io/part-of": "kubeflow-workshop"}
+
+
+@pytest.fixture
+def cli(make_backend: Callable[..., ClusterBackend], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    monkeypatch.setenv("WORKSHOP_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(cli_instructor, "_make_backend", lambda: make_backend(namespace="kubeflow"))
+
+    def invoke(*args: str) -> Any:
+        return CliRunner().invoke(instructor, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def sent(fake: FakeServer) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in fake.calls()]
+
+
+# --- token -------------------------------------------------------------------------------------
+def _token_routes(fake: FakeServer, sa: int = 201, crb: int = 201) -> None:
+    fake.on("POST", SA, Reply(sa, {} if sa < 400 else k8s_status(sa, "AlreadyExists", "exists")))
+    fake.on("POST", CRB, Reply(crb, {} if crb < 400 else k8s_status(crb, "AlreadyExists", "exists")))
+    fake.on("POST", TOKEN, Reply(201, {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+                                       "status": {"token": SECRET_TOKEN,
+                                                  "expirationTimestamp": "2025-01-02T00:00:00Z"}}))
+
+
+def test_token_creates_the_account_binding_and_a_0600_token_file(cli, fake: FakeServer, tmp_path: Path) -> None:
+    _token_routes(fake)
+    out = tmp_path / "tok"
+    result = cli("token", "--duration", "90m", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert sent(fake) == [("POST", SA), ("POST", CRB), ("POST", TOKEN)]
+    account, binding, request = (r.json() for r in fake.calls())
+    assert account["metadata"]["name"] == "kfp-api-user"
+    assert binding["roleRef"]["name"] == "kubeflow-pipelines-edit"
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "kfp-api-user", "namespace": "kubeflow"}]
+    assert request == {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+                       "spec": {"audiences": ["pipelines.kubeflow.org"], "expirationSeconds": 5400}}
+    assert out.read_text().strip() == SECRET_TOKEN
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert SECRET_TOKEN not in result.output
+    assert "service account kubeflow/kfp-api-user: created" in result.output
+    assert "2025-01-02T00:00:00Z" in result.output
+
+
+def test_token_again_reports_already_there_and_prints_only_when_asked(cli, fake: FakeServer, tmp_path: Path) -> None:
+    _token_routes(fake, sa=409, crb=409)
+    result = cli("token", "--print")
+    assert result.exit_code == 0, result.output
+    assert sent(fake) == [("POST", SA), ("POST", CRB), ("POST", TOKEN)]
+    assert fake.calls()[-1].json()["spec"]["expirationSeconds"] == 86400
+    assert result.output.count("already there") == 2
+    assert result.output.strip().endswith(SECRET_TOKEN)
+    assert (tmp_path / "home" / "kfp-token").read_text().strip() == SECRET_TOKEN
+
+
+def test_token_without_cluster_admin_names_the_permission(cli, fake: FakeServer, tmp_path: Path) -> None:
+    _token_routes(fake)
+    fake.on("POST", CRB, Reply(403, k8s_status(403, "Forbidden", 'clusterrolebindings.rbac.authorization.k8s.io is '
+                                               'forbidden: User "alice" cannot create resource "clusterrolebindings"')))
+    result = CliRunner().invoke(instructor, ["token", "--output", str(tmp_path / "tok")])
+    assert result.exit_code == 1
+    assert "clusterrolebindings" in result.output and "cluster-admin" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "tok").exists()
+    assert sent(fake) == [("POST", SA), ("POST", CRB)]
+
+
+def test_token_refuses_a_bad_duration(cli, fake: FakeServer) -> None:
+    result = CliRunner().invoke(instructor, ["token", "--duration", "soon"])
+    assert result.exit_code == 2 and "24h" in result.output
+    assert sent(fake) == []
+
+
+# --- class -------------------------------------------------------------------------------------
+def _progress(objects: Objects, ns: str, learner: str, lessons: dict[str, dict[str, Any]]) -> None:
+    data = {"learner": learner, "lessons": lessons, "updated_at": 1735689600.0}
+    objects.put("configmaps", ns, {"metadata": {"name": "workshop-progress", "labels": dict(OURS)},
+                                   "data": {"progress.json": json.dumps(data)}})
+
+
+def _record(state: str, attempts: int, failure: str = "", passed_at: float | None = None) -> dict[str, Any]:
+    return {"state": state, "attempts": attempts, "passed_at": passed_at, "time_spent": 10.0, "last_failure": failure}
+
+
+@pytest.fixture
+def classroom(fake: FakeServer) -> Objects:
+    objects = Objects(fake)
+    _progress(objects, "team-a", "ada", {"1": _record("passed", 1, passed_at=1735689600.0),
+                                         "2": _record("open", 3, "sorted: not descending")})
+    _progress(objects, "team-b", "bob", {"1": _record("open", 2, "output: 4.0 is not 5.0")})
+    objects.put("configmaps", "team-c", {"metadata": {"name": "workshop-progress", "labels": dict(OURS)},
+                                         "data": {"progress.json": "{not json"}})
+    return objects
+
+
+LIST = ("GET", "/api/v1/configmaps")
+
+
+def test_class_table_csv_and_json(cli, fake: FakeServer, classroom: Objects, tmp_path: Path) -> None:
+    table = cli("class")
+    assert table.exit_code == 0, table.output
+    assert table.output.splitlines()[:2] == [
+        "team-a  ada  1: passed (1)  2: open (3)  lesson 2: sorted: not descending",
+        "team-b  bob  1: open (2)  lesson 1: output: 4.0 is not 5.0"]
+    assert "team-c/workshop-progress" in table.output and "not JSON" in table.output  # reported, not fatal
+    assert sent(fake) == [LIST]
+    assert fake.calls()[0].q("labelSelector") == "app.kubernetes.io/part-of=kubeflow-workshop"
+
+    csv_file = tmp_path / "class.csv"
+    assert cli("class", "--csv", str(csv_file)).exit_code == 0
+    lines = csv_file.read_text().splitlines()
+    assert lines[0] == "namespace,learner,lesson,state,attempts,passed_at,last_failure"
+    assert lines[2] == "team-a,ada,2,open,3,,sorted: not descending"
+    assert lines[3] == "team-b,bob,1,open,2,,output: 4.0 is not 5.0" and len(lines) == 4
+
+    data = json.loads(cli("class", "--json").output)
+    assert [(lr["namespace"], lr["learner"]) for lr in data["learners"]] == [("team-a", "ada"), ("team-b", "bob")]
+    assert data["learners"][0]["lessons"]["1"]["state"] == "passed"
+    assert data["learners"][0]["last_failure"] == "lesson 2: sorted: not descending"
+    assert len(data["problems"]) == 1 and "team-c" in data["problems"][0]
+    assert sent(fake) == [LIST, LIST, LIST]
+
+
+# --- class reset -------------------------------------------------------------------------------
+def _isvc(labels: dict[str, str]) -> dict[str, Any]:
+    return {"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService",
+            "metadata": {"name": "iris-svc", "namespace": NS, "labels": labels}}
+
+
+CM = f"/api/v1/namespaces/{NS}/configmaps/workshop-progress"
+
+
+def test_class_reset_removes_the_labelled_service_and_reopens_the_lesson(cli, fake: FakeServer,
+                                                                         classroom: Objects) -> None:
+    _progress(classroom, NS, "ada", {"4": _record("passed", 1, passed_at=1.0),
+                                     "5": _record("passed", 2, passed_at=2.0)})
+    fake.on("GET", ISVC, _isvc(OURS))
+    fake.on("DELETE", ISVC, {})
+    dry = cli("class", "reset", "--namespace", NS, "5", "--dry-run")
+    assert dry.exit_code == 0 and "Would remove:" in dry.output and "iris-svc" in dry.output
+    assert sent(fake) == [("GET", ISVC)]
+    result = cli("class", "reset", "--namespace", NS, "5", "--yes")
+    assert result.exit_code == 0, result.output
+    assert sent(fake)[1:] == [("GET", ISVC), ("GET", ISVC), ("DELETE", ISVC), ("GET", CM), ("PATCH", CM)]
+    saved = json.loads(classroom.get("configmaps", NS, "workshop-progress")["data"]["progress.json"])  # type: ignore
+    assert saved["lessons"]["5"] == _record("open", 0) | {"time_spent": 0.0}
+    assert saved["lessons"]["4"]["state"] == "passed"  # later/earlier lessons keep their state
+
+
+def test_class_reset_leaves_an_unlabelled_service_alone(cli, fake: FakeServer, classroom: Objects) -> None:
+    _progress(classroom, NS, "ada", {"5": _record("passed", 1, passed_at=1.0)})
+    fake.on("GET", ISVC, _isvc({"team": "someone-else"}))
+    result = cli("class", "reset", "--namespace", NS, "5", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "Nothing left to remove." in result.output
+    assert sent(fake) == [("GET", ISVC), ("GET", CM), ("PATCH", CM)]
+
+
+def test_class_reset_removes_a_volume_output_through_reader_pods(cli, fake: FakeServer, classroom: Objects) -> None:
+    _progress(classroom, NS, "ada", {"2": _record("passed", 1, passed_at=1.0)})
+    classroom.put("persistentvolumeclaims", NS, {"metadata": {"name": "aidatasource"}})
+    classroom.pod_log = 'WORKSHOP-RESULT {"exists": true, "is_file": true, "mtime": 1}\n'
+    result = cli("class", "reset", "--namespace", NS, "2", "--yes")
+    assert result.exit_code == 0, result.output
+    pods = f"/api/v1/namespaces/{NS}/pods"
+    calls = [(m, p if not p.startswith(pods + "/") else pods + "/" + "/".join(["<pod>", *p.split("/")[7:]]))
+             for m, p in sent(fake)]
+    reader = [("GET", f"/api/v1/namespaces/{NS}/persistentvolumeclaims/aidatasource"), ("POST", pods),
+              ("GET", f"{pods}/<pod>"), ("GET", f"{pods}/<pod>/log"), ("DELETE", f"{pods}/<pod>")]
+    assert calls == reader + reader + [("GET", CM), ("PATCH", CM)]
+    posted = [r.json() for r in fake.calls("POST", pods)]
+    assert [p["spec"]["containers"][0]["command"][-1] for p in posted] == ["stat", "remove"]
+    assert all(p["metadata"]["labels"]["app.kubernetes.io/part-of"] == "kubeflow-workshop" for p in posted)
+    assert "removed file /output/sorted_numbers.csv on volume aidatasource" in result.output
+
+
+# --- prepare -------------------------------------------------------------------------------------
+def test_prepare_creates_once_then_reports_already_there(cli, fake: FakeServer) -> None:
+    objects = Objects(fake)
+    objects.put("secrets", NS, {"metadata": {"name": "mlpipeline-minio-artifact"},
+                                "data": {"accesskey": base64.b64encode(b"minio").decode(),
+                                         "secretkey": base64.b64encode(b"minio123").decode()}})
+    objects.pod_log = "WORKSHOP-SEED written\n"
+    first = cli("prepare", "--namespace", NS, "--no-doctor")
+    assert first.exit_code == 0, first.output
+    ns = f"/api/v1/namespaces/{NS}"
+    seeder = next(r for r in fake.calls("POST", f"{ns}/pods"))
+    pod = f"{ns}/pods/{seeder.json()['metadata']['name']}"
+    assert sent(fake) == [
+        ("GET", f"{ns}/persistentvolumeclaims/aidatasource"), ("POST", f"{ns}/persistentvolumeclaims"),
+        ("GET", f"{ns}/persistentvolumeclaims/aidatasource"), ("POST", f"{ns}/pods"), ("GET", pod),
+        ("GET", f"{pod}/log"), ("DELETE", pod), ("PATCH", f"{ns}/persistentvolumeclaims/aidatasource"),
+        ("GET", f"{ns}/serviceaccounts/workshop-kserve-sa"), ("GET", f"{ns}/secrets/mlpipeline-minio-artifact"),
+        ("GET", "/api/v1/namespaces/kubeflow/services/seaweedfs"),
+        ("GET", "/api/v1/namespaces/kubeflow/services/minio-service"),
+        ("POST", f"{ns}/secrets"), ("POST", f"{ns}/serviceaccounts")]
+    pvc = objects.get("persistentvolumeclaims", NS, "aidatasource")
+    assert pvc is not None and pvc["spec"]["accessModes"] == ["ReadWriteOnce"]
+    assert pvc["spec"]["resources"]["requests"]["storage"] == "1Gi"
+    assert pvc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "kubeflow-workshop"
+    body = seeder.json()
+    assert body["metadata"]["labels"]["app.kubernetes.io/part-of"] == "kubeflow-workshop"
+    seeded = base64.b64decode(body["spec"]["containers"][0]["env"][0]["value"]).decode()
+    assert seeded == (Path(__file__).parents[2] / "assets" / "input_numbers.csv").read_text()
+    assert objects.get("pods", NS, body["metadata"]["name"]) is None  # deleted afterwards
+    assert "PVC aidatasource: created" in first.output and "input_numbers.csv on aidatasource: written" in first.output
+
+    before = len(fake.calls())
+    second = cli("prepare", "--namespace", NS, "--no-doctor")
+    assert second.exit_code == 0, second.output
+    assert sent(fake)[before:] == [
+        ("GET", f"{ns}/persistentvolumeclaims/aidatasource"), ("GET", f"{ns}/persistentvolumeclaims/aidatasource"),
+        ("GET", f"{ns}/serviceaccounts/workshop-kserve-sa"), ("GET", f"{ns}/secrets/workshop-kserve-s3")]
+    assert second.output.count("already there") == 3
+
+
+def test_prepare_all_profiles_lists_profile_namespaces(cli, fake: FakeServer) -> None:
+    fake.on("GET", "/api/v1/namespaces", {"kind": "NamespaceList", "items": []})
+    result = CliRunner().invoke(instructor, ["prepare", "--all-profiles", "--no-doctor"])
+    assert result.exit_code == 1 and "no Kubeflow profile namespace" in result.output
+    assert sent(fake) == [("GET", "/api/v1/namespaces")]
+    assert fake.calls()[0].q("labelSelector") == "app.kubernetes.io/part-of=kubeflow-profile"

@@ -1,0 +1,226 @@
+"""`workshop instructor ...`: the tutorial's admin steps, the class's progress, and preparing namespaces.
+
+Registered on the main group in cli.py (main.add_command(instructor)). Every command works on
+the cluster backend with the instructor's own credentials (an admin kubeconfig).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _make_backend() -> Any:
+    """The cluster backend as the instructor sees it: a namespace and a KFP host are not required."""
+    from workshop.backends.cluster import ClusterBackend
+    from workshop.backends.cluster.config import DEFAULT_KFP_HOST, load_config
+    from workshop.core.settings import Settings
+
+    env = dict(os.environ)
+    env["WORKSHOP_NAMESPACE"] = env.get("WORKSHOP_NAMESPACE") or "kubeflow"
+    env["WORKSHOP_KFP_HOST"] = env.get("WORKSHOP_KFP_HOST") or DEFAULT_KFP_HOST
+    return ClusterBackend(load_config(Path(Settings.load().home), env))
+
+
+def _backend() -> Any:
+    from workshop.backends.base import BackendError
+
+    try:
+        backend = _make_backend()
+        backend.kube.rest  # noqa: B018  (raises with what to configure when there is no Kubernetes API)
+    except BackendError as exc:
+        raise click.ClickException(str(exc)) from None
+    return backend
+
+
+@click.group()
+def instructor() -> None:
+    """For the instructor: tokens, the class's progress, preparing learners' namespaces."""
+
+
+@instructor.command()
+@click.option("--namespace", default="kubeflow", show_default=True, help="Namespace of the service account.")
+@click.option("--duration", default="24h", show_default=True, help="How long the token is valid: 24h, 90m, 3600s.")
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the token (mode 0600); default <WORKSHOP_HOME>/kfp-token.")
+@click.option("--print", "show", is_flag=True, help="Also print the token (it is never printed otherwise).")
+def token(namespace: str, duration: str, output: str | None, show: bool) -> None:
+    """Create the kfp-api-user service account and binding if missing, and write a KFP token for it."""
+    from workshop.backends.base import BackendError
+    from workshop.core.settings import Settings
+    from workshop.instructor.token import issue_token, parse_duration
+
+    try:
+        seconds = parse_duration(duration)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--duration") from None
+    if output is None:
+        home = Settings.load().home
+        home.mkdir(parents=True, exist_ok=True)
+        output = str(home / "kfp-token")
+    be = _backend()
+    try:
+        result = issue_token(be.kube, namespace, seconds, output)
+    except BackendError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        be.close()
+    for line in result.steps:
+        click.echo(line)
+    click.echo(f"the token expires at {result.expires}; learners set WORKSHOP_TOKEN_FILE to a copy of {output}")
+    if show:
+        click.echo(result.token)
+
+
+@instructor.group("class", invoke_without_command=True)
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write one row per learner and lesson to this CSV file (- for stdout).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def class_(ctx: click.Context, csv_file: str | None, as_json: bool) -> None:
+    """Every learner's progress, from the workshop-progress ConfigMaps in their namespaces."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from workshop.backends.base import BackendError
+    from workshop.instructor import classroom
+
+    be = _backend()
+    try:
+        view = classroom.read_class(be.kube)
+    except BackendError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        be.close()
+    if as_json:
+        click.echo(json.dumps(classroom.to_json(view), ensure_ascii=False, indent=2))
+    elif csv_file:
+        with click.open_file(csv_file, "w", encoding="utf-8") as handle:
+            handle.write(classroom.to_csv(view))
+        if csv_file != "-":
+            click.echo(f"wrote {len(classroom.rows(view))} rows for {len(view.learners)} learners to {csv_file}")
+    else:
+        _table(classroom, view)
+    for problem in [] if as_json else view.problems:
+        click.secho(f"skipped: {problem}", fg="yellow", err=True)
+
+
+def _table(classroom: Any, view: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    ids = sorted({int(i) for learner in view.learners for i in learner.lessons})
+
+    def cell(learner: Any, i: int) -> str:
+        record = learner.lessons.get(str(i)) or {}
+        return f"{record.get('state', '')} ({record.get('attempts', 0)})" if record else ""
+
+    if not sys.stdout.isatty():  # scripts and logs: one plain line per learner, easy to grep
+        for learner in view.learners:
+            lessons = "  ".join(f"{i}: {cell(learner, i)}" for i in ids if cell(learner, i))
+            click.echo(f"{learner.namespace}  {learner.learner}  {lessons}  {learner.last_failure}".rstrip())
+        return
+    table = Table(title=f"{len(view.learners)} learners")
+    for column in ["namespace", "learner", *(f"lesson {i}" for i in ids), "last failure"]:
+        table.add_column(column, overflow="fold")
+    for learner in view.learners:
+        table.add_row(learner.namespace, learner.learner, *(cell(learner, i) for i in ids), learner.last_failure)
+    Console(soft_wrap=False).print(table)
+
+
+@class_.command("reset")
+@click.argument("lesson", required=False)
+@click.option("--namespace", required=True, help="The learner's namespace.")
+@click.option("--dry-run", is_flag=True, help="List what would be removed; change nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask before removing.")
+def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool) -> None:
+    """Reset one learner: remove a lesson's (or every lesson's) artifacts in their namespace, reopen it."""
+    from workshop.backends.base import BackendError
+    from workshop.cli import _course
+    from workshop.cli_progress import _confirm, _lesson
+    from workshop.core.reset import describe
+    from workshop.instructor import classroom
+
+    course = _course(None)
+    lessons = [_lesson(course, lesson)] if lesson else list(course.lessons)
+    base = _backend()
+    be = base.for_namespace(namespace)
+    try:
+        plan = classroom.plan_reset(be, lessons)
+        click.echo(("Would remove:" if dry_run else "This removes:") if plan else "Nothing left to remove.")
+        for artifact in plan:
+            click.echo(f"  lesson {artifact.lesson_id}: {describe(artifact)}")
+        ids = ", ".join(str(item.id) for item in lessons)
+        click.echo(f"Lesson(s) {ids} of {namespace} {'would go' if dry_run else 'go'} back to open.")
+        if dry_run:
+            return
+        if not yes and not _confirm("Remove these and reset the learner's progress?"):
+            raise click.ClickException("nothing was changed")
+        lines, ok = classroom.apply_reset(be, plan, [item.id for item in lessons])
+    except BackendError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        be.close()
+        base.close()
+    for line in lines:
+        click.echo(line)
+    if not ok:
+        raise click.ClickException("the reset did not finish: see above")
+
+
+@instructor.command()
+@click.option("--namespace", "namespaces", multiple=True, help="A learner namespace (repeatable).")
+@click.option("--all-profiles", is_flag=True, help="Every Kubeflow profile namespace.")
+@click.option("--no-doctor", is_flag=True, help="Skip the cluster checks.")
+def prepare(namespaces: tuple[str, ...], all_profiles: bool, no_doctor: bool) -> None:
+    """Before class: check the cluster and create what lessons need in each learner namespace."""
+    from workshop.backends.base import BackendError
+    from workshop.core.settings import course_root
+    from workshop.instructor.prepare import learner_namespaces, prepare_namespace
+
+    if not namespaces and not all_profiles:
+        raise click.UsageError("name learner namespaces with --namespace, or use --all-profiles")
+    csv_text = (course_root() / "assets" / "input_numbers.csv").read_text(encoding="utf-8")
+    base = _backend()
+    ok = True
+    try:
+        targets = learner_namespaces(base.kube, namespaces, all_profiles)
+        if not targets:
+            raise click.ClickException("no Kubeflow profile namespace found (label app.kubernetes.io/part-of="
+                                       "kubeflow-profile)")
+        if not no_doctor:  # the cluster-wide checks, once, as seen from the first learner namespace
+            be = base.for_namespace(targets[0])
+            try:
+                click.secho("== cluster checks ==", bold=True)
+                ok = _doctor(be)
+            finally:
+                be.close()
+        for namespace in targets:
+            be = base.for_namespace(namespace)
+            try:
+                click.secho(f"== {namespace} ==", bold=True)
+                lines, done = prepare_namespace(be, csv_text)
+                ok = ok and done
+                for line in lines:
+                    click.echo(f"  {line}")
+            finally:
+                be.close()
+    except BackendError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        base.close()
+    sys.exit(0 if ok else 1)
+
+
+def _doctor(be: Any) -> bool:
+    items = be.doctor()
+    for item in items:
+        mark = {True: "✓", False: "✗", None: "–"}[item.ok]
+        click.echo(f"  {mark} {item.name}: {item.detail}")
+        if item.ok is False and item.fix:
+            click.echo(f"      fix: {item.fix}")
+    return not any(item.ok is False and item.name.startswith(("KFP API", "KServe")) for item in items)

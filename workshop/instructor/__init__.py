@@ -1,0 +1,1 @@
+"""What an instructor runs before and during a class on a Kubeflow cluster (`workshop instructor ...`)."""

@@ -1,0 +1,145 @@
+"""`workshop instructor class`: every learner's progress, read from their workshop-progress ConfigMaps,
+and resetting one learner's lesson (its artifacts in their namespace, and their ConfigMap).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from workshop.backends.base import Artifact, BackendError
+from workshop.backends.cluster import reset as cluster_reset
+from workshop.core.reset import KIND_ORDER, describe
+from workshop.instructor.progress_sync import CONFIGMAP, SELECTOR, configmap_body, parse_configmap
+
+CSV_FIELDS = ("namespace", "learner", "lesson", "state", "attempts", "passed_at", "last_failure")
+
+
+@dataclass
+class Learner:
+    namespace: str
+    learner: str
+    lessons: dict[str, dict[str, Any]]
+    updated_at: float | None = None
+
+    @property
+    def last_failure(self) -> str:
+        failures = [(int(i), str(r.get("last_failure") or "")) for i, r in self.lessons.items()]
+        return next((f"lesson {i}: {text}" for i, text in sorted(failures, reverse=True) if text), "")
+
+
+@dataclass
+class ClassView:
+    learners: list[Learner] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # ConfigMaps that could not be read
+
+
+def read_class(kube: Any) -> ClassView:
+    """Every learner's progress; a ConfigMap that is not readable is reported, never fatal."""
+    view = ClassView()
+    for item in kube.list_configmaps(SELECTOR):
+        meta = item.get("metadata") or {}
+        if meta.get("name") != CONFIGMAP:
+            continue
+        namespace = str(meta.get("namespace") or "?")
+        try:
+            data = parse_configmap(item)
+        except BackendError as exc:
+            view.problems.append(str(exc))
+            continue
+        updated = data.get("updated_at")
+        view.learners.append(Learner(namespace, str(data.get("learner") or "?"), data["lessons"],
+                                     float(updated) if isinstance(updated, int | float) else None))
+    view.learners.sort(key=lambda learner: learner.namespace)
+    return view
+
+
+def when(stamp: Any) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(stamp))) if isinstance(stamp, int | float) else ""
+
+
+def rows(view: ClassView) -> list[dict[str, Any]]:
+    """One row per learner and lesson, as CSV holds them."""
+    out = []
+    for learner in view.learners:
+        for lesson_id, record in sorted(learner.lessons.items(), key=lambda kv: int(kv[0])):
+            out.append({"namespace": learner.namespace, "learner": learner.learner, "lesson": int(lesson_id),
+                        "state": record.get("state", ""), "attempts": int(record.get("attempts") or 0),
+                        "passed_at": when(record.get("passed_at")), "last_failure": record.get("last_failure") or ""})
+    return out
+
+
+def to_csv(view: ClassView) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows(view))
+    return buffer.getvalue()
+
+
+def to_json(view: ClassView) -> dict[str, Any]:
+    learners = [{"namespace": lr.namespace, "learner": lr.learner, "updated_at": when(lr.updated_at),
+                 "last_failure": lr.last_failure,
+                 "lessons": {i: {"state": r.get("state", ""), "attempts": int(r.get("attempts") or 0),
+                                 "passed_at": when(r.get("passed_at")), "last_failure": r.get("last_failure") or ""}
+                             for i, r in sorted(lr.lessons.items(), key=lambda kv: int(kv[0]))}}
+                for lr in view.learners]
+    return {"learners": learners, "problems": view.problems}
+
+
+# --- resetting one learner ---------------------------------------------------------------------
+def lesson_artifacts(lesson: Any, namespace: str) -> list[Artifact]:
+    """What the lesson's checks name (a volume output, an object, a labelled InferenceService in the namespace).
+
+    The learner's run records live in their own store, so runs are not among them: runs stay in KFP.
+    """
+    found: list[Artifact] = []
+    for spec in lesson.checks:
+        params = spec.params
+        if spec.kind == "volume_sorted":
+            found.append(Artifact("volume_file", f"{params['volume']}:/{str(params['output']).lstrip('/')}", lesson.id))
+        elif spec.kind == "s3_object":
+            found.append(Artifact("object", f"{params['bucket']}/{params['key']}", lesson.id))
+        elif spec.kind == "kserve_ready":
+            found.append(Artifact("inference_service", f"{namespace}/{params['service']}", lesson.id))
+    return sorted(found, key=lambda a: KIND_ORDER.get(a.kind, len(KIND_ORDER)))
+
+
+def plan_reset(backend: Any, lessons: list[Any]) -> list[Artifact]:
+    """The artifacts of these lessons that exist now in the backend's namespace (labelled ones only)."""
+    namespace = backend.config.namespace
+    return [a for lesson in lessons for a in lesson_artifacts(lesson, namespace)
+            if cluster_reset.artifact_exists(backend, a)]
+
+
+def apply_reset(backend: Any, plan: list[Artifact], lesson_ids: list[int]) -> tuple[list[str], bool]:
+    """Remove the artifacts, then put the lessons back to open in the learner's ConfigMap; (lines, all ok)."""
+    lines: list[str] = []
+    ok = True
+    for artifact in plan:
+        try:
+            cluster_reset.remove_artifact(backend, artifact)
+        except BackendError as exc:
+            ok = False
+            lines.append(f"could not remove {describe(artifact)}: {exc}")
+        else:
+            lines.append(f"removed {describe(artifact)}")
+    namespace = backend.config.namespace
+    found = backend.kube.get_object("configmaps", CONFIGMAP)
+    if found is None:
+        lines.append(f"no ConfigMap {CONFIGMAP} in {namespace}: no recorded progress to reset")
+        return lines, ok
+    data = parse_configmap(found)
+    failed = {a.lesson_id for a in plan} if not ok else set()
+    for lesson_id in lesson_ids:
+        if lesson_id in failed or str(lesson_id) not in data["lessons"]:
+            continue
+        data["lessons"][str(lesson_id)] = {"state": "open", "attempts": 0, "passed_at": None, "time_spent": 0.0,
+                                           "last_failure": ""}
+        lines.append(f"lesson {lesson_id} of {data.get('learner', '?')} ({namespace}) is open again")
+    data["updated_at"] = time.time()
+    backend.kube.merge_patch("configmaps", CONFIGMAP, configmap_body(data))
+    return lines, ok

@@ -1,0 +1,127 @@
+"""`workshop instructor prepare`: before class, what lessons need that learners cannot create themselves.
+
+Per learner namespace, each step idempotent and reported: the PVC aidatasource with
+input_numbers.csv at its root (written by a short-lived labelled seeding pod, deleted
+afterwards; the claim is then annotated, so a second run sends no create at all), and the
+KServe service account workshop-kserve-sa with its S3 secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+from typing import Any
+
+from workshop.backends.base import BackendError
+from workshop.backends.cluster.config import PART_OF
+from workshop.backends.cluster.doctor import PVC
+from workshop.backends.cluster.serving import S3_SECRET, SERVICE_ACCOUNT
+
+PROFILE_SELECTOR = "app.kubernetes.io/part-of=kubeflow-profile"
+SEED_FILE = "input_numbers.csv"
+SEEDED = "kubeflow-workshop/seeded"  # the PVC annotation that says input_numbers.csv was put there
+SEED_RESULT = "WORKSHOP-SEED "
+SEEDER = """
+import base64, os
+path = '/data/input_numbers.csv'
+if os.path.exists(path):
+    print('WORKSHOP-SEED exists', flush=True)
+else:
+    with open(path, 'wb') as f:
+        f.write(base64.b64decode(os.environ['SEED']))
+    print('WORKSHOP-SEED written', flush=True)
+"""
+
+
+def learner_namespaces(kube: Any, namespaces: tuple[str, ...], all_profiles: bool) -> list[str]:
+    if not all_profiles:
+        return list(namespaces)
+    found = {str((ns.get("metadata") or {}).get("name")) for ns in kube.list_namespaces(PROFILE_SELECTOR)}
+    return sorted(found | set(namespaces))
+
+
+def _labels(component: str) -> dict[str, str]:
+    return {"app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/component": component}
+
+
+def prepare_namespace(backend: Any, csv_text: str, timeout: float = 180.0) -> tuple[list[str], bool]:
+    """Run each step in the backend's namespace; (lines, all ok). A failed step does not stop the next."""
+    lines: list[str] = []
+    ok = True
+    for name, step in (("PVC " + PVC, lambda: _pvc(backend)),
+                       (f"{SEED_FILE} on {PVC}", lambda: _seed(backend, csv_text, timeout)),
+                       (f"KServe service account {SERVICE_ACCOUNT} and secret {S3_SECRET}", lambda: _kserve(backend))):
+        try:
+            lines.append(f"{name}: {step()}")
+        except BackendError as exc:
+            ok = False
+            lines.append(f"{name}: failed: {exc}")
+    return lines, ok
+
+
+def _pvc(backend: Any) -> str:
+    if backend.kube.get_pvc(PVC) is not None:
+        return "already there"
+    body = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": {"name": PVC, "labels": _labels("lesson-data")},
+            "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}
+    return "created" if backend.kube.create_if_missing("persistentvolumeclaims", body) else "already there"
+
+
+def _seed(backend: Any, csv_text: str, timeout: float) -> str:
+    kube = backend.kube
+    pvc = kube.get_pvc(PVC)
+    if pvc is None:
+        raise BackendError(f"no PVC {PVC} to write to")
+    if SEEDED in ((pvc.get("metadata") or {}).get("annotations") or {}):
+        return "already there"
+    name = f"workshop-seed-{uuid.uuid4().hex[:8]}"
+    body = {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "labels": _labels("volume-seeder"),
+                     "annotations": {"sidecar.istio.io/inject": "false"}},
+        "spec": {
+            "restartPolicy": "Never", "activeDeadlineSeconds": int(timeout) + 60,
+            "containers": [{
+                "name": "main", "image": backend.config.reader_image, "command": ["python", "-c", SEEDER],
+                "env": [{"name": "SEED", "value": base64.b64encode(csv_text.encode()).decode()}],
+                "volumeMounts": [{"name": "data", "mountPath": "/data"}],
+                "resources": {"requests": {"cpu": "10m", "memory": "32Mi"},
+                              "limits": {"cpu": "500m", "memory": "256Mi"}},
+            }],
+            "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": PVC}}],
+        },
+    }
+    kube.create_pod(body)
+    try:
+        outcome = _wait(backend, name, timeout)
+    finally:
+        kube.delete_pod(name)
+    kube.merge_patch("persistentvolumeclaims", PVC, {"metadata": {"annotations": {SEEDED: SEED_FILE}}})
+    return "written" if outcome == "written" else "already there"
+
+
+def _wait(backend: Any, name: str, timeout: float) -> str:
+    kube = backend.kube
+    deadline = time.monotonic() + timeout
+    phase = ""
+    while time.monotonic() < deadline:
+        phase = ((kube.get_pod(name) or {}).get("status") or {}).get("phase", "")
+        if phase in ("Succeeded", "Failed"):
+            break
+        time.sleep(min(1.0, backend.config.poll_interval))
+    else:
+        raise BackendError(f"the seeding pod {name} did not finish within {timeout:g} s (is the PVC bindable?)")
+    for line in reversed(kube.pod_log(name).splitlines()):
+        if line.startswith(SEED_RESULT):
+            return line[len(SEED_RESULT):].strip()
+    raise BackendError(f"the seeding pod {name} ended ({phase}) without writing {SEED_FILE}: see its events")
+
+
+def _kserve(backend: Any) -> str:
+    kube = backend.kube
+    if kube.get_object("serviceaccounts", SERVICE_ACCOUNT) is not None and kube.get_secret(S3_SECRET) is not None:
+        return "already there"
+    backend.ensure_kserve_prerequisites()
+    return "created"
