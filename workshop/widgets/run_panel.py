@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, RichLog, Static
 
 from workshop.core.checks import CheckResult, Status
@@ -38,23 +38,25 @@ class RunPanel(Vertical):
         self.task_colors: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="arg-form"):
-            for arg in self.lesson.arguments:
-                yield Label(arg.label_in(self.lang), classes="arg-label")
-                # a backend-provided default is filled in once the backend has answered
-                value = "" if arg.default_from else str(arg.default)
-                yield Input(value, placeholder="…" if arg.default_from else "", id=f"arg-{arg.name}",
-                            classes="arg-input")
+        with Horizontal(id="run-actions"):
             yield Button(t(self.lang, "run"), id="run", variant="success")
             yield Button(t(self.lang, "cancel"), id="cancel", variant="error", disabled=True)
+            yield Static(t(self.lang, "no_run_yet"), id="run-status")
+        if self.lesson.arguments:
+            # two arguments a row, so any number of them fits a narrow terminal
+            with Grid(id="arg-form"):
+                for arg in self.lesson.arguments:
+                    yield Label(arg.label_in(self.lang), classes="arg-label")
+                    # a backend-provided default is filled in once the backend has answered
+                    value = "" if arg.default_from else str(arg.default)
+                    yield Input(value, placeholder="…" if arg.default_from else "", id=f"arg-{arg.name}")
         yield Static("", id="form-error")
-        yield Static(t(self.lang, "no_run_yet"), id="run-status")
         with Horizontal(id="training"):
             yield ProgressBar(id="epochs", show_eta=False)
             yield Static("", id="epoch-line")
-        with Horizontal(id="run-body"):
+        with Vertical(id="run-body"):
             table: DataTable[Any] = DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
-            table.add_column(t(self.lang, "tasks"), key="task", width=16)
+            table.add_column(t(self.lang, "tasks"), key="task", width=28)
             table.add_column("", key="state", width=10)
             yield table
             yield RichLog(id="log", max_lines=5000, wrap=True, markup=False, highlight=False)
