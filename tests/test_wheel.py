@@ -22,13 +22,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_the_wheel_carries_lessons_pipelines_and_assets(wheel: Path) -> None:
+def test_the_wheel_carries_lessons_pipelines_exercises_and_assets(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for lesson in sorted((ROOT / "lessons").iterdir()):
         for name in ("lesson.toml", "lesson.en.md", "lesson.zh.md"):
             assert f"workshop/_course/lessons/{lesson.name}/{name}" in names
     for pipeline in (ROOT / "pipelines").glob("*.py"):
         assert f"workshop/_course/pipelines/{pipeline.name}" in names
+        assert f"workshop/_course/exercises/{pipeline.name}" in names
     assert "workshop/_course/assets/input_numbers.csv" in names
     assert "workshop/app.tcss" in names
     assert not any(name.startswith(("tests/", "workshop/_course/tests")) for name in names)
@@ -47,3 +48,7 @@ def test_the_installed_wheel_runs_lesson_one_from_another_directory(wheel: Path,
                          env=env, cwd="/", capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "Output = 10, as expected" in run.stdout
+    start = subprocess.run([sys.executable, "-m", "workshop", "exercise", "1"], env=env, cwd="/",
+                           capture_output=True, text=True, timeout=120)
+    assert start.returncode == 0, start.stderr
+    assert (tmp_path / "home" / "exercises" / "01-pythagorean" / "pythagorean.py").is_file()

@@ -127,6 +127,8 @@ def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeli
 
     lang = course.settings.language
     click.secho(f"\n== Lesson {lesson.id}: {lesson.title_in(lang)} ==", bold=True)
+    if pipeline_file is None and course.pipeline_file(lesson) != lesson.pipeline_file:
+        click.echo(f"running your own file {course.pipeline_file(lesson)}")
     run_ids: list[str] = []
     try:
         wanted = {a.default_from for a in lesson.arguments if a.default_from}
@@ -293,9 +295,10 @@ def doctor(backend: str | None, as_json: bool) -> None:
     sys.exit(1 if any(item.ok is False for item in items) else 0)
 
 
-# reset, verify and skip live in their own module; registered here, after main exists.
+# reset, verify, skip, exercise and solution live in their own modules; registered here, after main exists.
+from workshop.cli_exercise import exercise, solution  # noqa: E402
 from workshop.cli_instructor import instructor  # noqa: E402
 from workshop.cli_progress import reset, skip, verify  # noqa: E402
 
-for _command in (reset, verify, skip, instructor):
+for _command in (reset, verify, skip, exercise, solution, instructor):
     main.add_command(_command)

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from workshop.core.checks import CheckContext, CheckResult, run_checks
-from workshop.core.compile import compile_pipeline
+from workshop.core.compile import CompileError, compile_pipeline
 from workshop.core.events import RunEvent, RunFinished, RunState
+from workshop.core.exercise import SolutionGate, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
 from workshop.core.progress import ProgressStore, RunRecord
 from workshop.core.settings import Settings
@@ -89,6 +90,13 @@ class Course:
                 states[lesson.id] = LessonState.OPEN
         return states
 
+    def pipeline_file(self, lesson: Lesson) -> Path:
+        """The file a run compiles: the learner's own in exercise mode, else the reference."""
+        return pipeline_file_for(self.settings, lesson)
+
+    def solution_gate(self, lesson: Lesson) -> SolutionGate:
+        return solution_gate(self.progress, lesson)
+
     def package_path(self, lesson: Lesson) -> Path:
         return self.settings.workspace / f"{lesson.key}.yaml"
 
@@ -103,8 +111,15 @@ class Course:
     ) -> Attempt:
         """Compile, upload, run, wait for the end, check, record. Blocking: call from a worker."""
         started = time.time()  # before anything runs: outputs older than this are not this run's
-        package = compile_pipeline(pipeline_file or lesson.pipeline_file, lesson.pipeline_function,
-                                   self.package_path(lesson))
+        source = pipeline_file or self.pipeline_file(lesson)
+        try:
+            package = compile_pipeline(source, lesson.pipeline_function, self.package_path(lesson))
+        except CompileError as exc:
+            # A pipeline that does not compile is a failed attempt too: it counts towards the
+            # hints and the reveal of the solution, so a learner stuck there is not stuck for good.
+            self.progress.record_attempt(lesson.id, False, {"pipeline_file": str(source), "error": str(exc)},
+                                         f"compile: {exc}")
+            raise
         ref = backend.upload_pipeline(package, lesson.pipeline_name, lesson.description_in("en"))
         services = tuple(lesson.extra.get("services", ()))
         run_name = f"{lesson.key}-{time.strftime('%Y%m%d-%H%M%S')}"

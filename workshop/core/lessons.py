@@ -87,6 +87,7 @@ class Lesson:
     arguments: tuple[Argument, ...]
     checks: tuple[CheckSpec, ...]
     extra: dict[str, Any] = field(default_factory=dict)
+    starter_file: Path | None = None  # exercises/<pipeline file>: the pipeline with gaps to fill
 
     @property
     def key(self) -> str:
@@ -133,7 +134,7 @@ class Lesson:
         return values
 
 
-def _load_one(folder: Path, pipelines_dir: Path) -> Lesson:
+def _load_one(folder: Path, pipelines_dir: Path, starters_dir: Path) -> Lesson:
     toml_path = folder / "lesson.toml"
     try:
         data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
@@ -161,6 +162,7 @@ def _load_one(folder: Path, pipelines_dir: Path) -> Lesson:
             hints = {lang: list(v) if isinstance(v, list) else [v] for lang, v in c.get("hints", {}).items()}
             checks.append(CheckSpec(c["id"], c["kind"], c.get("title", {}), hints, params))
         requires = data.get("requires")
+        starter = starters_dir / pipe["file"]
         return Lesson(
             id=lesson_id,
             slug=data["slug"],
@@ -175,16 +177,22 @@ def _load_one(folder: Path, pipelines_dir: Path) -> Lesson:
             arguments=arguments,
             checks=tuple(checks),
             extra={k: v for k, v in data.items() if k not in ("pipeline", "arguments", "checks")},
+            starter_file=starter if starter.is_file() else None,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LessonError(f"{toml_path}: missing or malformed {exc}") from exc
 
 
-def load_lessons(lessons_dir: Path, pipelines_dir: Path) -> list[Lesson]:
-    """Every lesson folder, ordered by id. A lesson whose pipeline is missing is not available."""
+def load_lessons(lessons_dir: Path, pipelines_dir: Path, starters_dir: Path | None = None) -> list[Lesson]:
+    """Every lesson folder, ordered by id. A lesson whose pipeline is missing is not available.
+
+    A lesson whose pipeline file also exists under `starters_dir` (default: exercises/ beside
+    pipelines/) can be taken as an exercise: the learner fills the gaps in a copy of the starter.
+    """
+    starters = starters_dir or pipelines_dir.parent / "exercises"
     lessons = []
     for folder in sorted(p for p in lessons_dir.iterdir() if (p / "lesson.toml").is_file()):
-        lesson = _load_one(folder, pipelines_dir)
+        lesson = _load_one(folder, pipelines_dir, starters)
         if not lesson.pipeline_file.is_file():
             lesson = Lesson(**{**lesson.__dict__, "available": False})
         lessons.append(lesson)

@@ -46,6 +46,7 @@ class Settings:
     course: Path = field(default_factory=course_root)
     language: str = "en"
     learner: str = "default"
+    exercises: Path | None = None  # the learner's own pipeline files; None: <home>/exercises
 
     @classmethod
     def load(cls, language: str | None = None) -> Settings:
@@ -60,7 +61,16 @@ class Settings:
         if lang not in LANGUAGES:
             lang = "en"
         learner = os.environ.get("WORKSHOP_LEARNER") or os.environ.get("USER") or "default"
-        return cls(home=home, language=lang, learner=learner)
+        # The files a learner edits must be easy to find: in a notebook, JupyterLab's file browser
+        # hides ~/.local, so they go to ~/kubeflow-workshop unless told otherwise.
+        env_exercises = os.environ.get("WORKSHOP_EXERCISES")
+        if env_exercises:
+            exercises: Path | None = Path(env_exercises).expanduser()
+        elif env_home:
+            exercises = None
+        else:
+            exercises = Path.home() / "kubeflow-workshop"
+        return cls(home=home, language=lang, learner=learner, exercises=exercises)
 
     @property
     def lessons_dir(self) -> Path:
@@ -69,6 +79,16 @@ class Settings:
     @property
     def pipelines_dir(self) -> Path:
         return self.course / "pipelines"
+
+    @property
+    def starters_dir(self) -> Path:
+        """The course's exercise starters: each lesson's pipeline with gaps to fill."""
+        return self.course / "exercises"
+
+    @property
+    def exercise_root(self) -> Path:
+        """Where the learner's own copies of the pipelines live (one folder per lesson)."""
+        return self.exercises or self.home / "exercises"
 
     @property
     def assets_dir(self) -> Path:

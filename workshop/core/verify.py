@@ -84,7 +84,8 @@ def skip(
         raise LessonError(reason)
     wanted = {a.default_from for a in lesson.arguments if a.default_from}
     arguments = lesson.parse_arguments({}, backend.defaults(wanted) if wanted else {})
-    attempt = course.run_lesson(lesson, backend, arguments, on_event=on_event, on_run_id=on_run_id)
+    attempt = course.run_lesson(lesson, backend, arguments, on_event=on_event, on_run_id=on_run_id,
+                                pipeline_file=lesson.pipeline_file)  # the reference, even in exercise mode
     if attempt.passed:
         course.progress.mark(lesson.id, SKIPPED)
         course.sync_progress(backend)

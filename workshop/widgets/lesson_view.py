@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markdown import Markdown as RichMarkdown
-from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.lazy import Lazy
@@ -16,6 +15,7 @@ from workshop.core.lessons import Lesson
 from workshop.messages import ChecksShown
 from workshop.ui_text import t
 from workshop.widgets.checks_view import ChecksView
+from workshop.widgets.code_view import CodeView
 from workshop.widgets.run_panel import RunPanel
 
 
@@ -40,9 +40,7 @@ class LessonView(Vertical):
                 yield Static(RichMarkdown(lesson.text(lang), code_theme="ansi_dark"), id="lesson-text")
             # The hidden tabs mount after the first paint, so the lesson text shows at once.
             with TabPane(t(lang, "tab_code"), id="tab-code"):
-                code = lesson.code() if lesson.pipeline_file.is_file() else "# coming soon"
-                yield Lazy(VerticalScroll(Static(Syntax(code, "python", line_numbers=True, theme="ansi_dark"),
-                                                 id="code")))
+                yield Lazy(CodeView(lesson, lang, id="code-view"))
             with TabPane(t(lang, "tab_run"), id="tab-run", disabled=blocked):
                 yield Lazy(RunPanel(lesson, lang, id="run-panel"))
             with TabPane(t(lang, "checks"), id="tab-checks"), VerticalScroll(id="checks-scroll"):
@@ -76,6 +74,10 @@ class LessonView(Vertical):
         if event.pane.id == "tab-run":
             for panel in self.query(RunPanel):
                 panel.prewarm()
+        elif event.pane.id == "tab-code":
+            # the learner may have edited their file, or a run may have unlocked the solution
+            for view in self.query(CodeView):
+                view.reload()
 
     def _show_checks(self) -> None:
         self.tabs.active = "tab-checks"

@@ -104,7 +104,10 @@ class RunPanel(Vertical):
         self.run_active = True
         self.query_one("#run", Button).disabled = True
         self.query_one("#cancel", Button).disabled = False
-        self.query_one("#run-status", Static).update(t(self.lang, "compiling"))
+        source = self.app.course.pipeline_file(self.lesson)  # type: ignore[attr-defined]
+        mine = source != self.lesson.pipeline_file  # exercise mode: the learner's own file runs
+        self.query_one("#run-status", Static).update(
+            t(self.lang, "compiling_mine", file=source) if mine else t(self.lang, "compiling"))
         self.run_worker_thread(raw)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")

@@ -1,0 +1,103 @@
+"""Exercise: lesson 4, a model in the object store / 第 4 课 对象存储中的模型
+
+Fill in every TODO, then run the lesson (the app's Run tab, or `workshop run 4`).
+The lesson's checks say what is still missing, with a hint for each.
+练习：补全每一个 TODO，然后运行本课（应用中的“运行”页，或 `workshop run 4`）。
+"""
+
+from kfp import dsl, kubernetes
+
+MINIO_SECRET = "mlpipeline-minio-artifact"
+
+
+@dsl.component(
+    base_image="tensorflow/tensorflow:2.21.0",
+    packages_to_install=["minio", "scikit-learn"],
+)
+def train_and_upload(
+    s3_endpoint: str,
+    bucket: str = "mlpipeline",
+    object_key: str = "models/detect-digits.keras",
+) -> str:
+    """Train a dense network on the digits, save it, upload it; return its s3:// URI."""
+    import os
+    import tempfile
+
+    import keras
+    from minio import Minio
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    keras.utils.set_random_seed(42)
+
+    digits = load_digits()
+    x = digits.data.astype("float32")  # 64 pixel values per image, each 0..16
+    y = digits.target
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, random_state=42, stratify=y)
+    print(f"train: {len(x_train)} training images, {len(x_test)} held out")
+
+    # The model takes the raw 64 pixel values; the scaling to 0..1 is its first layer.
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(64,)),
+            keras.layers.Rescaling(1.0 / 16.0),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.005),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+
+    epochs = 15
+
+    class PrintEpoch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            print(
+                f"epoch {epoch + 1}/{epochs} loss={logs.get('loss', 0.0):.4f} "
+                f"accuracy={logs.get('accuracy', 0.0):.4f}",
+                flush=True,
+            )
+
+    model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=0, callbacks=[PrintEpoch()])
+    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    print(f"train: held-out accuracy {accuracy:.4f}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        local_path = os.path.join(tmp, "detect-digits.keras")
+        model.save(local_path)
+        print(f"save: {local_path} ({os.path.getsize(local_path)} bytes)")
+
+        client = Minio(
+            endpoint=s3_endpoint,
+            access_key=os.environ["AWS_ACCESS_KEY_ID"],
+            secret_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+            secure=False,
+        )
+        if not client.bucket_exists(bucket_name=bucket):
+            client.make_bucket(bucket_name=bucket)
+            print(f"upload: created bucket {bucket}")
+        # TODO 2: upload the file at local_path to the bucket under object_key (client.fput_object).
+        # TODO 2：用 client.fput_object 把 local_path 上传到 bucket 中的 object_key。
+        raise NotImplementedError("TODO 2: upload the model with client.fput_object")
+
+    uri = f"s3://{bucket}/{object_key}"
+    print(f"upload: {local_path.rsplit('/', 1)[-1]} -> {uri} (endpoint {s3_endpoint})")
+    return uri
+
+
+@dsl.pipeline(
+    name="detect-digits-to-minio",
+    description="Train a Keras digits model and upload it to MinIO",
+)
+def digits_pipeline(s3_endpoint: str = "minio-service.kubeflow:9000") -> str:
+    train_task = train_and_upload(s3_endpoint=s3_endpoint)
+    # TODO 1: the component reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from its environment.
+    #         Fill them from the keys accesskey and secretkey of the secret MINIO_SECRET
+    #         (kubernetes.use_secret_as_env); never write a key in this file.
+    # TODO 1：组件从环境变量 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY 读取凭据。用
+    #         kubernetes.use_secret_as_env 从 MINIO_SECRET 的 accesskey、secretkey 填入；不要把密钥写进代码。
+    return train_task.output

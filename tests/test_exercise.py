@@ -1,0 +1,190 @@
+"""Exercise mode: the learner fills the gaps of a starter; the solution shows after a pass or 3 fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_app import new_app, settle
+from tests.test_cli import workshop
+from workshop.core.compile import CompileError, compile_pipeline, task_names
+from workshop.core.course import Course, LessonState
+from workshop.core.exercise import exercise_file, start_exercise
+from workshop.core.lessons import load_lessons
+
+
+@pytest.mark.parametrize("lesson", load_lessons(ROOT / "lessons", ROOT / "pipelines"), ids=lambda item: item.key)
+def test_every_lesson_has_a_starter_with_gaps_that_still_compiles(lesson: Any, tmp_path: Path) -> None:
+    assert lesson.starter_file == ROOT / "exercises" / lesson.pipeline_file.name
+    text = lesson.starter_file.read_text(encoding="utf-8")
+    assert "TODO 1" in text
+    assert text != lesson.code()
+    # the starter compiles, so the learner's first run already shows which checks are missing
+    package = compile_pipeline(lesson.starter_file, lesson.pipeline_function, tmp_path / "starter.yaml")
+    assert task_names(package)
+
+
+def test_start_copies_the_starter_once_and_a_fresh_start_keeps_the_old_file(course: Course) -> None:
+    lesson = course.lesson(1)
+    assert course.pipeline_file(lesson) == lesson.pipeline_file  # following along: the reference runs
+    path, backup = start_exercise(course.settings, lesson)
+    assert path == course.settings.home / "exercises" / "01-pythagorean" / "pythagorean.py"
+    assert backup is None and path.read_text() == lesson.starter_file.read_text()
+    assert course.pipeline_file(lesson) == path  # exercising: the learner's file runs
+    path.write_text("# my work\n")
+    assert start_exercise(course.settings, lesson) == (path, None)
+    assert path.read_text() == "# my work\n"  # a second start never overwrites the learner's work
+    again, backup = start_exercise(course.settings, lesson, fresh=True)
+    assert again == path and path.read_text() == lesson.starter_file.read_text()
+    assert backup is not None and backup.read_text() == "# my work\n"
+
+
+def test_the_solution_unlocks_after_three_failed_attempts_a_pass_or_a_skip(course: Course) -> None:
+    lesson = course.lesson(1)
+    for failed in range(3):
+        gate = course.solution_gate(lesson)
+        assert not gate.unlocked and gate.failed_attempts == failed and gate.attempts_left == 3 - failed
+        course.progress.record_attempt(1, False, {}, "output: wrong")
+    gate = course.solution_gate(lesson)
+    assert gate.unlocked and gate.reason == "attempts"
+    course.progress.reset([1])
+    assert not course.solution_gate(lesson).unlocked
+    course.progress.record_attempt(1, True, {"run_id": "r"})
+    assert course.solution_gate(lesson).reason == "passed"
+    course.progress.reset([1])
+    course.progress.mark(1, "skipped")
+    assert course.solution_gate(lesson).reason == "skipped"
+
+
+def test_a_file_that_does_not_compile_is_a_failed_attempt(course: Course, backend: Any) -> None:
+    lesson = course.lesson(1)
+    path, _ = start_exercise(course.settings, lesson)
+    path.write_text(path.read_text() + "\ndef broken(:\n")
+    with pytest.raises(CompileError, match="does not import"):
+        course.run_lesson(lesson, backend, lesson.defaults())
+    record = course.progress.lesson(1)
+    assert record.attempts == 1 and record.last_failure.startswith("compile: pythagorean.py does not import")
+
+
+def fill_lesson_one(text: str) -> str:
+    """What a learner writes into the three gaps of lesson 1's starter."""
+    fixes = {
+        '    raise NotImplementedError("TODO 2: add() must return x + y")\n': "    return x + y\n",
+        '    raise NotImplementedError("TODO 3: square_root() must return the square root of x")\n':
+            "    return x ** 0.5\n",
+        "    return b_sq_task.output\n":
+            "    total = add(x=a_sq_task.output, y=b_sq_task.output)\n"
+            "    return square_root(x=total.output).output\n",
+    }
+    for gap, fix in fixes.items():
+        assert text.count(gap) == 1, gap
+        text = text.replace(gap, fix)
+    return text
+
+
+def test_lesson_one_exercise_fails_as_given_and_passes_once_filled(course: Course, backend: Any) -> None:
+    lesson = course.lesson(1)
+    path, _ = start_exercise(course.settings, lesson)
+    attempt = course.run_lesson(lesson, backend, lesson.parse_arguments({"a": "5", "b": "12"}))
+    statuses = {c.id: c.status.value for c in attempt.checks}
+    assert statuses == {"compiled": "failed", "succeeded": "passed", "output": "failed"}
+    assert attempt.run.outputs.get("Output") == 144.0  # the starter returns b's square
+    assert course.states()[1] is LessonState.OPEN and not course.solution_gate(lesson).unlocked
+
+    path.write_text(fill_lesson_one(path.read_text()))
+    attempt = course.run_lesson(lesson, backend, lesson.parse_arguments({"a": "5", "b": "12"}))
+    assert attempt.passed, [(c.id, c.summary) for c in attempt.checks]
+    assert attempt.run.outputs.get("Output") == 13.0
+    assert course.states()[1] is LessonState.DONE and course.solution_gate(lesson).reason == "passed"
+
+
+def test_lesson_two_starter_fails_the_volume_check(course: Course, backend: Any) -> None:
+    course.progress.record_attempt(1, True, {})
+    lesson = course.lesson(2)
+    start_exercise(course.settings, lesson)
+    attempt = course.run_lesson(lesson, backend, lesson.defaults())
+    assert not attempt.passed
+    failed = {c.id for c in attempt.checks if c.status.value == "failed"}
+    assert {"mounts", "sorted"} <= failed, [(c.id, c.summary) for c in attempt.checks]
+
+
+def test_skip_runs_the_reference_even_in_exercise_mode(course: Course, backend: Any) -> None:
+    from workshop.core.verify import skip
+
+    lesson = course.lesson(1)
+    start_exercise(course.settings, lesson)  # the untouched starter would fail
+    attempt = skip(course, backend, lesson)
+    assert attempt.passed and course.states()[1] is LessonState.SKIPPED
+
+
+def test_exercise_and_solution_commands(home: Path) -> None:
+    done = workshop(home, "solution", "1")
+    assert done.returncode == 1
+    assert "unlocks when you pass it, or after 3 failed attempts (you have 0 failed attempts, 3 to go)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+    done = workshop(home, "exercise", "1")
+    assert done.returncode == 0, done.stderr
+    mine = home / "exercises" / "01-pythagorean" / "pythagorean.py"
+    assert str(mine) in done.stdout and "Fill in its 3 TODOs" in done.stdout
+    assert mine.is_file()
+    done = workshop(home, "exercise", "1")
+    assert "already writing lesson 1 yourself" in done.stdout
+
+    done = workshop(home, "run", "1")  # the starter as given: runs the learner's file and fails
+    assert done.returncode == 1
+    assert f"running your own file {mine}" in done.stdout
+
+    from workshop.core.progress import ProgressStore
+
+    store = ProgressStore(home / "progress.db", "tester")
+    store.record_attempt(1, False, {}, "output")
+    store.record_attempt(1, False, {}, "output")
+    done = workshop(home, "solution", "1")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (ROOT / "pipelines" / "pythagorean.py").read_text()
+
+    done = workshop(home, "exercise", "99")
+    assert done.returncode == 1 and "no lesson '99'" in done.stderr
+
+
+async def test_the_code_tab_starts_an_exercise_and_reveals_the_solution_after_three_fails(home: Path) -> None:
+    from textual.widgets import Button
+
+    from workshop.widgets.code_view import CodeView
+    from workshop.widgets.lesson_view import LessonView
+    from workshop.widgets.run_panel import RunPanel
+
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))  # the lesson view mounts after the first frame
+        app.query_one(LessonView).tabs.active = "tab-code"
+        await settle(pilot, lambda: bool(app.query(CodeView)))
+        view = app.query_one(CodeView)
+        await settle(pilot, lambda: "return x + y" in view.shown)  # following along: the reference
+        assert not view.query_one("#solution", Button).display
+        await settle(pilot, lambda: view.query_one("#exercise-start").region.width > 0)  # laid out
+        await pilot.click("#exercise-start")
+        await settle(pilot, lambda: "TODO 1" in view.shown)
+        mine = exercise_file(app.course.settings, view.lesson)
+        assert mine.is_file() and view.shown == mine.read_text()
+        solution = view.query_one("#solution", Button)
+        assert solution.display and solution.disabled
+        assert "(0/3)" in str(solution.label)
+
+        mine.write_text(mine.read_text() + "# edited in JupyterLab\n")  # the learner edits the file
+        for _ in range(3):
+            app.course.progress.record_attempt(1, False, {}, "output: wrong")
+        app.query_one(LessonView).tabs.active = "tab-lesson"
+        await pilot.pause()
+        app.query_one(LessonView).tabs.active = "tab-code"  # coming back reloads the file and the gate
+        await settle(pilot, lambda: not solution.disabled and solution.region.width > 0)
+        assert view.shown.endswith("# edited in JupyterLab\n")
+        await pilot.click("#solution")
+        await settle(pilot, lambda: "return x + y" in view.shown)
+        assert view.shown == view.lesson.code()
+        solution.press()  # not a second click: two quick clicks make a double click
+        await settle(pilot, lambda: "TODO 1" in view.shown)

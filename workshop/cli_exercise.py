@@ -1,0 +1,64 @@
+"""`workshop exercise` and `workshop solution`: registered on the main group in cli.py."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from workshop.cli_progress import LANG_OPTION, _lesson
+
+
+@click.command()
+@click.argument("lesson")
+@click.option("--fresh", is_flag=True, help="Start over from a new copy of the starter (your file is kept as a .bak).")
+@LANG_OPTION
+def exercise(lesson: str, fresh: bool, lang: str | None) -> None:
+    """Write the lesson's pipeline yourself: copy its starter, with TODOs to fill, to your folder.
+
+    From then on `workshop run` and the app's Run tab run your file, and the reference
+    solution stays hidden until you pass, or after three failed attempts (`workshop solution`).
+    """
+    from workshop.cli import _course
+    from workshop.core.exercise import FAILED_ATTEMPTS_TO_REVEAL, exercise_file, start_exercise
+    from workshop.core.lessons import LessonError
+
+    course = _course(lang)
+    item = _lesson(course, lesson)
+    existed = exercise_file(course.settings, item).is_file()
+    try:
+        path, backup = start_exercise(course.settings, item, fresh=fresh)
+    except (LessonError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if existed and not fresh:
+        click.echo(f"You are already writing lesson {item.id} yourself; your file is:\n  {path}")
+        click.echo("(`--fresh` starts over from the starter and keeps your file as a .bak)")
+        return
+    if backup is not None:
+        click.echo(f"Your previous file is kept as {backup}")
+    todos = len(set(re.findall(r"TODO (\d+)", path.read_text(encoding="utf-8"))))
+    click.echo(f"Lesson {item.id}: your file is\n  {path}")
+    click.echo(f"Fill in its {todos} TODOs in any editor, then run it: workshop run {item.id}")
+    click.echo(f"The reference solution unlocks when you pass, or after {FAILED_ATTEMPTS_TO_REVEAL} failed "
+               f"attempts: workshop solution {item.id}")
+
+
+@click.command()
+@click.argument("lesson")
+@LANG_OPTION
+def solution(lesson: str, lang: str | None) -> None:
+    """Print the lesson's reference solution, once you passed it or failed three times."""
+    from workshop.cli import _course
+
+    course = _course(lang)
+    item = _lesson(course, lesson)
+    gate = course.solution_gate(item)
+    if not gate.unlocked:
+        tries = "attempt" if gate.failed_attempts == 1 else "attempts"
+        raise click.ClickException(
+            f"the solution of lesson {item.id} unlocks when you pass it, or after "
+            f"{gate.failed_attempts + gate.attempts_left} failed attempts (you have {gate.failed_attempts} failed "
+            f"{tries}, {gate.attempts_left} to go). Meanwhile, the hints beside each failed check get more "
+            f"detailed with every attempt.")
+    click.secho(f"# Lesson {item.id} reference solution: {item.pipeline_file}", fg="cyan", err=True)
+    click.echo(item.code(), nl=False)

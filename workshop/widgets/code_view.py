@@ -1,0 +1,126 @@
+"""The Pipeline code tab: the reference pipeline, or the learner's own file in exercise mode.
+
+In exercise mode the reference solution stays hidden until the lesson is passed or skipped,
+or after three failed attempts (workshop.core.exercise decides; this only shows it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.syntax import Syntax
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, ScrollableContainer, Vertical
+from textual.widgets import Button, Static
+
+from workshop.core.exercise import FAILED_ATTEMPTS_TO_REVEAL, exercise_file, start_exercise
+from workshop.core.lessons import Lesson, LessonError
+from workshop.ui_text import t
+
+
+def _read(path: Any) -> str:
+    try:
+        return str(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"# cannot read {path}: {exc}"
+
+
+class CodeView(Vertical):
+    def __init__(self, lesson: Lesson, lang: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lesson = lesson
+        self.lang = lang
+        self.showing_solution = False
+        self.shown = ""  # the code on screen, as text
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="code-actions"):
+            yield Button(t(self.lang, "exercise_start"), id="exercise-start", variant="primary")
+            yield Button(t(self.lang, "solution_show"), id="solution")
+            yield Button(t(self.lang, "exercise_fresh"), id="exercise-fresh")
+        yield Static(id="code-note")
+        with ScrollableContainer(id="code-scroll"):  # long lines scroll sideways, not cut off
+            yield Static(id="code")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    @property
+    def _course(self) -> Any:
+        return getattr(self.app, "course", None)
+
+    def reload(self) -> None:
+        """Show what is true now: the mode, the learner's file as saved, the solution's gate."""
+        course, lang, lesson = self._course, self.lang, self.lesson
+        mine = exercise_file(course.settings, lesson) if course is not None else None
+        exercising = mine is not None and mine.is_file()
+        start = self.query_one("#exercise-start", Button)
+        solution = self.query_one("#solution", Button)
+        fresh = self.query_one("#exercise-fresh", Button)
+        start.display = not exercising and lesson.starter_file is not None
+        fresh.display = exercising and lesson.starter_file is not None
+        solution.display = exercising
+        note = self.query_one("#code-note", Static)
+        if not lesson.pipeline_file.is_file():
+            note.update("")
+            self._show("# coming soon")
+            return
+        if not exercising:
+            note.update(t(lang, "code_reference") if lesson.starter_file is not None else "")
+            self._show(lesson.code())
+            return
+        gate = course.solution_gate(lesson)
+        if not gate.unlocked:
+            self.showing_solution = False
+            solution.disabled = True
+            solution.label = t(lang, "solution_locked", total=FAILED_ATTEMPTS_TO_REVEAL,
+                               failed=gate.failed_attempts)
+        else:
+            solution.disabled = False
+            solution.label = t(lang, "solution_mine" if self.showing_solution else "solution_show")
+        if self.showing_solution:
+            reason = t(lang, f"reason_{gate.reason}", failed=gate.failed_attempts)
+            note.update(t(lang, "code_solution", reason=reason))
+            self._show(lesson.code())
+        else:
+            note.update(t(lang, "code_mine", path=mine))
+            self._show(_read(mine))
+
+    def _show(self, code: str) -> None:
+        self.shown = code
+        self.query_one("#code", Static).update(Syntax(code, "python", line_numbers=True, theme="ansi_dark"))
+
+    @on(Button.Pressed, "#exercise-start")
+    def start(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._start(fresh=False)
+
+    @on(Button.Pressed, "#exercise-fresh")
+    def start_over(self, event: Button.Pressed) -> None:
+        event.stop()
+        from workshop.screens.confirm import Confirm
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._start(fresh=True)
+
+        lang = self.lang
+        self.app.push_screen(Confirm(t(lang, "fresh_title"), t(lang, "fresh_body"), t(lang, "fresh_yes"),
+                                     t(lang, "fresh_no")), answered)
+
+    def _start(self, fresh: bool) -> None:
+        try:
+            start_exercise(self._course.settings, self.lesson, fresh=fresh)
+        except (LessonError, OSError) as exc:
+            self.notify(str(exc), severity="error", title=t(self.lang, "error"))
+            return
+        self.showing_solution = False
+        self.reload()
+
+    @on(Button.Pressed, "#solution")
+    def toggle_solution(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self._course.solution_gate(self.lesson).unlocked:
+            self.showing_solution = not self.showing_solution
+        self.reload()
