@@ -101,14 +101,22 @@ def test_lesson_one_exercise_fails_as_given_and_passes_once_filled(course: Cours
     assert course.states()[1] is LessonState.DONE and course.solution_gate(lesson).reason == "passed"
 
 
-def test_lesson_two_starter_fails_the_volume_check(course: Course, backend: Any) -> None:
-    course.progress.record_attempt(1, True, {})
-    lesson = course.lesson(2)
+@pytest.mark.parametrize(("lesson_id", "gaps"), [
+    (2, {"mounts", "sorted"}),              # ascending, and the save step without the volume
+    (3, {"train-model-resources"}),         # no accelerator, no node selector
+    (4, {"succeeded", "object"}),           # no credentials from the secret, no upload
+    (5, {"compiled", "ready"}),             # no model file, no deploy step
+])
+def test_each_starter_as_given_fails_the_checks_of_its_gaps(
+    course: Course, backend: Any, lesson_id: int, gaps: set[str]
+) -> None:
+    lesson = course.lesson(lesson_id)
     start_exercise(course.settings, lesson)
-    attempt = course.run_lesson(lesson, backend, lesson.defaults())
-    assert not attempt.passed
+    wanted = {a.default_from for a in lesson.arguments if a.default_from}
+    attempt = course.run_lesson(lesson, backend, lesson.parse_arguments({}, backend.defaults(wanted)))
     failed = {c.id for c in attempt.checks if c.status.value == "failed"}
-    assert {"mounts", "sorted"} <= failed, [(c.id, c.summary) for c in attempt.checks]
+    assert not attempt.passed and gaps <= failed, [(c.id, c.summary) for c in attempt.checks]
+    assert course.progress.lesson(lesson_id).attempts == 1
 
 
 def test_skip_runs_the_reference_even_in_exercise_mode(course: Course, backend: Any) -> None:
