@@ -100,6 +100,13 @@ async def test_language_switch_keeps_the_lesson(home: Path) -> None:
         assert app.lang == "zh"
         assert app.query_one(LessonView).lesson.id == 1
         assert str(app.query_one("#run", Button).label) == "运行"
+        footer = {key: active.binding.description for key, active in app.screen.active_bindings.items()}
+        assert footer["r"] == "运行" and footer["ctrl+q"] == "退出" and footer["l"] == "English"
+        assert app.sub_title.endswith("local 后端")
+        await pilot.press("l")
+        await pilot.pause()
+        footer = {key: active.binding.description for key, active in app.screen.active_bindings.items()}
+        assert footer["r"] == "Run" and footer["l"] == "中文"
 
 
 def test_lesson_screen_snapshot(home: Path, snap_compare) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -69,8 +70,20 @@ class WorkshopApp(App[None]):
             yield Vertical(id="lesson-host")
         yield Footer()
 
+    def _localise(self) -> None:
+        """The footer's key labels and the header's subtitle in the app's language."""
+        labels = {action: t(self.lang, f"key_{action}") for action in
+                  ("quit_app", "toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor")}
+        # Textual keeps a binding's description in the binding; swap them for this language's.
+        bindings = self._bindings.key_to_bindings
+        for key, items in bindings.items():
+            bindings[key] = [dataclasses.replace(b, description=labels.get(str(b.action), b.description))
+                             for b in items]
+        self.refresh_bindings()
+        self.sub_title = t(self.lang, "subtitle", learner=self.course.settings.learner, backend=self.backend_name)
+
     async def on_mount(self) -> None:
-        self.sub_title = f"{self.course.settings.learner} · {self.backend_name} backend"
+        self._localise()
         if self.course.progress.notice:
             self.notify(self.course.progress.notice, severity="warning", timeout=15)
         self.refresh_lessons()
@@ -155,6 +168,7 @@ class WorkshopApp(App[None]):
         if self._running_panel() is not None:
             return
         self.lang = "zh" if self.lang == "en" else "en"
+        self._localise()
         self.query_one("#sidebar-title", Label).update(t(self.lang, "lessons"))
         self.refresh_lessons()
         current, self.current_lesson_id = self.current_lesson_id, None

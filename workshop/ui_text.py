@@ -40,6 +40,13 @@ TEXT: dict[str, dict[str, str]] = {
         "state_skipped": "skipped",
         "state_coming soon": "coming soon",
         "error": "Error",
+        "key_quit_app": "Quit",
+        "key_toggle_language": "中文",
+        "key_run_lesson": "Run",
+        "key_show_progress": "Progress",
+        "key_reset_lesson": "Reset",
+        "key_doctor": "Doctor",
+        "subtitle": "{learner} · {backend} backend",
         "code_reference": "The lesson's reference pipeline, as the tutorial gives it. "
                           "To write it yourself, press «Write it yourself»: you get a copy with gaps to fill, "
                           "and the Run tab runs your copy.",
@@ -96,6 +103,13 @@ TEXT: dict[str, dict[str, str]] = {
         "state_skipped": "已跳过",
         "state_coming soon": "即将推出",
         "error": "错误",
+        "key_quit_app": "退出",
+        "key_toggle_language": "English",
+        "key_run_lesson": "运行",
+        "key_show_progress": "进度",
+        "key_reset_lesson": "重置",
+        "key_doctor": "诊断",
+        "subtitle": "{learner} · {backend} 后端",
         "code_reference": "本课的参考流水线，与教程给出的一致。想自己写？按「自己动手写」："
                           "会得到一份留有空白待填的副本，「运行」页将运行你的副本。",
         "code_mine": "你的文件（「运行」页运行它）：{path}\n可用任何编辑器修改（JupyterLab 中用文件浏览器打开）；"
