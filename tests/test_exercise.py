@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +11,10 @@ import pytest
 from tests.conftest import ROOT
 from tests.test_app import new_app, settle
 from tests.test_cli import workshop
-from workshop.core.compile import CompileError, compile_pipeline, task_names
+from workshop.core.compile import CompileError, compile_pipeline, load_pipeline, task_names
 from workshop.core.course import Course, LessonState
-from workshop.core.exercise import exercise_file, start_exercise
-from workshop.core.lessons import load_lessons
+from workshop.core.exercise import exercise_file, start_exercise, stop_exercise
+from workshop.core.lessons import LessonError, load_lessons
 
 
 @pytest.mark.parametrize("lesson", load_lessons(ROOT / "lessons", ROOT / "pipelines"), ids=lambda item: item.key)
@@ -27,7 +28,7 @@ def test_every_lesson_has_a_starter_with_gaps_that_still_compiles(lesson: Any, t
     assert task_names(package)
 
 
-def test_start_copies_the_starter_once_and_a_fresh_start_keeps_the_old_file(course: Course) -> None:
+def test_start_copies_the_starter_once_and_a_fresh_start_keeps_every_old_file(course: Course) -> None:
     lesson = course.lesson(1)
     assert course.pipeline_file(lesson) == lesson.pipeline_file  # following along: the reference runs
     path, backup = start_exercise(course.settings, lesson)
@@ -37,19 +38,39 @@ def test_start_copies_the_starter_once_and_a_fresh_start_keeps_the_old_file(cour
     path.write_text("# my work\n")
     assert start_exercise(course.settings, lesson) == (path, None)
     assert path.read_text() == "# my work\n"  # a second start never overwrites the learner's work
-    again, backup = start_exercise(course.settings, lesson, fresh=True)
-    assert again == path and path.read_text() == lesson.starter_file.read_text()
-    assert backup is not None and backup.read_text() == "# my work\n"
+    backups = []
+    for text in ("# first\n", "# second\n"):  # twice within the same second: two backups
+        path.write_text(text)
+        again, backup = start_exercise(course.settings, lesson, fresh=True)
+        assert again == path and path.read_text() == lesson.starter_file.read_text()
+        assert backup is not None
+        backups.append(backup)
+    assert [b.read_text() for b in backups] == ["# first\n", "# second\n"]
 
 
-def test_the_solution_unlocks_after_three_failed_attempts_a_pass_or_a_skip(course: Course) -> None:
+def test_a_missing_file_in_exercise_mode_is_an_error_not_the_reference(course: Course) -> None:
     lesson = course.lesson(1)
-    for failed in range(3):
+    path, _ = start_exercise(course.settings, lesson)
+    path.rename(path.with_name("renamed.py"))  # a rename in JupyterLab's file browser
+    with pytest.raises(LessonError, match="your file for lesson 1 is gone"):
+        course.pipeline_file(lesson)
+    assert stop_exercise(course.settings, lesson) is None  # back to following along
+    assert course.pipeline_file(lesson) == lesson.pipeline_file
+    assert path.with_name("renamed.py").is_file()  # nothing of the learner's is removed
+
+
+def test_the_solution_unlocks_after_three_different_failed_tries_a_pass_or_a_skip(course: Course) -> None:
+    lesson = course.lesson(1)
+    assert course.solution_gate(lesson).reason == "following"  # the reference is the lesson's code
+    start_exercise(course.settings, lesson)
+    for n in range(3):
         gate = course.solution_gate(lesson)
-        assert not gate.unlocked and gate.failed_attempts == failed and gate.attempts_left == 3 - failed
-        course.progress.record_attempt(1, False, {}, "output: wrong")
+        assert not gate.unlocked and gate.failed_attempts == n and gate.attempts_left == 3 - n
+        course.progress.record_attempt(1, False, {}, "output: wrong", tried=f"sha-{n}")
+        course.progress.record_attempt(1, False, {}, "output: wrong", tried=f"sha-{n}")  # same code again
+        course.progress.record_attempt(1, False, {}, "output: wrong")  # not the learner's own code
     gate = course.solution_gate(lesson)
-    assert gate.unlocked and gate.reason == "attempts"
+    assert gate.unlocked and gate.reason == "attempts" and gate.failed_attempts == 3
     course.progress.reset([1])
     assert not course.solution_gate(lesson).unlocked
     course.progress.record_attempt(1, True, {"run_id": "r"})
@@ -67,6 +88,18 @@ def test_a_file_that_does_not_compile_is_a_failed_attempt(course: Course, backen
         course.run_lesson(lesson, backend, lesson.defaults())
     record = course.progress.lesson(1)
     assert record.attempts == 1 and record.last_failure.startswith("compile: pythagorean.py does not import")
+    assert len(record.tried) == 1
+
+
+def test_an_edit_within_the_same_second_and_size_runs_the_new_code(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as on a learner's machine
+    path = tmp_path / "mine.py"
+    path.write_text("def pipeline():\n    return 'A'\n")
+    assert load_pipeline(path, "pipeline")() == "A"
+    path.write_text("def pipeline():\n    return 'B'\n")  # same size, same second
+    assert load_pipeline(path, "pipeline")() == "B"
+    assert not (tmp_path / "__pycache__").exists()  # nothing written beside the learner's file
 
 
 def fill_lesson_one(text: str) -> str:
@@ -93,12 +126,18 @@ def test_lesson_one_exercise_fails_as_given_and_passes_once_filled(course: Cours
     assert statuses == {"compiled": "failed", "succeeded": "passed", "output": "failed"}
     assert attempt.run.outputs.get("Output") == 144.0  # the starter returns b's square
     assert course.states()[1] is LessonState.OPEN and not course.solution_gate(lesson).unlocked
+    course.run_lesson(lesson, backend, lesson.defaults())  # Run again, code untouched
+    course.check(lesson, backend)  # and `workshop check`: the same run, checked again
+    assert course.progress.lesson(1).attempts == 2
+    assert course.solution_gate(lesson).failed_attempts == 0  # the untouched starter is not a try
 
     path.write_text(fill_lesson_one(path.read_text()))
     attempt = course.run_lesson(lesson, backend, lesson.parse_arguments({"a": "5", "b": "12"}))
     assert attempt.passed, [(c.id, c.summary) for c in attempt.checks]
     assert attempt.run.outputs.get("Output") == 13.0
     assert course.states()[1] is LessonState.DONE and course.solution_gate(lesson).reason == "passed"
+    source = (course.progress.lesson(1).evidence or {})["source"]
+    assert source == {"file": str(path), "sha256": attempt.run.source_sha, "own_code": True}
 
 
 @pytest.mark.parametrize(("lesson_id", "gaps"), [
@@ -126,14 +165,10 @@ def test_skip_runs_the_reference_even_in_exercise_mode(course: Course, backend: 
     start_exercise(course.settings, lesson)  # the untouched starter would fail
     attempt = skip(course, backend, lesson)
     assert attempt.passed and course.states()[1] is LessonState.SKIPPED
+    assert (course.progress.lesson(1).evidence or {})["source"]["own_code"] is False  # an instructor can tell
 
 
 def test_exercise_and_solution_commands(home: Path) -> None:
-    done = workshop(home, "solution", "1")
-    assert done.returncode == 1
-    assert "unlocks when you pass it, or after 3 failed attempts (you have 0 failed attempts, 3 to go)" in done.stderr
-    assert "Traceback" not in done.stderr
-
     done = workshop(home, "exercise", "1")
     assert done.returncode == 0, done.stderr
     mine = home / "exercises" / "01-pythagorean" / "pythagorean.py"
@@ -142,6 +177,12 @@ def test_exercise_and_solution_commands(home: Path) -> None:
     done = workshop(home, "exercise", "1")
     assert "already writing lesson 1 yourself" in done.stdout
 
+    done = workshop(home, "solution", "1")
+    assert done.returncode == 1
+    assert "unlocks when you pass it, or after 3 failed attempts with your own changes (you have 0 failed " \
+           "attempts, 3 to go)" in " ".join(done.stderr.split())
+    assert "Traceback" not in done.stderr
+
     done = workshop(home, "run", "1")  # the starter as given: runs the learner's file and fails
     assert done.returncode == 1
     assert f"running your own file {mine}" in done.stdout
@@ -149,14 +190,25 @@ def test_exercise_and_solution_commands(home: Path) -> None:
     from workshop.core.progress import ProgressStore
 
     store = ProgressStore(home / "progress.db", "tester")
-    store.record_attempt(1, False, {}, "output")
-    store.record_attempt(1, False, {}, "output")
+    assert store.lesson(1).tried == ()  # the untouched starter failed, but it is no try of the learner's
+    store.record_attempt(1, False, {}, "output", tried="a")
+    store.record_attempt(1, False, {}, "output", tried="b")
+    store.record_attempt(1, False, {}, "output", tried="c")
     done = workshop(home, "solution", "1")
     assert done.returncode == 0, done.stderr
     assert done.stdout == (ROOT / "pipelines" / "pythagorean.py").read_text()
 
     done = workshop(home, "exercise", "99")
     assert done.returncode == 1 and "no lesson '99'" in done.stderr
+
+    mine.unlink()  # deleted by mistake: a clear message, not the reference run instead
+    done = workshop(home, "run", "1")
+    assert done.returncode == 1 and "your file for lesson 1 is gone" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = workshop(home, "exercise", "1", "--off")
+    assert done.returncode == 0 and "following along" in done.stdout
+    done = workshop(home, "solution", "1")  # following along, the reference is the lesson's code
+    assert done.returncode == 0 and "def pythagorean" in done.stdout
 
 
 async def test_the_code_tab_starts_an_exercise_and_reveals_the_solution_after_three_fails(home: Path) -> None:
@@ -184,8 +236,8 @@ async def test_the_code_tab_starts_an_exercise_and_reveals_the_solution_after_th
         assert "(0/3)" in str(solution.label)
 
         mine.write_text(mine.read_text() + "# edited in JupyterLab\n")  # the learner edits the file
-        for _ in range(3):
-            app.course.progress.record_attempt(1, False, {}, "output: wrong")
+        for n in range(3):
+            app.course.progress.record_attempt(1, False, {}, "output: wrong", tried=f"version-{n}")
         app.query_one(LessonView).tabs.active = "tab-lesson"
         await pilot.pause()
         app.query_one(LessonView).tabs.active = "tab-code"  # coming back reloads the file and the gate
@@ -196,3 +248,6 @@ async def test_the_code_tab_starts_an_exercise_and_reveals_the_solution_after_th
         assert view.shown == view.lesson.code()
         solution.press()  # not a second click: two quick clicks make a double click
         await settle(pilot, lambda: "TODO 1" in view.shown)
+        view.query_one("#exercise-off", Button).press()  # back to following along; the file stays
+        await settle(pilot, lambda: view.shown == view.lesson.code())
+        assert mine.is_file() and app.course.pipeline_file(view.lesson) == view.lesson.pipeline_file

@@ -127,17 +127,17 @@ def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeli
 
     lang = course.settings.language
     click.secho(f"\n== Lesson {lesson.id}: {lesson.title_in(lang)} ==", bold=True)
-    if pipeline_file is None and course.pipeline_file(lesson) != lesson.pipeline_file:
-        click.echo(f"running your own file {course.pipeline_file(lesson)}")
     run_ids: list[str] = []
     try:
+        if pipeline_file is None and course.pipeline_file(lesson) != lesson.pipeline_file:
+            click.echo(f"running your own file {course.pipeline_file(lesson)}")
         wanted = {a.default_from for a in lesson.arguments if a.default_from}
         arguments = lesson.parse_arguments(raw, backend.defaults(wanted) if wanted else {})
         width = max([len(t) + 2 for t in _lesson_tasks(lesson)] + [12])
         attempt = course.run_lesson(lesson, backend, arguments,
                                     on_event=lambda e: _print_event(e, width),
                                     on_run_id=run_ids.append, pipeline_file=pipeline_file)
-    except (LessonError, CompileError, BackendError) as exc:
+    except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
         if run_ids:

@@ -12,20 +12,35 @@ from workshop.cli_progress import LANG_OPTION, _lesson
 @click.command()
 @click.argument("lesson")
 @click.option("--fresh", is_flag=True, help="Start over from a new copy of the starter (your file is kept as a .bak).")
+@click.option("--off", is_flag=True, help="Go back to following along: runs use the reference; your file stays.")
 @LANG_OPTION
-def exercise(lesson: str, fresh: bool, lang: str | None) -> None:
+def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
     """Write the lesson's pipeline yourself: copy its starter, with TODOs to fill, to your folder.
 
     From then on `workshop run` and the app's Run tab run your file, and the reference
     solution stays hidden until you pass, or after three failed attempts (`workshop solution`).
     """
     from workshop.cli import _course
-    from workshop.core.exercise import FAILED_ATTEMPTS_TO_REVEAL, exercise_file, start_exercise
+    from workshop.core.exercise import (
+        FAILED_ATTEMPTS_TO_REVEAL,
+        exercise_file,
+        in_exercise,
+        start_exercise,
+        stop_exercise,
+    )
     from workshop.core.lessons import LessonError
 
+    if fresh and off:
+        raise click.UsageError("--fresh and --off do not go together")
     course = _course(lang)
     item = _lesson(course, lesson)
-    existed = exercise_file(course.settings, item).is_file()
+    if off:
+        kept = stop_exercise(course.settings, item)
+        click.echo(f"Lesson {item.id}: following along; runs use the reference pipeline again.")
+        if kept is not None:
+            click.echo(f"Your file stays at {kept}; `workshop exercise {item.id}` takes it up again.")
+        return
+    existed = in_exercise(course.settings, item) and exercise_file(course.settings, item).is_file()
     try:
         path, backup = start_exercise(course.settings, item, fresh=fresh)
     except (LessonError, OSError) as exc:
@@ -47,7 +62,7 @@ def exercise(lesson: str, fresh: bool, lang: str | None) -> None:
 @click.argument("lesson")
 @LANG_OPTION
 def solution(lesson: str, lang: str | None) -> None:
-    """Print the lesson's reference solution, once you passed it or failed three times."""
+    """Print the lesson's reference solution (in exercise mode: once you passed, skipped or failed three times)."""
     from workshop.cli import _course
 
     course = _course(lang)
@@ -57,8 +72,8 @@ def solution(lesson: str, lang: str | None) -> None:
         tries = "attempt" if gate.failed_attempts == 1 else "attempts"
         raise click.ClickException(
             f"the solution of lesson {item.id} unlocks when you pass it, or after "
-            f"{gate.failed_attempts + gate.attempts_left} failed attempts (you have {gate.failed_attempts} failed "
-            f"{tries}, {gate.attempts_left} to go). Meanwhile, the hints beside each failed check get more "
-            f"detailed with every attempt.")
+            f"{gate.failed_attempts + gate.attempts_left} failed attempts with your own changes (you have "
+            f"{gate.failed_attempts} failed {tries}, {gate.attempts_left} to go). Meanwhile, the hints beside "
+            f"each failed check get more detailed with every attempt.")
     click.secho(f"# Lesson {item.id} reference solution: {item.pipeline_file}", fg="cyan", err=True)
     click.echo(item.code(), nl=False)

@@ -98,6 +98,17 @@ def _show_plan(core_reset: Any, course: Any, plan: Any, dry_run: bool) -> None:
     if plan.rows:
         verb = "would go" if dry_run else "goes"
         click.echo(f"The progress of {core_reset.lessons_text(plan.rows)} {verb} back to open.")
+    _mention_kept_files(course, plan.rows)
+
+
+def _mention_kept_files(course: Any, lesson_ids: Any) -> None:
+    """Reset never touches the learner's own code: say so, so nobody fears for it."""
+    from workshop.core.exercise import exercise_file
+
+    for lesson_id in lesson_ids:
+        mine = exercise_file(course.settings, course.lesson(lesson_id))
+        if mine.is_file():
+            click.echo(f"Your own file for lesson {lesson_id} stays as it is: {mine}")
 
 
 @click.command()

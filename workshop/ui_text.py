@@ -55,6 +55,9 @@ TEXT: dict[str, dict[str, str]] = {
         "code_solution": "The reference solution ({reason}). «Show my file» goes back to yours.",
         "exercise_start": "Write it yourself",
         "exercise_fresh": "Start over",
+        "exercise_off": "Follow along",
+        "code_missing": "Your file is gone: {path}\nPut it back (renamed or moved?), «Start over» from the "
+                        "starter, or «Follow along» with the reference.",
         "solution_show": "Show the solution",
         "solution_mine": "Show my file",
         "solution_locked": "Solution: after a pass or {total} failed attempts ({failed}/{total})",
@@ -117,6 +120,9 @@ TEXT: dict[str, dict[str, str]] = {
         "code_solution": "参考答案（{reason}）。按「显示我的文件」回到你的代码。",
         "exercise_start": "自己动手写",
         "exercise_fresh": "从头再来",
+        "exercise_off": "跟着教程做",
+        "code_missing": "你的文件不见了：{path}\n请放回原处（是否改名或移动了？），或按「从头再来」重新获取起始代码，"
+                        "或按「跟着教程做」使用参考代码。",
         "solution_show": "显示参考答案",
         "solution_mine": "显示我的文件",
         "solution_locked": "参考答案：通过本课或失败 {total} 次后可见（{failed}/{total}）",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import linecache
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +16,33 @@ class CompileError(Exception):
     """The pipeline file does not import or does not compile; the message says where."""
 
 
-def load_pipeline(path: Path, function: str) -> Any:
+def load_pipeline(path: Path, function: str, source: bytes | None = None) -> Any:
+    """The pipeline function from `path`, executed from `source` (the file's bytes, read once).
+
+    The module is compiled from those bytes, not imported: no __pycache__ lands beside a learner's
+    file, and a file saved twice within a second is never served from a stale cache. linecache
+    gets the same bytes, so kfp's inspect.getsource sees exactly the code that was executed.
+    """
+    if source is None:
+        try:
+            source = path.read_bytes()
+        except OSError as exc:
+            raise CompileError(f"cannot read {path}: {exc.strerror or exc}") from exc
     # A unique module name per file content, so an edited file is really reloaded.
-    digest = hashlib.sha1(path.read_bytes()).hexdigest()[:10]
+    digest = hashlib.sha1(source).hexdigest()[:10]
     name = f"workshop_pipeline_{path.stem}_{digest}"
+    filename = str(path)
+    text = source.decode("utf-8", errors="replace")
+    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
     if name in sys.modules:
         module = sys.modules[name]
     else:
-        spec = importlib.util.spec_from_file_location(name, path)
-        if spec is None or spec.loader is None:
-            raise CompileError(f"cannot load {path}")
-        module = importlib.util.module_from_spec(spec)
+        module = types.ModuleType(name)
+        module.__file__ = filename
         sys.modules[name] = module
         try:
-            spec.loader.exec_module(module)
+            code = compile(source, filename, "exec", dont_inherit=True)
+            exec(code, module.__dict__)  # noqa: S102 - the lesson's own pipeline file, as `python file.py` would
         except Exception as exc:
             del sys.modules[name]
             raise CompileError(f"{path.name} does not import: {type(exc).__name__}: {exc}") from exc
@@ -38,11 +52,11 @@ def load_pipeline(path: Path, function: str) -> Any:
         raise CompileError(f"{path.name} has no pipeline function {function!r}") from None
 
 
-def compile_pipeline(path: Path, function: str, package: Path) -> Path:
-    """Compile `function` from `path` into `package` (a .yaml file); returns the path."""
+def compile_pipeline(path: Path, function: str, package: Path, source: bytes | None = None) -> Path:
+    """Compile `function` from `path` (or from `source`, its bytes) into `package` (YAML); returns the path."""
     from kfp import compiler  # heavy: only when a lesson runs
 
-    pipeline = load_pipeline(path, function)
+    pipeline = load_pipeline(path, function, source)
     package.parent.mkdir(parents=True, exist_ok=True)
     try:
         compiler.Compiler().compile(pipeline, str(package))

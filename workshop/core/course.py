@@ -12,7 +12,7 @@ from typing import Any
 from workshop.core.checks import CheckContext, CheckResult, run_checks
 from workshop.core.compile import CompileError, compile_pipeline
 from workshop.core.events import RunEvent, RunFinished, RunState
-from workshop.core.exercise import SolutionGate, pipeline_file_for, solution_gate
+from workshop.core.exercise import SolutionGate, own_code, pipeline_file_for, sha256, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
 from workshop.core.progress import ProgressStore, RunRecord
 from workshop.core.settings import Settings
@@ -95,7 +95,7 @@ class Course:
         return pipeline_file_for(self.settings, lesson)
 
     def solution_gate(self, lesson: Lesson) -> SolutionGate:
-        return solution_gate(self.progress, lesson)
+        return solution_gate(self.settings, self.progress, lesson)
 
     def package_path(self, lesson: Lesson) -> Path:
         return self.settings.workspace / f"{lesson.key}.yaml"
@@ -113,12 +113,18 @@ class Course:
         started = time.time()  # before anything runs: outputs older than this are not this run's
         source = pipeline_file or self.pipeline_file(lesson)
         try:
-            package = compile_pipeline(source, lesson.pipeline_function, self.package_path(lesson))
+            code = source.read_bytes()  # read once: what is hashed is what compiles
+        except OSError as exc:
+            raise CompileError(f"cannot read {source}: {exc.strerror or exc}") from exc
+        digest = sha256(code)
+        try:
+            package = compile_pipeline(source, lesson.pipeline_function, self.package_path(lesson), code)
         except CompileError as exc:
             # A pipeline that does not compile is a failed attempt too: it counts towards the
             # hints and the reveal of the solution, so a learner stuck there is not stuck for good.
-            self.progress.record_attempt(lesson.id, False, {"pipeline_file": str(source), "error": str(exc)},
-                                         f"compile: {exc}")
+            self.progress.record_attempt(lesson.id, False, {}, f"compile: {exc}",
+                                         tried=digest if own_code(lesson, digest) else "")
+            self.sync_progress(backend)
             raise
         ref = backend.upload_pipeline(package, lesson.pipeline_name, lesson.description_in("en"))
         services = tuple(lesson.extra.get("services", ()))
@@ -126,7 +132,7 @@ class Course:
         run_id = backend.submit(package, ref, arguments, run_name, services)
         on_run_id(run_id)
         record = RunRecord(run_id, lesson.id, backend.name, ref.name, str(package), arguments,
-                           RunState.RUNNING.value, {}, "", [], started, None)
+                           RunState.RUNNING.value, {}, "", [], started, None, str(source), digest)
         self.progress.add_run(record)
         finished: RunFinished | None = None
         for event in backend.events(run_id):
@@ -142,18 +148,25 @@ class Course:
         run = run or self.progress.last_run(lesson.id)
         if run is None:
             raise LookupError(f"lesson {lesson.id} has not been run yet: run it first")
-        attempt_no = self.progress.lesson(lesson.id).attempts + 1
-        ctx = CheckContext(lesson, run, backend, self.settings.language, attempt_no)
+        rechecked = bool(run.checks)  # `workshop check` on a run that was checked before
+        attempt_no = self.progress.lesson(lesson.id).attempts + (0 if rechecked else 1)
+        ctx = CheckContext(lesson, run, backend, self.settings.language, max(attempt_no, 1))
         results = run_checks(ctx)
         self.progress.save_checks(run.run_id, [r.to_dict() for r in results])
         attempt = Attempt(run, results)
         if run.state == RunState.CANCELED.value:
             return attempt  # a canceled run is not an attempt
+        if rechecked and not attempt.passed:
+            return attempt  # checking the same run again is not another attempt
         failure = next((f"{r.title}: {r.summary}" for r in results if not r.passed), "")
         evidence = {"run_id": run.run_id, "backend": run.backend, "pipeline": run.pipeline_name,
                     "arguments": run.arguments, "outputs": run.outputs,
+                    # which code passed: the reference (following along, skip) or the learner's own
+                    "source": {"file": run.source_file, "sha256": run.source_sha,
+                               "own_code": own_code(lesson, run.source_sha)},
                     "checks": {r.id: r.evidence for r in results},
                     "statuses": {r.id: r.status.value for r in results}}  # a skipped GPU check is not a pass
-        self.progress.record_attempt(lesson.id, attempt.passed, evidence, failure)
+        tried = run.source_sha if own_code(lesson, run.source_sha) else ""
+        self.progress.record_attempt(lesson.id, attempt.passed, evidence, failure, tried=tried)
         self.sync_progress(backend)
         return attempt

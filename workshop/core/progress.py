@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: runs.source_file, runs.source_sha, lesson_progress.tried
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS lesson_progress (
@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS lesson_progress (
     time_spent REAL NOT NULL DEFAULT 0,
     last_failure TEXT NOT NULL DEFAULT '',
     evidence TEXT NOT NULL DEFAULT '{}',
+    tried TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (learner, lesson_id)
 );
 CREATE TABLE IF NOT EXISTS runs (
@@ -44,7 +45,9 @@ CREATE TABLE IF NOT EXISTS runs (
     error TEXT NOT NULL DEFAULT '',
     checks TEXT NOT NULL DEFAULT '[]',
     started_at REAL NOT NULL,
-    finished_at REAL
+    finished_at REAL,
+    source_file TEXT NOT NULL DEFAULT '',
+    source_sha TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS runs_by_lesson ON runs (learner, lesson_id, started_at);
 """
@@ -62,6 +65,7 @@ class LessonProgress:
     time_spent: float = 0.0
     last_failure: str = ""
     evidence: dict[str, Any] | None = None
+    tried: tuple[str, ...] = ()  # sha256 of each distinct version of the learner's own code that failed
 
     @property
     def done(self) -> bool:
@@ -82,6 +86,8 @@ class RunRecord:
     checks: list[dict[str, Any]]
     started_at: float
     finished_at: float | None
+    source_file: str = ""  # the pipeline file the run compiled
+    source_sha: str = ""  # sha256 of its bytes as compiled
 
 
 class ProgressStore:
@@ -174,15 +180,24 @@ class ProgressStore:
             (self.learner, lesson_id, time.time()),
         )
 
-    def record_attempt(self, lesson_id: int, passed: bool, evidence: dict[str, Any], failure: str = "") -> None:
-        """One finished attempt: a pass marks the lesson done, a fail keeps what went wrong."""
+    def record_attempt(self, lesson_id: int, passed: bool, evidence: dict[str, Any], failure: str = "",
+                       tried: str = "") -> None:
+        """One finished attempt: a pass marks the lesson done, a fail keeps what went wrong.
+
+        `tried` names (by hash) the learner's own code that failed, counted once per version.
+        """
         now = time.time()
         with self._write() as conn:
             self._ensure_row(conn, lesson_id)
             row = conn.execute(
-                "SELECT state, started_at FROM lesson_progress WHERE learner = ? AND lesson_id = ?",
+                "SELECT state, started_at, tried FROM lesson_progress WHERE learner = ? AND lesson_id = ?",
                 (self.learner, lesson_id),
             ).fetchone()
+            versions = list(_loads(row["tried"], []))
+            if tried and not passed and tried not in versions:
+                versions.append(tried)
+                conn.execute("UPDATE lesson_progress SET tried = ? WHERE learner = ? AND lesson_id = ?",
+                             (json.dumps(versions), self.learner, lesson_id))
             spent = now - (row["started_at"] or now)
             if passed:
                 conn.execute(
@@ -220,13 +235,14 @@ class ProgressStore:
             self._ensure_row(conn, record.lesson_id)
             conn.execute(
                 "INSERT INTO runs (run_id, learner, lesson_id, backend, pipeline_name, package_path, "
-                "arguments, state, outputs, error, checks, started_at, finished_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "arguments, state, outputs, error, checks, started_at, finished_at, source_file, source_sha) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.run_id, self.learner, record.lesson_id, record.backend,
                     record.pipeline_name, record.package_path, json.dumps(record.arguments),
                     record.state, json.dumps(record.outputs, default=str), record.error,
                     json.dumps(record.checks, default=str), record.started_at, record.finished_at,
+                    record.source_file, record.source_sha,
                 ),
             )
 
@@ -329,6 +345,7 @@ def _lesson_from_row(row: sqlite3.Row) -> LessonProgress:
         time_spent=row["time_spent"],
         last_failure=row["last_failure"],
         evidence=_loads(row["evidence"], {}),
+        tried=tuple(str(v) for v in _loads(row["tried"], [])),
     )
 
 
@@ -346,4 +363,6 @@ def _run_from_row(row: sqlite3.Row) -> RunRecord:
         checks=_loads(row["checks"], []),
         started_at=row["started_at"],
         finished_at=row["finished_at"],
+        source_file=row["source_file"],
+        source_sha=row["source_sha"],
     )

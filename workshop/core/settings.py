@@ -62,14 +62,14 @@ class Settings:
             lang = "en"
         learner = os.environ.get("WORKSHOP_LEARNER") or os.environ.get("USER") or "default"
         # The files a learner edits must be easy to find: in a notebook, JupyterLab's file browser
-        # hides ~/.local, so they go to ~/kubeflow-workshop unless told otherwise.
+        # hides ~/.local, so they go to ~/kubeflow-exercises unless told otherwise.
         env_exercises = os.environ.get("WORKSHOP_EXERCISES")
         if env_exercises:
             exercises: Path | None = Path(env_exercises).expanduser()
         elif env_home:
             exercises = None
         else:
-            exercises = Path.home() / "kubeflow-workshop"
+            exercises = Path.home() / "kubeflow-exercises"
         return cls(home=home, language=lang, learner=learner, exercises=exercises)
 
     @property

@@ -14,7 +14,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.widgets import Button, Static
 
-from workshop.core.exercise import FAILED_ATTEMPTS_TO_REVEAL, exercise_file, start_exercise
+from workshop.core.exercise import (
+    FAILED_ATTEMPTS_TO_REVEAL,
+    exercise_file,
+    in_exercise,
+    start_exercise,
+    stop_exercise,
+)
 from workshop.core.lessons import Lesson, LessonError
 from workshop.ui_text import t
 
@@ -39,6 +45,7 @@ class CodeView(Vertical):
             yield Button(t(self.lang, "exercise_start"), id="exercise-start", variant="primary")
             yield Button(t(self.lang, "solution_show"), id="solution")
             yield Button(t(self.lang, "exercise_fresh"), id="exercise-fresh")
+            yield Button(t(self.lang, "exercise_off"), id="exercise-off")
         yield Static(id="code-note")
         with ScrollableContainer(id="code-scroll"):  # long lines scroll sideways, not cut off
             yield Static(id="code")
@@ -53,13 +60,13 @@ class CodeView(Vertical):
     def reload(self) -> None:
         """Show what is true now: the mode, the learner's file as saved, the solution's gate."""
         course, lang, lesson = self._course, self.lang, self.lesson
-        mine = exercise_file(course.settings, lesson) if course is not None else None
-        exercising = mine is not None and mine.is_file()
+        mine = exercise_file(course.settings, lesson)
+        exercising = in_exercise(course.settings, lesson)
         start = self.query_one("#exercise-start", Button)
         solution = self.query_one("#solution", Button)
-        fresh = self.query_one("#exercise-fresh", Button)
+        self.query_one("#exercise-fresh", Button).display = exercising
+        self.query_one("#exercise-off", Button).display = exercising
         start.display = not exercising and lesson.starter_file is not None
-        fresh.display = exercising and lesson.starter_file is not None
         solution.display = exercising
         note = self.query_one("#code-note", Static)
         if not lesson.pipeline_file.is_file():
@@ -83,6 +90,9 @@ class CodeView(Vertical):
             reason = t(lang, f"reason_{gate.reason}", failed=gate.failed_attempts)
             note.update(t(lang, "code_solution", reason=reason))
             self._show(lesson.code())
+        elif not mine.is_file():
+            note.update(t(lang, "code_missing", path=mine))
+            self._show("")
         else:
             note.update(t(lang, "code_mine", path=mine))
             self._show(_read(mine))
@@ -115,6 +125,13 @@ class CodeView(Vertical):
         except (LessonError, OSError) as exc:
             self.notify(str(exc), severity="error", title=t(self.lang, "error"))
             return
+        self.showing_solution = False
+        self.reload()
+
+    @on(Button.Pressed, "#exercise-off")
+    def follow_along(self, event: Button.Pressed) -> None:
+        event.stop()
+        stop_exercise(self._course.settings, self.lesson)  # the learner's file stays where it is
         self.showing_solution = False
         self.reload()
 
