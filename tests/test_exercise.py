@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,9 @@ def test_exercise_and_solution_commands(home: Path) -> None:
     assert mine.is_file()
     done = workshop(home, "exercise", "1")
     assert "already writing lesson 1 yourself" in done.stdout
+    rows = json.loads(workshop(home, "progress", "--json").stdout)["lessons"]
+    assert (rows[0]["mode"], rows[0]["your_file"]) == ("exercise", str(mine))
+    assert (rows[1]["mode"], rows[1]["your_file"]) == ("follow along", None)
 
     done = workshop(home, "solution", "1")
     assert done.returncode == 1

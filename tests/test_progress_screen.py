@@ -35,6 +35,7 @@ async def test_p_opens_the_progress_screen_with_every_lesson(course: Course, bac
         assert shown["1"][2:4] == ["done", "1"] and shown["1"][5]  # passed at
         assert shown["2"][2:4] == ["open", "1"] and "the run ended FAILED" in shown["2"][6]
         assert shown["3"][2:4] == ["locked", "0"]
+        assert shown["1"][7] == "follow along"
         await pilot.press("escape")
         await settle(pilot, lambda: not isinstance(app.screen, ProgressScreen))
 

@@ -237,12 +237,15 @@ def check(lesson: str, lang: str | None, backend: str | None) -> None:
 @LANG_OPTION
 def progress(as_json: bool, lang: str | None) -> None:
     """Show your progress through the course."""
+    from workshop.core.exercise import exercise_file, in_exercise
+
     course = _course(lang)
     states = course.states()
     records = course.progress.all_lessons()
     rows = []
     for lesson in course.lessons:
         rec = records.get(lesson.id)
+        exercising = in_exercise(course.settings, lesson)
         rows.append({
             "lesson": lesson.id,
             "title": lesson.title_in(course.settings.language),
@@ -252,6 +255,8 @@ def progress(as_json: bool, lang: str | None) -> None:
             if rec and rec.passed_at else None,
             "time_spent_s": round(rec.time_spent) if rec else 0,
             "last_failure": rec.last_failure if rec else "",
+            "mode": "exercise" if exercising else "follow along",
+            "your_file": str(exercise_file(course.settings, lesson)) if exercising else None,
         })
     if as_json:
         click.echo(json.dumps({"learner": course.settings.learner, "lessons": rows}, ensure_ascii=False, indent=2))
@@ -260,10 +265,10 @@ def progress(as_json: bool, lang: str | None) -> None:
     from rich.table import Table
 
     table = Table(title=f"Progress of {course.settings.learner}")
-    for column in ("lesson", "title", "state", "attempts", "passed at", "last failure"):
+    for column in ("lesson", "title", "state", "mode", "attempts", "passed at", "last failure"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(str(row["lesson"]), row["title"], row["state"], str(row["attempts"]),
+        table.add_row(str(row["lesson"]), row["title"], row["state"], row["mode"], str(row["attempts"]),
                       row["passed_at"] or "", row["last_failure"])
     Console().print(table)
 

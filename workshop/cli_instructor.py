@@ -116,8 +116,7 @@ def _table(classroom: Any, view: Any) -> None:
     ids = sorted({int(i) for learner in view.learners for i in learner.lessons})
 
     def cell(learner: Any, i: int) -> str:
-        record = learner.lessons.get(str(i)) or {}
-        return f"{record.get('state', '')} ({record.get('attempts', 0)})" if record else ""
+        return str(classroom.cell(learner.lessons.get(str(i)) or {}))
 
     if not sys.stdout.isatty():  # scripts and logs: one plain line per learner, easy to grep
         for learner in view.learners:
@@ -130,6 +129,7 @@ def _table(classroom: Any, view: Any) -> None:
     for learner in view.learners:
         table.add_row(learner.namespace, learner.learner, *(cell(learner, i) for i in ids), learner.last_failure)
     Console(soft_wrap=False).print(table)
+    click.echo(f"(n): attempts; {classroom.OWN_CODE_MARK}: passed with their own code (exercise mode)")
 
 
 @class_.command("reset")

@@ -112,7 +112,7 @@ def _record(state: str, attempts: int, failure: str = "", passed_at: float | Non
 @pytest.fixture
 def classroom(fake: FakeServer) -> Objects:
     objects = Objects(fake)
-    _progress(objects, "team-a", "ada", {"1": _record("passed", 1, passed_at=1735689600.0),
+    _progress(objects, "team-a", "ada", {"1": _record("passed", 1, passed_at=1735689600.0) | {"own_code": True},
                                          "2": _record("open", 3, "sorted: not descending")})
     _progress(objects, "team-b", "bob", {"1": _record("open", 2, "output: 4.0 is not 5.0")})
     objects.put("configmaps", "team-c", {"metadata": {"name": "workshop-progress", "labels": dict(OURS)},
@@ -127,7 +127,7 @@ def test_class_table_csv_and_json(cli, fake: FakeServer, classroom: Objects, tmp
     table = cli("class")
     assert table.exit_code == 0, table.output
     assert table.output.splitlines()[:2] == [
-        "team-a  ada  1: passed (1)  2: open (3)  lesson 2: sorted: not descending",
+        "team-a  ada  1: passed ✎ (1)  2: open (3)  lesson 2: sorted: not descending",
         "team-b  bob  1: open (2)  lesson 1: output: 4.0 is not 5.0"]
     assert "team-c/workshop-progress" in table.output and "not JSON" in table.output  # reported, not fatal
     assert sent(fake) == [LIST]
@@ -136,13 +136,15 @@ def test_class_table_csv_and_json(cli, fake: FakeServer, classroom: Objects, tmp
     csv_file = tmp_path / "class.csv"
     assert cli("class", "--csv", str(csv_file)).exit_code == 0
     lines = csv_file.read_text().splitlines()
-    assert lines[0] == "namespace,learner,lesson,state,attempts,passed_at,last_failure"
-    assert lines[2] == "team-a,ada,2,open,3,,sorted: not descending"
-    assert lines[3] == "team-b,bob,1,open,2,,output: 4.0 is not 5.0" and len(lines) == 4
+    assert lines[0] == "namespace,learner,lesson,state,attempts,passed_at,last_failure,own_code"
+    assert lines[1].startswith("team-a,ada,1,passed,1,") and lines[1].endswith(",yes")
+    assert lines[2] == "team-a,ada,2,open,3,,sorted: not descending,"
+    assert lines[3] == "team-b,bob,1,open,2,,output: 4.0 is not 5.0," and len(lines) == 4
 
     data = json.loads(cli("class", "--json").output)
     assert [(lr["namespace"], lr["learner"]) for lr in data["learners"]] == [("team-a", "ada"), ("team-b", "bob")]
     assert data["learners"][0]["lessons"]["1"]["state"] == "passed"
+    assert data["learners"][0]["lessons"]["1"]["own_code"] is True
     assert data["learners"][0]["last_failure"] == "lesson 2: sorted: not descending"
     assert len(data["problems"]) == 1 and "team-c" in data["problems"][0]
     assert sent(fake) == [LIST, LIST, LIST]

@@ -17,7 +17,7 @@ def test_push_then_pull_restores_an_empty_store(make_backend, fake: FakeServer, 
     objects = Objects(fake)
     backend = make_backend()
     store = ProgressStore(tmp_path / "a.db", "ada")
-    store.record_attempt(1, True, {"run_id": "r1"})
+    store.record_attempt(1, True, {"run_id": "r1", "source": {"own_code": True}})
     store.record_attempt(2, False, {}, "sorted: not descending")
     progress_sync.push(backend, store)
     assert [(r.method, r.path) for r in fake.calls()] == [("POST", CM)]
@@ -27,6 +27,7 @@ def test_push_then_pull_restores_an_empty_store(make_backend, fake: FakeServer, 
     data = json.loads(saved["data"]["progress.json"])
     assert data["learner"] == "ada" and set(data["lessons"]) == {"1", "2"}
     assert data["lessons"]["2"]["last_failure"] == "sorted: not descending"
+    assert data["lessons"]["1"]["own_code"] is True and data["lessons"]["2"]["own_code"] is None
 
     store.record_attempt(2, True, {})
     progress_sync.push(backend, store)  # exists now: created-or-patched

@@ -15,7 +15,8 @@ from workshop.backends.cluster import reset as cluster_reset
 from workshop.core.reset import KIND_ORDER, describe
 from workshop.instructor.progress_sync import CONFIGMAP, SELECTOR, configmap_body, parse_configmap
 
-CSV_FIELDS = ("namespace", "learner", "lesson", "state", "attempts", "passed_at", "last_failure")
+CSV_FIELDS = ("namespace", "learner", "lesson", "state", "attempts", "passed_at", "last_failure", "own_code")
+OWN_CODE_MARK = "✎"  # passed with the learner's own code (exercise mode), not the reference
 
 
 @dataclass
@@ -68,8 +69,21 @@ def rows(view: ClassView) -> list[dict[str, Any]]:
         for lesson_id, record in sorted(learner.lessons.items(), key=lambda kv: int(kv[0])):
             out.append({"namespace": learner.namespace, "learner": learner.learner, "lesson": int(lesson_id),
                         "state": record.get("state", ""), "attempts": int(record.get("attempts") or 0),
-                        "passed_at": when(record.get("passed_at")), "last_failure": record.get("last_failure") or ""})
+                        "passed_at": when(record.get("passed_at")), "last_failure": record.get("last_failure") or "",
+                        "own_code": yes_no(record.get("own_code"))})
     return out
+
+
+def yes_no(value: Any) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def cell(record: dict[str, Any]) -> str:
+    """One learner's lesson as the class table shows it: state, a mark for own code, attempts."""
+    if not record:
+        return ""
+    mark = f" {OWN_CODE_MARK}" if record.get("own_code") else ""
+    return f"{record.get('state', '')}{mark} ({record.get('attempts', 0)})"
 
 
 def to_csv(view: ClassView) -> str:
@@ -84,7 +98,8 @@ def to_json(view: ClassView) -> dict[str, Any]:
     learners = [{"namespace": lr.namespace, "learner": lr.learner, "updated_at": when(lr.updated_at),
                  "last_failure": lr.last_failure,
                  "lessons": {i: {"state": r.get("state", ""), "attempts": int(r.get("attempts") or 0),
-                                 "passed_at": when(r.get("passed_at")), "last_failure": r.get("last_failure") or ""}
+                                 "passed_at": when(r.get("passed_at")), "last_failure": r.get("last_failure") or "",
+                                 "own_code": r.get("own_code")}
                              for i, r in sorted(lr.lessons.items(), key=lambda kv: int(kv[0]))}}
                 for lr in view.learners]
     return {"learners": learners, "problems": view.problems}

@@ -22,9 +22,17 @@ FIELDS = ("state", "attempts", "passed_at", "time_spent", "last_failure")
 
 def snapshot(store: Any) -> dict[str, Any]:
     """The store's lessons as the ConfigMap holds them: learner, lessons {id: fields}, updated_at."""
-    lessons = {str(lesson_id): {name: getattr(record, name) for name in FIELDS}
+    lessons = {str(lesson_id): {name: getattr(record, name) for name in FIELDS} | {"own_code": own_code(record)}
                for lesson_id, record in sorted(store.all_lessons().items())}
     return {"learner": store.learner, "lessons": lessons, "updated_at": time.time()}
+
+
+def own_code(record: Any) -> bool | None:
+    """For a passed lesson: did the learner's own code pass (exercise mode), or the reference?"""
+    if record.state != "passed":
+        return None
+    source = (record.evidence or {}).get("source")
+    return bool(source.get("own_code")) if isinstance(source, dict) else None
 
 
 def configmap_body(data: dict[str, Any], name: str = CONFIGMAP) -> dict[str, Any]:

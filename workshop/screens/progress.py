@@ -1,4 +1,4 @@
-"""The progress screen (lessons, state, attempts, time spent, last failure) and the app's reset flow.
+"""The progress screen (lessons, state, attempts, time spent, last failure, mode) and the app's reset flow.
 
 Reset asks first: the Confirm modal lists exactly what would be removed. Planning and
 removing run in worker threads (they may start the object store or the control plane).
@@ -21,7 +21,9 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Progress of {learner}",
         "help": "x: reset the highlighted lesson · escape: close",
-        "columns": "Lesson|Title|State|Attempts|Time spent|Passed at|Last failure",
+        "columns": "Lesson|Title|State|Attempts|Time spent|Passed at|Last failure|Mode",
+        "mode_exercise": "your own code",
+        "mode_follow": "follow along",
         "reset_title": "Reset lesson {id}?",
         "reset_body": "This removes what the lesson created and puts it back to open:\n{items}",
         "reset_progress_only": "(nothing it created is left; only its progress is reset)",
@@ -35,7 +37,9 @@ TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "{learner} 的学习进度",
         "help": "x：重置选中的课程 · Esc：关闭",
-        "columns": "课程|标题|状态|尝试次数|用时|通过时间|最近一次失败",
+        "columns": "课程|标题|状态|尝试次数|用时|通过时间|最近一次失败|方式",
+        "mode_exercise": "自己写代码",
+        "mode_follow": "跟着教程做",
         "reset_title": "重置第 {id} 课？",
         "reset_body": "这会删除本课创建的内容，并把它恢复为未完成：\n{items}",
         "reset_progress_only": "（本课创建的内容已不存在，只重置进度）",
@@ -67,6 +71,7 @@ def duration(seconds: float) -> str:
 
 def progress_rows(course: Any) -> list[tuple[str, ...]]:
     """One row per lesson, as the screen (and a test) reads them."""
+    from workshop.core.exercise import in_exercise
     from workshop.ui_text import t
 
     lang = course.settings.language
@@ -80,6 +85,7 @@ def progress_rows(course: Any) -> list[tuple[str, ...]]:
             str(lesson.id), lesson.title_in(lang), t(lang, "state_" + states[lesson.id].value),
             str(rec.attempts if rec else 0), duration(rec.time_spent if rec else 0.0),
             passed, (rec.last_failure if rec else "") or "",
+            tr(lang, "mode_exercise" if in_exercise(course.settings, lesson) else "mode_follow"),
         ))
     return rows
 
