@@ -103,6 +103,7 @@ async def test_language_switch_keeps_the_lesson(home: Path) -> None:
         footer = {key: active.binding.description for key, active in app.screen.active_bindings.items()}
         assert footer["r"] == "运行" and footer["ctrl+q"] == "退出" and footer["l"] == "English"
         assert app.sub_title.endswith("local 后端")
+        assert app.course.settings.language == "zh"  # check summaries and hints follow the switch
         await pilot.press("l")
         await pilot.pause()
         footer = {key: active.binding.description for key, active in app.screen.active_bindings.items()}
@@ -159,3 +160,24 @@ async def test_doctor_screen_shows_the_checks(home: Path) -> None:
         assert "object store (SeaweedFS)" in names
         await pilot.press("escape")
         await settle(pilot, lambda: not isinstance(app.screen, DoctorScreen))
+
+
+async def test_coming_back_to_a_lesson_shows_its_last_run_and_checks(course: Course, backend) -> None:
+    arguments = course.lesson(1).parse_arguments({"a": "5", "b": "12"})
+    assert course.run_lesson(course.lesson(1), backend, arguments).passed
+    app = new_app(course.settings.home)  # a restart: a new app on the same progress
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        assert app.query_one(LessonView).lesson.id == 2  # the app opens on the first open lesson
+        await app.show_lesson(1)  # the learner goes back to lesson 1
+        await settle(pilot, lambda: app.query_one(LessonView).lesson.id == 1 and bool(app.query(ChecksView)))
+        view = app.query_one(LessonView)
+        await settle(pilot, lambda: len(app.query_one(ChecksView).results) == 3)
+        assert [r.status.value for r in app.query_one(ChecksView).results] == ["passed"] * 3
+        assert "✅ 3/3" in str(view.tabs.get_tab("tab-checks").label)
+        assert view.tabs.active == "tab-lesson"  # shown, not jumped to
+        view.tabs.active = "tab-run"
+        await settle(pilot, lambda: app.query_one("#arg-a", Input).value == "5.0")
+        assert app.query_one("#arg-b", Input).value == "12.0"
+        status = app.query_one("#run-status", Static)
+        assert "SUCCEEDED" in str(status.render())

@@ -23,6 +23,8 @@ def test_list_shows_every_lesson_with_its_state(home: Path) -> None:
     lines = out.stdout.splitlines()
     assert lines[0].split()[:2] == ["1", "open"]
     assert all(line.split()[1] == "locked" for line in lines[1:])
+    zh = workshop(home, "list", "--lang", "zh").stdout.splitlines()
+    assert zh[0].split()[:3] == ["1", "进行中", "勾股定理流水线"] and zh[1].split()[1] == "未解锁"
 
 
 def test_run_streams_logs_prints_checks_and_exits_0(home: Path) -> None:

@@ -73,6 +73,7 @@ def test_reset_removes_exactly_what_the_lesson_created(course: Course, backend: 
 def test_resetting_a_lesson_locks_the_lessons_that_need_it(course: Course, backend: Any) -> None:
     take(course, backend, 1)
     assert course.states()[2] is LessonState.OPEN
+    assert reset.relocked(course, [1]) == [2] and reset.relocked(course, [2]) == []  # said before, in the dialog
     lines = reset.apply(course, backend, reset.plan(course, backend, [1]))
     assert "lesson 1 is open again" in lines and "lesson 2 is locked again" in lines
     assert course.states()[2] is LessonState.LOCKED
@@ -181,6 +182,7 @@ def test_reset_command_dry_run_asks_and_refuses_without_an_answer(home: Path) ->
     dry = workshop(home, "reset", "1", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert f"lesson 1: run {run_dirs[0].name}" in dry.stdout and "would go back to open" in dry.stdout
+    assert "Lesson 2 would lock again until lesson 1 is passed again." in dry.stdout
     assert run_dirs[0].is_dir() and "done" in workshop(home, "list").stdout.splitlines()[0]
 
     refused = workshop(home, "reset", "1")  # no stdin to answer on

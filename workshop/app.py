@@ -168,6 +168,8 @@ class WorkshopApp(App[None]):
         if self._running_panel() is not None:
             return
         self.lang = "zh" if self.lang == "en" else "en"
+        # the core speaks the same language: check summaries, hints, the progress screen
+        self.course.settings = dataclasses.replace(self.course.settings, language=self.lang)
         self._localise()
         self.query_one("#sidebar-title", Label).update(t(self.lang, "lessons"))
         self.refresh_lessons()

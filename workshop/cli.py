@@ -67,10 +67,17 @@ def start(lang: str | None, backend: str | None) -> None:
 @LANG_OPTION
 def list_lessons(lang: str | None) -> None:
     """List the lessons and their state."""
+    from rich.cells import cell_len
+
+    from workshop.ui_text import t
+
     course = _course(lang)
+    language = course.settings.language
     states = course.states()
     for lesson in course.lessons:
-        click.echo(f"{lesson.id:>2}  {states[lesson.id].value:<12} {lesson.title_in(course.settings.language)}")
+        state = t(language, f"state_{states[lesson.id].value}")
+        pad = " " * max(12 - cell_len(state), 1)
+        click.echo(f"{lesson.id:>2}  {state}{pad}{lesson.title_in(language)}")
 
 
 def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -98,6 +98,11 @@ def _show_plan(core_reset: Any, course: Any, plan: Any, dry_run: bool) -> None:
     if plan.rows:
         verb = "would go" if dry_run else "goes"
         click.echo(f"The progress of {core_reset.lessons_text(plan.rows)} {verb} back to open.")
+    locking = core_reset.relocked(course, plan.lesson_ids)
+    if locking:
+        verb = "would lock" if dry_run else "locks"
+        click.echo(f"{core_reset.lessons_text(locking).capitalize()} {verb} again until "
+                   f"{core_reset.lessons_text(plan.lesson_ids)} is passed again.")
     _mention_kept_files(course, plan.rows)
 
 

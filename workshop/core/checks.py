@@ -44,6 +44,17 @@ class CheckResult:
             "summary": self.summary, "evidence": self.evidence, "hint": self.hint,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckResult:
+        """A result as a run record stored it (to_dict); unknown statuses read as failed."""
+        try:
+            status = Status(str(data.get("status")))
+        except ValueError:
+            status = Status.FAILED
+        evidence = data.get("evidence") if isinstance(data.get("evidence"), dict) else {}
+        return cls(str(data.get("id", "")), str(data.get("title", "")), status, str(data.get("summary", "")),
+                   {str(k): str(v) for k, v in (evidence or {}).items()}, str(data.get("hint", "")))
+
 
 @dataclass
 class CheckContext:

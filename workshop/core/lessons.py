@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,8 @@ class Lesson:
         for candidate in (lang, "en", "zh"):
             path = self.folder / f"lesson.{candidate}.md"
             if path.is_file():
-                return path.read_text(encoding="utf-8")
+                text = path.read_text(encoding="utf-8")
+                return join_soft_breaks(text) if candidate == "zh" else text
         return f"# {self.title_in(lang)}\n"
 
     def code(self) -> str:
@@ -132,6 +134,40 @@ class Lesson:
         for name, value in raw.items():
             values[name] = known[name].parse(value)
         return values
+
+
+_BLOCK_START = re.compile(r"\s*([-*+>|#]|\d+[.)]\s|```|~~~)")
+
+
+def join_soft_breaks(markdown: str) -> str:
+    """Join the lines of each paragraph, for Chinese: a line break inside a paragraph is rendered
+    as a space, which Chinese text must not have (定义步骤、 编译成), and the space also lets
+    the renderer break a line early. Code blocks, lists, quotes, tables and headings keep their
+    lines; a space stays only between two Latin letters or digits."""
+    out: list[str] = []
+    fenced = False
+    joinable = False  # the previous line is paragraph text that the next one may continue
+    for line in markdown.splitlines():
+        starts_block = bool(_BLOCK_START.match(line))
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            out.append(line)
+            joinable = False
+            continue
+        if fenced or not line.strip():
+            out.append(line)
+            joinable = False
+            continue
+        if joinable and not starts_block and not out[-1].endswith("  "):
+            previous = out[-1].rstrip()
+            text = line.strip()
+            space = " " if previous[-1:].isascii() and previous[-1:].isalnum() and text[:1].isascii() \
+                and text[:1].isalnum() else ""
+            out[-1] = previous + space + text
+        else:
+            out.append(line)
+        joinable = not line.lstrip().startswith(("#", "|"))
+    return "\n".join(out) + ("\n" if markdown.endswith("\n") else "")
 
 
 def _load_one(folder: Path, pipelines_dir: Path, starters_dir: Path) -> Lesson:

@@ -41,18 +41,30 @@ class Plan(list[Artifact]):
         return not self and not self.rows
 
 
-def describe(artifact: Artifact) -> str:
+def describe(artifact: Artifact, lang: str = "en") -> str:
     ref = artifact.ref
+    zh = lang == "zh"
     if artifact.kind == "run":
-        return f"run {ref} (its record and its files)"
+        return f"运行 {ref}（记录与文件）" if zh else f"run {ref} (its record and its files)"
     if artifact.kind == "volume_file":
         volume, _, path = ref.partition(":")
-        return f"file {path} on volume {volume}"
+        return f"卷 {volume} 上的文件 {path}" if zh else f"file {path} on volume {volume}"
     if artifact.kind == "object":
-        return f"object s3://{ref}"
+        return f"对象 s3://{ref}" if zh else f"object s3://{ref}"
     if artifact.kind == "inference_service":
-        return f"InferenceService {ref} and its model server"
+        return f"InferenceService {ref} 及其模型服务器" if zh else f"InferenceService {ref} and its model server"
     return f"{artifact.kind} {ref}"
+
+
+def relocked(course: Any, lesson_ids: Iterable[int]) -> list[int]:
+    """The open lessons that lock again when these go back to open (a passed lesson stays passed)."""
+    from workshop.core.course import LessonState
+
+    reset_ids = set(lesson_ids)
+    states = course.states()
+    return [lesson.id for lesson in course.lessons
+            if lesson.id not in reset_ids and states[lesson.id] is LessonState.OPEN
+            and any(required in reset_ids for required in lesson.requires)]
 
 
 def _namespaces(backend: Any, runs: list[Any]) -> list[str]:

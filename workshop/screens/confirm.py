@@ -24,6 +24,9 @@ class Confirm(ModalScreen[bool]):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button(self.no, id="no", variant="primary")
 
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()  # Enter right after the key must not remove anything
+
     @on(Button.Pressed)
     def answer(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

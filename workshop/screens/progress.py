@@ -29,6 +29,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reset_progress_only": "(nothing it created is left; only its progress is reset)",
         "reset_yes": "Remove and reset",
         "reset_no": "Keep everything",
+        "reset_relocks": "Lesson {ids} locks again until lesson {id} is passed.",
         "reset_nothing": "Nothing left to reset for lesson {id}.",
         "reset_done": "Lesson {id} was reset.",
         "reset_failed": "Lesson {id} was not fully reset.",
@@ -45,6 +46,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reset_progress_only": "（本课创建的内容已不存在，只重置进度）",
         "reset_yes": "删除并重置",
         "reset_no": "保留",
+        "reset_relocks": "第 {ids} 课会重新锁定，直到第 {id} 课再次通过。",
         "reset_nothing": "第 {id} 课没有需要重置的内容。",
         "reset_done": "第 {id} 课已重置。",
         "reset_failed": "第 {id} 课没有完全重置。",
@@ -171,7 +173,10 @@ def _ask(app: Any, lesson_id: int, plan: Any, on_done: Callable[[], None] | None
     if plan.empty:
         app.notify(tr(lang, "reset_nothing", id=lesson_id))
         return
-    items = "\n".join(f"• {core_reset.describe(a)}" for a in plan) or tr(lang, "reset_progress_only")
+    items = "\n".join(f"• {core_reset.describe(a, lang)}" for a in plan) or tr(lang, "reset_progress_only")
+    locking = core_reset.relocked(app.course, [lesson_id])
+    if locking:
+        items += "\n" + tr(lang, "reset_relocks", ids=", ".join(map(str, locking)), id=lesson_id)
 
     def answered(yes: bool | None) -> None:
         if yes:

@@ -54,17 +54,30 @@ class LessonView(Vertical):
                 with TabPane(t(lang, "try_model"), id="tab-try", disabled=blocked):
                     yield Lazy(TryModel(lesson, lang))
 
+    def on_mount(self) -> None:
+        # Coming back to a lesson (or to the app) shows the checks of its last run, as they were.
+        course = getattr(self.app, "course", None)
+        run = course.progress.last_run(self.lesson.id) if course is not None else None
+        if run is not None and run.checks and run.state != "CANCELED":
+            from workshop.core.checks import CheckResult
+
+            self._show_results([CheckResult.from_dict(item) for item in run.checks])
+
     def on_checks_shown(self, message: ChecksShown) -> None:
         results: list[Any] = message.results
+        self._show_results(results)
+        if results:
+            # after the Run panel's own focus moves (its buttons change state), or focus coming back
+            # to a button there would switch the tabs back to Run
+            self.call_after_refresh(self._show_checks)
+
+    def _show_results(self, results: list[Any]) -> None:
         self.query_one(ChecksView).show(results)
         tab = self.tabs.get_tab("tab-checks")
         if results:
             failed = sum(1 for r in results if r.status.value == "failed")
             mark = "✅" if not failed else "❌"
             tab.label = f"{t(self.lang, 'checks')} {mark} {len(results) - failed}/{len(results)}"
-            # after the Run panel's own focus moves (its buttons change state), or focus coming back
-            # to a button there would switch the tabs back to Run
-            self.call_after_refresh(self._show_checks)
         else:
             tab.label = t(self.lang, "checks")
 

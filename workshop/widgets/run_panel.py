@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from rich.text import Text
@@ -59,13 +60,28 @@ class RunPanel(Vertical):
             table.add_column(t(self.lang, "tasks"), key="task", width=28)
             table.add_column("", key="state", width=10)
             yield table
-            yield RichLog(id="log", max_lines=5000, wrap=True, markup=False, highlight=False)
+            # min_width: RichLog renders at least 78 columns by default, wider than the pane in a
+            # 100-column terminal, which cut the ends of long lines off instead of wrapping them
+            yield RichLog(id="log", max_lines=5000, wrap=True, min_width=20, markup=False, highlight=False)
 
     def on_mount(self) -> None:
         self.query_one("#training").display = False
         wanted = {a.default_from for a in self.lesson.arguments if a.default_from}
+        last = self._last_run()
+        if last is not None:  # coming back: the last run's arguments and how it ended
+            for arg in self.lesson.arguments:
+                if arg.name in last.arguments:
+                    self.query_one(f"#arg-{arg.name}", Input).value = str(last.arguments[arg.name])
+                    wanted.discard(arg.default_from)
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(last.started_at))
+            self.query_one("#run-status", Static).update(
+                t(self.lang, "last_run", run_id=last.run_id, state=last.state, when=when))
         if wanted:
             self.load_defaults(wanted)
+
+    def _last_run(self) -> Any:
+        course = getattr(self.app, "course", None)
+        return course.progress.last_run(self.lesson.id) if course is not None else None
 
     @work(thread=True, exit_on_error=False, group="prewarm")
     def prewarm(self) -> None:
