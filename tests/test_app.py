@@ -181,3 +181,20 @@ async def test_coming_back_to_a_lesson_shows_its_last_run_and_checks(course: Cou
         assert app.query_one("#arg-b", Input).value == "12.0"
         status = app.query_one("#run-status", Static)
         assert "SUCCEEDED" in str(status.render())
+
+
+async def test_a_canceled_run_is_not_graded(home: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "pythagorean_blocks.py"
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        panel = app.query_one(RunPanel)
+        panel.lesson = panel.lesson.__class__(**{**panel.lesson.__dict__, "pipeline_file": fixture})
+        await pilot.press("r")
+        await settle(pilot, lambda: ("add", "add is waiting forever") in panel.log_lines)
+        panel.query_one("#cancel", Button).press()
+        await settle(pilot, lambda: not panel.run_active)
+        assert "canceled" in str(panel.query_one("#run-status", Static).render())
+        assert app.query_one(ChecksView).results == []  # no ❌ rows for a run the learner stopped
+        assert app.query_one(LessonView).tabs.active == "tab-run"
+        assert app.course.progress.lesson(1).attempts == 0

@@ -237,7 +237,9 @@ async def test_the_code_tab_starts_an_exercise_and_reveals_the_solution_after_th
         assert mine.is_file() and view.shown == mine.read_text()
         solution = view.query_one("#solution", Button)
         assert solution.display and solution.disabled
-        assert "(0/3)" in str(solution.label)
+        assert "0/3" in str(solution.label)
+        await settle(pilot, lambda: view.query_one("#exercise-off").region.width > 0)  # fits at 100 columns
+        assert view.query_one("#exercise-off").region.right <= app.size.width
 
         mine.write_text(mine.read_text() + "# edited in JupyterLab\n")  # the learner edits the file
         for n in range(3):

@@ -31,6 +31,8 @@ async def test_p_opens_the_progress_screen_with_every_lesson(course: Course, bac
         await pilot.press("p")
         await settle(pilot, lambda: isinstance(app.screen, ProgressScreen))
         shown = rows(app)
+        # the footer (on the lesson screen below) stops offering the lesson keys that do nothing here
+        assert not any(app.check_action(action, ()) for action in ("run_lesson", "toggle_language", "doctor"))
         assert list(shown) == ["1", "2", "3", "4", "5"]
         assert shown["1"][2:4] == ["done", "1"] and shown["1"][5]  # passed at
         assert shown["2"][2:4] == ["open", "1"] and "the run ended FAILED" in shown["2"][6]
@@ -38,6 +40,7 @@ async def test_p_opens_the_progress_screen_with_every_lesson(course: Course, bac
         assert shown["1"][7] == "follow along"
         await pilot.press("escape")
         await settle(pilot, lambda: not isinstance(app.screen, ProgressScreen))
+        assert all(app.check_action(action, ()) for action in ("run_lesson", "toggle_language", "doctor"))
 
 
 async def test_reset_from_the_progress_screen_asks_then_removes(course: Course, backend: Any) -> None:

@@ -82,6 +82,17 @@ class WorkshopApp(App[None]):
         self.refresh_bindings()
         self.sub_title = t(self.lang, "subtitle", learner=self.course.settings.learner, backend=self.backend_name)
 
+    LESSON_ACTIONS = frozenset({"toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The lesson keys are hidden while a dialog (doctor, progress, confirm) is open, and the
+        language key shows as disabled during a run, instead of doing nothing without a word."""
+        if action in self.LESSON_ACTIONS and self.screen is not self.screen_stack[0]:
+            return False
+        if action == "toggle_language" and self._running_panel() is not None:
+            return None
+        return True
+
     async def on_mount(self) -> None:
         self._localise()
         if self.course.progress.notice:

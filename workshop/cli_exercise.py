@@ -54,8 +54,11 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
     todos = len(set(re.findall(r"TODO (\d+)", path.read_text(encoding="utf-8"))))
     click.echo(f"Lesson {item.id}: your file is\n  {path}")
     click.echo(f"Fill in its {todos} TODOs in any editor, then run it: workshop run {item.id}")
-    click.echo(f"The reference solution unlocks when you pass, or after {FAILED_ATTEMPTS_TO_REVEAL} failed "
-               f"attempts: workshop solution {item.id}")
+    if course.solution_gate(item).unlocked:
+        click.echo(f"The reference solution is yours to compare: workshop solution {item.id}")
+    else:
+        click.echo(f"The reference solution unlocks when you pass, or after {FAILED_ATTEMPTS_TO_REVEAL} failed "
+                   f"attempts with your own changes: workshop solution {item.id}")
 
 
 @click.command()
@@ -73,7 +76,7 @@ def solution(lesson: str, lang: str | None) -> None:
         raise click.ClickException(
             f"the solution of lesson {item.id} unlocks when you pass it, or after "
             f"{gate.failed_attempts + gate.attempts_left} failed attempts with your own changes (you have "
-            f"{gate.failed_attempts} failed {tries}, {gate.attempts_left} to go). Meanwhile, the hints beside "
-            f"each failed check get more detailed with every attempt.")
+            f"{gate.failed_attempts} failed {tries}, {gate.attempts_left} to go). Meanwhile, the hint beside "
+            f"each failed check says more with each attempt.")
     click.secho(f"# Lesson {item.id} reference solution: {item.pipeline_file}", fg="cyan", err=True)
     click.echo(item.code(), nl=False)

@@ -30,7 +30,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "找不到编译后的 YAML 文件",
     },
     "compiled_tasks.ok": {
-        "en": "{count} tasks: {tasks}",
+        "en": "tasks ({count}): {tasks}",
         "zh": "共 {count} 个任务：{tasks}",
     },
     "compiled_tasks.missing": {
@@ -47,8 +47,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # run_succeeded
     "run_succeeded.ok": {
-        "en": "the run succeeded",
-        "zh": "运行成功",
+        "en": "every task finished without an error",
+        "zh": "所有任务都顺利完成",
     },
     "run_succeeded.see_log": {
         "en": "see the failed task's log",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -49,8 +50,8 @@ class Argument:
         except ValueError:
             kind = "a number" if self.type in ("float", "int") else self.type
             raise LessonError(f"{self.name} must be {kind}, not {raw!r}") from None
-        if self.type == "float" and value != value:  # NaN never makes a sensible lesson input
-            raise LessonError(f"{self.name} must be a number, not NaN")
+        if isinstance(value, float) and not math.isfinite(value):  # nor can a pipeline parameter hold it
+            raise LessonError(f"{self.name} must be a number, not {raw!r}: it must be finite")
         return value
 
 

@@ -94,7 +94,10 @@ class CodeView(Vertical):
             note.update(t(lang, "code_missing", path=mine))
             self._show("")
         else:
-            note.update(t(lang, "code_mine", path=mine))
+            text = t(lang, "code_mine", path=mine)
+            if not gate.unlocked:
+                text += "\n" + t(lang, "solution_when", total=FAILED_ATTEMPTS_TO_REVEAL, failed=gate.failed_attempts)
+            note.update(text)
             self._show(_read(mine))
 
     def _show(self, code: str) -> None:

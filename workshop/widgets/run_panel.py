@@ -118,6 +118,7 @@ class RunPanel(Vertical):
         self.query_one("#form-error", Static).update("")
         self._reset_view()
         self.run_active = True
+        self.app.refresh_bindings()  # the language key is off during a run
         self.query_one("#run", Button).disabled = True
         self.query_one("#cancel", Button).disabled = False
         source = self.app.course.pipeline_file(self.lesson)  # type: ignore[attr-defined]
@@ -229,6 +230,7 @@ class RunPanel(Vertical):
 
     def on_attempt_finished(self, message: AttemptFinished) -> None:
         self.run_active = False
+        self.app.refresh_bindings()
         self.prewarm()
         self.query_one("#run", Button).disabled = False
         self.query_one("#cancel", Button).disabled = True
@@ -238,10 +240,11 @@ class RunPanel(Vertical):
             return
         attempt: Any = message.attempt
         results: list[CheckResult] = attempt.checks
-        self.post_message(ChecksShown(results))
-        if attempt.run.state == "CANCELED":
+        if attempt.run.state == "CANCELED":  # not an attempt: nothing to grade, the learner stopped it
             status.update(t(self.lang, "canceled"))
-        elif attempt.passed:
+            return
+        self.post_message(ChecksShown(results))
+        if attempt.passed:
             status.update(Text(t(self.lang, "passed", id=self.lesson.id), style="bold green"))
         else:
             failed = sum(1 for r in results if r.status is Status.FAILED)
