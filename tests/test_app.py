@@ -177,7 +177,7 @@ async def test_coming_back_to_a_lesson_shows_its_last_run_and_checks(course: Cou
         assert "✅ 3/3" in str(view.tabs.get_tab("tab-checks").label)
         assert view.tabs.active == "tab-lesson"  # shown, not jumped to
         view.tabs.active = "tab-run"
-        await settle(pilot, lambda: app.query_one("#arg-a", Input).value == "5.0")
+        await settle(pilot, lambda: bool(app.query("#arg-a")) and app.query_one("#arg-a", Input).value == "5.0")
         assert app.query_one("#arg-b", Input).value == "12.0"
         status = app.query_one("#run-status", Static)
         assert "SUCCEEDED" in str(status.render())

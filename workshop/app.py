@@ -93,7 +93,11 @@ class WorkshopApp(App[None]):
             return None
         return True
 
+    def on_resize(self, event: Any) -> None:
+        self.screen_stack[0].set_class(event.size.width < 90, "narrow")
+
     async def on_mount(self) -> None:
+        self.screen_stack[0].set_class(self.size.width < 90, "narrow")
         self._localise()
         if self.course.progress.notice:
             self.notify(self.course.progress.notice, severity="warning", timeout=15)

@@ -45,7 +45,8 @@ class RunPanel(Vertical):
             yield Static(t(self.lang, "no_run_yet"), id="run-status")
         if self.lesson.arguments:
             # two arguments a row, so any number of them fits a narrow terminal
-            with Grid(id="arg-form"):
+            # one argument gets the whole row (a host:port needs the room); more go two a row
+            with Grid(id="arg-form", classes="single" if len(self.lesson.arguments) == 1 else ""):
                 for arg in self.lesson.arguments:
                     yield Label(arg.label_in(self.lang), classes="arg-label")
                     # a backend-provided default is filled in once the backend has answered
