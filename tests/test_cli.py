@@ -92,3 +92,19 @@ def test_doctor_on_the_local_backend(home: Path) -> None:
     assert items["volumes (private mount namespace)"]["ok"] is True
     assert not Path("/mnt/workshop-doctor-probe").exists()
     assert "127.0.0.1:" in items["object store (SeaweedFS)"]["detail"]
+
+
+def test_quiet_run_prints_the_components_lines_without_the_executors(home: Path) -> None:
+    out = workshop(home, "run", "1", "--arg", "a=5", "--arg", "b=12", "--quiet", "--lang", "en")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "add number: x=25.0, y=144.0" in out.stdout and "square_root: 169.0" in out.stdout
+    assert "KFP Executor" not in out.stdout and "parameterValues" not in out.stdout
+
+
+def test_executor_noise_is_told_apart_per_task() -> None:
+    from workshop.core.events import ExecutorNoise
+
+    noise = ExecutorNoise()
+    lines = [("a", "[KFP Executor 1 INFO]: Got executor_input:"), ("b", "b's own print"), ("a", "{"),
+             ("a", '    "inputs": {}'), ("a", "}"), ("a", "a's own print"), ("a", "}")]
+    assert [line for task, line in lines if not noise.is_noise(task, line)] == ["b's own print", "a's own print", "}"]

@@ -90,10 +90,12 @@ def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
     return result
 
 
-def _print_event(event: Any, width: int) -> None:
+def _print_event(event: Any, width: int, noise: Any = None) -> None:
     from workshop.core.events import LogLine, RunFinished, TaskFinished, TaskStarted
 
     if isinstance(event, LogLine):
+        if noise is not None and noise.is_noise(event.task, event.line):
+            return
         click.echo(f"{click.style(f'[{event.task}]'.ljust(width), fg='cyan')} {event.line}")
     elif isinstance(event, TaskStarted):
         click.secho(f"▶ {event.task} started", fg="blue")
@@ -127,9 +129,11 @@ def _print_checks(attempt: Any) -> None:
     Console(soft_wrap=False).print(table)
 
 
-def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeline_file: Any) -> bool:
+def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeline_file: Any,
+             quiet: bool = False) -> bool:
     from workshop.backends.base import BackendError
     from workshop.core.compile import CompileError
+    from workshop.core.events import ExecutorNoise
     from workshop.core.lessons import LessonError
 
     lang = course.settings.language
@@ -141,8 +145,9 @@ def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeli
         wanted = {a.default_from for a in lesson.arguments if a.default_from}
         arguments = lesson.parse_arguments(raw, backend.defaults(wanted) if wanted else {})
         width = max([len(t) + 2 for t in _lesson_tasks(lesson)] + [12])
+        noise = ExecutorNoise() if quiet else None
         attempt = course.run_lesson(lesson, backend, arguments,
-                                    on_event=lambda e: _print_event(e, width),
+                                    on_event=lambda e: _print_event(e, width, noise),
                                     on_run_id=run_ids.append, pipeline_file=pipeline_file)
     except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -173,9 +178,10 @@ def _lesson_tasks(lesson: Any) -> list[str]:
 @click.option("--all", "run_all", is_flag=True, help="Take every available lesson in order.")
 @click.option("--pipeline", "pipeline_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Run your own version of the lesson's pipeline file.")
+@click.option("--quiet", "-q", is_flag=True, help="Only what the components print, not kfp's executor lines.")
 @LANG_OPTION
 @BACKEND_OPTION
-def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file: str | None,
+def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file: str | None, quiet: bool,
         lang: str | None, backend: str | None) -> None:
     """Run a lesson's pipeline, stream its logs and check the result (exit 1 if a check fails)."""
     from pathlib import Path
@@ -202,7 +208,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
             if state is LessonState.COMING_SOON:
                 raise click.ClickException(f"lesson {item.id} is coming soon: it cannot run yet")
             passed = _run_one(course, be, item, _parse_args(args) if not run_all else {},
-                              Path(pipeline_file) if pipeline_file else None)
+                              Path(pipeline_file) if pipeline_file else None, quiet)
             ok = ok and passed
             if run_all and not passed:
                 break

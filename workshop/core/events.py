@@ -101,3 +101,25 @@ def from_dict(data: dict[str, Any]) -> RunEvent:
     elif cls is RunStarted:
         data["tasks"] = tuple(data.get("tasks", ()))
     return cls(**data)  # type: ignore[no-any-return]
+
+
+class ExecutorNoise:
+    """Tells kfp's own executor lines (and the executor_input JSON it dumps) from a component's prints.
+
+    For `workshop run --quiet`: the learner's prints stay, kfp's bookkeeping goes. Per task, as
+    tasks' lines interleave.
+    """
+
+    def __init__(self) -> None:
+        self._in_json: set[str] = set()
+
+    def is_noise(self, task: str, line: str) -> bool:
+        if task in self._in_json:
+            if line == "}":
+                self._in_json.discard(task)
+            return True
+        if line.startswith("[KFP Executor"):
+            if line.rstrip().endswith("Got executor_input:"):
+                self._in_json.add(task)
+            return True
+        return False
