@@ -219,8 +219,10 @@ class WorkshopApp(App[None]):
             self.backend.cancel(run_id)
         self.call_from_thread(self.exit)
 
+    close_backend_on_exit = True  # the CLI closes it itself, after the screen is given back
+
     def on_unmount(self) -> None:
-        if self._backend is not None:
+        if self._backend is not None and self.close_backend_on_exit:
             self._backend.close()
 
 

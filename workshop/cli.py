@@ -58,7 +58,16 @@ def start(lang: str | None, backend: str | None) -> None:
 
     course = _course(lang)
     app = make_app(course, backend_name=backend)
-    app.run()
+    # Stopping the local services takes a second or two: do it after the terminal is given back,
+    # saying so, rather than behind a blank screen.
+    app.close_backend_on_exit = False
+    try:
+        app.run()
+    finally:
+        if app._backend is not None:
+            if app._backend.name == "local":
+                click.echo("Stopping the workshop's local services…", err=True)
+            app._backend.close()
     if app.return_code:
         sys.exit(app.return_code)
 
