@@ -110,8 +110,10 @@ class WorkshopApp(App[None]):
             self.call_after_refresh(self.show_lesson, first_open)
 
     def refresh_lessons(self) -> None:
-        lessons = self.course.lessons
-        self.query_one(LessonList).show(lessons, self.course.states(), self.lang)
+        found = self.query(LessonList)
+        if not found:  # the app is closing: a run's last message may still arrive
+            return
+        found.first().show(self.course.lessons, self.course.states(), self.lang)
 
     async def show_lesson(self, lesson_id: int) -> None:
         # Imported here, after the first frame: markdown, syntax highlighting and tables are not
