@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,19 +15,31 @@ from tests.test_app import new_app, settle
 from tests.test_cli import workshop
 from workshop.core.compile import CompileError, compile_pipeline, load_pipeline, task_names
 from workshop.core.course import Course, LessonState
-from workshop.core.exercise import exercise_file, start_exercise, stop_exercise
+from workshop.core.exercise import exercise_file, start_exercise, starter_text, stop_exercise
 from workshop.core.lessons import LessonError, load_lessons
 
 
 @pytest.mark.parametrize("lesson", load_lessons(ROOT / "lessons", ROOT / "pipelines"), ids=lambda item: item.key)
 def test_every_lesson_has_a_starter_with_gaps_that_still_compiles(lesson: Any, tmp_path: Path) -> None:
-    assert lesson.starter_file == ROOT / "exercises" / lesson.pipeline_file.name
-    text = lesson.starter_file.read_text(encoding="utf-8")
-    assert "TODO 1" in text
+    assert lesson.gaps_file == ROOT / "exercises" / f"{lesson.pipeline_file.stem}.toml"
+    text = starter_text(lesson)  # every gap is found exactly once in today's reference
+    assert "TODO 1" in text and text.startswith(f'"""Exercise: lesson {lesson.id}, ')
     assert text != lesson.code()
     # the starter compiles, so the learner's first run already shows which checks are missing
-    package = compile_pipeline(lesson.starter_file, lesson.pipeline_function, tmp_path / "starter.yaml")
+    starter = tmp_path / lesson.pipeline_file.name
+    starter.write_text(text, encoding="utf-8")
+    package = compile_pipeline(starter, lesson.pipeline_function, tmp_path / "starter.yaml")
     assert task_names(package)
+
+
+def test_a_gap_that_no_longer_matches_the_reference_is_an_error(tmp_path: Path) -> None:
+    for folder in ("lessons", "pipelines", "exercises"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    reference = tmp_path / "pipelines" / "pythagorean.py"
+    reference.write_text(reference.read_text().replace("return x + y", "return y + x"))  # the reference moved on
+    lesson = load_lessons(tmp_path / "lessons", tmp_path / "pipelines")[0]
+    with pytest.raises(LessonError, match="gap 1 is found 0 times in pythagorean.py"):
+        starter_text(lesson)
 
 
 def test_start_copies_the_starter_once_and_a_fresh_start_keeps_every_old_file(course: Course) -> None:
@@ -34,7 +47,7 @@ def test_start_copies_the_starter_once_and_a_fresh_start_keeps_every_old_file(co
     assert course.pipeline_file(lesson) == lesson.pipeline_file  # following along: the reference runs
     path, backup = start_exercise(course.settings, lesson)
     assert path == course.settings.home / "exercises" / "01-pythagorean" / "pythagorean.py"
-    assert backup is None and path.read_text() == lesson.starter_file.read_text()
+    assert backup is None and path.read_text() == starter_text(lesson)
     assert course.pipeline_file(lesson) == path  # exercising: the learner's file runs
     path.write_text("# my work\n")
     assert start_exercise(course.settings, lesson) == (path, None)
@@ -43,7 +56,7 @@ def test_start_copies_the_starter_once_and_a_fresh_start_keeps_every_old_file(co
     for text in ("# first\n", "# second\n"):  # twice within the same second: two backups
         path.write_text(text)
         again, backup = start_exercise(course.settings, lesson, fresh=True)
-        assert again == path and path.read_text() == lesson.starter_file.read_text()
+        assert again == path and path.read_text() == starter_text(lesson)
         assert backup is not None
         backups.append(backup)
     assert [b.read_text() for b in backups] == ["# first\n", "# second\n"]

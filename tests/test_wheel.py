@@ -29,7 +29,7 @@ def test_the_wheel_carries_lessons_pipelines_exercises_and_assets(wheel: Path) -
             assert f"workshop/_course/lessons/{lesson.name}/{name}" in names
     for pipeline in (ROOT / "pipelines").glob("*.py"):
         assert f"workshop/_course/pipelines/{pipeline.name}" in names
-        assert f"workshop/_course/exercises/{pipeline.name}" in names
+        assert f"workshop/_course/exercises/{pipeline.stem}.toml" in names
     assert "workshop/_course/assets/input_numbers.csv" in names
     assert "workshop/app.tcss" in names
     assert not any(name.startswith(("tests/", "workshop/_course/tests")) for name in names)

@@ -1,18 +1,21 @@
 """Exercise mode: the learner writes the lesson's pipeline in their own file.
 
 Every lesson can be followed along (the app shows and runs the reference pipeline, as the
-tutorial gives it) or taken as an exercise: `start_exercise` copies the lesson's starter
-(exercises/<file>.py: the reference with gaps marked TODO) to the learner's folder, and from
-then on the lesson runs the learner's file. The reference solution stays hidden while the
-learner works on it, and is revealed after a pass, a skip, or three failed attempts.
+tutorial gives it) or taken as an exercise: `start_exercise` writes the lesson's starter to the
+learner's folder, and from then on the lesson runs the learner's file. The starter is rendered
+from the reference itself and exercises/<module>.toml, which lists the gaps (each a `find` in
+the reference and the `replace` with a TODO that takes its place), so it can never drift from
+the reference: a gap that no longer matches is an error, caught by the tests. The reference
+solution stays hidden while the learner works on it, and is revealed after a pass, a skip, or
+three failed attempts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +57,40 @@ def pipeline_file_for(settings: Settings, lesson: Lesson) -> Path:
     return mine
 
 
+STARTER_HEADER = '''"""Exercise: lesson {id}, {title_en} / 第 {id} 课 {title_zh}
+
+Fill in every TODO, then run the lesson (the app's Run tab, or `workshop run {id}`).
+The lesson's checks say what is still missing, with a hint for each.
+练习：补全每一个 TODO，然后运行本课（应用中的“运行”页，或 `workshop run {id}`）。
+"""
+'''
+
+
+def starter_text(lesson: Lesson) -> str:
+    """The lesson's pipeline with its gaps cut out, under a header that says what to do."""
+    if lesson.gaps_file is None:
+        raise LessonError(f"lesson {lesson.id} has no exercise: follow along with the reference pipeline")
+    where = lesson.gaps_file.name
+    try:
+        gaps = tomllib.loads(lesson.gaps_file.read_text(encoding="utf-8")).get("gaps", [])
+        text = lesson.pipeline_file.read_text(encoding="utf-8")
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LessonError(f"{where}: {exc}") from exc
+    if not gaps or not all(isinstance(g, dict) and isinstance(g.get("find"), str)
+                           and isinstance(g.get("replace"), str) for g in gaps):
+        raise LessonError(f"{where}: each [[gaps]] needs a `find` and a `replace` string")
+    for number, gap in enumerate(gaps, 1):
+        found = text.count(gap["find"])
+        if found != 1:
+            raise LessonError(f"{where}: gap {number} is found {found} times in {lesson.pipeline_file.name}, "
+                              "not once: the pipeline changed, so the gap must follow it")
+        text = text.replace(gap["find"], gap["replace"])
+    if text.startswith('"""'):  # the reference's own docstring gives way to the exercise's
+        text = text[text.index('"""', 3) + 3:]
+    header = STARTER_HEADER.format(id=lesson.id, title_en=lesson.title_in("en"), title_zh=lesson.title_in("zh"))
+    return header + "\n" + text.lstrip("\n")
+
+
 def _backup_name(target: Path) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for n in range(1000):
@@ -70,8 +107,7 @@ def start_exercise(settings: Settings, lesson: Lesson, fresh: bool = False) -> t
     work and is kept as it is, unless `fresh` asks for a new copy of the starter; then the old
     file is first moved aside to a new .bak name, never overwritten.
     """
-    if lesson.starter_file is None:
-        raise LessonError(f"lesson {lesson.id} has no exercise: follow along with the reference pipeline")
+    starter = starter_text(lesson)  # first: a broken exercise changes nothing on disk
     target = exercise_file(settings, lesson)
     target.parent.mkdir(parents=True, exist_ok=True)
     backup: Path | None = None
@@ -79,7 +115,7 @@ def start_exercise(settings: Settings, lesson: Lesson, fresh: bool = False) -> t
         backup = _backup_name(target)
         target.replace(backup)
     if not target.is_file():
-        shutil.copyfile(lesson.starter_file, target)
+        target.write_text(starter, encoding="utf-8")
     _marker(settings, lesson).write_text(json.dumps(
         {"lesson": lesson.key, "file": target.name, "started_at": time.time()}) + "\n", encoding="utf-8")
     return target, backup
@@ -101,14 +137,14 @@ def sha256(data: bytes) -> str:
 
 def own_code(lesson: Lesson, source_sha: str) -> bool:
     """Is code with this hash the learner's own, neither the reference nor the untouched starter?"""
-    given = {lesson.pipeline_file, lesson.starter_file}
-    for path in given:
-        try:
-            if path is not None and sha256(path.read_bytes()) == source_sha:
-                return False
-        except OSError:
-            continue
-    return bool(source_sha)
+    given: list[bytes] = []
+    try:
+        given.append(lesson.pipeline_file.read_bytes())
+        if lesson.gaps_file is not None:
+            given.append(starter_text(lesson).encode("utf-8"))
+    except (OSError, LessonError):
+        pass
+    return bool(source_sha) and all(sha256(data) != source_sha for data in given)
 
 
 @dataclass(frozen=True)

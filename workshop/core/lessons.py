@@ -89,7 +89,7 @@ class Lesson:
     arguments: tuple[Argument, ...]
     checks: tuple[CheckSpec, ...]
     extra: dict[str, Any] = field(default_factory=dict)
-    starter_file: Path | None = None  # exercises/<pipeline file>: the pipeline with gaps to fill
+    gaps_file: Path | None = None  # exercises/<pipeline stem>.toml: the gaps cut out of the pipeline
 
     @property
     def key(self) -> str:
@@ -199,7 +199,7 @@ def _load_one(folder: Path, pipelines_dir: Path, starters_dir: Path) -> Lesson:
             hints = {lang: list(v) if isinstance(v, list) else [v] for lang, v in c.get("hints", {}).items()}
             checks.append(CheckSpec(c["id"], c["kind"], c.get("title", {}), hints, params))
         requires = data.get("requires")
-        starter = starters_dir / pipe["file"]
+        gaps = starters_dir / f"{Path(pipe['file']).stem}.toml"
         return Lesson(
             id=lesson_id,
             slug=data["slug"],
@@ -214,7 +214,7 @@ def _load_one(folder: Path, pipelines_dir: Path, starters_dir: Path) -> Lesson:
             arguments=arguments,
             checks=tuple(checks),
             extra={k: v for k, v in data.items() if k not in ("pipeline", "arguments", "checks")},
-            starter_file=starter if starter.is_file() else None,
+            gaps_file=gaps if gaps.is_file() else None,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LessonError(f"{toml_path}: missing or malformed {exc}") from exc
@@ -223,8 +223,9 @@ def _load_one(folder: Path, pipelines_dir: Path, starters_dir: Path) -> Lesson:
 def load_lessons(lessons_dir: Path, pipelines_dir: Path, starters_dir: Path | None = None) -> list[Lesson]:
     """Every lesson folder, ordered by id. A lesson whose pipeline is missing is not available.
 
-    A lesson whose pipeline file also exists under `starters_dir` (default: exercises/ beside
-    pipelines/) can be taken as an exercise: the learner fills the gaps in a copy of the starter.
+    A lesson with a gaps file under `starters_dir` (default: exercises/ beside pipelines/, named
+    after the pipeline module) can be taken as an exercise: the learner fills the gaps in a copy
+    of the pipeline that has them cut out (workshop.core.exercise renders it).
     """
     starters = starters_dir or pipelines_dir.parent / "exercises"
     lessons = []

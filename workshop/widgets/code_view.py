@@ -66,7 +66,7 @@ class CodeView(Vertical):
         solution = self.query_one("#solution", Button)
         self.query_one("#exercise-fresh", Button).display = exercising
         self.query_one("#exercise-off", Button).display = exercising
-        start.display = not exercising and lesson.starter_file is not None
+        start.display = not exercising and lesson.gaps_file is not None
         solution.display = exercising
         note = self.query_one("#code-note", Static)
         if not lesson.pipeline_file.is_file():
@@ -74,7 +74,7 @@ class CodeView(Vertical):
             self._show("# coming soon")
             return
         if not exercising:
-            note.update(t(lang, "code_reference") if lesson.starter_file is not None else "")
+            note.update(t(lang, "code_reference") if lesson.gaps_file is not None else "")
             self._show(lesson.code())
             return
         gate = course.solution_gate(lesson)
