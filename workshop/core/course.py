@@ -159,14 +159,15 @@ class Course:
         if rechecked and not attempt.passed:
             return attempt  # checking the same run again is not another attempt
         failure = next((f"{r.title}: {r.summary}" for r in results if not r.passed), "")
+        mine = own_code(lesson, run.source_sha)
         evidence = {"run_id": run.run_id, "backend": run.backend, "pipeline": run.pipeline_name,
                     "arguments": run.arguments, "outputs": run.outputs,
                     # which code passed: the reference (following along, skip) or the learner's own
                     "source": {"file": run.source_file, "sha256": run.source_sha,
-                               "own_code": own_code(lesson, run.source_sha)},
+                               "own_code": mine},
                     "checks": {r.id: r.evidence for r in results},
                     "statuses": {r.id: r.status.value for r in results}}  # a skipped GPU check is not a pass
-        tried = run.source_sha if own_code(lesson, run.source_sha) else ""
-        self.progress.record_attempt(lesson.id, attempt.passed, evidence, failure, tried=tried)
+        self.progress.record_attempt(lesson.id, attempt.passed, evidence, failure,
+                                     tried=run.source_sha if mine else "")
         self.sync_progress(backend)
         return attempt
