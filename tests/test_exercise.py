@@ -270,3 +270,19 @@ async def test_the_code_tab_starts_an_exercise_and_reveals_the_solution_after_th
         view.query_one("#exercise-off", Button).press()  # back to following along; the file stays
         await settle(pilot, lambda: view.shown == view.lesson.code())
         assert mine.is_file() and app.course.pipeline_file(view.lesson) == view.lesson.pipeline_file
+
+
+async def test_running_with_the_learners_file_gone_says_so_in_the_form(home: Path) -> None:
+    from textual.widgets import Static
+
+    from workshop.widgets.run_panel import RunPanel
+
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        lesson = app.query_one(RunPanel).lesson
+        path, _ = start_exercise(app.course.settings, lesson)
+        path.unlink()
+        await pilot.press("r")
+        await settle(pilot, lambda: "is gone" in str(app.query_one("#form-error", Static).render()))
+        assert not app.query_one(RunPanel).run_active and app.course.progress.runs() == []

@@ -44,8 +44,8 @@ class RunPanel(Vertical):
             yield Button(t(self.lang, "cancel"), id="cancel", variant="error", disabled=True)
             yield Static(t(self.lang, "no_run_yet"), id="run-status")
         if self.lesson.arguments:
-            # two arguments a row, so any number of them fits a narrow terminal
-            # one argument gets the whole row (a host:port needs the room); more go two a row
+            # two arguments a row, so any number of them fits a narrow terminal; a lone one gets
+            # the whole row (a host:port needs the room)
             with Grid(id="arg-form", classes="single" if len(self.lesson.arguments) == 1 else ""):
                 for arg in self.lesson.arguments:
                     yield Label(arg.label_in(self.lang), classes="arg-label")
@@ -71,9 +71,9 @@ class RunPanel(Vertical):
         last = self._last_run()
         if last is not None:  # coming back: the last run's arguments and how it ended
             for arg in self.lesson.arguments:
-                if arg.name in last.arguments:
+                # a backend-provided value (an endpoint on a port of the last session) is asked afresh
+                if arg.name in last.arguments and not arg.default_from:
                     self.query_one(f"#arg-{arg.name}", Input).value = str(last.arguments[arg.name])
-                    wanted.discard(arg.default_from)
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(last.started_at))
             self.query_one("#run-status", Static).update(
                 t(self.lang, "last_run", run_id=last.run_id, state=last.state, when=when))
@@ -116,14 +116,18 @@ class RunPanel(Vertical):
         except LessonError as exc:
             self.query_one("#form-error", Static).update(Text(f"✗ {exc}", style="bold red"))
             return
+        try:
+            source = self.app.course.pipeline_file(self.lesson)  # type: ignore[attr-defined]
+        except LessonError as exc:  # exercise mode, and the learner's file is gone
+            self.query_one("#form-error", Static).update(Text(f"✗ {exc}", style="bold red"))
+            return
+        mine = source != self.lesson.pipeline_file  # exercise mode: the learner's own file runs
         self.query_one("#form-error", Static).update("")
         self._reset_view()
         self.run_active = True
         self.app.refresh_bindings()  # the language key is off during a run
         self.query_one("#run", Button).disabled = True
         self.query_one("#cancel", Button).disabled = False
-        source = self.app.course.pipeline_file(self.lesson)  # type: ignore[attr-defined]
-        mine = source != self.lesson.pipeline_file  # exercise mode: the learner's own file runs
         self.query_one("#run-status", Static).update(
             t(self.lang, "compiling_mine", file=source) if mine else t(self.lang, "compiling"))
         self.run_worker_thread(raw)
