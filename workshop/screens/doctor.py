@@ -12,17 +12,25 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+HEAD = {
+    "en": {"title": "workshop doctor — what the course needs here (Esc closes)", "check": "check",
+           "seen": "seen", "fix": "fix"},
+    "zh": {"title": "workshop doctor —— 课程在这里需要的一切（Esc 关闭）", "check": "检查项",
+           "seen": "看到的情况", "fix": "解决办法"},
+}
+
 
 class DoctorScreen(ModalScreen[None]):
-    BINDINGS = [("escape", "dismiss", "Close"), ("d", "dismiss", "Close")]
+    BINDINGS = [("escape", "dismiss", "Close"), ("d", "dismiss", "Close")]  # the title says Esc
     DEFAULT_CSS = """
     DoctorScreen { align: center middle; }
     #doctor { width: 90%; height: 80%; border: thick $primary; background: $surface; padding: 0 1; }
     """
 
     def compose(self) -> ComposeResult:
+        lang = getattr(self.app, "lang", "en")
         with VerticalScroll(id="doctor"):
-            yield Label("workshop doctor", classes="title")
+            yield Label(HEAD[lang]["title"], classes="title")
             yield Static("…", id="doctor-table")
 
     def on_mount(self) -> None:
@@ -42,13 +50,19 @@ class DoctorScreen(ModalScreen[None]):
         self.query_one("#doctor-table", Static).update(Text(f"✗ {message}", style="bold red"))
 
     def _show(self, items: list[Any]) -> None:
+        head = HEAD[getattr(self.app, "lang", "en")]
+        fixes = any(item.ok is False and item.fix for item in items)  # a fix column only when one is needed
         table = Table(expand=True, show_lines=True)
         table.add_column("", width=2)
-        table.add_column("check", ratio=2, overflow="fold")
-        table.add_column("seen", ratio=3, overflow="fold")
-        table.add_column("fix", ratio=3, overflow="fold")
+        table.add_column(head["check"], ratio=2, overflow="fold")
+        table.add_column(head["seen"], ratio=3, overflow="fold")
+        if fixes:
+            table.add_column(head["fix"], ratio=3, overflow="fold")
         for item in items:
             mark = {True: Text("✓", "green"), False: Text("✗", "bold red"), None: Text("–", "dim")}[item.ok]
-            table.add_row(mark, item.name, item.detail, Text(item.fix if item.ok is False else "", "yellow"))
+            row = [mark, item.name, item.detail]
+            if fixes:
+                row.append(Text(item.fix if item.ok is False else "", "yellow"))
+            table.add_row(*row)
         self.query_one("#doctor-table", Static).update(table)
         self.items = items
