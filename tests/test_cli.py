@@ -108,3 +108,12 @@ def test_executor_noise_is_told_apart_per_task() -> None:
     lines = [("a", "[KFP Executor 1 INFO]: Got executor_input:"), ("b", "b's own print"), ("a", "{"),
              ("a", '    "inputs": {}'), ("a", "}"), ("a", "a's own print"), ("a", "}")]
     assert [line for task, line in lines if not noise.is_noise(task, line)] == ["b's own print", "a's own print", "}"]
+
+
+def test_a_failed_rerun_of_a_passed_lesson_says_it_stays_passed(home: Path) -> None:
+    assert workshop(home, "run", "1", "--quiet", "--lang", "en").returncode == 0
+    variant = Path(__file__).parent / "variants" / "pythagorean_subtract.py"
+    out = workshop(home, "run", "1", "--pipeline", str(variant), "--quiet", "--lang", "en")
+    assert out.returncode == 1
+    assert "This run did not pass; lesson 1 stays passed from before." in out.stdout
+    assert json.loads(workshop(home, "progress", "--json").stdout)["lessons"][0]["state"] == "done"

@@ -169,6 +169,8 @@ def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeli
     _print_checks(attempt)
     if attempt.passed:
         click.secho(f"Lesson {lesson.id} passed.", fg="green", bold=True)
+    elif course.progress.lesson(lesson.id).state == "passed":
+        click.secho(f"This run did not pass; lesson {lesson.id} stays passed from before.", fg="yellow", bold=True)
     else:
         click.secho(f"Lesson {lesson.id} is not passed yet.", fg="red", bold=True)
     return bool(attempt.passed)

@@ -253,4 +253,6 @@ class RunPanel(Vertical):
             status.update(Text(t(self.lang, "passed", id=self.lesson.id), style="bold green"))
         else:
             failed = sum(1 for r in results if r.status is Status.FAILED)
-            status.update(Text(f"{t(self.lang, 'not_passed')} ({failed} ✗)", style="bold red"))
+            passed_before = self.app.course.progress.lesson(self.lesson.id).state == "passed"  # type: ignore[attr-defined]
+            key = "still_passed" if passed_before else "not_passed"
+            status.update(Text(f"{t(self.lang, key, id=self.lesson.id)} ({failed} ✗)", style="bold red"))
