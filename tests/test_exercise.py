@@ -45,17 +45,17 @@ def test_a_gap_that_no_longer_matches_the_reference_is_an_error(tmp_path: Path) 
 def test_start_copies_the_starter_once_and_a_fresh_start_keeps_every_old_file(course: Course) -> None:
     lesson = course.lesson(1)
     assert course.pipeline_file(lesson) == lesson.pipeline_file  # following along: the reference runs
-    path, backup = start_exercise(course.settings, lesson)
+    path, backup = start_exercise(course.settings, course.progress, lesson)
     assert path == course.settings.home / "exercises" / "01-pythagorean" / "pythagorean.py"
     assert backup is None and path.read_text() == starter_text(lesson)
     assert course.pipeline_file(lesson) == path  # exercising: the learner's file runs
     path.write_text("# my work\n")
-    assert start_exercise(course.settings, lesson) == (path, None)
+    assert start_exercise(course.settings, course.progress, lesson) == (path, None)
     assert path.read_text() == "# my work\n"  # a second start never overwrites the learner's work
     backups = []
     for text in ("# first\n", "# second\n"):  # twice within the same second: two backups
         path.write_text(text)
-        again, backup = start_exercise(course.settings, lesson, fresh=True)
+        again, backup = start_exercise(course.settings, course.progress, lesson, fresh=True)
         assert again == path and path.read_text() == starter_text(lesson)
         assert backup is not None
         backups.append(backup)
@@ -64,19 +64,27 @@ def test_start_copies_the_starter_once_and_a_fresh_start_keeps_every_old_file(co
 
 def test_a_missing_file_in_exercise_mode_is_an_error_not_the_reference(course: Course) -> None:
     lesson = course.lesson(1)
-    path, _ = start_exercise(course.settings, lesson)
+    path, _ = start_exercise(course.settings, course.progress, lesson)
     path.rename(path.with_name("renamed.py"))  # a rename in JupyterLab's file browser
     with pytest.raises(LessonError, match="your file for lesson 1 is gone"):
         course.pipeline_file(lesson)
-    assert stop_exercise(course.settings, lesson) is None  # back to following along
+    path.with_name("renamed.py").rename(path)
+    moved = path.parent.with_name("01-moved")
+    path.parent.rename(moved)  # the whole folder moved: still an error, never the reference
+    with pytest.raises(LessonError, match="your file for lesson 1 is gone"):
+        course.pipeline_file(lesson)
+    course.progress.reset([1])  # a reset ends neither the exercise nor the learner's file
+    with pytest.raises(LessonError, match="is gone"):
+        course.pipeline_file(lesson)
+    assert stop_exercise(course.settings, course.progress, lesson) is None  # back to following along
     assert course.pipeline_file(lesson) == lesson.pipeline_file
-    assert path.with_name("renamed.py").is_file()  # nothing of the learner's is removed
+    assert (moved / "pythagorean.py").is_file()  # nothing of the learner's is removed
 
 
 def test_the_solution_unlocks_after_three_different_failed_tries_a_pass_or_a_skip(course: Course) -> None:
     lesson = course.lesson(1)
     assert course.solution_gate(lesson).reason == "following"  # the reference is the lesson's code
-    start_exercise(course.settings, lesson)
+    start_exercise(course.settings, course.progress, lesson)
     for n in range(3):
         gate = course.solution_gate(lesson)
         assert not gate.unlocked and gate.failed_attempts == n and gate.attempts_left == 3 - n
@@ -96,7 +104,7 @@ def test_the_solution_unlocks_after_three_different_failed_tries_a_pass_or_a_ski
 
 def test_a_file_that_does_not_compile_is_a_failed_attempt(course: Course, backend: Any) -> None:
     lesson = course.lesson(1)
-    path, _ = start_exercise(course.settings, lesson)
+    path, _ = start_exercise(course.settings, course.progress, lesson)
     path.write_text(path.read_text() + "\ndef broken(:\n")
     with pytest.raises(CompileError, match="does not import"):
         course.run_lesson(lesson, backend, lesson.defaults())
@@ -134,7 +142,7 @@ def fill_lesson_one(text: str) -> str:
 
 def test_lesson_one_exercise_fails_as_given_and_passes_once_filled(course: Course, backend: Any) -> None:
     lesson = course.lesson(1)
-    path, _ = start_exercise(course.settings, lesson)
+    path, _ = start_exercise(course.settings, course.progress, lesson)
     attempt = course.run_lesson(lesson, backend, lesson.parse_arguments({"a": "5", "b": "12"}))
     statuses = {c.id: c.status.value for c in attempt.checks}
     assert statuses == {"compiled": "failed", "succeeded": "passed", "output": "failed"}
@@ -164,7 +172,7 @@ def test_each_starter_as_given_fails_the_checks_of_its_gaps(
     course: Course, backend: Any, lesson_id: int, gaps: set[str]
 ) -> None:
     lesson = course.lesson(lesson_id)
-    start_exercise(course.settings, lesson)
+    start_exercise(course.settings, course.progress, lesson)
     wanted = {a.default_from for a in lesson.arguments if a.default_from}
     attempt = course.run_lesson(lesson, backend, lesson.parse_arguments({}, backend.defaults(wanted)))
     failed = {c.id for c in attempt.checks if c.status.value == "failed"}
@@ -176,7 +184,7 @@ def test_skip_runs_the_reference_even_in_exercise_mode(course: Course, backend: 
     from workshop.core.verify import skip
 
     lesson = course.lesson(1)
-    start_exercise(course.settings, lesson)  # the untouched starter would fail
+    start_exercise(course.settings, course.progress, lesson)  # the untouched starter would fail
     attempt = skip(course, backend, lesson)
     assert attempt.passed and course.states()[1] is LessonState.SKIPPED
     assert (course.progress.lesson(1).evidence or {})["source"]["own_code"] is False  # an instructor can tell
@@ -281,7 +289,7 @@ async def test_running_with_the_learners_file_gone_says_so_in_the_form(home: Pat
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, lambda: bool(app.query(RunPanel)))
         lesson = app.query_one(RunPanel).lesson
-        path, _ = start_exercise(app.course.settings, lesson)
+        path, _ = start_exercise(app.course.settings, app.course.progress, lesson)
         path.unlink()
         await pilot.press("r")
         await settle(pilot, lambda: "is gone" in str(app.query_one("#form-error", Static).render()))

@@ -269,7 +269,7 @@ def progress(as_json: bool, lang: str | None) -> None:
     rows = []
     for lesson in course.lessons:
         rec = records.get(lesson.id)
-        exercising = in_exercise(course.settings, lesson)
+        exercising = in_exercise(course.progress, lesson)
         rows.append({
             "lesson": lesson.id,
             "title": lesson.title_in(course.settings.language),

@@ -35,14 +35,14 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
     course = _course(lang)
     item = _lesson(course, lesson)
     if off:
-        kept = stop_exercise(course.settings, item)
+        kept = stop_exercise(course.settings, course.progress, item)
         click.echo(f"Lesson {item.id}: following along; runs use the reference pipeline again.")
         if kept is not None:
             click.echo(f"Your file stays at {kept}; `workshop exercise {item.id}` takes it up again.")
         return
-    existed = in_exercise(course.settings, item) and exercise_file(course.settings, item).is_file()
+    existed = in_exercise(course.progress, item) and exercise_file(course.settings, item).is_file()
     try:
-        path, backup = start_exercise(course.settings, item, fresh=fresh)
+        path, backup = start_exercise(course.settings, course.progress, item, fresh=fresh)
     except (LessonError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     if existed and not fresh:

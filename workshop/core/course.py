@@ -92,10 +92,10 @@ class Course:
 
     def pipeline_file(self, lesson: Lesson) -> Path:
         """The file a run compiles: the learner's own in exercise mode, else the reference."""
-        return pipeline_file_for(self.settings, lesson)
+        return pipeline_file_for(self.settings, self.progress, lesson)
 
     def solution_gate(self, lesson: Lesson) -> SolutionGate:
-        return solution_gate(self.settings, self.progress, lesson)
+        return solution_gate(self.progress, lesson)
 
     def package_path(self, lesson: Lesson) -> Path:
         return self.settings.workspace / f"{lesson.key}.yaml"

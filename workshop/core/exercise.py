@@ -13,7 +13,6 @@ three failed attempts.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 import tomllib
 from dataclasses import dataclass
@@ -24,7 +23,6 @@ from workshop.core.progress import PASSED, SKIPPED, ProgressStore
 from workshop.core.settings import Settings
 
 FAILED_ATTEMPTS_TO_REVEAL = 3
-MARKER = ".exercise.json"  # beside the learner's file: this lesson is taken as an exercise
 
 
 def exercise_file(settings: Settings, lesson: Lesson) -> Path:
@@ -32,21 +30,21 @@ def exercise_file(settings: Settings, lesson: Lesson) -> Path:
     return settings.exercise_root / lesson.key / lesson.pipeline_file.name
 
 
-def _marker(settings: Settings, lesson: Lesson) -> Path:
-    return exercise_file(settings, lesson).parent / MARKER
+def in_exercise(progress: ProgressStore, lesson: Lesson) -> bool:
+    """The learner chose to write this lesson themselves (and has not gone back to following along).
+
+    The choice lives in the progress store, not beside the file: a file (or its folder) renamed,
+    moved or deleted is then an error, never a quiet switch back to the reference.
+    """
+    return lesson.id in progress.exercises()
 
 
-def in_exercise(settings: Settings, lesson: Lesson) -> bool:
-    """The learner chose to write this lesson themselves (and has not gone back to following along)."""
-    return _marker(settings, lesson).is_file()
-
-
-def pipeline_file_for(settings: Settings, lesson: Lesson) -> Path:
+def pipeline_file_for(settings: Settings, progress: ProgressStore, lesson: Lesson) -> Path:
     """What a run of the lesson compiles: the learner's file in exercise mode, else the reference.
 
     In exercise mode a missing file is an error, never a silent fall back to the reference.
     """
-    if not in_exercise(settings, lesson):
+    if not in_exercise(progress, lesson):
         return lesson.pipeline_file
     mine = exercise_file(settings, lesson)
     if not mine.is_file():
@@ -100,7 +98,8 @@ def _backup_name(target: Path) -> Path:
     raise OSError(f"too many backups of {target} this second")
 
 
-def start_exercise(settings: Settings, lesson: Lesson, fresh: bool = False) -> tuple[Path, Path | None]:
+def start_exercise(settings: Settings, progress: ProgressStore, lesson: Lesson,
+                   fresh: bool = False) -> tuple[Path, Path | None]:
     """Take the lesson as an exercise; returns (the learner's file, the backup of an older one).
 
     The starter is copied only where there is no file yet: an existing file is the learner's
@@ -116,17 +115,13 @@ def start_exercise(settings: Settings, lesson: Lesson, fresh: bool = False) -> t
         target.replace(backup)
     if not target.is_file():
         target.write_text(starter, encoding="utf-8")
-    _marker(settings, lesson).write_text(json.dumps(
-        {"lesson": lesson.key, "file": target.name, "started_at": time.time()}) + "\n", encoding="utf-8")
+    progress.set_exercise(lesson.id, True)
     return target, backup
 
 
-def stop_exercise(settings: Settings, lesson: Lesson) -> Path | None:
+def stop_exercise(settings: Settings, progress: ProgressStore, lesson: Lesson) -> Path | None:
     """Back to following along: runs use the reference again. The learner's file stays where it is."""
-    marker = _marker(settings, lesson)
-    if not marker.is_file():
-        return None
-    marker.unlink()
+    progress.set_exercise(lesson.id, False)
     mine = exercise_file(settings, lesson)
     return mine if mine.is_file() else None
 
@@ -160,13 +155,13 @@ class SolutionGate:
         return max(FAILED_ATTEMPTS_TO_REVEAL - self.failed_attempts, 0)
 
 
-def solution_gate(settings: Settings, progress: ProgressStore, lesson: Lesson) -> SolutionGate:
+def solution_gate(progress: ProgressStore, lesson: Lesson) -> SolutionGate:
     """Following along, the reference is the lesson's code. In exercise mode it shows after a pass,
     a skip, or three failed attempts, each with a different version of the learner's own code
     (pressing Run three times on the untouched starter reveals nothing)."""
     record = progress.lesson(lesson.id)
     failed = len(record.tried)
-    if not in_exercise(settings, lesson):
+    if not in_exercise(progress, lesson):
         return SolutionGate(True, failed, "following")
     if record.state == PASSED:
         return SolutionGate(True, failed, "passed")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2  # 2: runs.source_file, runs.source_sha, lesson_progress.tried
+SCHEMA_VERSION = 2  # 2: runs.source_file, runs.source_sha, lesson_progress.tried, exercises
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS lesson_progress (
@@ -50,6 +50,12 @@ CREATE TABLE IF NOT EXISTS runs (
     source_sha TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS runs_by_lesson ON runs (learner, lesson_id, started_at);
+CREATE TABLE IF NOT EXISTS exercises (
+    learner TEXT NOT NULL,
+    lesson_id INTEGER NOT NULL,
+    started_at REAL NOT NULL,
+    PRIMARY KEY (learner, lesson_id)
+);
 """
 
 PASSED, SKIPPED, OPEN = "passed", "skipped", "open"
@@ -228,6 +234,20 @@ class ProgressStore:
                     "DELETE FROM lesson_progress WHERE learner = ? AND lesson_id = ?",
                     (self.learner, lesson_id),
                 )
+
+    # --- exercise mode (kept apart from lesson_progress: a reset does not end it) ------------
+    def exercises(self) -> set[int]:
+        """The lessons the learner chose to write themselves."""
+        rows = self._read("SELECT lesson_id FROM exercises WHERE learner = ?", (self.learner,))
+        return {int(row["lesson_id"]) for row in rows}
+
+    def set_exercise(self, lesson_id: int, on: bool) -> None:
+        with self._write() as conn:
+            if on:
+                conn.execute("INSERT OR IGNORE INTO exercises (learner, lesson_id, started_at) VALUES (?, ?, ?)",
+                             (self.learner, lesson_id, time.time()))
+            else:
+                conn.execute("DELETE FROM exercises WHERE learner = ? AND lesson_id = ?", (self.learner, lesson_id))
 
     # --- runs ------------------------------------------------------------------------
     def add_run(self, record: RunRecord) -> None:

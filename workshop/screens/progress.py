@@ -87,7 +87,7 @@ def progress_rows(course: Any) -> list[tuple[str, ...]]:
             str(lesson.id), lesson.title_in(lang), t(lang, "state_" + states[lesson.id].value),
             str(rec.attempts if rec else 0), duration(rec.time_spent if rec else 0.0),
             passed, (rec.last_failure if rec else "") or "",
-            tr(lang, "mode_exercise" if in_exercise(course.settings, lesson) else "mode_follow"),
+            tr(lang, "mode_exercise" if in_exercise(course.progress, lesson) else "mode_follow"),
         ))
     return rows
 

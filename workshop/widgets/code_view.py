@@ -61,7 +61,7 @@ class CodeView(Vertical):
         """Show what is true now: the mode, the learner's file as saved, the solution's gate."""
         course, lang, lesson = self._course, self.lang, self.lesson
         mine = exercise_file(course.settings, lesson)
-        exercising = in_exercise(course.settings, lesson)
+        exercising = in_exercise(course.progress, lesson)
         start = self.query_one("#exercise-start", Button)
         solution = self.query_one("#solution", Button)
         self.query_one("#exercise-fresh", Button).display = exercising
@@ -124,7 +124,7 @@ class CodeView(Vertical):
 
     def _start(self, fresh: bool) -> None:
         try:
-            start_exercise(self._course.settings, self.lesson, fresh=fresh)
+            start_exercise(self._course.settings, self._course.progress, self.lesson, fresh=fresh)
         except (LessonError, OSError) as exc:
             self.notify(str(exc), severity="error", title=t(self.lang, "error"))
             return
@@ -134,7 +134,7 @@ class CodeView(Vertical):
     @on(Button.Pressed, "#exercise-off")
     def follow_along(self, event: Button.Pressed) -> None:
         event.stop()
-        stop_exercise(self._course.settings, self.lesson)  # the learner's file stays where it is
+        stop_exercise(self._course.settings, self._course.progress, self.lesson)  # the learner's file stays where it is
         self.showing_solution = False
         self.reload()
 
