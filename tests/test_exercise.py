@@ -152,6 +152,9 @@ def test_lesson_one_exercise_fails_as_given_and_passes_once_filled(course: Cours
     course.check(lesson, backend)  # and `workshop check`: the same run, checked again
     assert course.progress.lesson(1).attempts == 2
     assert course.solution_gate(lesson).failed_attempts == 0  # the untouched starter is not a try
+    path.write_text(path.read_text().replace("# TODO 1:", "#   TODO 1:") + "\n# thinking...\n")
+    course.run_lesson(lesson, backend, lesson.defaults())  # comments and layout only: the same code
+    assert course.solution_gate(lesson).failed_attempts == 0
 
     path.write_text(fill_lesson_one(path.read_text()))
     attempt = course.run_lesson(lesson, backend, lesson.parse_arguments({"a": "5", "b": "12"}))
@@ -159,7 +162,7 @@ def test_lesson_one_exercise_fails_as_given_and_passes_once_filled(course: Cours
     assert attempt.run.outputs.get("Output") == 13.0
     assert course.states()[1] is LessonState.DONE and course.solution_gate(lesson).reason == "passed"
     source = (course.progress.lesson(1).evidence or {})["source"]
-    assert source == {"file": str(path), "sha256": attempt.run.source_sha, "own_code": True}
+    assert source == {"file": str(path), "version": attempt.run.source_sha, "own_code": True}
 
 
 @pytest.mark.parametrize(("lesson_id", "gaps"), [

@@ -12,7 +12,7 @@ from typing import Any
 from workshop.core.checks import CheckContext, CheckResult, run_checks
 from workshop.core.compile import CompileError, compile_pipeline
 from workshop.core.events import RunEvent, RunFinished, RunState
-from workshop.core.exercise import SolutionGate, own_code, pipeline_file_for, sha256, solution_gate
+from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
 from workshop.core.progress import ProgressStore, RunRecord
 from workshop.core.settings import Settings
@@ -116,7 +116,7 @@ class Course:
             code = source.read_bytes()  # read once: what is hashed is what compiles
         except OSError as exc:
             raise CompileError(f"cannot read {source}: {exc.strerror or exc}") from exc
-        digest = sha256(code)
+        digest = code_version(code)  # comments and layout make no new version
         try:
             package = compile_pipeline(source, lesson.pipeline_function, self.package_path(lesson), code)
         except CompileError as exc:
@@ -163,7 +163,7 @@ class Course:
         evidence = {"run_id": run.run_id, "backend": run.backend, "pipeline": run.pipeline_name,
                     "arguments": run.arguments, "outputs": run.outputs,
                     # which code passed: the reference (following along, skip) or the learner's own
-                    "source": {"file": run.source_file, "sha256": run.source_sha,
+                    "source": {"file": run.source_file, "version": run.source_sha,
                                "own_code": mine},
                     "checks": {r.id: r.evidence for r in results},
                     "statuses": {r.id: r.status.value for r in results}}  # a skipped GPU check is not a pass

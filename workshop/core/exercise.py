@@ -12,6 +12,7 @@ three failed attempts.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import time
 import tomllib
@@ -130,8 +131,19 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def own_code(lesson: Lesson, source_sha: str) -> bool:
-    """Is code with this hash the learner's own, neither the reference nor the untouched starter?"""
+def code_version(source: bytes) -> str:
+    """A name for what the code does: the sha256 of its syntax tree, so comments, blank lines and
+    layout make no new version (a file that does not parse is named by its bytes)."""
+    try:
+        tree = ast.dump(ast.parse(source))
+    except (SyntaxError, ValueError):
+        return sha256(source)
+    return sha256(tree.encode("utf-8"))
+
+
+def own_code(lesson: Lesson, version: str) -> bool:
+    """Is this version of the code (code_version) the learner's own, neither the reference nor
+    the untouched starter?"""
     given: list[bytes] = []
     try:
         given.append(lesson.pipeline_file.read_bytes())
@@ -139,7 +151,7 @@ def own_code(lesson: Lesson, source_sha: str) -> bool:
             given.append(starter_text(lesson).encode("utf-8"))
     except (OSError, LessonError):
         pass
-    return bool(source_sha) and all(sha256(data) != source_sha for data in given)
+    return bool(version) and all(code_version(data) != version for data in given)
 
 
 @dataclass(frozen=True)

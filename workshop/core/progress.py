@@ -71,7 +71,7 @@ class LessonProgress:
     time_spent: float = 0.0
     last_failure: str = ""
     evidence: dict[str, Any] | None = None
-    tried: tuple[str, ...] = ()  # sha256 of each distinct version of the learner's own code that failed
+    tried: tuple[str, ...] = ()  # each distinct version (code_version) of the learner's own code that failed
 
     @property
     def done(self) -> bool:
@@ -93,7 +93,7 @@ class RunRecord:
     started_at: float
     finished_at: float | None
     source_file: str = ""  # the pipeline file the run compiled
-    source_sha: str = ""  # sha256 of its bytes as compiled
+    source_sha: str = ""  # exercise.code_version of it as compiled (sha256 of its syntax tree)
 
 
 class ProgressStore:
