@@ -122,13 +122,16 @@ def test_an_edit_within_the_same_second_and_size_runs_the_new_code(tmp_path: Pat
     path.write_text("def pipeline():\n    return 'B'\n")  # same size, same second
     assert load_pipeline(path, "pipeline")() == "B"
     assert not (tmp_path / "__pycache__").exists()  # nothing written beside the learner's file
+    path.write_text("def pipeline():\n    return 'A'\n\nanswer = undefined_name\n")
+    with pytest.raises(CompileError, match=r"mine.py, line 4, does not import: NameError"):
+        load_pipeline(path, "pipeline")  # the line to look at, as a traceback would say
 
 
 def fill_lesson_one(text: str) -> str:
     """What a learner writes into the three gaps of lesson 1's starter."""
     fixes = {
-        '    raise NotImplementedError("TODO 2: add() must return x + y")\n': "    return x + y\n",
-        '    raise NotImplementedError("TODO 3: square_root() must return the square root of x")\n':
+        '    raise NotImplementedError("TODO 1: add() must return x + y")\n': "    return x + y\n",
+        '    raise NotImplementedError("TODO 2: square_root() must return the square root of x")\n':
             "    return x ** 0.5\n",
         "    return b_sq_task.output\n":
             "    total = add(x=a_sq_task.output, y=b_sq_task.output)\n"
@@ -152,7 +155,7 @@ def test_lesson_one_exercise_fails_as_given_and_passes_once_filled(course: Cours
     course.check(lesson, backend)  # and `workshop check`: the same run, checked again
     assert course.progress.lesson(1).attempts == 2
     assert course.solution_gate(lesson).failed_attempts == 0  # the untouched starter is not a try
-    path.write_text(path.read_text().replace("# TODO 1:", "#   TODO 1:") + "\n# thinking...\n")
+    path.write_text(path.read_text().replace("# TODO 3:", "#   TODO 3:") + "\n# thinking...\n")
     course.run_lesson(lesson, backend, lesson.defaults())  # comments and layout only: the same code
     assert course.solution_gate(lesson).failed_attempts == 0
 
@@ -261,7 +264,7 @@ async def test_the_code_tab_starts_an_exercise_and_reveals_the_solution_after_th
         assert mine.is_file() and view.shown == mine.read_text()
         solution = view.query_one("#solution", Button)
         assert solution.display and solution.disabled
-        assert "0/3" in str(solution.label)
+        assert "0 of 3 tries" in str(solution.label)
         await settle(pilot, lambda: view.query_one("#exercise-off").region.width > 0)  # fits at 100 columns
         assert view.query_one("#exercise-off").region.right <= app.size.width
 
@@ -286,6 +289,7 @@ async def test_the_code_tab_starts_an_exercise_and_reveals_the_solution_after_th
 async def test_running_with_the_learners_file_gone_says_so_in_the_form(home: Path) -> None:
     from textual.widgets import Static
 
+    from workshop.widgets.lesson_view import LessonView
     from workshop.widgets.run_panel import RunPanel
 
     app = new_app(home)
@@ -297,3 +301,10 @@ async def test_running_with_the_learners_file_gone_says_so_in_the_form(home: Pat
         await pilot.press("r")
         await settle(pilot, lambda: "is gone" in str(app.query_one("#form-error", Static).render()))
         assert not app.query_one(RunPanel).run_active and app.course.progress.runs() == []
+        start_exercise(app.course.settings, app.course.progress, lesson, fresh=True)  # Start over
+        view = app.query_one(LessonView)
+        view.tabs.active = "tab-lesson"
+        await pilot.pause()
+        view.tabs.active = "tab-run"  # coming back to the Run tab: the error is stale, the file named
+        await settle(pilot, lambda: str(app.query_one("#form-error", Static).render()) == "")
+        assert str(path) in str(app.query_one("#run-source", Static).render()).replace("\n", "")

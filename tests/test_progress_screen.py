@@ -34,10 +34,9 @@ async def test_p_opens_the_progress_screen_with_every_lesson(course: Course, bac
         # the footer (on the lesson screen below) stops offering the lesson keys that do nothing here
         assert not any(app.check_action(action, ()) for action in ("run_lesson", "toggle_language", "doctor"))
         assert list(shown) == ["1", "2", "3", "4", "5"]
-        assert shown["1"][2:4] == ["done", "1"] and shown["1"][5]  # passed at
-        assert shown["2"][2:4] == ["open", "1"] and "the run ended FAILED" in shown["2"][6]
-        assert shown["3"][2:4] == ["locked", "0"]
-        assert shown["1"][7] == "follow along"
+        assert shown["1"][2:5] == ["done", "follow along", "1"] and shown["1"][6]  # passed at
+        assert shown["2"][2:5] == ["open", "follow along", "1"] and "the run ended FAILED" in shown["2"][7]
+        assert shown["3"][2:5] == ["locked", "follow along", "0"]
         await pilot.press("escape")
         await settle(pilot, lambda: not isinstance(app.screen, ProgressScreen))
         assert all(app.check_action(action, ()) for action in ("run_lesson", "toggle_language", "doctor"))

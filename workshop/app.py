@@ -190,9 +190,22 @@ class WorkshopApp(App[None]):
         self._localise()
         self.query_one("#sidebar-title", Label).update(t(self.lang, "lessons"))
         self.refresh_lessons()
+        from workshop.widgets.lesson_view import LessonView
+
+        views = self.query(LessonView)
+        tab = views.first().tabs.active if views else ""  # the learner keeps their place
         current, self.current_lesson_id = self.current_lesson_id, None
         if current is not None:
             await self.show_lesson(current)
+            if tab:
+                self.call_after_refresh(self._activate_tab, tab)
+
+    def _activate_tab(self, tab: str) -> None:
+        from workshop.widgets.lesson_view import LessonView
+
+        for view in self.query(LessonView):
+            if not view.tabs.get_pane(tab).disabled:
+                view.tabs.active = tab
 
     def _running_panel(self) -> RunPanel | None:
         for panel in self.query("RunPanel"):

@@ -35,6 +35,9 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
     course = _course(lang)
     item = _lesson(course, lesson)
     if off:
+        if not in_exercise(course.progress, item):
+            click.echo(f"Lesson {item.id} is not an exercise: it follows along with the reference already.")
+            return
         kept = stop_exercise(course.settings, course.progress, item)
         click.echo(f"Lesson {item.id}: following along; runs use the reference pipeline again.")
         if kept is not None:
@@ -53,6 +56,9 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
         click.echo(f"Your previous file is kept as {backup}")
     todos = len(set(re.findall(r"TODO (\d+)", path.read_text(encoding="utf-8"))))
     click.echo(f"Lesson {item.id}: your file is\n  {path}")
+    if course.states()[item.id].value == "locked":
+        click.echo(f"(lesson {item.id} is locked until you pass lesson {', '.join(map(str, item.requires))}; "
+                   "you can prepare your file meanwhile)")
     click.echo(f"Fill in its {todos} TODOs in any editor, then run it: workshop run {item.id}")
     if course.solution_gate(item).unlocked:
         click.echo(f"The reference solution is yours to compare: workshop solution {item.id}")

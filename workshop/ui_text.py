@@ -22,6 +22,7 @@ TEXT: dict[str, dict[str, str]] = {
         "coming_soon": "⏳ Coming soon: this lesson's pipeline is not part of the course yet.",
         "compiling": "Compiling the pipeline to YAML…",
         "compiling_mine": "Compiling your file {file} to YAML…",
+        "runs_mine": "Run compiles your own file:\n{file}",
         "last_run": "Last run {run_id}: {state} ({when}). Its checks are on the Checks tab; Run runs it again.",
         "running": "Running {run_id} on the {backend} backend…",
         "checking": "Checking the result…",
@@ -52,17 +53,17 @@ TEXT: dict[str, dict[str, str]] = {
         "code_reference": "The lesson's reference pipeline, as the tutorial gives it. "
                           "To write it yourself, press «Write it yourself»: you get a copy with gaps to fill, "
                           "and the Run tab runs your copy.",
-        "code_mine": "Your file (the Run tab runs it): {path}\nEdit it in any editor (in JupyterLab: "
+        "code_mine": "Your file (the Run tab runs it):\n{path}\nEdit it in any editor (in JupyterLab: "
                      "the file browser); this view reloads when you come back to the tab.",
         "code_solution": "The reference solution ({reason}). «Show my file» goes back to yours.",
         "exercise_start": "Write it yourself",
         "exercise_fresh": "Start over",
         "exercise_off": "Follow along",
-        "code_missing": "Your file is gone: {path}\nPut it back (renamed or moved?), «Start over» from the "
+        "code_missing": "Your file is gone:\n{path}\nPut it back (renamed or moved?), «Start over» from the "
                         "starter, or «Follow along» with the reference.",
         "solution_show": "Show the solution",
         "solution_mine": "Show my file",
-        "solution_locked": "Solution 🔒 {failed}/{total}",
+        "solution_locked": "Solution 🔒 {failed} of {total} tries",
         "solution_when": "The solution unlocks when you pass, or after {total} failed attempts with your own "
                          "changes ({failed} so far).",
         "reason_passed": "you passed",
@@ -71,6 +72,7 @@ TEXT: dict[str, dict[str, str]] = {
         "fresh_title": "Start over from the starter?",
         "fresh_body": "Your file is kept beside it as a .bak, and a new copy of the starter takes its place.",
         "fresh_yes": "Start over",
+        "fresh_kept": "Your previous file is kept as\n{path}",
         "fresh_no": "Keep my file",
     },
     "zh": {
@@ -92,6 +94,7 @@ TEXT: dict[str, dict[str, str]] = {
         "coming_soon": "⏳ 即将推出：本课的流水线尚未加入课程。",
         "compiling": "正在把流水线编译为 YAML…",
         "compiling_mine": "正在把你的文件 {file} 编译为 YAML…",
+        "runs_mine": "「运行」编译的是你自己的文件：\n{file}",
         "last_run": "上次运行 {run_id}：{state}（{when}）。检查结果在「检查」页；按「运行」再运行一次。",
         "running": "正在 {backend} 后端运行 {run_id}…",
         "checking": "正在检查结果…",
@@ -121,17 +124,17 @@ TEXT: dict[str, dict[str, str]] = {
         "subtitle": "{learner} · {backend} 后端",
         "code_reference": "本课的参考流水线，与教程给出的一致。想自己写？按「自己动手写」："
                           "会得到一份留有空白待填的副本，「运行」页将运行你的副本。",
-        "code_mine": "你的文件（「运行」页运行它）：{path}\n可用任何编辑器修改（JupyterLab 中用文件浏览器打开）；"
+        "code_mine": "你的文件（「运行」页运行它）：\n{path}\n可用任何编辑器修改（JupyterLab 中用文件浏览器打开）；"
                      "回到本页时会重新读取。",
         "code_solution": "参考答案（{reason}）。按「显示我的文件」回到你的代码。",
         "exercise_start": "自己动手写",
         "exercise_fresh": "从头再来",
         "exercise_off": "跟着教程做",
-        "code_missing": "你的文件不见了：{path}\n请放回原处（是否改名或移动了？），或按「从头再来」重新获取起始代码，"
+        "code_missing": "你的文件不见了：\n{path}\n请放回原处（是否改名或移动了？），或按「从头再来」重新获取起始代码，"
                         "或按「跟着教程做」使用参考代码。",
         "solution_show": "显示参考答案",
         "solution_mine": "显示我的文件",
-        "solution_locked": "参考答案 🔒 {failed}/{total}",
+        "solution_locked": "参考答案 🔒 已试 {failed}/{total} 次",
         "solution_when": "通过本课，或用你自己修改过的代码失败 {total} 次后，可查看参考答案（目前 {failed} 次）。",
         "reason_passed": "你已通过",
         "reason_skipped": "你已跳过本课",
@@ -139,6 +142,7 @@ TEXT: dict[str, dict[str, str]] = {
         "fresh_title": "从起始代码重新开始？",
         "fresh_body": "你的文件会以 .bak 保留在旁边，由一份新的起始代码替换。",
         "fresh_yes": "重新开始",
+        "fresh_kept": "你之前的文件保留为\n{path}",
         "fresh_no": "保留我的文件",
     },
 }

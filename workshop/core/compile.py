@@ -45,11 +45,25 @@ def load_pipeline(path: Path, function: str, source: bytes | None = None) -> Any
             exec(code, module.__dict__)  # noqa: S102 - the lesson's own pipeline file, as `python file.py` would
         except Exception as exc:
             del sys.modules[name]
-            raise CompileError(f"{path.name} does not import: {type(exc).__name__}: {exc}") from exc
+            where = _line_in(exc, filename)
+            raise CompileError(f"{path.name}{where} does not import: {type(exc).__name__}: {exc}") from exc
     try:
         return getattr(module, function)
     except AttributeError:
         raise CompileError(f"{path.name} has no pipeline function {function!r}") from None
+
+
+def _line_in(exc: BaseException, filename: str) -> str:
+    """", line N": where in the learner's file the error is (a SyntaxError knows; others: the traceback)."""
+    if isinstance(exc, SyntaxError) and exc.filename == filename and exc.lineno:
+        return ""  # its message already names the line
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f", line {line}," if line else ""
 
 
 def compile_pipeline(path: Path, function: str, package: Path, source: bytes | None = None) -> Path:

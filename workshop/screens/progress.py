@@ -21,8 +21,10 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Progress of {learner}",
         "help": "x: reset the highlighted lesson · escape: close",
-        "columns": "Lesson|Title|State|Attempts|Time spent|Passed at|Last failure|Mode",
-        "mode_exercise": "your own code",
+        "columns": "Lesson|Title|State|Mode|Attempts|Time spent|Passed at|Last failure",
+        "mode_exercise": "exercise",
+        "reset_keeps_file": "Your own file stays as it is:\n{path}\nThe solution locks again until you pass "
+                            "or try three times.",
         "mode_follow": "follow along",
         "reset_title": "Reset lesson {id}?",
         "reset_body": "This removes what the lesson created and puts it back to open:\n{items}",
@@ -38,8 +40,9 @@ TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "{learner} 的学习进度",
         "help": "x：重置选中的课程 · Esc：关闭",
-        "columns": "课程|标题|状态|尝试次数|用时|通过时间|最近一次失败|方式",
+        "columns": "课程|标题|状态|方式|尝试次数|用时|通过时间|最近一次失败",
         "mode_exercise": "自己写代码",
+        "reset_keeps_file": "你自己的文件保持不变：\n{path}\n参考答案会重新锁定，直到你通过本课或尝试三次。",
         "mode_follow": "跟着教程做",
         "reset_title": "重置第 {id} 课？",
         "reset_body": "这会删除本课创建的内容，并把它恢复为未完成：\n{items}",
@@ -73,21 +76,21 @@ def duration(seconds: float) -> str:
 
 def progress_rows(course: Any) -> list[tuple[str, ...]]:
     """One row per lesson, as the screen (and a test) reads them."""
-    from workshop.core.exercise import in_exercise
     from workshop.ui_text import t
 
     lang = course.settings.language
     states = course.states()
     records = course.progress.all_lessons()
+    exercises = course.progress.exercises()
     rows: list[tuple[str, ...]] = []
     for lesson in course.lessons:
         rec = records.get(lesson.id)
         passed = time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.passed_at)) if rec and rec.passed_at else ""
         rows.append((
             str(lesson.id), lesson.title_in(lang), t(lang, "state_" + states[lesson.id].value),
+            tr(lang, "mode_exercise" if lesson.id in exercises else "mode_follow"),
             str(rec.attempts if rec else 0), duration(rec.time_spent if rec else 0.0),
             passed, (rec.last_failure if rec else "") or "",
-            tr(lang, "mode_exercise" if in_exercise(course.progress, lesson) else "mode_follow"),
         ))
     return rows
 
@@ -177,6 +180,11 @@ def _ask(app: Any, lesson_id: int, plan: Any, on_done: Callable[[], None] | None
     locking = core_reset.relocked(app.course, [lesson_id])
     if locking:
         items += "\n" + tr(lang, "reset_relocks", ids=", ".join(map(str, locking)), id=lesson_id)
+    from workshop.core.exercise import exercise_file, in_exercise
+
+    lesson = app.course.lesson(lesson_id)
+    if in_exercise(app.course.progress, lesson):
+        items += "\n" + tr(lang, "reset_keeps_file", path=exercise_file(app.course.settings, lesson))
 
     def answered(yes: bool | None) -> None:
         if yes:

@@ -86,6 +86,7 @@ class CodeView(Vertical):
         else:
             solution.disabled = False
             solution.label = t(lang, "solution_mine" if self.showing_solution else "solution_show")
+        solution.refresh(layout=True)  # a longer label needs a wider button
         if self.showing_solution:
             reason = t(lang, f"reason_{gate.reason}", failed=gate.failed_attempts)
             note.update(t(lang, "code_solution", reason=reason))
@@ -119,15 +120,20 @@ class CodeView(Vertical):
                 self._start(fresh=True)
 
         lang = self.lang
+        if not exercise_file(self._course.settings, self.lesson).is_file():
+            self._start(fresh=True)  # nothing of the learner's to keep: no question to ask
+            return
         self.app.push_screen(Confirm(t(lang, "fresh_title"), t(lang, "fresh_body"), t(lang, "fresh_yes"),
                                      t(lang, "fresh_no")), answered)
 
     def _start(self, fresh: bool) -> None:
         try:
-            start_exercise(self._course.settings, self._course.progress, self.lesson, fresh=fresh)
+            _, backup = start_exercise(self._course.settings, self._course.progress, self.lesson, fresh=fresh)
         except (LessonError, OSError) as exc:
             self.notify(str(exc), severity="error", title=t(self.lang, "error"))
             return
+        if backup is not None:
+            self.notify(t(self.lang, "fresh_kept", path=backup), timeout=10)
         self.showing_solution = False
         self.reload()
 

@@ -87,6 +87,7 @@ class LessonView(Vertical):
         if event.pane.id == "tab-run":
             for panel in self.query(RunPanel):
                 panel.prewarm()
+                panel.show_source()  # the mode may have changed on the Pipeline code tab
         elif event.pane.id == "tab-code":
             # the learner may have edited their file, or a run may have unlocked the solution
             for view in self.query(CodeView):

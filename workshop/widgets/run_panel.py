@@ -37,12 +37,14 @@ class RunPanel(Vertical):
         self.log_lines: list[tuple[str, str]] = []
         self.filter_task: str | None = None
         self.task_colors: dict[str, str] = {}
+        self.source_error = False  # Run found the learner's file gone
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="run-actions"):
             yield Button(t(self.lang, "run"), id="run", variant="success")
             yield Button(t(self.lang, "cancel"), id="cancel", variant="error", disabled=True)
             yield Static(t(self.lang, "no_run_yet"), id="run-status")
+        yield Static("", id="run-source")  # exercise mode: which file Run compiles
         if self.lesson.arguments:
             # two arguments a row, so any number of them fits a narrow terminal; a lone one gets
             # the whole row (a host:port needs the room)
@@ -67,6 +69,7 @@ class RunPanel(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#training").display = False
+        self.show_source()
         wanted = {a.default_from for a in self.lesson.arguments if a.default_from}
         last = self._last_run()
         if last is not None:  # coming back: the last run's arguments and how it ended
@@ -79,6 +82,25 @@ class RunPanel(Vertical):
                 t(self.lang, "last_run", run_id=last.run_id, state=last.state, when=when))
         if wanted:
             self.load_defaults(wanted)
+
+    def show_source(self) -> None:
+        """Say which file Run compiles (the learner's own in exercise mode); clear a stale form error."""
+        from workshop.core.exercise import exercise_file, in_exercise
+
+        course: Any = self.app.course  # type: ignore[attr-defined]
+        line = self.query_one("#run-source", Static)
+        if in_exercise(course.progress, self.lesson):
+            line.update(t(self.lang, "runs_mine", file=exercise_file(course.settings, self.lesson)))
+            line.display = True
+        else:
+            line.display = False
+        if self.source_error:  # said when Run was pressed; gone once the file is back
+            try:
+                course.pipeline_file(self.lesson)
+            except LessonError:
+                return
+            self.source_error = False
+            self.query_one("#form-error", Static).update("")
 
     def _last_run(self) -> Any:
         course = getattr(self.app, "course", None)
@@ -120,6 +142,7 @@ class RunPanel(Vertical):
             source = self.app.course.pipeline_file(self.lesson)  # type: ignore[attr-defined]
         except LessonError as exc:  # exercise mode, and the learner's file is gone
             self.query_one("#form-error", Static).update(Text(f"✗ {exc}", style="bold red"))
+            self.source_error = True
             return
         mine = source != self.lesson.pipeline_file  # exercise mode: the learner's own file runs
         self.query_one("#form-error", Static).update("")
