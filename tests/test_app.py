@@ -198,3 +198,20 @@ async def test_a_canceled_run_is_not_graded(home: Path) -> None:
         assert app.query_one(ChecksView).results == []  # no ❌ rows for a run the learner stopped
         assert app.query_one(LessonView).tabs.active == "tab-run"
         assert app.course.progress.lesson(1).attempts == 0
+
+
+async def test_coming_back_from_another_terminal_shows_the_progress_made_there(home: Path) -> None:
+    from textual import events
+
+    from workshop.core.progress import ProgressStore
+
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        assert app.query_one(LessonView).state is LessonState.OPEN
+        ProgressStore(home / "progress.db", "tester").mark(1, "skipped")  # `workshop skip 1` elsewhere
+        app.post_message(events.AppFocus())
+        await settle(pilot, lambda: bool(app.query(LessonView))
+                     and app.query_one(LessonView).state is LessonState.SKIPPED)
+        option = app.query_one("#lesson-list").get_option_at_index(1)
+        assert "open" in str(option.prompt)  # lesson 2 unlocked in the list too

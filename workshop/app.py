@@ -109,11 +109,26 @@ class WorkshopApp(App[None]):
             # after the first frame: the frame, the list and the header paint without waiting for it
             self.call_after_refresh(self.show_lesson, first_open)
 
+    async def on_app_focus(self) -> None:
+        """Back from another terminal (where `workshop skip` or `run` may have changed the
+        progress): show the lessons as they are now."""
+        if self._running_panel() is not None or self.current_lesson_id is None:
+            return
+        states = self.course.states()
+        if states == self._shown_states:
+            return
+        self.refresh_lessons()
+        current, self.current_lesson_id = self.current_lesson_id, None
+        await self.show_lesson(current)
+
+    _shown_states: dict[int, Any] = {}
+
     def refresh_lessons(self) -> None:
         found = self.query(LessonList)
         if not found:  # the app is closing: a run's last message may still arrive
             return
-        found.first().show(self.course.lessons, self.course.states(), self.lang)
+        self._shown_states = self.course.states()
+        found.first().show(self.course.lessons, self._shown_states, self.lang)
 
     async def show_lesson(self, lesson_id: int) -> None:
         # Imported here, after the first frame: markdown, syntax highlighting and tables are not
