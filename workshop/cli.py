@@ -149,15 +149,16 @@ def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeli
     click.secho(f"\n== Lesson {lesson.id}: {lesson.title_in(lang)} ==", bold=True)
     run_ids: list[str] = []
     try:
-        if pipeline_file is None and course.pipeline_file(lesson) != lesson.pipeline_file:
-            click.echo(f"running your own file {course.pipeline_file(lesson)}")
+        source = pipeline_file or course.pipeline_file(lesson)
+        if source != lesson.pipeline_file and pipeline_file is None:
+            click.echo(f"running your own file {source}")
         wanted = {a.default_from for a in lesson.arguments if a.default_from}
         arguments = lesson.parse_arguments(raw, backend.defaults(wanted) if wanted else {})
         width = max([len(t) + 2 for t in _lesson_tasks(lesson)] + [12])
         noise = ExecutorNoise() if quiet else None
         attempt = course.run_lesson(lesson, backend, arguments,
                                     on_event=lambda e: _print_event(e, width, noise),
-                                    on_run_id=run_ids.append, pipeline_file=pipeline_file)
+                                    on_run_id=run_ids.append, pipeline_file=source)
     except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
@@ -261,15 +262,16 @@ def check(lesson: str, lang: str | None, backend: str | None) -> None:
 @LANG_OPTION
 def progress(as_json: bool, lang: str | None) -> None:
     """Show your progress through the course."""
-    from workshop.core.exercise import exercise_file, in_exercise
+    from workshop.core.exercise import exercise_file
 
     course = _course(lang)
     states = course.states()
     records = course.progress.all_lessons()
+    exercises = course.progress.exercises()
     rows = []
     for lesson in course.lessons:
         rec = records.get(lesson.id)
-        exercising = in_exercise(course.progress, lesson)
+        exercising = lesson.id in exercises
         rows.append({
             "lesson": lesson.id,
             "title": lesson.title_in(course.settings.language),

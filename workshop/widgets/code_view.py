@@ -55,7 +55,7 @@ class CodeView(Vertical):
 
     @property
     def _course(self) -> Any:
-        return getattr(self.app, "course", None)
+        return self.app.course  # type: ignore[attr-defined]
 
     def reload(self) -> None:
         """Show what is true now: the mode, the learner's file as saved, the solution's gate."""
