@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from workshop.core.errors import WorkshopError
 from workshop.core.events import RunEvent, RunState
 
 
-class BackendError(Exception):
+class BackendError(WorkshopError):
     """Something the learner or the instructor can act on: the message says what to do."""
 
 
