@@ -16,6 +16,7 @@ from typing import Any
 from workshop.core import expr
 from workshop.core.check_text import say
 from workshop.core.lessons import CheckSpec, Lesson
+from workshop.core.pipeline_spec import PipelineSpec
 from workshop.core.progress import RunRecord
 
 
@@ -65,13 +66,15 @@ class CheckContext:
     attempt: int = 1
     cache: dict[str, Any] = field(default_factory=dict)
 
-    def spec_docs(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        if "docs" not in self.cache:
-            import yaml
+    def pipeline(self) -> PipelineSpec:
+        """The run's compiled pipeline, read once for all the checks of this attempt."""
+        if "pipeline" not in self.cache:
+            self.cache["pipeline"] = PipelineSpec.load(Path(self.run.package_path))
+        return self.cache["pipeline"]  # type: ignore[no-any-return]
 
-            docs = [d for d in yaml.safe_load_all(Path(self.run.package_path).read_text()) if d]
-            self.cache["docs"] = (docs[0] if docs else {}, docs[1] if len(docs) > 1 else {})
-        return self.cache["docs"]  # type: ignore[no-any-return]
+    def spec_docs(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        pipeline = self.pipeline()
+        return pipeline.spec, pipeline.platform
 
 
 @dataclass(frozen=True)

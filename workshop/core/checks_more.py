@@ -8,6 +8,7 @@ from typing import Any
 
 from workshop.core.check_text import order_word, say
 from workshop.core.checks import CheckContext, Outcome, check, failed, passed, skipped
+from workshop.core.pipeline_spec import Task
 
 # Iris samples whose species every reasonable classifier gets right (setosa, versicolor, virginica).
 IRIS_SAMPLES = [[5.1, 3.5, 1.4, 0.2], [5.9, 3.0, 4.2, 1.5], [6.9, 3.1, 5.4, 2.1], [4.9, 3.0, 1.4, 0.2]]
@@ -25,17 +26,9 @@ def _when(ts: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(ts))
 
 
-def _executor_label(pipeline: dict[str, Any], task: str) -> str | None:
-    spec = pipeline.get("root", {}).get("dag", {}).get("tasks", {}).get(task)
-    if spec is None:
-        return None
-    comp = pipeline.get("components", {}).get(spec.get("componentRef", {}).get("name", ""), {})
-    return comp.get("executorLabel")
-
-
-def _platform_executor(platform: dict[str, Any], label: str) -> dict[str, Any]:
-    executors = platform.get("platforms", {}).get("kubernetes", {}).get("deploymentSpec", {}).get("executors", {})
-    return executors.get(label, {}) or {}
+def _task(ctx: CheckContext, name: str) -> Task | None:
+    """The task called `name` at any depth of the DAG (inside dsl.If, ParallelFor, ...): root first."""
+    return ctx.pipeline().task(name)
 
 
 def _yaml(data: Any) -> str:
@@ -46,21 +39,22 @@ def _yaml(data: Any) -> str:
 
 @check("pvc_mounts")
 def pvc_mounts(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
-    pipeline, platform = ctx.spec_docs()
+    pipeline = ctx.pipeline()
     volume, mount_path = params["volume"], params["mount_path"]
-    missing, seen = [], {}
-    for task in params.get("tasks", []):
-        label = _executor_label(pipeline, task)
-        mounts = _platform_executor(platform, label or "").get("pvcMount", [])
-        seen[task] = mounts
-        ok = any(
-            (m.get("constant") or m.get("pvcName")
-             or m.get("pvcNameParameter", {}).get("runtimeValue", {}).get("constant")) == volume
-            and m.get("mountPath") == mount_path
-            for m in mounts
-        )
-        if not ok:
-            missing.append(task)
+    missing: list[str] = []
+    seen: dict[str, Any] = {}
+    for name in params.get("tasks", []):
+        task = _task(ctx, name)
+        if task is None:
+            seen[name] = []
+            missing.append(name)
+            continue
+        # the PVC name as the run used it: a constant, or a pipeline parameter with the run's value
+        mounts = pipeline.pvc_mounts(task, ctx.run.arguments)
+        seen[name if task.depth == 0 else task.qualified] = pipeline.platform_of(task.executor_label).raw.get(
+            "pvcMount", [])
+        if not any(pvc == volume and path == mount_path for pvc, path in mounts):
+            missing.append(name)
     fragment = _yaml({t: {"pvcMount": m} for t, m in seen.items()})
     if missing:
         tasks = say(ctx.lang, "sep.list").join(missing)
@@ -107,28 +101,19 @@ def volume_sorted(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
                       expected=expected[:5], got=got[:5]), file=where, first_lines=head)
 
 
-def _resources(container: dict[str, Any]) -> dict[str, Any]:
-    res = container.get("resources", {})
-    acc = res.get("accelerator", {})
-    return {
-        "cpu_limit": str(res.get("resourceCpuLimit", res.get("cpuLimit", ""))),
-        "memory_limit": str(res.get("resourceMemoryLimit", res.get("memoryLimit", ""))),
-        "accelerator_type": str(acc.get("resourceType", acc.get("type", ""))),
-        "accelerator_count": str(acc.get("resourceCount", acc.get("count", ""))),
-    }
-
-
 @check("task_resources")
 def task_resources(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     lang = ctx.lang
-    pipeline, platform = ctx.spec_docs()
-    task = params["task"]
-    label = _executor_label(pipeline, task)
-    if label is None:
-        return failed(say(lang, "task_resources.no_task", task=task))
-    container = pipeline.get("deploymentSpec", {}).get("executors", {}).get(label, {}).get("container", {})
-    have = _resources(container)
-    selector = _platform_executor(platform, label).get("nodeSelector", {}).get("labels", {})
+    pipeline = ctx.pipeline()
+    task = _task(ctx, params["task"])
+    if task is None or task.executor_label is None:
+        return failed(say(lang, "task_resources.no_task", task=params["task"]))
+    name, label = params["task"], task.executor_label
+    container = pipeline.container(label)
+    res = pipeline.resources(label)
+    have = {"cpu_limit": res.cpu_limit, "memory_limit": res.memory_limit,
+            "accelerator_type": res.accelerator_type, "accelerator_count": res.accelerator_count}
+    selector = pipeline.node_selector(label)
     fragment = _yaml({"resources": container.get("resources", {}), "nodeSelector": selector})
     not_set = say(lang, "task_resources.not_set")
     problems = []
@@ -140,12 +125,12 @@ def task_resources(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
         if selector.get(k) != v:
             problems.append(say(lang, "task_resources.wrong_selector", key=k, have=selector.get(k, not_set), want=v))
     if problems:
-        return failed(say(lang, "task_resources.failed", task=task, problems=say(lang, "sep.clause").join(problems)),
+        return failed(say(lang, "task_resources.failed", task=name, problems=say(lang, "sep.clause").join(problems)),
                       yaml=fragment)
     wanted = say(lang, "sep.list").join(f"{k}={params[k]}" for k in params if k not in ("task", "node_selector"))
     if selector:
-        return passed(say(lang, "task_resources.ok_on", task=task, wanted=wanted, selector=selector), yaml=fragment)
-    return passed(say(lang, "task_resources.ok", task=task, wanted=wanted), yaml=fragment)
+        return passed(say(lang, "task_resources.ok_on", task=name, wanted=wanted, selector=selector), yaml=fragment)
+    return passed(say(lang, "task_resources.ok", task=name, wanted=wanted), yaml=fragment)
 
 
 @check("task_report")

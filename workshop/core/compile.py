@@ -9,8 +9,6 @@ import types
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 
 class CompileError(Exception):
     """The pipeline file does not import or does not compile; the message says where."""
@@ -80,5 +78,7 @@ def compile_pipeline(path: Path, function: str, package: Path, source: bytes | N
 
 
 def task_names(package: Path) -> list[str]:
-    doc: dict[str, Any] = next(iter(yaml.safe_load_all(package.read_text(encoding="utf-8"))), {}) or {}
-    return list(doc.get("root", {}).get("dag", {}).get("tasks", {}))
+    """The root DAG's tasks, in dependency order."""
+    from workshop.core.pipeline_spec import PipelineSpec
+
+    return list(PipelineSpec.load(package).root_tasks)

@@ -13,29 +13,24 @@ from typing import Any
 import yaml
 
 from workshop.backends.base import BackendError
+from workshop.core.pipeline_spec import PipelineSpec, PipelineSpecError
 
 
 def load_documents(package: Path) -> list[dict[str, Any]]:
     try:
-        docs = [d for d in yaml.safe_load_all(package.read_text(encoding="utf-8")) if d]
-    except (OSError, yaml.YAMLError) as exc:
-        raise BackendError(f"cannot read the compiled pipeline {package}: {exc}") from None
-    if not docs or not isinstance(docs[0], dict):
-        raise BackendError(f"{package} holds no pipeline spec")
-    return docs
+        return PipelineSpec.load(package).documents
+    except PipelineSpecError as exc:
+        raise BackendError(str(exc)) from None
 
 
 def task_names(spec: dict[str, Any]) -> tuple[str, ...]:
     """The root DAG's tasks in dependency order, ties by name (the order the local backend shows too)."""
-    tasks = spec.get("root", {}).get("dag", {}).get("tasks") or {}
-    deps = {name: set(task.get("dependentTasks") or []) & set(tasks) for name, task in tasks.items()}
-    order: list[str] = []
-    while deps:
-        ready = sorted(name for name, needs in deps.items() if needs <= set(order)) or sorted(deps)
-        order.extend(ready)
-        for name in ready:
-            del deps[name]
-    return tuple(order)
+    if not spec:  # a run started elsewhere whose spec the API did not return
+        return ()
+    try:
+        return PipelineSpec(spec).root_tasks
+    except PipelineSpecError as exc:
+        raise BackendError(str(exc)) from None
 
 
 def pipeline_name(spec: dict[str, Any]) -> str:

@@ -142,15 +142,17 @@ class LocalBackend:
         run_name: str,
         services: tuple[str, ...] = (),
     ) -> str:
-        from workshop.backends.local import platform
+        from workshop.core.pipeline_spec import PipelineSpec, PipelineSpecError
 
+        try:
+            # every PVC a task mounts, at any depth, with names from the run's arguments too
+            for volume in PipelineSpec.load(package).volumes(arguments):
+                self.volumes.ensure(volume)
+        except (PipelineSpecError, ValueError) as exc:
+            raise BackendError(f"cannot start the run: {exc}") from None
         run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         folder = self.root / "runs" / run_id
         (folder / "logs").mkdir(parents=True)
-        _, platform_doc = platform.load_documents(package)
-        for plat in platform.executor_platforms(platform_doc).values():
-            for volume, _ in plat.pvc_mounts:
-                self.volumes.ensure(volume)
         secrets: dict[str, dict[str, str]] = {}
         env: dict[str, str] = {}
         if "object_store" in services:

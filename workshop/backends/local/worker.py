@@ -15,6 +15,7 @@ import shutil
 import signal
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from workshop.core.events import (
     TaskState,
     to_dict,
 )
+from workshop.core.pipeline_spec import ExecutorPlatform, Param, PipelineSpec
 
 _emit_lock = threading.Lock()
 _events_fd = -1
@@ -108,6 +110,70 @@ def preload() -> None:
     from kfp.local import pipeline_orchestrator  # noqa: F401
 
 
+class _PlatformError(Exception):
+    """The task's platform config cannot be honoured: the message says why, as the pod's events would."""
+
+
+@dataclass(frozen=True)
+class _Applied:
+    env: dict[str, str]
+    mounts: list[tuple[str, str]]  # (host folder, mount path)
+
+
+def _executor_label(kwargs: dict[str, Any]) -> str:
+    task_spec = kwargs.get("task_spec")
+    components = kwargs.get("components") or {}
+    name = task_spec.component_ref.name if task_spec is not None else ""
+    component = components.get(name)
+    return str(component.executor_label) if component is not None else ""
+
+
+def _runtime_value(param: Param, io_store: Any) -> str | None:
+    """A parameter's value for the task now running: constants, the DAG's inputs, upstream outputs."""
+    if param.constant is not None:
+        return param.constant
+    if io_store is None:
+        return None
+    try:
+        if param.component_input is not None:
+            value = io_store.get_parent_input(param.component_input)
+        elif param.task_output is not None:
+            value = io_store.get_task_output(*param.task_output)
+        else:
+            return None
+    except ValueError:
+        return None
+    return None if value is None else str(value)
+
+
+def _apply_platform(plat: ExecutorPlatform, io_store: Any, secrets: dict[str, dict[str, str]],
+                    volumes_dir: Path) -> _Applied:
+    env: dict[str, str] = {}
+    for item in plat.secret_env:
+        secret = _runtime_value(item.secret, io_store)
+        if secret is None:
+            raise _PlatformError(f"the secret name {item.secret} has no value for this task")
+        if item.key not in secrets.get(secret, {}):
+            if item.optional:
+                continue
+            raise _PlatformError(f"secret {secret!r} has no key {item.key!r} on the local backend; "
+                                 "on a cluster this pod would fail with CreateContainerConfigError.")
+        env[item.env_var] = secrets[secret][item.key]
+    task_mounts = []
+    for mount in plat.pvc_mounts:
+        name = _runtime_value(mount.pvc, io_store)
+        if not name or "/" in name or name.startswith("."):
+            raise _PlatformError(f"the PVC name {name or str(mount.pvc)!r} for {mount.mount_path} is not a volume "
+                                 "name; on a cluster this pod would stay Pending.")
+        host = volumes_dir / name
+        if mount.sub_path:
+            if ".." in Path(mount.sub_path).parts:  # the kubelet refuses a subPath that climbs out too
+                raise _PlatformError(f"the subPath {mount.sub_path!r} of PVC {name!r} leaves the volume")
+            host = host / mount.sub_path.lstrip("/")
+        task_mounts.append((str(host), mount.mount_path))
+    return _Applied(env, task_mounts)
+
+
 def run(spec: dict[str, Any]) -> None:
     os.environ.update(spec.get("env", {}))
     import subprocess
@@ -119,30 +185,28 @@ def run(spec: dict[str, Any]) -> None:
     from kfp.local.orchestrator import task_executor
     from kfp.pipeline_spec import pipeline_spec_pb2
 
-    from workshop.backends.local import fastpath, mounts, platform
+    from workshop.backends.local import fastpath, mounts
 
     run_id = spec["run_id"]
     package = Path(spec["package"])
-    pipeline_doc, platform_doc = platform.load_documents(package)
-    labels = platform.task_executor_labels(pipeline_doc)
-    platforms = platform.executor_platforms(platform_doc)
+    pipeline = PipelineSpec.load(package)
     volumes_dir = Path(spec["volumes_dir"])
     secrets: dict[str, dict[str, str]] = spec.get("secrets", {})
     extra_env: dict[str, str] = spec.get("env", {})
-    all_mount_paths = sorted({dst for p in platforms.values() for _, dst in p.pvc_mounts})
+    all_mount_paths = pipeline.mount_paths()
 
     class WorkshopTaskHandler(subprocess_task_handler.SubprocessTaskHandler):
         def run(self) -> status.Status:
             task = getattr(_current, "task", "?")
-            plat = platforms.get(getattr(_current, "label", ""), platform.ExecutorPlatform())
+            plat = pipeline.platform_of(getattr(_current, "label", ""))
             env = {**self.env_vars, **extra_env}
-            for secret, key, var in plat.secret_env:
-                if key not in secrets.get(secret, {}):
-                    emit(LogLine(run_id, task, f"[workshop] secret {secret!r} has no key {key!r} on the local backend; "
-                                 "on a cluster this pod would fail with CreateContainerConfigError."))
-                    return status.Status.FAILURE
-                env[var] = secrets[secret][key]
-            task_mounts = [(str(volumes_dir / name), dst) for name, dst in plat.pvc_mounts]
+            try:
+                applied = _apply_platform(plat, getattr(_current, "io_store", None), secrets, volumes_dir)
+            except _PlatformError as exc:
+                emit(LogLine(run_id, task, f"[workshop] {exc}"))
+                return status.Status.FAILURE
+            env.update(applied.env)
+            task_mounts = applied.mounts
             for host, _ in task_mounts:
                 Path(host).mkdir(parents=True, exist_ok=True)
 
@@ -182,7 +246,10 @@ def run(spec: dict[str, Any]) -> None:
     def execute_single_task(**kwargs: Any) -> Any:
         name = kwargs["task_name"]
         _current.task = name
-        _current.label = labels.get(name, "")
+        # The executor comes from the task's own component, so a task in a sub-DAG (dsl.If,
+        # ParallelFor, ExitHandler, a nested pipeline) finds its platform config like a root task.
+        _current.label = _executor_label(kwargs)
+        _current.io_store = kwargs.get("io_store")
         emit(TaskStarted(run_id, name))
         outputs, task_status = original_execute(**kwargs)
         state = TaskState.SUCCEEDED if task_status == status.Status.SUCCESS else TaskState.FAILED
@@ -198,8 +265,8 @@ def run(spec: dict[str, Any]) -> None:
         pipeline_root=spec["pipeline_root"],
         raise_on_error=False,
     )
-    pipeline_spec = json_format.ParseDict(pipeline_doc, pipeline_spec_pb2.PipelineSpec())
-    emit(RunStarted(run_id, pipeline_spec.pipeline_info.name, tuple(labels)))
+    pipeline_spec = json_format.ParseDict(pipeline.spec, pipeline_spec_pb2.PipelineSpec())
+    emit(RunStarted(run_id, pipeline_spec.pipeline_info.name, tuple(pipeline.root_executor_labels())))
     outputs = pipeline_orchestrator.run_local_pipeline(pipeline_spec=pipeline_spec, arguments=spec["arguments"])
     # raise_on_error=False returns {} on failure, like a pipeline without outputs does,
     # so the run's state comes from its tasks.
