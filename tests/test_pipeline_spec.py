@@ -2,9 +2,10 @@
 
 The order follows kfp's own idea (sdk/python/kfp/local/graph_utils.py, topological_sort, tag
 2.17.3: sort once, by dependentTasks), in waves with ties by name, and a cycle is an error
-instead of a silent order. Executor labels come from each task's component (executorLabel) and
-are global to the package, which is how kfp-kubernetes keys its config
-(kfp/kubernetes/common.py, get_existing_kubernetes_config_as_message, 2.17.3).
+instead of a silent order (kfp's own DFS has no cycle check). Executor labels come from each
+task's component (executorLabel) and are global to the package, which is how the compiler keys
+the kubernetes config (kfp/compiler/pipeline_spec_builder.py, platform_config_to_platform_spec
+~1621, 2.17.3).
 """
 
 # no `from __future__ import annotations`: kfp reads the components' annotations as types

@@ -1,11 +1,11 @@
 """kfp-kubernetes config on tasks at every depth of the DAG, on the real local backend.
 
-kfp-kubernetes 2.17 keys its config by executor label (kfp/kubernetes/common.py,
-get_existing_kubernetes_config_as_message, tag 2.17.3), and the executor labels are global to
-the package, so a task inside dsl.If, dsl.Elif/Else, ParallelFor, ExitHandler or a nested
-pipeline gets its mounts and secrets as a root task does; a cluster's driver honours them
-at any depth (backend/src/v2/driver/driver.go, extendPodSpecPatch, 2.5.0). kfp.local ignores them;
-the workshop's local backend must not.
+kfp 2.17.3's compiler writes each task's platform config under its executor label, whatever
+the DAG that holds the task (kfp/compiler/pipeline_spec_builder.py, platform_config_to_platform_spec
+~1621, called per task ~1413, and rewrites a sub-DAG's inputs as `pipelinechannel--` names
+~1651), so a task inside dsl.If, dsl.Elif/Else, ParallelFor, ExitHandler or a nested pipeline
+asks for its mounts and secrets as a root task does. kfp.local ignores them; the workshop's
+local backend must not.
 """
 
 from __future__ import annotations
