@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Label, OptionList
 
 from workshop.core.course import Course
+from workshop.core.ports import Backend
 from workshop.messages import AttemptFinished
 from workshop.ui_text import t
 from workshop.widgets.lesson_list import LessonList
@@ -39,12 +40,12 @@ class WorkshopApp(App[None]):
         self.course = course
         self.lang = course.settings.language
         self.backend_name = backend_name
-        self._backend: Any = None
+        self._backend: Backend | None = None
         self._backend_lock = threading.Lock()
         self.current_lesson_id: int | None = None
 
     @property
-    def backend(self) -> Any:
+    def backend(self) -> Backend:
         """Made on first use, in whatever thread needs it first (a worker, normally)."""
         with self._backend_lock:
             if self._backend is None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from workshop.core.ports import Backend
 from workshop.core.settings import LANGUAGES, Settings
 
 LANG_OPTION = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
@@ -30,7 +31,7 @@ def _course(lang: str | None) -> Any:
     return course
 
 
-def _backend(course: Any, name: str | None) -> Any:
+def _backend(course: Any, name: str | None) -> Backend:
     from workshop.backends import make_backend
     from workshop.backends.base import BackendError
 

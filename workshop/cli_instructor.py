@@ -10,12 +10,15 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+if TYPE_CHECKING:
+    from workshop.backends.cluster.backend import ClusterBackend
 
-def _make_backend() -> Any:
+
+def _make_backend() -> ClusterBackend:
     """The cluster backend as the instructor sees it: a namespace and a KFP host are not required."""
     from workshop.backends.cluster import ClusterBackend
     from workshop.backends.cluster.config import DEFAULT_KFP_HOST, load_config
@@ -27,7 +30,7 @@ def _make_backend() -> Any:
     return ClusterBackend(load_config(Path(Settings.load().home), env))
 
 
-def _backend() -> Any:
+def _backend() -> ClusterBackend:
     from workshop.backends.base import BackendError
 
     try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
+from workshop.core.errors import BackendError
+from workshop.core.ports import Backend
 from workshop.core.settings import Settings
 
 BACKENDS = ("local", "cluster")
@@ -19,11 +20,9 @@ def detect_backend() -> str:
     return "cluster" if os.path.isfile(token) else "local"
 
 
-def make_backend(settings: Settings, name: str | None = None) -> Any:
+def make_backend(settings: Settings, name: str | None = None) -> Backend:
     name = name or detect_backend()
     if name == "cluster":
-        from workshop.backends.base import BackendError
-
         try:
             from workshop.backends.cluster import ClusterBackend  # type: ignore[import-not-found]
         except ImportError:

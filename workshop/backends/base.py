@@ -1,126 +1,27 @@
-"""The Backend protocol: what the local and the cluster backends both provide.
+"""The Backend protocol and its values, re-exported from the core, which owns them (workshop/core/ports.py).
 
-A run goes compile (core) -> upload_pipeline -> submit -> events; the checks then read
-what the run left behind through the same backend (volumes, objects, model servers), so
-one check works on both sides.
+Kept so that `from workshop.backends.base import BackendError` goes on working while the
+imports move to `workshop.core.ports` and `workshop.core.errors`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from workshop.core.errors import BackendError
+from workshop.core.ports import (
+    Artifact,
+    Backend,
+    ClockSkew,
+    DoctorItem,
+    ObjectInfo,
+    PipelineRef,
+    PredictionHints,
+    Prewarm,
+    ProgressMirror,
+    ServiceStatus,
+    TaskPods,
+)
 
-from workshop.core.errors import WorkshopError
-from workshop.core.events import RunEvent, RunState
-
-
-class BackendError(WorkshopError):
-    """Something the learner or the instructor can act on: the message says what to do."""
-
-
-@dataclass(frozen=True)
-class PipelineRef:
-    pipeline_id: str
-    name: str
-    version_id: str
-    version_name: str
-
-
-@dataclass(frozen=True)
-class ObjectInfo:
-    bucket: str
-    key: str
-    size: int
-    etag: str
-    last_modified: float = 0.0  # epoch seconds
-
-
-@dataclass(frozen=True)
-class ServiceStatus:
-    name: str
-    ready: bool
-    url: str
-    detail: str
-    storage_uri: str = ""
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """Something a lesson created that reset may remove; only ever the workshop's own things.
-
-    kind: "run" (a run's local folder or record), "volume_file" (ref = "volume:/path"),
-    "object" (ref = "bucket/key"), "inference_service" (ref = "namespace/name").
-    """
-
-    kind: str
-    ref: str
-    lesson_id: int
-
-
-@dataclass(frozen=True)
-class DoctorItem:
-    """One line of `workshop doctor`: ok True/False, or None when it does not apply here."""
-
-    name: str
-    ok: bool | None
-    detail: str
-    fix: str = ""
-
-
-@runtime_checkable
-class Backend(Protocol):
-    name: str
-
-    def defaults(self, keys: set[str]) -> dict[str, Any]:
-        """Backend-provided argument defaults (`default_from` in lesson.toml)."""
-
-    def upload_pipeline(self, package: Path, name: str, description: str) -> PipelineRef:
-        """Upload a compiled pipeline; a new version when the name exists."""
-
-    def submit(
-        self,
-        package: Path,
-        pipeline: PipelineRef,
-        arguments: dict[str, Any],
-        run_name: str,
-        services: tuple[str, ...] = (),
-    ) -> str:
-        """Create a run with caching off; returns its run id."""
-
-    def events(self, run_id: str) -> Iterator[RunEvent]:
-        """The run's events as they happen, ending with RunFinished."""
-
-    def status(self, run_id: str) -> RunState: ...
-
-    def cancel(self, run_id: str) -> None: ...
-
-    def close(self) -> None:
-        """Stop whatever this backend started (servers, workers)."""
-
-    # What checks read.
-    def task_log(self, run_id: str, task: str) -> list[str]: ...
-
-    def task_outputs(self, run_id: str, task: str) -> dict[str, Any]:
-        """A finished task's outputs: parameters as values, artifacts as {uri, ...}."""
-
-    def read_volume_file(self, volume: str, path: str) -> str: ...
-
-    def volume_file_modified(self, volume: str, path: str) -> float:
-        """When the file was last written (epoch seconds), to tell this run's output from older ones."""
-
-    def stat_object(self, bucket: str, key: str) -> ObjectInfo: ...
-
-    def get_object(self, bucket: str, key: str) -> bytes: ...
-
-    def service_status(self, name: str, namespace: str, timeout: float = 60.0) -> ServiceStatus: ...
-
-    def gpu_lines(self) -> list[str] | None:
-        """`nvidia-smi -L` lines where the tasks run, or None when there is no GPU there."""
-
-    # What reset asks (workshop/core/reset.py): only ever the workshop's own artifacts.
-    def artifact_exists(self, artifact: Artifact) -> bool: ...
-
-    def remove_artifact(self, artifact: Artifact) -> None:
-        """Remove it; one that is already gone is not an error."""
+__all__ = [
+    "Artifact", "Backend", "BackendError", "ClockSkew", "DoctorItem", "ObjectInfo", "PipelineRef",
+    "PredictionHints", "Prewarm", "ProgressMirror", "ServiceStatus", "TaskPods",
+]

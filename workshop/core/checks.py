@@ -17,6 +17,7 @@ from workshop.core import expr
 from workshop.core.check_text import say
 from workshop.core.lessons import CheckSpec, Lesson
 from workshop.core.pipeline_spec import PipelineSpec
+from workshop.core.ports import Backend
 from workshop.core.progress import RunRecord
 
 
@@ -61,7 +62,7 @@ class CheckResult:
 class CheckContext:
     lesson: Lesson
     run: RunRecord
-    backend: Any  # workshop.backends.base.Backend; typed loosely to keep core free of backends
+    backend: Backend
     lang: str = "en"
     attempt: int = 1
     cache: dict[str, Any] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from typing import Any
 from workshop.core.check_text import order_word, say
 from workshop.core.checks import CheckContext, Outcome, check, failed, passed, skipped
 from workshop.core.pipeline_spec import Task
+from workshop.core.ports import ClockSkew, PredictionHints, TaskPods
 
 # Iris samples whose species every reasonable classifier gets right (setosa, versicolor, virginica).
 IRIS_SAMPLES = [[5.1, 3.5, 1.4, 0.2], [5.9, 3.0, 4.2, 1.5], [6.9, 3.1, 5.4, 2.1], [4.9, 3.0, 1.4, 0.2]]
@@ -17,7 +18,7 @@ IRIS_LABELS = [0, 1, 2, 0]
 
 def _skew(ctx: CheckContext) -> float:
     """How far the backend's clock may be off ours: none locally, a little on a cluster."""
-    return float(getattr(ctx.backend, "clock_skew", 0.0))
+    return float(ctx.backend.clock_skew) if isinstance(ctx.backend, ClockSkew) else 0.0
 
 
 def _when(ts: float) -> str:
@@ -152,11 +153,10 @@ def task_report(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
 def task_pod(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     """What the cluster really gave the task: its pod's limits, node selector and node."""
     lang = ctx.lang
-    describe = getattr(ctx.backend, "task_pod", None)
-    if describe is None:
+    if not isinstance(ctx.backend, TaskPods):
         return skipped(say(lang, "task_pod.local"))
     task = params["task"]
-    pod = describe(ctx.run.run_id, task)
+    pod = ctx.backend.task_pod(ctx.run.run_id, task)
     if pod is None:
         return failed(say(lang, "task_pod.missing", task=task))
     limits = {str(k): str(v) for k, v in (pod.get("limits") or {}).items()}
@@ -290,7 +290,8 @@ def kserve_prediction(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     except httpx.HTTPError as exc:
         return failed(say(ctx.lang, "kserve_prediction.no_answer", url=url, error=exc))
     if response.status_code != 200:
-        hint = getattr(ctx.backend, "prediction_hint", lambda code, body: "")(response.status_code, response.text)
+        hint = (ctx.backend.prediction_hint(response.status_code, response.text)
+                if isinstance(ctx.backend, PredictionHints) else "")
         return failed(say(ctx.lang, "kserve_prediction.http_error", url=url, code=response.status_code,
                           body=response.text[:200]) + (f" — {hint}" if hint else ""))
     answer = response.json()

@@ -9,9 +9,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-
-class CompileError(Exception):
-    """The pipeline file does not import or does not compile; the message says where."""
+from workshop.core.errors import CompileError
 
 
 def load_pipeline(path: Path, function: str, source: bytes | None = None) -> Any:

@@ -11,9 +11,11 @@ from typing import Any
 
 from workshop.core.checks import CheckContext, CheckResult, run_checks
 from workshop.core.compile import CompileError, compile_pipeline
+from workshop.core.errors import BackendError
 from workshop.core.events import RunEvent, RunFinished, RunState
 from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
+from workshop.core.ports import Backend, ProgressMirror
 from workshop.core.progress import ProgressStore, RunRecord
 from workshop.core.settings import Settings
 
@@ -44,11 +46,10 @@ class Course:
         self.progress = ProgressStore(settings.progress_db, settings.learner)
         self.sync_notice = ""  # set once when the cluster copy of the progress could not be written
 
-    def sync_progress(self, backend: Any) -> None:
+    def sync_progress(self, backend: Backend) -> None:
         """Mirror the progress to the backend (the cluster's ConfigMap); the local record always stays."""
-        if not hasattr(backend, "save_progress"):
+        if not isinstance(backend, ProgressMirror):
             return
-        from workshop.backends.base import BackendError
         from workshop.instructor.progress_sync import push
 
         try:
@@ -57,11 +58,10 @@ class Course:
             if not self.sync_notice:
                 self.sync_notice = f"Your progress is saved here, but not on the cluster: {exc}"
 
-    def restore_progress(self, backend: Any) -> bool:
+    def restore_progress(self, backend: Backend) -> bool:
         """On the cluster with an empty local store: take the progress from the learner's ConfigMap."""
-        if not hasattr(backend, "load_progress"):
+        if not isinstance(backend, ProgressMirror):
             return False
-        from workshop.backends.base import BackendError
         from workshop.instructor.progress_sync import pull
 
         try:
@@ -103,7 +103,7 @@ class Course:
     def run_lesson(
         self,
         lesson: Lesson,
-        backend: Any,
+        backend: Backend,
         arguments: dict[str, Any],
         on_event: Callable[[RunEvent], None] = lambda event: None,
         on_run_id: Callable[[str], None] = lambda run_id: None,
@@ -143,7 +143,7 @@ class Course:
         self.progress.finish_run(run_id, finished.state.value, finished.outputs, finished.error)
         return self.check(lesson, backend)
 
-    def check(self, lesson: Lesson, backend: Any, run: RunRecord | None = None) -> Attempt:
+    def check(self, lesson: Lesson, backend: Backend, run: RunRecord | None = None) -> Attempt:
         """Run the lesson's checks on its last run and record the attempt."""
         run = run or self.progress.last_run(lesson.id)
         if run is None:

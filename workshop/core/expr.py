@@ -12,6 +12,8 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+from workshop.core.errors import ExpressionError
+
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -28,10 +30,6 @@ _FUNCS: dict[str, Callable[..., Any]] = {
     "max": max,
     "round": round,
 }
-
-
-class ExpressionError(ValueError):
-    pass
 
 
 def evaluate(expression: str, names: dict[str, Any]) -> float:

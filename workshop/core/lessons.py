@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workshop.core.errors import LessonError
+
 ARG_TYPES = {"float": float, "int": int, "str": str, "bool": bool}
-
-
-class LessonError(Exception):
-    """A lesson folder that cannot be loaded, or an argument that does not fit."""
 
 
 def _text(value: Any, lang: str) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-
-class PredictionError(Exception):
-    pass
+from workshop.core.errors import PredictionError
+from workshop.core.ports import Backend
 
 
 def parse_features(raw: list[str], names: list[str]) -> list[float]:
@@ -19,7 +18,7 @@ def parse_features(raw: list[str], names: list[str]) -> list[float]:
     return values
 
 
-def predict(backend: Any, service: str, namespace: str, features: list[float], timeout: float = 30.0) -> Any:
+def predict(backend: Backend, service: str, namespace: str, features: list[float], timeout: float = 30.0) -> Any:
     """The model's prediction for one row; raises PredictionError with what to do next."""
     import httpx
 

@@ -12,20 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from workshop.backends.base import Artifact
+from workshop.core.errors import ResetError
 from workshop.core.lessons import Lesson
+from workshop.core.ports import Artifact, Backend
 
 # Removal order: the model servers first (they read models from run folders), the runs last
 # (their records tell a later reset where the other things were, should this one stop halfway).
 KIND_ORDER = {"inference_service": 0, "object": 1, "volume_file": 2, "run": 3}
-
-
-class ResetError(Exception):
-    """Some artifacts could not be removed; `lines` says what was done and what was not."""
-
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
 
 
 class Plan(list[Artifact]):
@@ -67,14 +60,14 @@ def relocked(course: Any, lesson_ids: Iterable[int]) -> list[int]:
             and any(required in reset_ids for required in lesson.requires)]
 
 
-def _namespaces(backend: Any, runs: list[Any]) -> list[str]:
+def _namespaces(backend: Backend, runs: list[Any]) -> list[str]:
     found = {str(run.arguments.get("namespace") or "local") for run in runs}
     if not found:  # no run record left (a reset that stopped halfway): the backend's own namespace
         found = {str(backend.defaults({"namespace"}).get("namespace") or "local")}
     return sorted(found)
 
 
-def created_by(course: Any, backend: Any, lesson: Lesson) -> list[Artifact]:
+def created_by(course: Any, backend: Backend, lesson: Lesson) -> list[Artifact]:
     """Everything the lesson may have created, whether or not it exists now, in removal order."""
     runs = course.progress.runs(lesson.id)
     found: dict[tuple[str, str], Artifact] = {}
@@ -96,7 +89,7 @@ def created_by(course: Any, backend: Any, lesson: Lesson) -> list[Artifact]:
     return sorted(found.values(), key=lambda a: KIND_ORDER.get(a.kind, len(KIND_ORDER)))
 
 
-def plan(course: Any, backend: Any, lesson_ids: list[int]) -> Plan:
+def plan(course: Any, backend: Backend, lesson_ids: list[int]) -> Plan:
     """What a reset of these lessons would remove: only what exists now.
 
     A run counts while its record is in the progress store, even when its files are gone.
@@ -111,7 +104,7 @@ def plan(course: Any, backend: Any, lesson_ids: list[int]) -> Plan:
     return Plan(artifacts, lesson_ids, [i for i in lesson_ids if i in records])
 
 
-def apply(course: Any, backend: Any, plan: list[Artifact]) -> list[str]:
+def apply(course: Any, backend: Backend, plan: list[Artifact]) -> list[str]:
     """Remove each artifact, then reset the lessons' progress; returns what was done, in words.
 
     A lesson whose artifacts could not all be removed keeps its run records and its state, so

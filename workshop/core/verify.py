@@ -9,12 +9,12 @@ and marks the lesson skipped (never passed).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from workshop.core.checks import CheckContext, CheckResult, Status, run_checks
 from workshop.core.course import Attempt, Course, LessonState
 from workshop.core.events import RunEvent
 from workshop.core.lessons import Lesson, LessonError
+from workshop.core.ports import Backend
 from workshop.core.progress import SKIPPED, RunRecord
 
 VERIFIED_STATES = (LessonState.DONE, LessonState.SKIPPED)
@@ -31,7 +31,7 @@ def verified_run(course: Course, lesson: Lesson) -> RunRecord | None:
     return course.progress.last_run(lesson.id)
 
 
-def verify_lesson(course: Course, backend: Any, lesson: Lesson) -> list[CheckResult]:
+def verify_lesson(course: Course, backend: Backend, lesson: Lesson) -> list[CheckResult]:
     state = course.states()[lesson.id]
     run = verified_run(course, lesson)
     if run is None:
@@ -43,7 +43,7 @@ def verify_lesson(course: Course, backend: Any, lesson: Lesson) -> list[CheckRes
     return run_checks(ctx)
 
 
-def verify(course: Course, backend: Any) -> list[tuple[Lesson, list[CheckResult]]]:
+def verify(course: Course, backend: Backend) -> list[tuple[Lesson, list[CheckResult]]]:
     """Every completed (passed or skipped) lesson with its checks, re-run now; nothing is recorded."""
     states = course.states()
     return [
@@ -70,7 +70,7 @@ def why_not_skippable(course: Course, lesson: Lesson) -> str | None:
 
 def skip(
     course: Course,
-    backend: Any,
+    backend: Backend,
     lesson: Lesson,
     on_event: Callable[[RunEvent], None] = lambda event: None,
     on_run_id: Callable[[str], None] = lambda run_id: None,

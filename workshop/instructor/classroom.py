@@ -8,12 +8,15 @@ import csv
 import io
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop.backends.base import Artifact, BackendError
 from workshop.backends.cluster import reset as cluster_reset
 from workshop.core.reset import KIND_ORDER, describe
 from workshop.instructor.progress_sync import CONFIGMAP, SELECTOR, configmap_body, parse_configmap
+
+if TYPE_CHECKING:
+    from workshop.backends.cluster.backend import ClusterBackend
 
 CSV_FIELDS = ("namespace", "learner", "lesson", "state", "attempts", "passed_at", "last_failure", "own_code")
 OWN_CODE_MARK = "✎"  # passed with the learner's own code (exercise mode), not the reference
@@ -123,14 +126,14 @@ def lesson_artifacts(lesson: Any, namespace: str) -> list[Artifact]:
     return sorted(found, key=lambda a: KIND_ORDER.get(a.kind, len(KIND_ORDER)))
 
 
-def plan_reset(backend: Any, lessons: list[Any]) -> list[Artifact]:
+def plan_reset(backend: ClusterBackend, lessons: list[Any]) -> list[Artifact]:
     """The artifacts of these lessons that exist now in the backend's namespace (labelled ones only)."""
     namespace = backend.config.namespace
     return [a for lesson in lessons for a in lesson_artifacts(lesson, namespace)
             if cluster_reset.artifact_exists(backend, a)]
 
 
-def apply_reset(backend: Any, plan: list[Artifact], lesson_ids: list[int]) -> tuple[list[str], bool]:
+def apply_reset(backend: ClusterBackend, plan: list[Artifact], lesson_ids: list[int]) -> tuple[list[str], bool]:
     """Remove the artifacts, then put the lessons back to open in the learner's ConfigMap; (lines, all ok)."""
     lines: list[str] = []
     ok = True

@@ -11,12 +11,15 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop.backends.base import BackendError
 from workshop.backends.cluster.config import PART_OF
 from workshop.backends.cluster.doctor import PVC
 from workshop.backends.cluster.serving import S3_SECRET, SERVICE_ACCOUNT
+
+if TYPE_CHECKING:
+    from workshop.backends.cluster.backend import ClusterBackend
 
 PROFILE_SELECTOR = "app.kubernetes.io/part-of=kubeflow-profile"
 SEED_FILE = "input_numbers.csv"
@@ -45,7 +48,7 @@ def _labels(component: str) -> dict[str, str]:
     return {"app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/component": component}
 
 
-def prepare_namespace(backend: Any, csv_text: str, timeout: float = 180.0) -> tuple[list[str], bool]:
+def prepare_namespace(backend: ClusterBackend, csv_text: str, timeout: float = 180.0) -> tuple[list[str], bool]:
     """Run each step in the backend's namespace; (lines, all ok). A failed step does not stop the next."""
     lines: list[str] = []
     ok = True
@@ -60,7 +63,7 @@ def prepare_namespace(backend: Any, csv_text: str, timeout: float = 180.0) -> tu
     return lines, ok
 
 
-def _pvc(backend: Any) -> str:
+def _pvc(backend: ClusterBackend) -> str:
     if backend.kube.get_pvc(PVC) is not None:
         return "already there"
     body = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
@@ -69,7 +72,7 @@ def _pvc(backend: Any) -> str:
     return "created" if backend.kube.create_if_missing("persistentvolumeclaims", body) else "already there"
 
 
-def _seed(backend: Any, csv_text: str, timeout: float) -> str:
+def _seed(backend: ClusterBackend, csv_text: str, timeout: float) -> str:
     kube = backend.kube
     pvc = kube.get_pvc(PVC)
     if pvc is None:
@@ -102,7 +105,7 @@ def _seed(backend: Any, csv_text: str, timeout: float) -> str:
     return "written" if outcome == "written" else "already there"
 
 
-def _wait(backend: Any, name: str, timeout: float) -> str:
+def _wait(backend: ClusterBackend, name: str, timeout: float) -> str:
     kube = backend.kube
     deadline = time.monotonic() + timeout
     phase = ""
@@ -119,7 +122,7 @@ def _wait(backend: Any, name: str, timeout: float) -> str:
     raise BackendError(f"the seeding pod {name} ended ({phase}) without writing {SEED_FILE}: see its events")
 
 
-def _kserve(backend: Any) -> str:
+def _kserve(backend: ClusterBackend) -> str:
     kube = backend.kube
     if kube.get_object("serviceaccounts", SERVICE_ACCOUNT) is not None and kube.get_secret(S3_SECRET) is not None:
         return "already there"

@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Input, Label, ProgressBar, RichLo
 from workshop.core.checks import CheckResult, Status
 from workshop.core.events import LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted
 from workshop.core.lessons import Lesson, LessonError
+from workshop.core.ports import Prewarm
 from workshop.messages import AttemptFinished, ChecksShown, RunEventPosted, RunIdAssigned
 from workshop.ui_text import t
 
@@ -109,9 +110,9 @@ class RunPanel(Vertical):
     @work(thread=True, exit_on_error=False, group="prewarm")
     def prewarm(self) -> None:
         """Start the next run's worker now, so pressing Run starts the tasks at once."""
-        prewarm = getattr(self.app.backend, "prewarm", None)  # type: ignore[attr-defined]
-        if prewarm is not None:
-            prewarm()
+        backend = self.app.backend  # type: ignore[attr-defined]
+        if isinstance(backend, Prewarm):
+            backend.prewarm()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="defaults")
     def load_defaults(self, wanted: set[str]) -> None:

@@ -7,11 +7,14 @@ only ever described (where it comes from, when it expires), never shown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from workshop.backends.base import BackendError, DoctorItem
 from workshop.backends.cluster.auth import describe_expiry, renew_hint
 from workshop.backends.cluster.pods import GPU_LABEL, gpu_nodes
+
+if TYPE_CHECKING:
+    from workshop.backends.cluster.backend import ClusterBackend
 
 __all__ = ["DoctorItem", "doctor"]
 
@@ -33,7 +36,7 @@ def _safely(name: str, fix: str, fn: Callable[[], DoctorItem | list[DoctorItem]]
     return result if isinstance(result, list) else [result]
 
 
-def doctor(backend: Any) -> list[DoctorItem]:
+def doctor(backend: ClusterBackend) -> list[DoctorItem]:
     config = backend.config
     items: list[DoctorItem] = []
     items += _safely("KFP API", f"check WORKSHOP_KFP_HOST (now {config.kfp_host})", lambda: _kfp(backend))
@@ -52,14 +55,14 @@ def doctor(backend: Any) -> list[DoctorItem]:
     return items
 
 
-def _kfp(backend: Any) -> DoctorItem:
+def _kfp(backend: ClusterBackend) -> DoctorItem:
     health = backend.kfp.healthz()
     version = backend.kfp.version()
     mode = "multi-user" if health.get("multi_user") else "single-user"
     return DoctorItem("KFP API", True, f"{backend.config.kfp_host} answers ({mode}, version {version or 'unknown'})")
 
 
-def _namespace(backend: Any, source: str) -> DoctorItem:
+def _namespace(backend: ClusterBackend, source: str) -> DoctorItem:
     ns = backend.config.namespace
     if not backend.kube.available:
         return DoctorItem("namespace", None, f"{ns} (from {source}); cannot check it without the Kubernetes API")
@@ -71,7 +74,7 @@ def _namespace(backend: Any, source: str) -> DoctorItem:
     return DoctorItem("namespace", True, f"{ns} (from {source}) {known}")
 
 
-def _token(backend: Any) -> DoctorItem:
+def _token(backend: ClusterBackend) -> DoctorItem:
     config = backend.config
     hint = renew_hint(config.in_notebook, config.token_file)
     if not config.has_token:
@@ -86,7 +89,7 @@ def _token(backend: Any) -> DoctorItem:
     return DoctorItem("KFP token", ok, f"from {where}: {words}", hint)
 
 
-def _permissions(backend: Any) -> list[DoctorItem]:
+def _permissions(backend: ClusterBackend) -> list[DoctorItem]:
     if not backend.kube.available:
         return [DoctorItem("permissions", None, backend.kube_note or "no Kubernetes API",
                            "run in a Kubeflow notebook, or see docs/cluster.md")]
@@ -102,7 +105,7 @@ def _permissions(backend: Any) -> list[DoctorItem]:
     return items
 
 
-def _pvc(backend: Any) -> DoctorItem:
+def _pvc(backend: ClusterBackend) -> DoctorItem:
     name = f"PVC {PVC} (lesson 2)"
     if not backend.kube.available:
         return DoctorItem(name, None, "cannot check it without the Kubernetes API")
@@ -117,7 +120,7 @@ def _pvc(backend: Any) -> DoctorItem:
     return DoctorItem(name, phase == "Bound", f"{phase}; {how}", "a PVC that is not Bound cannot be mounted")
 
 
-def _gpus(backend: Any) -> DoctorItem:
+def _gpus(backend: ClusterBackend) -> DoctorItem:
     name = "GPU nodes (lesson 3)"
     if not backend.kube.available:
         return DoctorItem(name, None, "cannot check without the Kubernetes API: lesson 3's GPU check is skipped")
@@ -133,7 +136,7 @@ def _gpus(backend: Any) -> DoctorItem:
     return DoctorItem(name, True, text)
 
 
-def _objects(backend: Any) -> DoctorItem:
+def _objects(backend: ClusterBackend) -> DoctorItem:
     store = backend.objects
     endpoint = store.endpoint()
     if not backend.kube.available:
@@ -147,7 +150,7 @@ def _objects(backend: Any) -> DoctorItem:
                       f"{endpoint} ({store.found_by}) accepts the credentials of mlpipeline-minio-artifact")
 
 
-def _kserve(backend: Any) -> DoctorItem:
+def _kserve(backend: ClusterBackend) -> DoctorItem:
     if not backend.kube.available:
         return DoctorItem("KServe (lesson 5)", None, "cannot check without the Kubernetes API")
     if backend.kube.kserve_installed():
@@ -156,7 +159,7 @@ def _kserve(backend: Any) -> DoctorItem:
                       "ask the admin to install KServe")
 
 
-def _mlmd(backend: Any) -> DoctorItem:
+def _mlmd(backend: ClusterBackend) -> DoctorItem:
     name = "ML Metadata (task outputs)"
     try:
         backend.mlmd.run_context_id("workshop-doctor-probe")

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 import shutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop.backends.base import Artifact, BackendError
 from workshop.backends.cluster.config import PART_OF
+
+if TYPE_CHECKING:
+    from workshop.backends.cluster.backend import ClusterBackend
 
 _DNS = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
@@ -36,7 +39,7 @@ def _ours(isvc: dict[str, Any] | None) -> bool:
     return labels.get("app.kubernetes.io/part-of") == PART_OF
 
 
-def artifact_exists(backend: Any, artifact: Artifact) -> bool:
+def artifact_exists(backend: ClusterBackend, artifact: Artifact) -> bool:
     kind, ref = artifact.kind, artifact.ref
     if kind == "run":
         return bool(backend.kfp.run_exists(ref)) or (backend.config.state_dir / "runs" / ref).is_dir()
@@ -51,7 +54,7 @@ def artifact_exists(backend: Any, artifact: Artifact) -> bool:
     raise BackendError(f"the cluster backend does not know the artifact kind {kind!r}")
 
 
-def remove_artifact(backend: Any, artifact: Artifact) -> None:
+def remove_artifact(backend: ClusterBackend, artifact: Artifact) -> None:
     kind, ref = artifact.kind, artifact.ref
     if kind == "run":
         if backend.kfp.run_exists(ref):

@@ -8,9 +8,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from workshop.backends.base import DoctorItem
+
+if TYPE_CHECKING:
+    from workshop.backends.local.backend import LocalBackend
 
 
 def _version(package: str) -> str | None:
@@ -39,7 +42,7 @@ def _mount_namespace() -> DoctorItem:
                       "(e.g. sysctl kernel.unprivileged_userns_clone=1, or run as root)")
 
 
-def doctor(backend: Any) -> list[DoctorItem]:
+def doctor(backend: LocalBackend) -> list[DoctorItem]:
     items = []
     kfp = _version("kfp")
     items.append(DoctorItem("kfp (local executor)", kfp is not None, f"kfp {kfp}" if kfp else "not installed",
