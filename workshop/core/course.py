@@ -17,6 +17,7 @@ from workshop.core.exercise import SolutionGate, code_version, own_code, pipelin
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
 from workshop.core.ports import Backend, ProgressMirror
 from workshop.core.progress import ProgressStore, RunRecord
+from workshop.core.progress_mirror import pull, push
 from workshop.core.settings import Settings
 
 
@@ -50,8 +51,6 @@ class Course:
         """Mirror the progress to the backend (the cluster's ConfigMap); the local record always stays."""
         if not isinstance(backend, ProgressMirror):
             return
-        from workshop.instructor.progress_sync import push
-
         try:
             push(backend, self.progress)
         except BackendError as exc:
@@ -62,8 +61,6 @@ class Course:
         """On the cluster with an empty local store: take the progress from the learner's ConfigMap."""
         if not isinstance(backend, ProgressMirror):
             return False
-        from workshop.instructor.progress_sync import pull
-
         try:
             return pull(backend, self.progress)
         except BackendError as exc:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from workshop.backends.base import Artifact, BackendError
 from workshop.backends.cluster import reset as cluster_reset
+from workshop.backends.cluster.progress_configmap import CONFIGMAP, SELECTOR, configmap_body, parse_configmap
 from workshop.core.reset import KIND_ORDER, describe
-from workshop.instructor.progress_sync import CONFIGMAP, SELECTOR, configmap_body, parse_configmap
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend

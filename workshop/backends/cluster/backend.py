@@ -293,12 +293,12 @@ class ClusterBackend:
     # --- progress kept on the cluster, and other namespaces (workshop/instructor) ----------------
     def save_progress(self, data: dict[str, Any]) -> None:
         """Write the learner's progress to the ConfigMap workshop-progress in their namespace."""
-        from workshop.instructor.progress_sync import configmap_body
+        from workshop.backends.cluster.progress_configmap import configmap_body
 
         self.kube.apply("configmaps", configmap_body(data))
 
     def load_progress(self) -> dict[str, Any] | None:
-        from workshop.instructor.progress_sync import CONFIGMAP, parse_configmap
+        from workshop.backends.cluster.progress_configmap import CONFIGMAP, parse_configmap
 
         found = self.kube.get_object("configmaps", CONFIGMAP)
         return None if found is None else parse_configmap(found)
