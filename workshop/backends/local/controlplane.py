@@ -138,7 +138,7 @@ class LocalControlPlane:
             return copy.deepcopy(obj) if obj else None
 
     def list_services(self, label_selector: str | None = None) -> list[dict[str, Any]]:
-        return self._list(None, label_selector)["items"]
+        return self.list_objects(None, label_selector)["items"]
 
     def server_pid(self, name: str, namespace: str = "default") -> int | None:
         with self._cond:
@@ -170,7 +170,7 @@ class LocalControlPlane:
 
     def delete_service(self, name: str, namespace: str = "default") -> bool:
         try:
-            self._delete(namespace, name)
+            self.delete_object(namespace, name)
         except ApiError:
             return False
         return True
@@ -216,12 +216,12 @@ class LocalControlPlane:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(config, fh, indent=1)
 
-    def _authorized(self, header: str) -> bool:
+    def authorized(self, header: str) -> bool:
         return hmac.compare_digest(header.encode(), f"Bearer {self._token}".encode())
 
-    # ----- the API's verbs (called with the HTTP handler's parsed request)
+    # ----- the API's verbs: kubeapi.ApiStore, what the HTTP handler calls with its parsed request
 
-    def _list(self, namespace: str | None, selector: str | None) -> dict[str, Any]:
+    def list_objects(self, namespace: str | None, selector: str | None) -> dict[str, Any]:
         with self._cond:
             items = [
                 copy.deepcopy(obj)
@@ -231,13 +231,13 @@ class LocalControlPlane:
             meta = {"resourceVersion": str(self._rv)}
         return {"apiVersion": API_VERSION, "kind": f"{KIND}List", "metadata": meta, "items": items}
 
-    def _get(self, namespace: str, name: str) -> dict[str, Any]:
+    def get_object(self, namespace: str, name: str) -> dict[str, Any]:
         obj = self.get_service(name, namespace)
         if obj is None:
             raise not_found(name)
         return obj
 
-    def _create(self, namespace: str, body: Any) -> dict[str, Any]:
+    def create_object(self, namespace: str, body: Any) -> dict[str, Any]:
         meta = check_body(namespace, body)
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = f"{meta['generateName']}{secrets.token_hex(3)[:5]}"
@@ -255,9 +255,9 @@ class LocalControlPlane:
             self._objects[key] = obj
             return self._spec_changed(key)
 
-    def _patch(self, namespace: str, name: str, content_type: str, body: Any) -> dict[str, Any]:
+    def patch_object(self, namespace: str, name: str, content_type: str, body: Any) -> dict[str, Any]:
         with self._cond:  # read-modify-write under the lock: patches never conflict
-            current = self._get(namespace, name)
+            current = self.get_object(namespace, name)
             if content_type == "application/merge-patch+json":
                 new = merge_patch(current, body)
             elif content_type == "application/json-patch+json":
@@ -265,9 +265,9 @@ class LocalControlPlane:
             else:  # as the real API server answers for custom resources (strategic merge, apply)
                 msg = f"the body of the request was in an unknown format: {content_type}"
                 raise ApiError(415, "UnsupportedMediaType", msg)
-            return self._update(namespace, name, new, require_rv=False)
+            return self.update_object(namespace, name, new, require_rv=False)
 
-    def _update(self, namespace: str, name: str, new: Any, require_rv: bool) -> dict[str, Any]:
+    def update_object(self, namespace: str, name: str, new: Any, require_rv: bool) -> dict[str, Any]:
         meta = check_body(namespace, new)
         if meta.get("name") != name:
             msg = f"the name of the object ({meta.get('name')}) does not match the name on the URL ({name})"
@@ -296,7 +296,7 @@ class LocalControlPlane:
             meta["generation"] += 1
             return self._spec_changed(key)
 
-    def _delete(self, namespace: str, name: str) -> dict[str, Any]:
+    def delete_object(self, namespace: str, name: str) -> dict[str, Any]:
         key = (namespace, name)
         with self._cond:
             obj = self._objects.pop(key, None)
@@ -310,6 +310,36 @@ class LocalControlPlane:
         if server:
             server.stop()
         return deleted_status(name, obj["metadata"]["uid"])
+
+    def watch_events(
+        self, namespace: str | None, selector: str | None, seen: dict[Key, dict[str, Any]], deadline: float
+    ) -> list[dict[str, Any]]:
+        """The watch events since `seen` (which it updates), waiting for some until the deadline.
+
+        Empty once the deadline passes or the plane stops: the watch then ends cleanly.
+        """
+        with self._cond:
+            while True:
+                current = {
+                    key: obj
+                    for key, obj in self._objects.items()
+                    if namespace in (None, key[0]) and match_labels(obj["metadata"].get("labels") or {}, selector)
+                }
+                events = [
+                    {"type": "DELETED", "object": seen.pop(key)} for key in list(seen) if key not in current
+                ]
+                for key, obj in sorted(current.items()):
+                    rv = obj["metadata"]["resourceVersion"]
+                    if key not in seen or seen[key]["metadata"]["resourceVersion"] != rv:
+                        kind = "MODIFIED" if key in seen else "ADDED"
+                        seen[key] = copy.deepcopy(obj)
+                        events.append({"type": kind, "object": seen[key]})
+                if events:
+                    return events
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._stopping:
+                    return []
+                self._cond.wait(min(remaining, 1.0))
 
     # ----- status and the controller
 

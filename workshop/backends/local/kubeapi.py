@@ -14,11 +14,8 @@ import re
 import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
-
-if TYPE_CHECKING:  # for typing only: controlplane imports this module at run time
-    from .controlplane import LocalControlPlane
 
 GROUP, VERSION, KIND, PLURAL = "serving.kserve.io", "v1beta1", "InferenceService", "inferenceservices"
 API_VERSION = f"{GROUP}/{VERSION}"
@@ -141,6 +138,33 @@ def match_labels(labels: dict[str, str], selector: str | None) -> bool:
     return True
 
 
+class ApiStore(Protocol):
+    """What the handler asks of the objects' owner (LocalControlPlane): one method per verb.
+
+    Each raises ApiError with the Status the real API server would send.
+    """
+
+    def authorized(self, header: str) -> bool: ...
+
+    def list_objects(self, namespace: str | None, selector: str | None) -> dict[str, Any]: ...
+
+    def get_object(self, namespace: str, name: str) -> dict[str, Any]: ...
+
+    def create_object(self, namespace: str, body: Any) -> dict[str, Any]: ...
+
+    def patch_object(self, namespace: str, name: str, content_type: str, body: Any) -> dict[str, Any]: ...
+
+    def update_object(self, namespace: str, name: str, new: Any, require_rv: bool) -> dict[str, Any]: ...
+
+    def delete_object(self, namespace: str, name: str) -> dict[str, Any]: ...
+
+    def watch_events(
+        self, namespace: str | None, selector: str | None, seen: dict[Key, dict[str, Any]], deadline: float
+    ) -> list[dict[str, Any]]:
+        """The events since `seen` (updated in place); empty when the deadline passed or the store stops."""
+        ...
+
+
 class ApiHandler(BaseHTTPRequestHandler):
     """One request against the plane set as the server's `plane` attribute."""
 
@@ -167,10 +191,10 @@ class ApiHandler(BaseHTTPRequestHandler):
         self._dispatch("DELETE")
 
     def _dispatch(self, method: str) -> None:
-        plane: LocalControlPlane = self.server.plane  # type: ignore[attr-defined]
+        plane: ApiStore = self.server.plane  # type: ignore[attr-defined]
         code = 200
         try:
-            if not plane._authorized(self.headers.get("Authorization", "")):
+            if not plane.authorized(self.headers.get("Authorization", "")):
                 self.close_connection = True  # its body stays unread
                 raise ApiError(401, "Unauthorized", "Unauthorized")
             body = self._body()
@@ -184,16 +208,16 @@ class ApiHandler(BaseHTTPRequestHandler):
             if method == "GET" and not name and query.get("watch", "").lower() in ("true", "1"):
                 return self._watch(plane, ns, selector, float(query.get("timeoutSeconds") or 300))
             if method == "GET":
-                result = plane._get(ns, name) if name else plane._list(ns, selector)
+                result = plane.get_object(ns, name) if name else plane.list_objects(ns, selector)
             elif method == "POST" and ns and not name:
-                result, code = plane._create(ns, body), 201
+                result, code = plane.create_object(ns, body), 201
             elif method == "PATCH" and name:
                 content_type = self.headers.get("Content-Type", "").split(";")[0].strip()
-                result = plane._patch(ns, name, content_type, body)
+                result = plane.patch_object(ns, name, content_type, body)
             elif method == "PUT" and name:
-                result = plane._update(ns, name, body, require_rv=True)
+                result = plane.update_object(ns, name, body, require_rv=True)
             elif method == "DELETE" and name:
-                result = plane._delete(ns, name)
+                result = plane.delete_object(ns, name)
             else:
                 raise ApiError(405, "MethodNotAllowed", f"{method} is not supported on {url.path}")
         except ApiError as exc:
@@ -223,7 +247,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _watch(self, plane: LocalControlPlane, ns: str | None, selector: str | None, timeout: float) -> None:
+    def _watch(self, plane: ApiStore, ns: str | None, selector: str | None, timeout: float) -> None:
         """Newline-delimited watch events, as kubernetes.watch.Watch reads them."""
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -235,28 +259,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         seen: dict[Key, dict[str, Any]] = {}
         deadline = time.monotonic() + min(timeout, 3600)
-        while True:
-            with plane._cond:
-                current = {
-                    key: obj
-                    for key, obj in plane._objects.items()
-                    if ns in (None, key[0]) and match_labels(obj["metadata"].get("labels") or {}, selector)
-                }
-                events = [
-                    {"type": "DELETED", "object": seen.pop(key)} for key in list(seen) if key not in current
-                ]
-                for key, obj in sorted(current.items()):
-                    rv = obj["metadata"]["resourceVersion"]
-                    if key not in seen or seen[key]["metadata"]["resourceVersion"] != rv:
-                        kind = "MODIFIED" if key in seen else "ADDED"
-                        seen[key] = copy.deepcopy(obj)
-                        events.append({"type": kind, "object": seen[key]})
-                if not events:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0 or plane._stopping:
-                        break
-                    plane._cond.wait(min(remaining, 1.0))
-                    continue
+        while events := plane.watch_events(ns, selector, seen, deadline):
             if not self._chunk(b"".join(json.dumps(e).encode() + b"\n" for e in events)):
                 return  # the client stopped watching (isvc_watch breaks once Ready)
         self._chunk(b"")  # the terminating chunk: a clean end of the watch
