@@ -6,8 +6,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from workshop.core.check_base import CheckContext, Outcome, check, failed, passed, skipped
 from workshop.core.check_text import order_word, say
-from workshop.core.checks import CheckContext, Outcome, check, failed, passed, skipped
 from workshop.core.pipeline_spec import Task
 from workshop.core.ports import ClockSkew, PredictionHints, TaskPods
 

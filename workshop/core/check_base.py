@@ -1,0 +1,109 @@
+"""What every check kind is built from: its context, its outcome, its result, and the registry.
+
+Check kinds register themselves with `@check("kind")` (checks.py for lesson 1 and the kinds
+every lesson uses, checks_more.py for lessons 2-5); checks.py runs them. Both import this
+module, never each other's registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from workshop.core.lessons import Lesson
+from workshop.core.pipeline_spec import PipelineSpec
+from workshop.core.ports import Backend
+from workshop.core.progress import RunRecord
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str
+    title: str
+    status: Status
+    summary: str
+    evidence: dict[str, str] = field(default_factory=dict)
+    hint: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status is not Status.FAILED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "status": self.status.value,
+            "summary": self.summary, "evidence": self.evidence, "hint": self.hint,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckResult:
+        """A result as a run record stored it (to_dict); unknown statuses read as failed."""
+        try:
+            status = Status(str(data.get("status")))
+        except ValueError:
+            status = Status.FAILED
+        evidence = data.get("evidence") if isinstance(data.get("evidence"), dict) else {}
+        return cls(str(data.get("id", "")), str(data.get("title", "")), status, str(data.get("summary", "")),
+                   {str(k): str(v) for k, v in (evidence or {}).items()}, str(data.get("hint", "")))
+
+
+@dataclass
+class CheckContext:
+    lesson: Lesson
+    run: RunRecord
+    backend: Backend
+    lang: str = "en"
+    attempt: int = 1
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def pipeline(self) -> PipelineSpec:
+        """The run's compiled pipeline, read once for all the checks of this attempt."""
+        if "pipeline" not in self.cache:
+            self.cache["pipeline"] = PipelineSpec.load(Path(self.run.package_path))
+        return self.cache["pipeline"]  # type: ignore[no-any-return]
+
+    def spec_docs(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        pipeline = self.pipeline()
+        return pipeline.spec, pipeline.platform
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check function returns; the runner adds the title and the hint."""
+
+    status: Status
+    summary: str
+    evidence: dict[str, str] = field(default_factory=dict)
+
+
+CheckFn = Callable[[CheckContext, dict[str, Any]], Outcome]
+REGISTRY: dict[str, CheckFn] = {}
+
+
+def check(kind: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        REGISTRY[kind] = fn
+        return fn
+
+    return register
+
+
+def passed(summary: str, **evidence: Any) -> Outcome:
+    return Outcome(Status.PASSED, summary, {k: str(v) for k, v in evidence.items()})
+
+
+def failed(summary: str, **evidence: Any) -> Outcome:
+    return Outcome(Status.FAILED, summary, {k: str(v) for k, v in evidence.items()})
+
+
+def skipped(summary: str, **evidence: Any) -> Outcome:
+    return Outcome(Status.SKIPPED, summary, {k: str(v) for k, v in evidence.items()})
