@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from tests.cluster.fake import FakeServer, Reply, k8s_status
 from tests.cluster.sim import NS, Objects
-from workshop import cli_instructor
 from workshop.backends.cluster import ClusterBackend
-from workshop.cli_instructor import instructor
+from workshop.cli import instructor as cli_instructor
+from workshop.cli.instructor import instructor
 
 SA = "/api/v1/namespaces/kubeflow/serviceaccounts"
 CRB = "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings"

@@ -1,4 +1,4 @@
-"""`workshop reset`, `workshop verify` and `workshop skip`: registered on the main group in cli.py."""
+"""`workshop reset`, `workshop verify` and `workshop skip`: registered on the main group in workshop/cli/__init__.py."""
 
 from __future__ import annotations
 
@@ -8,30 +8,17 @@ from typing import Any
 
 import click
 
-from workshop.core.settings import LANGUAGES
-
-# The same options as cli.py's; defined here so that importing either module first works.
-LANG_OPTION = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-                           help="Language of the lessons (default: from the locale).")
-BACKEND_OPTION = click.option("--backend", type=click.Choice(["local", "cluster"]), default=None,
-                              help="Where pipelines run (default: the cluster inside a Kubeflow notebook, else local).")
-
-
-def _lesson(course: Any, ref: str) -> Any:
-    from workshop.core.lessons import LessonError
-
-    try:
-        return course.lesson(ref)
-    except LessonError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def _confirm(question: str) -> bool:
-    try:
-        return click.confirm(question, default=False, err=True)
-    except click.Abort:  # no stdin to answer on (a script, CI): refuse, never guess
-        click.echo(err=True)
-        raise click.ClickException("reset removes things and needs a yes: pass --yes to reset without asking") from None
+from workshop.cli.common import (
+    BACKEND_OPTION,
+    LANG_OPTION,
+    confirm,
+    lesson_or_fail,
+    lesson_tasks,
+    open_backend,
+    open_course,
+    print_checks,
+    print_event,
+)
 
 
 @click.command()
@@ -47,14 +34,13 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
 
     Only what the workshop created is removed; files and objects you put there yourself stay.
     """
-    from workshop.cli import _backend, _course
     from workshop.core import reset as core_reset
 
     if reset_all == (lesson is not None):
         raise click.UsageError("name one lesson (for example `workshop reset 2`) or use --all")
-    course = _course(lang)
-    ids = [item.id for item in course.lessons] if reset_all else [_lesson(course, lesson or "").id]
-    be = _backend(course, backend)
+    course = open_course(lang)
+    ids = [item.id for item in course.lessons] if reset_all else [lesson_or_fail(course, lesson or "").id]
+    be = open_backend(course, backend)
     try:
         plan = _plan(core_reset, course, be, ids)
         if plan.empty:
@@ -63,7 +49,7 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
         _show_plan(core_reset, course, plan, dry_run)
         if dry_run:
             return
-        if not yes and not _confirm("Remove these and reset the progress?"):
+        if not yes and not confirm("Remove these and reset the progress?"):
             raise click.ClickException("nothing was changed")
         try:
             lines = core_reset.apply(course, be, plan)
@@ -124,11 +110,10 @@ def verify(lang: str | None, backend: str | None) -> None:
 
     Nothing is recorded: attempts and progress stay as they are.
     """
-    from workshop.cli import _backend, _course, _print_checks
     from workshop.core import verify as core_verify
 
-    course = _course(lang)
-    be = _backend(course, backend)
+    course = open_course(lang)
+    be = open_backend(course, backend)
     try:
         results = core_verify.verify(course, be)
     finally:
@@ -146,7 +131,7 @@ def verify(lang: str | None, backend: str | None) -> None:
             continue
         broken += 1
         click.secho(f"✘ {title}: no longer holds", fg="red", bold=True)
-        _print_checks(SimpleNamespace(checks=[c for c in checks if not c.passed]))
+        print_checks(SimpleNamespace(checks=[c for c in checks if not c.passed]))
     if broken:
         click.secho(f"{broken} of {len(results)} completed lessons no longer hold.", fg="red", bold=True)
         sys.exit(1)
@@ -160,22 +145,21 @@ def verify(lang: str | None, backend: str | None) -> None:
 def skip(lesson: str, lang: str | None, backend: str | None) -> None:
     """Stuck? Run the lesson's reference solution and mark it skipped, so the next lesson opens."""
     from workshop.backends.base import BackendError
-    from workshop.cli import _backend, _course, _lesson_tasks, _print_checks, _print_event
     from workshop.core import verify as core_verify
     from workshop.core.compile import CompileError
     from workshop.core.lessons import LessonError
 
-    course = _course(lang)
-    item = _lesson(course, lesson)
+    course = open_course(lang)
+    item = lesson_or_fail(course, lesson)
     reason = core_verify.why_not_skippable(course, item)
     if reason:
         raise click.ClickException(reason)
     click.secho(f"\n== Skipping lesson {item.id}: running its reference solution ==", bold=True)
-    width = max([len(t) + 2 for t in _lesson_tasks(item)] + [12])
-    be = _backend(course, backend)
+    width = max([len(t) + 2 for t in lesson_tasks(item)] + [12])
+    be = open_backend(course, backend)
     run_ids: list[str] = []
     try:
-        attempt = core_verify.skip(course, be, item, on_event=lambda e: _print_event(e, width),
+        attempt = core_verify.skip(course, be, item, on_event=lambda e: print_event(e, width),
                                    on_run_id=run_ids.append)
     except (LessonError, CompileError, BackendError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -187,7 +171,7 @@ def skip(lesson: str, lang: str | None, backend: str | None) -> None:
     finally:
         be.close()
     if not attempt.passed:
-        _print_checks(SimpleNamespace(checks=[c for c in attempt.checks if not c.passed]))
+        print_checks(SimpleNamespace(checks=[c for c in attempt.checks if not c.passed]))
         raise click.ClickException(
             f"the reference solution of lesson {item.id} did not pass here, so the lesson is not marked skipped")
     click.secho(f"Lesson {item.id} is skipped: its reference solution ran, so what later lessons need exists.",

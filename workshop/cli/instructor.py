@@ -1,6 +1,6 @@
 """`workshop instructor ...`: the tutorial's admin steps, the class's progress, and preparing namespaces.
 
-Registered on the main group in cli.py (main.add_command(instructor)). Every command works on
+Registered on the main group in workshop/cli/__init__.py. Every command works on
 the cluster backend with the instructor's own credentials (an admin kubeconfig).
 """
 
@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from workshop.cli.common import confirm, lesson_or_fail, open_course
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend
@@ -143,13 +145,11 @@ def _table(classroom: Any, view: Any) -> None:
 def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool) -> None:
     """Reset one learner: remove a lesson's (or every lesson's) artifacts in their namespace, reopen it."""
     from workshop.backends.base import BackendError
-    from workshop.cli import _course
-    from workshop.cli_progress import _confirm, _lesson
     from workshop.core.reset import describe
     from workshop.instructor import classroom
 
-    course = _course(None)
-    lessons = [_lesson(course, lesson)] if lesson else list(course.lessons)
+    course = open_course(None)
+    lessons = [lesson_or_fail(course, lesson)] if lesson else list(course.lessons)
     base = _backend()
     be = base.for_namespace(namespace)
     try:
@@ -161,7 +161,7 @@ def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool) ->
         click.echo(f"Lesson(s) {ids} of {namespace} {'would go' if dry_run else 'go'} back to open.")
         if dry_run:
             return
-        if not yes and not _confirm("Remove these and reset the learner's progress?"):
+        if not yes and not confirm("Remove these and reset the learner's progress?"):
             raise click.ClickException("nothing was changed")
         lines, ok = classroom.apply_reset(be, plan, [item.id for item in lessons])
     except BackendError as exc:

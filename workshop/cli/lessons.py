@@ -1,4 +1,4 @@
-"""The `workshop` command: start the app, or take lessons headless (scripts, CI)."""
+"""`workshop start`, `list`, `run`, `check`, `progress` and `doctor`: the lessons, taken in the app or headless."""
 
 from __future__ import annotations
 
@@ -9,55 +9,26 @@ from typing import Any
 
 import click
 
-from workshop.core.ports import Backend
-from workshop.core.settings import LANGUAGES, Settings
-
-LANG_OPTION = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-                           help="Language of the lessons (default: from the locale).")
-BACKEND_OPTION = click.option("--backend", type=click.Choice(["local", "cluster"]), default=None,
-                              help="Where pipelines run (default: the cluster inside a Kubeflow notebook, else local).")
-
-
-def _course(lang: str | None) -> Any:
-    from workshop.core.course import Course
-    from workshop.core.lessons import LessonError
-
-    try:
-        course = Course(Settings.load(lang))
-    except LessonError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if course.progress.notice:
-        click.secho(course.progress.notice, fg="yellow", err=True)
-    return course
+from workshop.cli.common import (
+    BACKEND_OPTION,
+    LANG_OPTION,
+    lesson_tasks,
+    open_backend,
+    open_course,
+    parse_args,
+    print_checks,
+    print_event,
+)
 
 
-def _backend(course: Any, name: str | None) -> Backend:
-    from workshop.backends import make_backend
-    from workshop.backends.base import BackendError
-
-    try:
-        backend = make_backend(course.settings, name)
-    except BackendError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if course.restore_progress(backend):
-        click.secho("Your progress was restored from the cluster (ConfigMap workshop-progress).", err=True)
-    return backend
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="kubeflow-workshop")
-def main() -> None:
-    """Kubeflow Workshop: learn Kubeflow Pipelines by doing."""
-
-
-@main.command()
+@click.command()
 @LANG_OPTION
 @BACKEND_OPTION
 def start(lang: str | None, backend: str | None) -> None:
     """Open the workshop app."""
     from workshop.app import make_app
 
-    course = _course(lang)
+    course = open_course(lang)
     app = make_app(course, backend_name=backend)
     # Stopping the local services takes a second or two: do it after the terminal is given back,
     # saying so, rather than behind a blank screen.
@@ -73,7 +44,7 @@ def start(lang: str | None, backend: str | None) -> None:
         sys.exit(app.return_code)
 
 
-@main.command("list")
+@click.command("list")
 @LANG_OPTION
 def list_lessons(lang: str | None) -> None:
     """List the lessons and their state."""
@@ -81,62 +52,13 @@ def list_lessons(lang: str | None) -> None:
 
     from workshop.ui_text import t
 
-    course = _course(lang)
+    course = open_course(lang)
     language = course.settings.language
     states = course.states()
     for lesson in course.lessons:
         state = t(language, f"state_{states[lesson.id].value}")
         pad = " " * max(12 - cell_len(state), 1)
         click.echo(f"{lesson.id:>2}  {state}{pad}{lesson.title_in(language)}")
-
-
-def _parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
-    result = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--arg")
-        result[name.strip()] = value
-    return result
-
-
-def _print_event(event: Any, width: int, noise: Any = None) -> None:
-    from workshop.core.events import LogLine, RunFinished, TaskFinished, TaskStarted
-
-    if isinstance(event, LogLine):
-        if noise is not None and noise.is_noise(event.task, event.line):
-            return
-        click.echo(f"{click.style(f'[{event.task}]'.ljust(width), fg='cyan')} {event.line}")
-    elif isinstance(event, TaskStarted):
-        click.secho(f"▶ {event.task} started", fg="blue")
-    elif isinstance(event, TaskFinished):
-        click.secho(f"■ {event.task} {event.state.value.lower()}",
-                    fg="green" if event.state.value == "SUCCEEDED" else "red")
-    elif isinstance(event, RunFinished):
-        click.secho(f"run {event.state.value.lower()}" + (f": {event.error}" if event.error else ""), bold=True)
-
-
-def _print_checks(attempt: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    marks = {"passed": "✅", "failed": "❌", "skipped": "⏭️ "}
-    if not sys.stdout.isatty():  # scripts and CI logs: one plain line per fact, easy to grep
-        for result in attempt.checks:
-            click.echo(f"{marks[result.status.value]} {result.title}: {result.summary}")
-            for key, value in result.evidence.items():
-                click.echo(f"     {key}: " + value.replace("\n", "\n       "))
-            if result.hint:
-                click.echo(f"     hint: {result.hint}")
-        return
-    table = Table(show_lines=True)
-    for column in ("", "check", "seen", "hint"):
-        table.add_column(column, overflow="fold")
-    for result in attempt.checks:
-        evidence = "\n".join(f"{k}: {v}" for k, v in result.evidence.items())
-        table.add_row(marks[result.status.value], result.title,
-                      result.summary + ("\n" + evidence if evidence else ""), result.hint)
-    Console(soft_wrap=False).print(table)
 
 
 def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeline_file: Any,
@@ -155,10 +77,10 @@ def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeli
             click.echo(f"running your own file {source}")
         wanted = {a.default_from for a in lesson.arguments if a.default_from}
         arguments = lesson.parse_arguments(raw, backend.defaults(wanted) if wanted else {})
-        width = max([len(t) + 2 for t in _lesson_tasks(lesson)] + [12])
+        width = max([len(t) + 2 for t in lesson_tasks(lesson)] + [12])
         noise = ExecutorNoise() if quiet else None
         attempt = course.run_lesson(lesson, backend, arguments,
-                                    on_event=lambda e: _print_event(e, width, noise),
+                                    on_event=lambda e: print_event(e, width, noise),
                                     on_run_id=run_ids.append, pipeline_file=source)
     except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -168,7 +90,7 @@ def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeli
             backend.cancel(run_ids[-1])
             course.progress.finish_run(run_ids[-1], "CANCELED", {}, "interrupted")
         raise
-    _print_checks(attempt)
+    print_checks(attempt)
     if attempt.passed:
         click.secho(f"Lesson {lesson.id} passed.", fg="green", bold=True)
     elif course.progress.lesson(lesson.id).state == "passed":
@@ -178,14 +100,7 @@ def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeli
     return bool(attempt.passed)
 
 
-def _lesson_tasks(lesson: Any) -> list[str]:
-    for spec in lesson.checks:
-        if spec.kind == "compiled_tasks":
-            return list(spec.params.get("tasks", []))
-    return []
-
-
-@main.command()
+@click.command()
 @click.argument("lesson", required=False)
 @click.option("--arg", "args", multiple=True, metavar="NAME=VALUE", help="A pipeline argument (repeatable).")
 @click.option("--all", "run_all", is_flag=True, help="Take every available lesson in order.")
@@ -204,12 +119,12 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
 
     if not run_all and lesson is None:
         raise click.UsageError("name a lesson (for example `workshop run 1`) or use --all")
-    course = _course(lang)
+    course = open_course(lang)
     try:
         lessons = [item for item in course.lessons if item.available] if run_all else [course.lesson(lesson or "")]
     except LessonError as exc:
         raise click.ClickException(str(exc)) from exc
-    be = _backend(course, backend)
+    be = open_backend(course, backend)
     ok = True
     started = time.perf_counter()
     try:
@@ -220,7 +135,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
                     f"lesson {item.id} is locked: pass lesson {', '.join(map(str, item.requires))} first")
             if state is LessonState.COMING_SOON:
                 raise click.ClickException(f"lesson {item.id} is coming soon: it cannot run yet")
-            passed = _run_one(course, be, item, _parse_args(args) if not run_all else {},
+            passed = _run_one(course, be, item, parse_args(args) if not run_all else {},
                               Path(pipeline_file) if pipeline_file else None, quiet)
             ok = ok and passed
             if run_all and not passed:
@@ -234,7 +149,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
     sys.exit(0 if ok else 1)
 
 
-@main.command()
+@click.command()
 @click.argument("lesson")
 @LANG_OPTION
 @BACKEND_OPTION
@@ -242,30 +157,30 @@ def check(lesson: str, lang: str | None, backend: str | None) -> None:
     """Re-run a lesson's checks on its last run."""
     from workshop.core.lessons import LessonError
 
-    course = _course(lang)
+    course = open_course(lang)
     try:
         item = course.lesson(lesson)
     except LessonError as exc:
         raise click.ClickException(str(exc)) from exc
-    be = _backend(course, backend)
+    be = open_backend(course, backend)
     try:
         attempt = course.check(item, be)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         be.close()
-    _print_checks(attempt)
+    print_checks(attempt)
     sys.exit(0 if attempt.passed else 1)
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @LANG_OPTION
 def progress(as_json: bool, lang: str | None) -> None:
     """Show your progress through the course."""
     from workshop.core.exercise import exercise_file
 
-    course = _course(lang)
+    course = open_course(lang)
     states = course.states()
     records = course.progress.all_lessons()
     exercises = course.progress.exercises()
@@ -300,15 +215,15 @@ def progress(as_json: bool, lang: str | None) -> None:
     Console().print(table)
 
 
-@main.command()
+@click.command()
 @BACKEND_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def doctor(backend: str | None, as_json: bool) -> None:
     """Check everything the course needs, with a fix for each problem (exit 1 if one fails)."""
     from workshop.backends.base import BackendError
 
-    course = _course(None)
-    be = _backend(course, backend)
+    course = open_course(None)
+    be = open_backend(course, backend)
     try:
         items = be.doctor()
     except BackendError as exc:
@@ -325,12 +240,3 @@ def doctor(backend: str | None, as_json: bool) -> None:
             if item.ok is False and item.fix:
                 click.echo(f"     fix: {item.fix}")
     sys.exit(1 if any(item.ok is False for item in items) else 0)
-
-
-# reset, verify, skip, exercise and solution live in their own modules; registered here, after main exists.
-from workshop.cli_exercise import exercise, solution  # noqa: E402
-from workshop.cli_instructor import instructor  # noqa: E402
-from workshop.cli_progress import reset, skip, verify  # noqa: E402
-
-for _command in (reset, verify, skip, exercise, solution, instructor):
-    main.add_command(_command)

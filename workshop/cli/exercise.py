@@ -1,4 +1,4 @@
-"""`workshop exercise` and `workshop solution`: registered on the main group in cli.py."""
+"""`workshop exercise` and `workshop solution`: registered on the main group in workshop/cli/__init__.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import click
 
-from workshop.cli_progress import LANG_OPTION, _lesson
+from workshop.cli.common import LANG_OPTION, lesson_or_fail, open_course
 
 
 @click.command()
@@ -20,7 +20,6 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
     From then on `workshop run` and the app's Run tab run your file, and the reference
     solution stays hidden until you pass, or after three failed attempts (`workshop solution`).
     """
-    from workshop.cli import _course
     from workshop.core.exercise import (
         FAILED_ATTEMPTS_TO_REVEAL,
         exercise_file,
@@ -32,8 +31,8 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
 
     if fresh and off:
         raise click.UsageError("--fresh and --off do not go together")
-    course = _course(lang)
-    item = _lesson(course, lesson)
+    course = open_course(lang)
+    item = lesson_or_fail(course, lesson)
     if off:
         if not in_exercise(course.progress, item):
             click.echo(f"Lesson {item.id} is not an exercise: it follows along with the reference already.")
@@ -72,10 +71,9 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
 @LANG_OPTION
 def solution(lesson: str, lang: str | None) -> None:
     """Print the lesson's reference solution (in exercise mode: once you passed, skipped or failed three times)."""
-    from workshop.cli import _course
 
-    course = _course(lang)
-    item = _lesson(course, lesson)
+    course = open_course(lang)
+    item = lesson_or_fail(course, lesson)
     gate = course.solution_gate(item)
     if not gate.unlocked:
         tries = "attempt" if gate.failed_attempts == 1 else "attempts"
