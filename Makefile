@@ -9,20 +9,27 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-.PHONY: install start test lint bench
-install: $(STAMP)
+.PHONY: help install start test test-fast lint bench
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-start: $(STAMP)
+install: $(STAMP) ## make .venv and install the workshop with its test tools
+
+start: $(STAMP) ## open the app on the local backend
 	$(VENV)/bin/workshop start --backend local
 
-test: $(STAMP)
+test: $(STAMP) ## every test
 	$(VENV)/bin/python -m pytest -q
 
-lint: $(STAMP)
+test-fast: $(STAMP) ## every test but those marked `slow` (training models, starting servers)
+	$(VENV)/bin/python -m pytest -q -m "not slow"
+
+lint: $(STAMP) ## ruff, mypy and the import contracts (pyproject [tool.importlinter])
 	$(VENV)/bin/ruff check workshop tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
-bench: $(STAMP)
+bench: $(STAMP) ## the benchmarks: each prints its figures
 	$(VENV)/bin/python bench/bench_lesson1.py
 	$(VENV)/bin/python bench/bench_startup.py
 	$(VENV)/bin/python bench/bench_log_latency.py
