@@ -64,6 +64,7 @@ def list_lessons(lang: str | None) -> None:
 def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeline_file: Any,
              quiet: bool = False) -> bool:
     from workshop.backends.base import BackendError
+    from workshop.core import service
     from workshop.core.compile import CompileError
     from workshop.core.events import ExecutorNoise
     from workshop.core.lessons import LessonError
@@ -75,13 +76,10 @@ def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeli
         source = pipeline_file or course.pipeline_file(lesson)
         if source != lesson.pipeline_file and pipeline_file is None:
             click.echo(f"running your own file {source}")
-        wanted = {a.default_from for a in lesson.arguments if a.default_from}
-        arguments = lesson.parse_arguments(raw, backend.defaults(wanted) if wanted else {})
         width = max([len(t) + 2 for t in lesson_tasks(lesson)] + [12])
         noise = ExecutorNoise() if quiet else None
-        attempt = course.run_lesson(lesson, backend, arguments,
-                                    on_event=lambda e: print_event(e, width, noise),
-                                    on_run_id=run_ids.append, pipeline_file=source)
+        attempt = service.run(course, backend, lesson, raw, on_event=lambda e: print_event(e, width, noise),
+                              on_run_id=run_ids.append, pipeline_file=source)
     except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
@@ -93,7 +91,7 @@ def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeli
     print_checks(attempt)
     if attempt.passed:
         click.secho(f"Lesson {lesson.id} passed.", fg="green", bold=True)
-    elif course.progress.lesson(lesson.id).state == "passed":
+    elif attempt.passed_before:
         click.secho(f"This run did not pass; lesson {lesson.id} stays passed from before.", fg="yellow", bold=True)
     else:
         click.secho(f"Lesson {lesson.id} is not passed yet.", fg="red", bold=True)
@@ -155,6 +153,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
 @BACKEND_OPTION
 def check(lesson: str, lang: str | None, backend: str | None) -> None:
     """Re-run a lesson's checks on its last run."""
+    from workshop.core import service
     from workshop.core.lessons import LessonError
 
     course = open_course(lang)
@@ -164,7 +163,7 @@ def check(lesson: str, lang: str | None, backend: str | None) -> None:
         raise click.ClickException(str(exc)) from exc
     be = open_backend(course, backend)
     try:
-        attempt = course.check(item, be)
+        attempt = service.check(course, be, item)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -178,27 +177,21 @@ def check(lesson: str, lang: str | None, backend: str | None) -> None:
 @LANG_OPTION
 def progress(as_json: bool, lang: str | None) -> None:
     """Show your progress through the course."""
-    from workshop.core.exercise import exercise_file
+    from workshop.core import service
 
     course = open_course(lang)
-    states = course.states()
-    records = course.progress.all_lessons()
-    exercises = course.progress.exercises()
-    rows = []
-    for lesson in course.lessons:
-        rec = records.get(lesson.id)
-        exercising = lesson.id in exercises
+    rows: list[dict[str, Any]] = []
+    for each in service.progress_rows(course):
         rows.append({
-            "lesson": lesson.id,
-            "title": lesson.title_in(course.settings.language),
-            "state": states[lesson.id].value,
-            "attempts": rec.attempts if rec else 0,
-            "passed_at": time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.passed_at))
-            if rec and rec.passed_at else None,
-            "time_spent_s": round(rec.time_spent) if rec else 0,
-            "last_failure": rec.last_failure if rec else "",
-            "mode": "exercise" if exercising else "follow along",
-            "your_file": str(exercise_file(course.settings, lesson)) if exercising else None,
+            "lesson": each.lesson.id,
+            "title": each.lesson.title_in(course.settings.language),
+            "state": each.state.value,
+            "attempts": each.attempts,
+            "passed_at": time.strftime("%Y-%m-%d %H:%M", time.localtime(each.passed_at)) if each.passed_at else None,
+            "time_spent_s": round(each.time_spent),
+            "last_failure": each.last_failure,
+            "mode": "exercise" if each.exercising else "follow along",
+            "your_file": str(each.your_file) if each.your_file else None,
         })
     if as_json:
         click.echo(json.dumps({"learner": course.settings.learner, "lessons": rows}, ensure_ascii=False, indent=2))

@@ -35,6 +35,7 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
     Only what the workshop created is removed; files and objects you put there yourself stay.
     """
     from workshop.core import reset as core_reset
+    from workshop.core import service
 
     if reset_all == (lesson is not None):
         raise click.UsageError("name one lesson (for example `workshop reset 2`) or use --all")
@@ -42,7 +43,7 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
     ids = [item.id for item in course.lessons] if reset_all else [lesson_or_fail(course, lesson or "").id]
     be = open_backend(course, backend)
     try:
-        plan = _plan(core_reset, course, be, ids)
+        plan = _plan(course, be, ids)
         if plan.empty:
             click.echo(f"Nothing left to reset for {core_reset.lessons_text(ids)}: nothing was changed.")
             return
@@ -52,7 +53,7 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
         if not yes and not confirm("Remove these and reset the progress?"):
             raise click.ClickException("nothing was changed")
         try:
-            lines = core_reset.apply(course, be, plan)
+            lines = service.apply_reset(course, be, plan)
         except core_reset.ResetError as exc:
             for line in exc.lines:
                 click.echo(line)
@@ -64,17 +65,19 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
     click.secho(f"Reset {core_reset.lessons_text(ids)}.", fg="green", bold=True)
 
 
-def _plan(core_reset: Any, course: Any, be: Any, ids: list[int]) -> Any:
+def _plan(course: Any, be: Any, ids: list[int]) -> Any:
     from workshop.backends.base import BackendError
+    from workshop.core import service
 
     try:
-        return core_reset.plan(course, be, ids)
+        return service.plan_reset(course, be, ids)
     except BackendError as exc:
         raise click.ClickException(f"cannot tell what the lessons created: {exc}") from exc
 
 
-def _show_plan(core_reset: Any, course: Any, plan: Any, dry_run: bool) -> None:
+def _show_plan(core_reset: Any, course: Any, reset_plan: Any, dry_run: bool) -> None:
     head = "Would remove:" if dry_run else "This removes:"
+    plan = reset_plan.plan
     if plan:
         click.echo(head)
         for artifact in plan:
@@ -84,7 +87,7 @@ def _show_plan(core_reset: Any, course: Any, plan: Any, dry_run: bool) -> None:
     if plan.rows:
         verb = "would go" if dry_run else "goes"
         click.echo(f"The progress of {core_reset.lessons_text(plan.rows)} {verb} back to open.")
-    locking = core_reset.relocked(course, plan.lesson_ids)
+    locking = reset_plan.relocks
     if locking:
         verb = "would lock" if dry_run else "locks"
         click.echo(f"{core_reset.lessons_text(locking).capitalize()} {verb} again until "
@@ -110,12 +113,13 @@ def verify(lang: str | None, backend: str | None) -> None:
 
     Nothing is recorded: attempts and progress stay as they are.
     """
+    from workshop.core import service
     from workshop.core import verify as core_verify
 
     course = open_course(lang)
     be = open_backend(course, backend)
     try:
-        results = core_verify.verify(course, be)
+        results = service.verify(course, be)
     finally:
         be.close()
     if not results:
@@ -145,6 +149,7 @@ def verify(lang: str | None, backend: str | None) -> None:
 def skip(lesson: str, lang: str | None, backend: str | None) -> None:
     """Stuck? Run the lesson's reference solution and mark it skipped, so the next lesson opens."""
     from workshop.backends.base import BackendError
+    from workshop.core import service
     from workshop.core import verify as core_verify
     from workshop.core.compile import CompileError
     from workshop.core.lessons import LessonError
@@ -159,8 +164,8 @@ def skip(lesson: str, lang: str | None, backend: str | None) -> None:
     be = open_backend(course, backend)
     run_ids: list[str] = []
     try:
-        attempt = core_verify.skip(course, be, item, on_event=lambda e: print_event(e, width),
-                                   on_run_id=run_ids.append)
+        attempt = service.skip(course, be, item, on_event=lambda e: print_event(e, width),
+                               on_run_id=run_ids.append)
     except (LessonError, CompileError, BackendError) as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:

@@ -16,7 +16,7 @@ from workshop.core.events import RunEvent, RunFinished, RunState
 from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
 from workshop.core.ports import Backend, ProgressMirror
-from workshop.core.progress import ProgressStore, RunRecord
+from workshop.core.progress import PASSED, ProgressStore, RunRecord
 from workshop.core.progress_mirror import pull, push
 from workshop.core.settings import Settings
 
@@ -33,6 +33,7 @@ class LessonState(StrEnum):
 class Attempt:
     run: RunRecord
     checks: list[CheckResult]
+    passed_before: bool = False  # the lesson was passed before this attempt (a failed rerun leaves it passed)
 
     @property
     def passed(self) -> bool:
@@ -102,8 +103,8 @@ class Course:
         lesson: Lesson,
         backend: Backend,
         arguments: dict[str, Any],
-        on_event: Callable[[RunEvent], None] = lambda event: None,
-        on_run_id: Callable[[str], None] = lambda run_id: None,
+        on_event: Callable[[RunEvent], object] = lambda event: None,
+        on_run_id: Callable[[str], object] = lambda run_id: None,
         pipeline_file: Path | None = None,
     ) -> Attempt:
         """Compile, upload, run, wait for the end, check, record. Blocking: call from a worker."""
@@ -146,11 +147,12 @@ class Course:
         if run is None:
             raise LookupError(f"lesson {lesson.id} has not been run yet: run it first")
         rechecked = bool(run.checks)  # `workshop check` on a run that was checked before
+        passed_before = self.progress.lesson(lesson.id).state == PASSED
         attempt_no = self.progress.lesson(lesson.id).attempts + (0 if rechecked else 1)
         ctx = CheckContext(lesson, run, backend, self.settings.language, max(attempt_no, 1))
         results = run_checks(ctx)
         self.progress.save_checks(run.run_id, [r.to_dict() for r in results])
-        attempt = Attempt(run, results)
+        attempt = Attempt(run, results, passed_before)
         if run.state == RunState.CANCELED.value:
             return attempt  # a canceled run is not an attempt
         if rechecked and not attempt.passed:

@@ -7,9 +7,12 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop.core.errors import LessonError
+
+if TYPE_CHECKING:
+    from workshop.core.ports import Backend
 
 ARG_TYPES = {"float": float, "int": int, "str": str, "bool": bool}
 
@@ -133,6 +136,16 @@ class Lesson:
         for name, value in raw.items():
             values[name] = known[name].parse(value)
         return values
+
+
+def lesson_arguments(lesson: Lesson, backend: Backend, raw: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The run's arguments: what the learner typed, else the backend's value (`default_from`), else the default.
+
+    The backend is asked only for the values the learner left out. LessonError when a value does not fit.
+    """
+    raw = raw or {}
+    wanted = {a.default_from for a in lesson.arguments if a.default_from and a.name not in raw}
+    return lesson.parse_arguments(raw, backend.defaults(wanted) if wanted else {})
 
 
 _BLOCK_START = re.compile(r"\s*([-*+>|#]|\d+[.)]\s|```|~~~)")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from workshop.core.checks import CheckContext, CheckResult, Status, run_checks
 from workshop.core.course import Attempt, Course, LessonState
 from workshop.core.events import RunEvent
-from workshop.core.lessons import Lesson, LessonError
+from workshop.core.lessons import Lesson, LessonError, lesson_arguments
 from workshop.core.ports import Backend
 from workshop.core.progress import SKIPPED, RunRecord
 
@@ -72,8 +72,8 @@ def skip(
     course: Course,
     backend: Backend,
     lesson: Lesson,
-    on_event: Callable[[RunEvent], None] = lambda event: None,
-    on_run_id: Callable[[str], None] = lambda run_id: None,
+    on_event: Callable[[RunEvent], object] = lambda event: None,
+    on_run_id: Callable[[str], object] = lambda run_id: None,
 ) -> Attempt:
     """Run the reference solution; when it passes, the lesson is marked skipped (not passed).
 
@@ -82,8 +82,7 @@ def skip(
     reason = why_not_skippable(course, lesson)
     if reason:
         raise LessonError(reason)
-    wanted = {a.default_from for a in lesson.arguments if a.default_from}
-    arguments = lesson.parse_arguments({}, backend.defaults(wanted) if wanted else {})
+    arguments = lesson_arguments(lesson, backend)
     attempt = course.run_lesson(lesson, backend, arguments, on_event=on_event, on_run_id=on_run_id,
                                 pipeline_file=lesson.pipeline_file)  # the reference, even in exercise mode
     if attempt.passed:

@@ -76,21 +76,17 @@ def duration(seconds: float) -> str:
 
 def progress_rows(course: Any) -> list[tuple[str, ...]]:
     """One row per lesson, as the screen (and a test) reads them."""
+    from workshop.core import service
     from workshop.ui_text import t
 
     lang = course.settings.language
-    states = course.states()
-    records = course.progress.all_lessons()
-    exercises = course.progress.exercises()
     rows: list[tuple[str, ...]] = []
-    for lesson in course.lessons:
-        rec = records.get(lesson.id)
-        passed = time.strftime("%Y-%m-%d %H:%M", time.localtime(rec.passed_at)) if rec and rec.passed_at else ""
+    for row in service.progress_rows(course):
+        passed = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.passed_at)) if row.passed_at else ""
         rows.append((
-            str(lesson.id), lesson.title_in(lang), t(lang, "state_" + states[lesson.id].value),
-            tr(lang, "mode_exercise" if lesson.id in exercises else "mode_follow"),
-            str(rec.attempts if rec else 0), duration(rec.time_spent if rec else 0.0),
-            passed, (rec.last_failure if rec else "") or "",
+            str(row.lesson.id), row.lesson.title_in(lang), t(lang, "state_" + row.state.value),
+            tr(lang, "mode_exercise" if row.exercising else "mode_follow"),
+            str(row.attempts), duration(row.time_spent), passed, row.last_failure or "",
         ))
     return rows
 
@@ -157,10 +153,10 @@ def start_reset(app: Any, lesson_id: int, on_done: Callable[[], None] | None = N
 
 
 def _plan_then_ask(app: Any, lesson_id: int, on_done: Callable[[], None] | None) -> None:
-    from workshop.core import reset as core_reset
+    from workshop.core import service
 
     try:
-        plan = core_reset.plan(app.course, app.backend, [lesson_id])
+        plan = service.plan_reset(app.course, app.backend, [lesson_id])
     except Exception as exc:  # a backend that cannot look is said, never a traceback
         app.call_from_thread(app.notify, str(exc), title=tr(app.lang, "reset_failed", id=lesson_id),
                              severity="error", timeout=10)
@@ -176,10 +172,9 @@ def _ask(app: Any, lesson_id: int, plan: Any, on_done: Callable[[], None] | None
     if plan.empty:
         app.notify(tr(lang, "reset_nothing", id=lesson_id))
         return
-    items = "\n".join(f"• {core_reset.describe(a, lang)}" for a in plan) or tr(lang, "reset_progress_only")
-    locking = core_reset.relocked(app.course, [lesson_id])
-    if locking:
-        items += "\n" + tr(lang, "reset_relocks", ids=", ".join(map(str, locking)), id=lesson_id)
+    items = "\n".join(f"• {core_reset.describe(a, lang)}" for a in plan.plan) or tr(lang, "reset_progress_only")
+    if plan.relocks:
+        items += "\n" + tr(lang, "reset_relocks", ids=", ".join(map(str, plan.relocks)), id=lesson_id)
     from workshop.core.exercise import exercise_file, in_exercise
 
     lesson = app.course.lesson(lesson_id)
@@ -197,9 +192,10 @@ def _ask(app: Any, lesson_id: int, plan: Any, on_done: Callable[[], None] | None
 
 def _apply(app: Any, lesson_id: int, plan: Any, on_done: Callable[[], None] | None) -> None:
     from workshop.core import reset as core_reset
+    from workshop.core import service
 
     try:
-        lines, ok = core_reset.apply(app.course, app.backend, plan), True
+        lines, ok = service.apply_reset(app.course, app.backend, plan), True
     except core_reset.ResetError as exc:
         lines, ok = exc.lines, False
     except Exception as exc:

@@ -159,14 +159,13 @@ class RunPanel(Vertical):
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
     def run_worker_thread(self, raw: dict[str, Any]) -> None:
         from workshop.backends.base import BackendError
+        from workshop.core import service
         from workshop.core.compile import CompileError
 
         app: Any = self.app
         try:
-            wanted = {a.default_from for a in self.lesson.arguments if a.default_from and a.name not in raw}
-            arguments = self.lesson.parse_arguments(raw, app.backend.defaults(wanted) if wanted else {})
-            attempt = app.course.run_lesson(
-                self.lesson, app.backend, arguments,
+            attempt = service.run(
+                app.course, app.backend, self.lesson, raw,
                 on_event=lambda event: self.post_message(RunEventPosted(event)),
                 on_run_id=lambda run_id: self.post_message(RunIdAssigned(run_id)),
             )
@@ -277,6 +276,5 @@ class RunPanel(Vertical):
             status.update(Text(t(self.lang, "passed", id=self.lesson.id), style="bold green"))
         else:
             failed = sum(1 for r in results if r.status is Status.FAILED)
-            passed_before = self.app.course.progress.lesson(self.lesson.id).state == "passed"  # type: ignore[attr-defined]
-            key = "still_passed" if passed_before else "not_passed"
+            key = "still_passed" if attempt.passed_before else "not_passed"
             status.update(Text(f"{t(self.lang, key, id=self.lesson.id)} ({failed} ✗)", style="bold red"))
