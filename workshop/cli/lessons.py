@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,13 @@ from workshop.cli.common import (
     print_checks,
     print_event,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from workshop.core.course import Course
+    from workshop.core.lessons import Lesson
+    from workshop.core.ports import Backend
 
 
 @click.command()
@@ -61,7 +68,7 @@ def list_lessons(lang: str | None) -> None:
         click.echo(f"{lesson.id:>2}  {state}{pad}{lesson.title_in(language)}")
 
 
-def _run_one(course: Any, backend: Any, lesson: Any, raw: dict[str, str], pipeline_file: Any,
+def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, str], pipeline_file: Path | None,
              quiet: bool = False) -> bool:
     from workshop.backends.base import BackendError
     from workshop.core import service
