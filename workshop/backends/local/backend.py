@@ -168,6 +168,7 @@ class LocalBackend:
             "arguments": arguments,
             "pipeline_root": str(folder / "root"),
             "volumes_dir": str(self.volumes.root),
+            "pip_cache": str(self.root / "pip-cache"),  # packages_to_install the app lacks (taskenv.py)
             "log_path": str(folder / "worker.log"),
             "secrets": secrets,
             "env": env,

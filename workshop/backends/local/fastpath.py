@@ -4,26 +4,35 @@ A compiled lightweight component's command is
     sh -c "<pip install kfp and packages_to_install> && $0 $@"
     sh -ec "<write $0 to ephemeral_component.py; python3 -m kfp.dsl.executor_main ...>"
     <component source> --executor_input ... --function_to_execute ...
-On a cluster every pod pays for that pip install. Locally, when every requirement is
-already installed, the pip step is a no-op that still costs seconds, and so is starting
-a fresh interpreter that imports kfp. The fast path skips both: the worker process has
-already imported kfp.dsl.executor_main, forks, and the child runs executor_main.main()
-with the same arguments the container would get. The compiled YAML is untouched.
-When anything does not match that shape, or a requirement is missing, the task runs
-its original command instead, pip included.
+On a cluster every pod pays for that pip install. Locally the pip step never runs: what
+the app's environment lacks goes to a cache folder for that task (taskenv.py), and
+starting a fresh interpreter that imports kfp is skipped too. A fork server, forked from
+the worker once kfp is imported and before any thread starts, forks each task's child,
+which runs executor_main with the same arguments the container would get. The task's
+output pipe and a reply socket travel to it with SCM_RIGHTS, so any thread of the worker
+(kfp.local runs ParallelFor iterations on a thread pool) can launch a task this way.
+The compiled YAML is untouched.
 """
 
 from __future__ import annotations
 
 import builtins
+import dataclasses
+import importlib
+import json
 import os
 import re
+import selectors
 import shlex
+import signal
+import socket
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
+from typing import NoReturn
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -38,6 +47,7 @@ class LightweightTask:
     requirements: tuple[str, ...]
     source: str
     executor_args: tuple[str, ...]
+    pip_options: tuple[str, ...] = ()  # --index-url and the like, from pip_index_urls
 
 
 def parse(full_command: list[str]) -> LightweightTask | None:
@@ -48,6 +58,7 @@ def parse(full_command: list[str]) -> LightweightTask | None:
     if "kfp.dsl.executor_main" not in program or "ephemeral_component.py" not in program:
         return None
     requirements: list[str] = []
+    options: list[str] = []
     for segment in installer.split("&&"):
         match = re.search(r"pip install(.*)", segment, flags=re.S)
         if not match:
@@ -60,11 +71,25 @@ def parse(full_command: list[str]) -> LightweightTask | None:
         for token in tokens:
             if skip:
                 skip = False
+                options.append(token)
             elif token in _OPTIONS_WITH_VALUE:
                 skip = True
+                options.append(token)
             elif not token.startswith("-") and token not in ('"$0"', '"$@"', "$0", "$@"):
                 requirements.append(token)
-    return LightweightTask(tuple(requirements), full_command[6], tuple(full_command[7:]))
+    return LightweightTask(
+        tuple(requirements), full_command[6], tuple(full_command[7:]), _unique_pairs(options)
+    )
+
+
+def _unique_pairs(options: list[str]) -> tuple[str, ...]:
+    """Each (option, value) once: kfp repeats the index options for every pip install it writes."""
+    seen: list[tuple[str, str]] = []
+    for i in range(0, len(options) - 1, 2):
+        pair = (options[i], options[i + 1])
+        if pair not in seen:
+            seen.append(pair)
+    return tuple(part for pair in seen for part in pair)
 
 
 def missing_requirements(requirements: tuple[str, ...]) -> list[str]:
@@ -88,69 +113,205 @@ def missing_requirements(requirements: tuple[str, ...]) -> list[str]:
     return missing
 
 
-def fork_task(
-    task: LightweightTask,
-    env: dict[str, str],
-    before_exec: Callable[[], None],
-) -> tuple[int, int, str]:
-    """Fork a child that runs kfp's executor on the task.
-
-    Returns (pid, read end of its output, the temporary folder to remove afterwards).
-    """
+def write_module(task: LightweightTask) -> tuple[str, str]:
+    """(a fresh folder, the component's module in it), as the container's `sh -ec` step writes it."""
     workdir = tempfile.mkdtemp(prefix="kfp-task-")
     module_path = os.path.join(workdir, "ephemeral_component.py")
     with open(module_path, "w", encoding="utf-8") as fh:
         fh.write(task.source)
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        code = 1
-        try:
-            os.close(read_fd)
-            os.dup2(write_fd, 1)
-            os.dup2(write_fd, 2)
-            os.close(write_fd)
-            null = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(null, 0)
-            close_inherited_fds()
-            sys.stdout = open(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
-            sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
-            os.environ.update(env)
-            os.environ["_KFP_RUNTIME"] = "true"
-            os.environ["PYTHONUNBUFFERED"] = "1"
-            before_exec()
-            import logging
+    return workdir, module_path
 
-            from kfp.dsl import executor_main
 
-            # A fresh interpreter would have no logging handlers; the worker's belong to it.
-            builtins.print = _PRINT
-            for handler in list(logging.root.handlers):
-                logging.root.removeHandler(handler)
-            sys.argv = [
-                "executor_main",
-                "--component_module_path",
-                module_path,
-                *task.executor_args,
-            ]
-            executor_main.executor_main()
+@dataclass(frozen=True)
+class TaskRequest:
+    """What the fork server needs to start one task; it travels as JSON."""
+
+    module_path: str
+    executor_args: tuple[str, ...]
+    env: dict[str, str]
+    cwd: str
+    mounts: tuple[tuple[str, str], ...] = ()  # (host folder, mount path) this task declares
+    masked: tuple[str, ...] = ()  # mount paths other tasks of the run declare
+    sys_path: tuple[str, ...] = ()  # cache folders of packages_to_install, ahead of the app's
+
+
+class ForkServerError(RuntimeError):
+    pass
+
+
+class ForkServer:
+    """A process forked from the worker while it is single-threaded, that forks task children.
+
+    The worker's threads ask it over a SOCK_SEQPACKET socket; each request carries the
+    task's output pipe and a reply socket on which the server writes the child's wait
+    status once it is reaped. The server and its children stay in the worker's process
+    group, so cancelling the run, or the watchdog, kills them with it.
+    """
+
+    def __init__(self, sock: socket.socket, pid: int, preloaded: frozenset[str]) -> None:
+        self._sock = sock
+        self.pid = pid
+        self.preloaded = preloaded  # top-level modules a task child inherits already imported
+        self._lock = threading.Lock()
+
+    @classmethod
+    def start(cls) -> ForkServer:
+        if threading.active_count() != 1:
+            raise ForkServerError("the fork server must start before any thread")
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        preloaded = frozenset(name.partition(".")[0] for name in sys.modules)
+        pid = os.fork()
+        if pid == 0:  # the server: never returns
             code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        except BaseException:
-            import traceback
-
-            traceback.print_exc()
-            code = 1
-        finally:
             try:
-                sys.stdout.flush()
-                sys.stderr.flush()
+                ours.close()
+                _serve(theirs)
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+                code = 1
             finally:
                 os._exit(code)
-    os.close(write_fd)
-    return pid, read_fd, workdir
+        theirs.close()
+        return cls(ours, pid, preloaded)
 
+    def run(self, request: TaskRequest, out_fd: int, on_started: Callable[[], None]) -> int:
+        """Start the task with its stdout and stderr on `out_fd`; return its wait status.
+
+        `out_fd` is closed here once sent, so the caller's read end sees EOF when the child
+        exits; `on_started` then reads the output, and this returns after the child is reaped.
+        """
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            payload = json.dumps(dataclasses.asdict(request)).encode()
+            try:
+                with self._lock:
+                    socket.send_fds(self._sock, [payload], [theirs.fileno(), out_fd])
+            except OSError as exc:
+                raise ForkServerError(f"the fork server is gone: {exc}") from exc
+            finally:
+                theirs.close()
+                os.close(out_fd)
+            on_started()
+            data = b""
+            while chunk := mine.recv(64):
+                data += chunk
+        finally:
+            mine.close()
+        if not data.strip().lstrip(b"-").isdigit():
+            raise ForkServerError("the fork server stopped before the task ended")
+        return int(data)
+
+    def close(self) -> None:
+        self._sock.close()  # the server sees EOF and exits
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _serve(ctrl: socket.socket) -> None:
+    """The server's loop: start a child per request, report each child's status when reaped."""
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)  # never hold the run's event pipe: the backend waits for its EOF
+    os.close(null)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_w)
+    replies: dict[int, int] = {}
+    selector = selectors.DefaultSelector()
+    selector.register(ctrl, selectors.EVENT_READ)
+    selector.register(wake_r, selectors.EVENT_READ)
+    while True:
+        for key, _ in selector.select():
+            if key.fileobj == wake_r:
+                try:
+                    while os.read(wake_r, 4096):
+                        pass
+                except BlockingIOError:
+                    pass
+                continue
+            message, fds, _, _ = socket.recv_fds(ctrl, 1 << 20, 2)
+            if not message:
+                return  # the worker closed its end: the run is over
+            reply_fd, out_fd = fds
+            try:
+                request = TaskRequest(**json.loads(message))
+                pid = os.fork()
+                if pid == 0:
+                    _child(request, out_fd)
+                replies[pid] = reply_fd
+            except (OSError, ValueError, TypeError):
+                os.close(reply_fd)  # the asking thread reads EOF: no task started
+            finally:
+                os.close(out_fd)
+        while replies:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            reply = replies.pop(pid, None)
+            if reply is not None:
+                try:
+                    os.write(reply, str(status).encode())
+                except OSError:
+                    pass  # the asking thread is gone (the run is being killed)
+                os.close(reply)
+
+
+def _child(request: TaskRequest, out_fd: int) -> NoReturn:
+    """A task's child: becomes what `python -m kfp.dsl.executor_main ...` would be in a container."""
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.dup2(out_fd, 1)
+        os.dup2(out_fd, 2)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        close_inherited_fds()
+        sys.stdout = open(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
+        sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
+        os.chdir(request.cwd)
+        os.environ.update(request.env)
+        os.environ["_KFP_RUNTIME"] = "true"
+        os.environ["PYTHONUNBUFFERED"] = "1"
+        from workshop.backends.local import mounts
+
+        mounts.enter_task_mounts([tuple(m) for m in request.mounts], list(request.masked))  # type: ignore[misc]
+        if request.sys_path:
+            sys.path[:0] = list(request.sys_path)
+            importlib.invalidate_caches()
+        import logging
+
+        from kfp.dsl import executor_main
+
+        # A fresh interpreter would have no logging handlers; the worker's belong to it.
+        builtins.print = _PRINT
+        for handler in list(logging.root.handlers):
+            logging.root.removeHandler(handler)
+        sys.argv = ["executor_main", "--component_module_path", request.module_path, *request.executor_args]
+        executor_main.executor_main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
 
 def close_inherited_fds() -> None:
     """Close every descriptor above stderr, as exec would: a task must not hold the run's pipes."""

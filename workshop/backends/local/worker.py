@@ -13,8 +13,10 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +101,109 @@ def _exit_status(status: int) -> int:
     return 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else 1
 
 
+def task_display_name(task: str, pipeline_resource_name: str) -> str:
+    """The task's name, with its ParallelFor iteration indexes (outermost first): `square[3]`, `add[1,0]`.
+
+    kfp.local runs iteration i of a loop as a sub-DAG named `<loop>-iteration-<i>` and appends
+    that name to the pipeline resource name of the tasks inside; the task names themselves
+    repeat in every iteration, so only this keeps their logs and outputs apart.
+    """
+    indexes = [part.rsplit("-iteration-", 1)[1] for part in pipeline_resource_name.split("/")[1:]
+               if "-iteration-" in part]
+    return f"{task}[{','.join(indexes)}]" if indexes else task
+
+
+def _launcher_marker(kind: str, task: str) -> None:
+    """Which launcher ran the task, in worker.log (for tests and for whoever reads that log)."""
+    os.write(2, f"[workshop] launcher {kind} {task}\n".encode())
+
+
+def _launch(
+    run_id: str,
+    task: str,
+    full_command: list[str],
+    env: dict[str, str],
+    task_mounts: list[tuple[str, str]],
+    masked: list[str],
+    enter: Callable[[], None],
+    server: Any,
+    pip_cache: Path,
+) -> int:
+    """Run one task; its exit code. The original command's pip never runs: see fastpath and taskenv."""
+    from kfp.local import subprocess_task_handler
+
+    from workshop.backends.local import fastpath, taskenv
+
+    def say(line: str) -> None:
+        emit(LogLine(run_id, task, line))
+
+    parsed = fastpath.parse(full_command)
+    if parsed is None:
+        if "pip install" in " ".join(full_command):
+            say("[workshop] this task installs packages in a way the local backend does not recognise; run here, "
+                "that pip would change the app's own environment, so the task does not run locally "
+                "(on a cluster it runs in its own container).")
+            say("[workshop] 此任务安装软件包的方式本地后端无法识别；在本机运行会改动应用自身的环境，因此不在本地运行"
+                "（在集群上它运行于自己的容器中）。")
+            return 1
+        _launcher_marker("subprocess", task)
+        command = subprocess_task_handler.replace_python_executable(full_command, sys.executable)
+        return _popen(run_id, task, command, env, enter)
+    requirements = taskenv.task_requirements(parsed.requirements)
+    sys_path: tuple[str, ...] = ()
+    shadowed: frozenset[str] = frozenset()
+    if fastpath.missing_requirements(tuple(requirements)):
+        try:
+            overlay = taskenv.prepare(requirements, parsed.pip_options, pip_cache, say)
+        except taskenv.TaskEnvError as exc:
+            for line in exc.lines:
+                say(line)
+            return 1
+        sys_path = (str(overlay.path),)
+        shadowed = overlay.modules & (server.preloaded if server is not None else frozenset())
+    workdir, module_path = fastpath.write_module(parsed)
+    try:
+        if server is not None and not shadowed:
+            read_fd, write_fd = os.pipe()
+            streamed = []
+
+            def stream() -> None:
+                streamed.append(True)
+                _stream(run_id, task, read_fd)
+
+            request = fastpath.TaskRequest(module_path, parsed.executor_args, env, os.getcwd(),
+                                           tuple(task_mounts), tuple(masked), sys_path)
+            _launcher_marker("fork-server", task)
+            try:
+                return _exit_status(server.run(request, write_fd, stream))
+            except fastpath.ForkServerError as exc:
+                if streamed:
+                    say(f"[workshop] {exc}")
+                    return 1
+                os.close(read_fd)  # never started: a fresh interpreter runs it instead
+        # A fresh interpreter, when the cache holds a version of a module the worker has imported.
+        _launcher_marker("interpreter", task)
+        command = [sys.executable, "-m", "kfp.dsl.executor_main", "--component_module_path", module_path,
+                   *parsed.executor_args]
+        python_path = os.pathsep.join([*sys_path, *filter(None, [os.environ.get("PYTHONPATH", "")])])
+        return _popen(run_id, task, command, {**env, "_KFP_RUNTIME": "true", "PYTHONPATH": python_path}, enter)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _popen(run_id: str, task: str, command: list[str], env: dict[str, str], enter: Callable[[], None]) -> int:
+    import subprocess
+
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, **env, "PYTHONUNBUFFERED": "1"}, preexec_fn=enter,
+    )
+    assert proc.stdout is not None
+    _stream(run_id, task, os.dup(proc.stdout.fileno()))
+    proc.stdout.close()
+    return proc.wait()
+
+
 def preload() -> None:
     """Import what every run needs, before the spec arrives: a spare worker waits here, warm.
 
@@ -174,10 +279,8 @@ def _apply_platform(plat: ExecutorPlatform, io_store: Any, secrets: dict[str, di
     return _Applied(env, task_mounts)
 
 
-def run(spec: dict[str, Any]) -> None:
+def run(spec: dict[str, Any], server: Any = None) -> None:
     os.environ.update(spec.get("env", {}))
-    import subprocess
-
     from google.protobuf import json_format
     from kfp import local
     from kfp.dsl import executor_main  # noqa: F401  imported once here, inherited by forked tasks
@@ -185,7 +288,7 @@ def run(spec: dict[str, Any]) -> None:
     from kfp.local.orchestrator import task_executor
     from kfp.pipeline_spec import pipeline_spec_pb2
 
-    from workshop.backends.local import fastpath, mounts
+    from workshop.backends.local import mounts
 
     run_id = spec["run_id"]
     package = Path(spec["package"])
@@ -194,6 +297,7 @@ def run(spec: dict[str, Any]) -> None:
     secrets: dict[str, dict[str, str]] = spec.get("secrets", {})
     extra_env: dict[str, str] = spec.get("env", {})
     all_mount_paths = pipeline.mount_paths()
+    pip_cache = Path(spec.get("pip_cache") or volumes_dir.parent / "pip-cache")
 
     class WorkshopTaskHandler(subprocess_task_handler.SubprocessTaskHandler):
         def run(self) -> status.Status:
@@ -213,28 +317,8 @@ def run(spec: dict[str, Any]) -> None:
             def enter() -> None:
                 mounts.enter_task_mounts(task_mounts, all_mount_paths)
 
-            parsed = fastpath.parse(self.full_command)
-            missing = fastpath.missing_requirements(parsed.requirements) if parsed else ["?"]
-            if parsed and not missing and threading.active_count() == 1 and hasattr(os, "fork"):
-                pid, fd, workdir = fastpath.fork_task(parsed, env, enter)
-                try:
-                    _stream(run_id, task, fd)
-                    _, wait_status = os.waitpid(pid, 0)
-                finally:
-                    shutil.rmtree(workdir, ignore_errors=True)
-                code = _exit_status(wait_status)
-            else:
-                if parsed and missing:
-                    emit(LogLine(run_id, task, f"[workshop] installing {', '.join(missing)} with pip first"))
-                command = subprocess_task_handler.replace_python_executable(self.full_command, sys.executable)
-                proc = subprocess.Popen(
-                    command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                    env={**os.environ, **env, "PYTHONUNBUFFERED": "1"}, preexec_fn=enter,
-                )
-                assert proc.stdout is not None
-                _stream(run_id, task, os.dup(proc.stdout.fileno()))
-                proc.stdout.close()
-                code = proc.wait()
+            code = _launch(run_id, task, self.full_command, env, task_mounts, all_mount_paths, enter,
+                           server, pip_cache)
             if code != 0:
                 emit(LogLine(run_id, task, f"[workshop] task exited with code {code}"))
             return status.Status.SUCCESS if code == 0 else status.Status.FAILURE
@@ -244,7 +328,7 @@ def run(spec: dict[str, Any]) -> None:
     failed_tasks: list[str] = []
 
     def execute_single_task(**kwargs: Any) -> Any:
-        name = kwargs["task_name"]
+        name = task_display_name(kwargs["task_name"], kwargs.get("pipeline_resource_name", ""))
         _current.task = name
         # The executor comes from the task's own component, so a task in a sub-DAG (dsl.If,
         # ParallelFor, ExitHandler, a nested pipeline) finds its platform config like a root task.
@@ -279,6 +363,9 @@ def run(spec: dict[str, Any]) -> None:
 def main() -> None:
     global _events_fd
     preload()
+    server = _start_fork_server()
+    if server is not None:
+        signal.signal(signal.SIGTERM, lambda *_: _die_with(server))
     os.write(1, b'{"ready": true}\n')  # not an event: the backend's reader skips it
     line = sys.stdin.buffer.readline()
     if not line.strip():
@@ -292,7 +379,7 @@ def main() -> None:
     os.close(log)
     watchdog = _start_watchdog()
     try:
-        run(spec)
+        run(spec, server)
     except BaseException as exc:  # the backend must always get a RunFinished
         import traceback
 
@@ -301,6 +388,30 @@ def main() -> None:
     finally:
         os.kill(watchdog, signal.SIGKILL)
         os.waitpid(watchdog, 0)
+        if server is not None:
+            server.close()
+
+
+def _die_with(server: Any) -> None:
+    """On the backend's SIGTERM (cancel, close): the fork server is reaped before the worker exits,
+    so once the backend has waited for the worker, no process of the run is left."""
+    try:
+        os.kill(server.pid, signal.SIGKILL)
+        os.waitpid(server.pid, 0)
+    finally:
+        os._exit(128 + signal.SIGTERM)
+
+
+def _start_fork_server() -> Any:
+    """Started right after kfp is imported, while the worker has a single thread (see fastpath)."""
+    from workshop.backends.local import fastpath
+
+    if not hasattr(os, "fork") or not hasattr(socket, "send_fds"):
+        return None
+    try:
+        return fastpath.ForkServer.start()
+    except fastpath.ForkServerError:
+        return None
 
 
 if __name__ == "__main__":
