@@ -55,6 +55,26 @@ def requirement_name(text: str) -> str:
         return ""
 
 
+def task_requirements(requirements: Sequence[str]) -> list[str]:
+    """What the task itself asks for, on this Python: markers applied, kfp left out.
+
+    kfp's own line (`kfp==<compiling version> --no-deps`) is what the pod needs to run the
+    executor; here the app's kfp runs it, as the fork server's children already have it imported.
+    """
+    kept = []
+    for text in requirements:
+        try:
+            req = Requirement(text)
+        except InvalidRequirement:
+            kept.append(text)  # pip will say what is wrong with it
+            continue
+        if req.marker is not None and not req.marker.evaluate():
+            continue
+        if requirement_name(text) != "kfp":
+            kept.append(text)
+    return kept
+
+
 @cache
 def _environment_fingerprint() -> str:
     """The app's installed distributions: what the dry run resolved against, so part of the key."""
