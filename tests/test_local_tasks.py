@@ -1,0 +1,101 @@
+"""How the local backend launches tasks: loops on the fork path with their own logs, and
+packages_to_install kept out of the app's environment.
+
+kfp.local (kfp 2.17.3, kfp/local/orchestrator/enhanced_dag_orchestrator.py,
+_run_parallel_for_task) runs iteration i of a ParallelFor as a sub-DAG named
+`<loop>-iteration-<i>` on a thread pool, and the tasks inside keep the loop body's task names.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workshop.core.events import LogLine, RunEvent, RunFinished, TaskFinished, TaskStarted
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def run_fixture(backend: Any, tmp_path: Path, name: str, function: str) -> tuple[str, list[RunEvent]]:
+    from workshop.core.compile import compile_pipeline
+
+    package = compile_pipeline(FIXTURES / f"{name}.py", function, tmp_path / f"{name}.yaml")
+    ref = backend.upload_pipeline(package, name, name)
+    run_id = backend.submit(package, ref, {}, name)
+    return run_id, list(backend.events(run_id))
+
+
+def launchers(backend: Any, run_id: str) -> dict[str, str]:
+    """task -> the launcher that ran it, from the markers the worker writes in worker.log."""
+    log = (backend.root / "runs" / run_id / "worker.log").read_text(encoding="utf-8", errors="replace")
+    return {m[2]: m[1] for m in re.finditer(r"^\[workshop\] launcher (\S+) (\S+)$", log, flags=re.M)}
+
+
+def test_every_loop_iteration_forks_and_keeps_its_own_log_and_output(backend: Any, tmp_path: Path) -> None:
+    run_id, events = run_fixture(backend, tmp_path, "fanout", "fanout")
+    finished = events[-1]
+    assert isinstance(finished, RunFinished) and finished.state.value == "SUCCEEDED", finished
+    assert finished.outputs["Output"] == sum(i * i for i in range(16))
+    names = [f"square[{i}]" for i in range(16)]
+    assert sorted(e.task for e in events if isinstance(e, TaskStarted)) == sorted([*names, "total"])
+    ran_by = launchers(backend, run_id)
+    assert {name: ran_by.get(name) for name in [*names, "total"]} == dict.fromkeys([*names, "total"], "fork-server")
+    outputs = {e.task: e.outputs for e in events if isinstance(e, TaskFinished)}
+    for i, name in enumerate(names):
+        assert outputs[name] == {"Output": i * i}
+        assert backend.task_outputs(run_id, name) == {"Output": i * i}
+        said = [line for line in backend.task_log(run_id, name) if line.startswith("square of")]
+        assert said == [f"square of {i} is {i * i}"], name
+        streamed = [e.line for e in events if isinstance(e, LogLine) and e.task == name and "square of" in e.line]
+        assert streamed == said
+    assert "total of 16 squares is 1240" in backend.task_log(run_id, "total")
+
+
+def pip_freeze() -> bytes:
+    return subprocess.run([sys.executable, "-m", "pip", "freeze", "--all"], capture_output=True, check=True).stdout
+
+
+def test_a_pin_the_app_lacks_is_installed_for_the_task_only_and_reused(backend: Any, tmp_path: Path) -> None:
+    """tabulate 0.8.10 is on PyPI; the app has a newer tabulate (kfp requires tabulate<1,>=0.8.6)."""
+    from importlib import metadata
+
+    assert metadata.version("tabulate") != "0.8.10"
+    before = pip_freeze()
+    run_id, events = run_fixture(backend, tmp_path, "pinned_tabulate", "pinned_tabulate")
+    assert pip_freeze() == before
+    finished = events[-1]
+    assert isinstance(finished, RunFinished) and finished.state.value == "SUCCEEDED", [
+        getattr(e, "line", e) for e in events]
+    first, second = "which-tabulate", "which-tabulate-2"
+    assert backend.task_outputs(run_id, first) == {"Output": "0.8.10"}
+    assert backend.task_outputs(run_id, second) == {"Output": "0.8.10"}
+    cache = backend.root / "pip-cache"
+    entries = [p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert len(entries) == 1
+    seen = [line for line in backend.task_log(run_id, first) if line.startswith("tabulate ")]
+    assert seen == [f"tabulate 0.8.10 from {entries[0] / 'tabulate.py'}"]
+    assert any(line.startswith("[workshop] installing tabulate==0.8.10") for line in backend.task_log(run_id, first))
+    second_log = backend.task_log(run_id, second)
+    assert any(line.startswith("[workshop] reusing tabulate==0.8.10") for line in second_log)
+    assert not any(line.startswith("[workshop] installing") for line in second_log)
+    assert launchers(backend, run_id) == {first: "fork-server", second: "fork-server"}
+
+
+@pytest.mark.slow
+def test_the_tutorials_kserve_pin_fails_its_task_and_says_why(backend: Any, tmp_path: Path) -> None:
+    """kserve 0.11.0's metadata: protobuf (>=3.19.0,<4.0.0); kfp 2.17.3's: protobuf<7.0,>=6.31.1."""
+    before = pip_freeze()
+    run_id, events = run_fixture(backend, tmp_path, "kserve_old_pin", "kserve_old_pin")
+    assert pip_freeze() == before
+    finished = events[-1]
+    assert isinstance(finished, RunFinished) and finished.state.value == "FAILED"
+    log = "\n".join(backend.task_log(run_id, "old-kserve"))
+    assert "kserve==0.11.0, kubernetes cannot be installed beside kfp" in log
+    assert "kserve 0.11.0 depends on protobuf<4.0.0" in log
+    assert "older clusters" in log and "旧集群" in log
+    assert not [p for p in (backend.root / "pip-cache").iterdir() if p.is_dir() and not p.name.startswith(".")]
