@@ -234,7 +234,12 @@ class RunPanel(Vertical):
 
     def _set_state(self, task: str, state: str) -> None:
         table = self.query_one("#tasks", DataTable)
-        if task not in {k.value for k in table.rows}:
+        rows = {k.value for k in table.rows}
+        if task not in rows:
+            # A loop's iterations are rows of their own (`square[3]`): the loop body's row, if listed, goes.
+            body = task.partition("[")[0]
+            if task.endswith("]") and body in rows and str(table.get_cell(body, "state")) == "PENDING":
+                table.remove_row(body)
             self.task_colors.setdefault(task, TASK_COLORS[len(self.task_colors) % len(TASK_COLORS)])
             table.add_row(Text(task, style=self.task_colors[task]), self._state(state), key=task)
         else:
