@@ -305,6 +305,8 @@ class LocalBackend:
         spare = self._take_spare()
         if spare is not None:  # an empty line tells it to exit; the group kill makes sure
             _kill_group(spare, 5.0)
+            if spare.stdout is not None:  # EOF once its fork server, which holds it too, is gone
+                spare.stdout.read()
         with self._lock:
             if self._control_plane is not None:
                 self._control_plane.stop()

@@ -213,9 +213,13 @@ class ForkServer:
 
 def _serve(ctrl: socket.socket) -> None:
     """The server's loop: start a child per request, report each child's status when reaped."""
+    # fd 1 is still the pipe the backend reads the run's events from (the worker moves its own
+    # later). The server keeps it open, away from fd 1, so the backend's EOF on it means the
+    # server is gone too, not only the worker: a cancel or close returns with nothing left behind.
+    held = os.dup(1)  # noqa: F841  open until the server exits
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
-    os.dup2(null, 1)  # never hold the run's event pipe: the backend waits for its EOF
+    os.dup2(null, 1)
     os.close(null)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
