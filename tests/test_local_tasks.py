@@ -99,3 +99,19 @@ def test_the_tutorials_kserve_pin_fails_its_task_and_says_why(backend: Any, tmp_
     assert "kserve 0.11.0 depends on protobuf<4.0.0" in log
     assert "older clusters" in log and "旧集群" in log
     assert not [p for p in (backend.root / "pip-cache").iterdir() if p.is_dir() and not p.name.startswith(".")]
+
+
+def test_a_pin_of_a_module_the_worker_has_imported_runs_in_a_fresh_interpreter(backend: Any, tmp_path: Path) -> None:
+    """A forked child would keep the worker's six; the task must see the version it pinned."""
+    from importlib import metadata
+
+    assert metadata.version("six") != "1.16.0"
+    before = pip_freeze()
+    run_id, events = run_fixture(backend, tmp_path, "pinned_six", "pinned_six")
+    assert pip_freeze() == before
+    finished = events[-1]
+    assert isinstance(finished, RunFinished) and finished.state.value == "SUCCEEDED", [
+        getattr(e, "line", e) for e in events]
+    assert backend.task_outputs(run_id, "which-six") == {"Output": "1.16.0"}
+    assert "six 1.16.0" in backend.task_log(run_id, "which-six")
+    assert launchers(backend, run_id) == {"which-six": "interpreter"}
