@@ -115,3 +115,20 @@ def test_a_pin_of_a_module_the_worker_has_imported_runs_in_a_fresh_interpreter(b
     assert backend.task_outputs(run_id, "which-six") == {"Output": "1.16.0"}
     assert "six 1.16.0" in backend.task_log(run_id, "which-six")
     assert launchers(backend, run_id) == {"which-six": "interpreter"}
+
+
+def test_iterations_that_pin_the_same_set_at_once_install_it_once(backend: Any, tmp_path: Path) -> None:
+    before = pip_freeze()
+    run_id, events = run_fixture(backend, tmp_path, "pinned_tabulate", "pinned_tabulate_loop")
+    assert pip_freeze() == before
+    finished = events[-1]
+    assert isinstance(finished, RunFinished) and finished.state.value == "SUCCEEDED", [
+        getattr(e, "line", e) for e in events]
+    names = [f"which-tabulate[{i},{j}]" for i in range(2) for j in range(4)]
+    assert sorted(e.task for e in events if isinstance(e, TaskStarted)) == sorted(names)
+    for name in names:
+        assert backend.task_outputs(run_id, name) == {"Output": "0.8.10"}, name
+    said = [(e.task, e.line) for e in events if isinstance(e, LogLine) and e.line.startswith("[workshop] ")]
+    assert len([task for task, line in said if line.startswith("[workshop] installing tabulate==0.8.10")]) == 1
+    assert len([task for task, line in said if line.startswith("[workshop] reusing tabulate==0.8.10")]) == 7
+    assert launchers(backend, run_id) == dict.fromkeys(names, "fork-server")
