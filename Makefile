@@ -35,3 +35,4 @@ bench: $(STAMP) ## the benchmarks: each prints its figures
 	$(VENV)/bin/python bench/bench_log_latency.py
 	$(VENV)/bin/python bench/bench_objectstore.py
 	$(VENV)/bin/python bench/bench_course.py
+	$(VENV)/bin/python bench/bench_parallelfor.py
