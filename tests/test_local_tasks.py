@@ -132,3 +132,15 @@ def test_iterations_that_pin_the_same_set_at_once_install_it_once(backend: Any, 
     assert len([task for task, line in said if line.startswith("[workshop] installing tabulate==0.8.10")]) == 1
     assert len([task for task, line in said if line.startswith("[workshop] reusing tabulate==0.8.10")]) == 7
     assert launchers(backend, run_id) == dict.fromkeys(names, "fork-server")
+
+
+def test_a_cache_entry_with_a_corrupt_marker_is_installed_afresh(tmp_path: Path) -> None:
+    from workshop.backends.local import taskenv
+
+    said: list[str] = []
+    first = taskenv.prepare(["tabulate==0.8.10"], (), tmp_path / "cache", said.append)
+    assert first.installed_now and first.packages == ("tabulate==0.8.10",)
+    (first.path / taskenv.DONE).write_text("{not json", encoding="utf-8")
+    again = taskenv.prepare(["tabulate==0.8.10"], (), tmp_path / "cache", said.append)
+    assert again.installed_now and again.path == first.path and (again.path / "tabulate.py").is_file()
+    assert [line.split(" into ")[0] for line in said] == ["[workshop] installing tabulate==0.8.10"] * 2

@@ -156,6 +156,15 @@ def _resolve(requirements: Sequence[str], pip_options: Sequence[str], workdir: P
     return specs
 
 
+def _completed(folder: Path) -> tuple[str, ...] | None:
+    """What a finished cache folder holds; None when it is absent, unfinished or its marker unreadable."""
+    try:
+        packages = json.loads((folder / DONE).read_text(encoding="utf-8"))["packages"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return tuple(str(p) for p in packages) if isinstance(packages, list) else None
+
+
 def prepare(
     requirements: Sequence[str],
     pip_options: Sequence[str],
@@ -172,13 +181,12 @@ def prepare(
     final = cache_root / key
     with open(cache_root / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        done = final / DONE
-        if done.is_file():
-            packages = tuple(json.loads(done.read_text(encoding="utf-8"))["packages"])
+        packages = _completed(final)
+        if packages is not None:
             log(f"[workshop] reusing {', '.join(packages) or 'nothing new'} from {final} "
                 "(installed for an earlier task; the app's environment is unchanged)")
             return Overlay(final, packages, top_level_modules(final), False)
-        if final.exists():  # a folder without the marker is debris from a crash: never trust it
+        if final.exists():  # a folder without a sound marker is debris from a crash: never trust it
             shutil.rmtree(final, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=cache_root))
         try:

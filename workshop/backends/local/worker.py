@@ -159,6 +159,10 @@ def _launch(
             for line in exc.lines:
                 say(line)
             return 1
+        except OSError as exc:  # the cache folder cannot be written (disk full, permissions)
+            say(f"[workshop] cannot prepare this task's packages in {pip_cache}: {exc}")
+            say(f"[workshop] 无法在 {pip_cache} 中准备此任务的软件包：{exc}")
+            return 1
         sys_path = (str(overlay.path),)
         shadowed = overlay.modules & (server.preloaded if server is not None else frozenset())
     workdir, module_path = fastpath.write_module(parsed)
