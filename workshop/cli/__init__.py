@@ -7,12 +7,24 @@ their options and printers through common.py; they only present what the core re
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from workshop.cli import exercise, instructor, lessons, progress
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        from workshop.core.progress import ProgressError
+
+        try:
+            return super().invoke(ctx)
+        except ProgressError as exc:  # a full or read-only disk under any command: say so, no traceback
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kubeflow-workshop")
 def main() -> None:
     """Kubeflow Workshop: learn Kubeflow Pipelines by doing."""

@@ -22,7 +22,7 @@ def open_course(lang: str | None) -> Any:
 
     try:
         course = Course(Settings.load(lang))
-    except LessonError as exc:
+    except (LessonError, OSError) as exc:  # OSError: the home or the progress file is unusable (a full disk)
         raise click.ClickException(str(exc)) from exc
     if course.progress.notice:
         click.secho(course.progress.notice, fg="yellow", err=True)

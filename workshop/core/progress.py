@@ -1,13 +1,20 @@
 """The learner's progress: a SQLite file, written in transactions.
 
-Two `workshop` processes at once lose nothing (WAL plus BEGIN IMMEDIATE), and a file
-that cannot be read is moved aside with a notice instead of crashing the app.
+Two `workshop` processes at once lose nothing (WAL plus BEGIN IMMEDIATE). Only a file that
+SQLite itself finds corrupt (or empty, or from a newer workshop) is moved aside, with a notice,
+under a name no other copy has; a full, read-only or failing disk is a ProgressError that says
+what to do, and the file is left exactly as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import json
+import os
 import re
+import socket
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -16,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2  # 2: runs.source_file, runs.source_sha, lesson_progress.tried, exercises
+SCHEMA_VERSION = 3  # 2: runs.source_file, runs.source_sha, lesson_progress.tried, exercises; 3: runs.owner
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS lesson_progress (
@@ -47,7 +54,8 @@ CREATE TABLE IF NOT EXISTS runs (
     started_at REAL NOT NULL,
     finished_at REAL,
     source_file TEXT NOT NULL DEFAULT '',
-    source_sha TEXT NOT NULL DEFAULT ''
+    source_sha TEXT NOT NULL DEFAULT '',
+    owner TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS runs_by_lesson ON runs (learner, lesson_id, started_at);
 CREATE TABLE IF NOT EXISTS exercises (
@@ -59,6 +67,72 @@ CREATE TABLE IF NOT EXISTS exercises (
 """
 
 PASSED, SKIPPED, OPEN = "passed", "skipped", "open"
+# the disk's fault, not the file's: such a file is never moved aside
+_DISK_ERRORS = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY,
+                sqlite3.SQLITE_PERM}
+_CORRUPT_ERRORS = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+
+class ProgressError(OSError):
+    """The progress file cannot be read or written because of its disk or folder; nothing was changed."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "the progress file cannot be used"
+
+
+class _Unreadable(Exception):
+    """The file itself is bad (SQLite says corrupt, it is empty, or a newer schema): move it aside."""
+
+
+def disk_message(path: Path, exc: BaseException) -> str:
+    """What went wrong with the disk under `path`, and what to do, for any I/O or space error."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    # the extended code's low byte is the primary one (SQLITE_IOERR_WRITE is IOERR)
+    primary = code & 0xFF if isinstance(code, int) else None
+    err = getattr(exc, "errno", None)
+    try:
+        stat = os.statvfs(_existing_parent(path))
+        free, read_only = stat.f_bavail * stat.f_frsize, bool(stat.f_flag & os.ST_RDONLY)
+    except OSError:
+        free, read_only = None, False
+    where = path.parent
+    if primary == sqlite3.SQLITE_READONLY or err in (errno.EROFS, errno.EACCES) or read_only:
+        return (f"Your progress file {path} cannot be written: the file or its disk is read-only ({exc}). "
+                f"Make {where} writable, or set WORKSHOP_HOME to a writable folder, and run the command again. "
+                "Your progress file was not changed.")
+    if primary == sqlite3.SQLITE_FULL or err in (errno.ENOSPC, errno.EDQUOT) or (free is not None and free < 1 << 20):
+        return (f"The disk holding your progress ({where}) is full. Free some space there (old runs are under "
+                f"{where / 'local' / 'runs'}; deleting them loses no progress) and run the command again. "
+                "Your progress file was not changed.")
+    return (f"Your progress file {path} cannot be read or written ({exc}): the disk may be full, read-only, "
+            f"unplugged or failing. Check {where} (free space, permissions) and run the command again. "
+            "Your progress file was not changed.")
+
+
+def _existing_parent(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path("/")
+
+
+def _process_tag(pid: int | None = None) -> str:
+    """host:pid:start-time of a process: a recycled pid has another start time."""
+    pid = os.getpid() if pid is None else pid
+    try:
+        start = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        start = ""
+    return f"{socket.gethostname()}:{pid}:{start}"
+
+
+def _owner_gone(owner: str) -> bool:
+    """Is the process that recorded a run gone? Unknown (another host, no /proc) counts as alive."""
+    host, _, rest = owner.partition(":")
+    pid, _, start = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit() or not start or not Path("/proc/self/stat").exists():
+        return False
+    return _process_tag(int(pid)) != owner
 
 
 @dataclass(frozen=True)
@@ -100,13 +174,24 @@ class ProgressStore:
     def __init__(self, path: Path, learner: str = "default") -> None:
         self.path = path
         self.learner = learner
-        self.notice = ""  # set when the file had to be moved aside; the UI shows it once
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.notice = ""  # set when the file had to be moved aside or repaired; the UI shows it once
         try:
-            self._open()
-        except sqlite3.DatabaseError as exc:
-            self._move_aside(str(exc))
-            self._open()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # one process at a time decides whether the file is bad, so two never move the same one
+            with open(path.with_name(path.name + ".lock"), "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    self._open()
+                except _Unreadable as exc:
+                    self._move_aside(str(exc))
+                    self._open()
+        except _Unreadable as exc:
+            raise ProgressError(f"Your progress file {path} could not be read ({exc}).") from exc
+        except (sqlite3.Error, OSError) as exc:
+            if isinstance(exc, ProgressError):
+                raise
+            raise ProgressError(disk_message(path, exc)) from exc
+        self.interrupted = self._close_dead_runs()
 
     # --- opening, migrating, recovering ---------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -116,57 +201,122 @@ class ProgressStore:
         return conn
 
     def _open(self) -> None:
+        if not self.path.exists():
+            self._create()
+        wal = Path(str(self.path) + "-wal")
+        if self.path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0):
+            raise _Unreadable("the file is empty (0 bytes)")  # files we make are never empty: see _create
         conn = self._connect()
         try:
-            check = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(
-                    f"written by a newer workshop (schema {version}, this one reads {SCHEMA_VERSION})"
-                )
-            conn.executescript(_SCHEMA)
-            if version < SCHEMA_VERSION:
-                _migrate(conn)
-        except sqlite3.DatabaseError:
-            conn.close()
+            self._open_with(conn)
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _CORRUPT_ERRORS:  # SQLite's own verdict
+                raise _Unreadable(str(exc)) from exc
             raise
-        conn.close()
+        finally:
+            conn.close()
+
+    def _open_with(self, conn: sqlite3.Connection) -> None:
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise _Unreadable(f"integrity check failed: {check}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise _Unreadable(f"written by a newer workshop (schema {version}, this one reads {SCHEMA_VERSION})")
+        conn.executescript(_SCHEMA)
+        added = _migrate(conn) if version < SCHEMA_VERSION or _missing_columns(conn) else []
+        if added and version == SCHEMA_VERSION:
+            self.notice = (f"Your progress file lacked {', '.join(added)}; added with empty values. "
+                           "Nothing else was changed.")
+
+    def _create(self) -> None:
+        """A new file appears whole (built aside, then linked in), so an empty file is never ours."""
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{time.monotonic_ns()}.new")
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.executescript(_SCHEMA)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            finally:
+                conn.close()
+            with contextlib.suppress(FileExistsError):  # another process made it first: theirs stands
+                os.link(tmp, self.path)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(tmp) + suffix).unlink(missing_ok=True)
 
     def _move_aside(self, reason: str) -> None:
+        """Keep the bad file under a name nothing else has: a link never replaces, a rename might."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.unreadable-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
+        n = 0
+        while True:
+            aside = self.path.with_name(f"{self.path.name}.unreadable-{stamp}" + (f"-{n}" if n else ""))
+            if not any(Path(str(aside) + s).exists() for s in ("", "-wal", "-shm")):
+                try:
+                    os.link(self.path, aside)
+                    break
+                except FileExistsError:
+                    pass
+            n += 1
+        for suffix in ("-wal", "-shm"):
             src = Path(str(self.path) + suffix)
             if src.exists():
-                src.replace(Path(str(aside) + suffix))
+                os.link(src, Path(str(aside) + suffix))
+        for suffix in ("-wal", "-shm", ""):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
         self.notice = (
             f"Your progress file could not be read ({reason}). It was moved to {aside} "
             "and a fresh one was started; nothing else was changed."
         )
 
+    def _close_dead_runs(self) -> list[str]:
+        """Runs left RUNNING by a workshop process that died (SIGKILL, a closed terminal) become CANCELED."""
+        try:
+            rows = self._read("SELECT run_id, owner FROM runs WHERE state IN ('RUNNING', 'PENDING') AND owner != ''")
+            dead = [row["run_id"] for row in rows if _owner_gone(row["owner"])]
+            for run_id in dead:
+                with self._write() as conn:
+                    conn.execute(
+                        "UPDATE runs SET state = 'CANCELED', error = ?, finished_at = ? "
+                        "WHERE run_id = ? AND state IN ('RUNNING', 'PENDING')",
+                        ("interrupted: the workshop process running it ended", time.time(), run_id))
+        except ProgressError:
+            return []  # a read-only store still shows the progress; the next writable command closes them
+        return dead
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connect()
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            conn = self._connect()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise
+            finally:
+                conn.close()
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DISK_ERRORS:
+                raise ProgressError(disk_message(self.path, exc)) from exc
             raise
-        finally:
-            conn.close()
 
     def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        conn = self._connect()
         try:
-            return conn.execute(sql, args).fetchall()
-        finally:
-            conn.close()
+            conn = self._connect()
+            try:
+                return conn.execute(sql, args).fetchall()
+            finally:
+                conn.close()
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DISK_ERRORS:
+                raise ProgressError(disk_message(self.path, exc)) from exc
+            raise
 
     # --- lessons ---------------------------------------------------------------------
     def lesson(self, lesson_id: int) -> LessonProgress:
@@ -255,14 +405,14 @@ class ProgressStore:
             self._ensure_row(conn, record.lesson_id)
             conn.execute(
                 "INSERT INTO runs (run_id, learner, lesson_id, backend, pipeline_name, package_path, "
-                "arguments, state, outputs, error, checks, started_at, finished_at, source_file, source_sha) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "arguments, state, outputs, error, checks, started_at, finished_at, source_file, source_sha, owner) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.run_id, self.learner, record.lesson_id, record.backend,
                     record.pipeline_name, record.package_path, json.dumps(record.arguments),
                     record.state, json.dumps(record.outputs, default=str), record.error,
                     json.dumps(record.checks, default=str), record.started_at, record.finished_at,
-                    record.source_file, record.source_sha,
+                    record.source_file, record.source_sha, _process_tag(),
                 ),
             )
 
@@ -286,6 +436,10 @@ class ProgressStore:
             "SELECT * FROM runs WHERE learner = ? AND lesson_id = ? ORDER BY started_at DESC LIMIT 1",
             (self.learner, lesson_id),
         )
+        return _run_from_row(rows[0]) if rows else None
+
+    def run(self, run_id: str) -> RunRecord | None:
+        rows = self._read("SELECT * FROM runs WHERE run_id = ?", (run_id,))
         return _run_from_row(rows[0]) if rows else None
 
     def runs(self, lesson_id: int | None = None) -> list[RunRecord]:
@@ -322,12 +476,21 @@ def _schema_columns() -> dict[str, dict[str, str]]:
     return tables
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring a file from an older workshop up to date: add the columns it lacks, in one transaction.
+def _missing_columns(conn: sqlite3.Connection) -> list[str]:
+    missing = []
+    for table, columns in _schema_columns().items():
+        have = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+        missing += [f"{table}.{name}" for name in columns if name not in have]
+    return missing
 
-    A column that cannot be filled in (NOT NULL without a default) makes the file unreadable,
+
+def _migrate(conn: sqlite3.Connection) -> list[str]:
+    """Bring a file up to date: add the columns it lacks, in one transaction; returns them.
+
+    A column that cannot be filled in (NOT NULL without a default, a key) makes the file unreadable,
     so it is moved aside with a notice rather than half-read.
     """
+    added: list[str] = []
     conn.execute("BEGIN IMMEDIATE")  # two processes opening an old file at once: one migrates
     try:
         for table, columns in _schema_columns().items():
@@ -335,17 +498,17 @@ def _migrate(conn: sqlite3.Connection) -> None:
             for name, decl in columns.items():
                 if name in have:
                     continue
-                if "NOT NULL" in decl.upper() and "DEFAULT" not in decl.upper():
-                    raise sqlite3.DatabaseError(
-                        f"written by an older workshop: table {table} has no column {name} and it cannot be filled in"
-                    )
+                if ("NOT NULL" in decl.upper() and "DEFAULT" not in decl.upper()) or "KEY" in decl.upper():
+                    raise _Unreadable(f"table {table} has no column {name} and it cannot be filled in")
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+                added.append(f"{table}.{name}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    return added
 
 
 def _loads(text: str | None, default: Any) -> Any:

@@ -110,4 +110,18 @@ class Settings:
 
     def ensure(self) -> None:
         for path in (self.home, self.workspace, self.local_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except FileExistsError as exc:  # mkdir(exist_ok) still raises when a file holds the name
+                raise HomeError(f"The workshop's folder {path} is a file, not a folder: move that file away, or "
+                                "set WORKSHOP_HOME to a folder, and run the command again.") from exc
+            except OSError as exc:
+                raise HomeError(f"The workshop's folder {path} cannot be made ({exc.strerror or exc}): set "
+                                "WORKSHOP_HOME to a folder you can write to, and run the command again.") from exc
+
+
+class HomeError(OSError):
+    """The workshop's own folder is unusable; the message says why and what to do."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "the workshop's folder cannot be used"
