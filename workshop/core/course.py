@@ -96,7 +96,15 @@ class Course:
         return solution_gate(self.progress, lesson)
 
     def package_path(self, lesson: Lesson) -> Path:
+        """The latest compiled YAML of a lesson, for the learner to read; a run keeps its own copy."""
         return self.settings.workspace / f"{lesson.key}.yaml"
+
+    def _run_package_path(self, lesson: Lesson) -> Path:
+        """A file no other run compiles to: two runs of one lesson at once must not share one."""
+        import secrets
+
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        return self.settings.workspace / "runs" / lesson.key / f"{stamp}-{secrets.token_hex(4)}.yaml"
 
     def run_lesson(
         self,
@@ -116,7 +124,7 @@ class Course:
             raise CompileError(f"cannot read {source}: {exc.strerror or exc}") from exc
         digest = code_version(code)  # comments and layout make no new version
         try:
-            package = compile_pipeline(source, lesson.pipeline_function, self.package_path(lesson), code)
+            package = compile_pipeline(source, lesson.pipeline_function, self._run_package_path(lesson), code)
         except CompileError as exc:
             # A pipeline that does not compile is a failed attempt too: it counts towards the
             # hints and the reveal of the solution, so a learner stuck there is not stuck for good.
@@ -124,6 +132,7 @@ class Course:
                                          tried=digest if own_code(lesson, digest) else "")
             self.sync_progress(backend)
             raise
+        _publish(package, self.package_path(lesson))
         ref = backend.upload_pipeline(package, lesson.pipeline_name, lesson.description_in("en"))
         services = tuple(lesson.extra.get("services", ()))
         run_name = f"{lesson.key}-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -139,7 +148,9 @@ class Course:
                 finished = event
         assert finished is not None
         self.progress.finish_run(run_id, finished.state.value, finished.outputs, finished.error)
-        return self.check(lesson, backend)
+        own = self.progress.run(run_id)  # this run, not the newest: another process may have started one since
+        assert own is not None
+        return self.check(lesson, backend, own)
 
     def check(self, lesson: Lesson, backend: Backend, run: RunRecord | None = None) -> Attempt:
         """Run the lesson's checks on its last run and record the attempt."""
@@ -170,3 +181,16 @@ class Course:
                                      tried=run.source_sha if mine else "")
         self.sync_progress(backend)
         return attempt
+
+
+def _publish(package: Path, latest: Path) -> None:
+    """Put a copy of the run's YAML where the learner looks; replaced whole, so never half-written."""
+    import os
+    import shutil
+
+    tmp = latest.with_name(f".{latest.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    try:
+        shutil.copyfile(package, tmp)
+        os.replace(tmp, latest)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # only a convenience copy: the run has its own

@@ -116,6 +116,7 @@ class LocalBackend:
     def upload_pipeline(self, package: Path, name: str, description: str) -> PipelineRef:
         now = time.time()
         with self._db() as conn:
+            conn.execute("BEGIN IMMEDIATE")  # two processes uploading at once: one counts versions at a time
             row = conn.execute("SELECT id FROM pipelines WHERE name = ?", (name,)).fetchone()
             pipeline_id = row[0] if row else uuid.uuid4().hex
             if not row:
