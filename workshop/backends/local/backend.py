@@ -91,6 +91,9 @@ class LocalBackend:
                     store.start()
                 except ObjectStoreError as exc:
                     raise BackendError(str(exc)) from exc
+                except BaseException:  # Ctrl+C mid-start: start() has stopped what it launched; make sure
+                    store.stop()
+                    raise
                 self._object_store = store
             return self._object_store
 

@@ -16,6 +16,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -30,6 +31,8 @@ LOOPBACK = "127.0.0.1"
 BUCKET = "mlpipeline"
 # mini's maintenance worker dials the admin gRPC port as admin HTTP + 10000, whatever -admin.port.grpc says
 _GRPC_OFFSET = 10000
+_SUN_PATH = 108  # bytes in a unix socket address, the final NUL included
+_KEEPER = Path(__file__).with_name("_keeper.py")
 
 
 class ObjectStoreError(RuntimeError):
@@ -130,7 +133,7 @@ class ObjectStore:
             self._launch()
             try:
                 self._wait_ready(deadline)
-            except ObjectStoreError:
+            except BaseException:  # Ctrl+C in the first second too: the server must not outlive its start
                 self.stop()
                 raise
             return self.endpoint
@@ -196,8 +199,8 @@ class ObjectStore:
                 # the volume server's graceful stop waits for connections dialled but never used (about one
                 # stop in five), until this many idle seconds; the default 30 makes stop() fall back to SIGKILL
                 "-idleTimeout=3"]
-        if len(str(self.root)) < 90:  # a unix socket path must fit in 108 bytes; else mini's /tmp default
-            argv += [f"-s3.localSocket={self.root / 's3.sock'}", f"-filer.localSocket={self.root / 'filer.sock'}"]
+        sockets = self.socket_dir()
+        argv += [f"-s3.localSocket={sockets / 's3.sock'}", f"-filer.localSocket={sockets / 'filer.sock'}"]
         # AWS_* would add a second identity and S3_* would change buckets and URLs: only s3.json decides
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_"))}
         log_path = self.root / "weed.log"
@@ -207,13 +210,37 @@ class ObjectStore:
             log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting weed mini\n".encode())
             log.flush()
             try:
-                self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                              cwd=self.root, env=env, start_new_session=True)
+                # weed cannot watch its starter, so _keeper does: it becomes weed (same pid and group) and a
+                # forked watch on this pipe stops the group when this process ends, however it ends
+                self._proc = subprocess.Popen([sys.executable, str(_KEEPER), *argv], stdin=subprocess.PIPE,
+                                              stdout=log, stderr=subprocess.STDOUT, cwd=self.root, env=env,
+                                              start_new_session=True)
             except OSError as exc:
                 raise ObjectStoreError(f"cannot run {weed}: {exc}") from exc
         self.pid, self._owned = self._proc.pid, True
         self.endpoint = f"{LOOPBACK}:{self.ports['s3.port']}"
         self._write_record()
+
+    def socket_dir(self) -> Path:
+        """Where weed's unix sockets go: beside its data, or a short private folder when that path is too long.
+
+        A socket path must fit in sun_path, 108 bytes: counted in bytes, so a home named in Chinese
+        (three bytes a character) is long sooner than its length in characters says.
+        """
+        if len(os.fsencode(self.root / "filer.sock")) < _SUN_PATH:
+            return self.root
+        import hashlib
+
+        base = Path(os.environ.get("XDG_RUNTIME_DIR") or "/tmp")
+        if not base.is_dir() or len(os.fsencode(base)) > 40:
+            base = Path("/tmp")
+        folder = base / f"workshop-{os.getuid()}-{hashlib.sha256(os.fsencode(self.root)).hexdigest()[:12]}"
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        info = folder.lstat()  # in a shared /tmp, a folder someone else made (or a link) is not ours to use
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o077:
+            raise ObjectStoreError(f"{folder} is not a private folder of yours: remove it and start again")
+        return folder
 
     def _write_record(self) -> None:
         # start_new_session made weed the leader of its own group, so its pgid is its pid
@@ -278,8 +305,12 @@ class ObjectStore:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             if json.loads((self.root / "server.json").read_text()).get("pid") == pid:
                 (self.root / "server.json").unlink()
+        if proc is not None and proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()  # the keeper's watch sees its starter let go, and ends
         # mini leaves its s3 unix socket behind; the gRPC ones are always in /tmp
-        leftovers = [self.root / "s3.sock", self.root / "filer.sock"]
+        sockets = self.socket_dir()
+        leftovers = [sockets / "s3.sock", sockets / "filer.sock"]
         leftovers += [Path(f"/tmp/seaweedfs-{flag.replace('.port', '').replace('.', '-')}-{port}.sock")
                       for flag, port in self.ports.items()]
         for sock in leftovers:
