@@ -85,6 +85,15 @@ def _write_private(path: Path, text: str, exclusive: bool = False) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def _security_toml() -> str:
+    """JWT signing for the filer (reads and writes) and volume writes, with new random keys each start."""
+    sections = ["jwt.signing", "jwt.filer_signing", "jwt.filer_signing.read"]
+    body = "".join(f'[{name}]\nkey = "{secrets.token_urlsafe(32)}"\nexpires_after_seconds = 10\n\n'
+                   for name in sections)
+    # no directory listings or UI on the filer's port, no UI on the volume server's
+    return body + "[access]\nui = false\n\n[filer.expose_directory_metadata]\nenabled = false\n"
+
+
 def _serves(pid: int, data_dir: Path) -> bool:
     """Is `pid` a live `weed mini` on this data folder (not a recycled pid, not a zombie)?"""
     try:
@@ -191,6 +200,9 @@ class ObjectStore:
         identity = {"name": "workshop", "credentials": [{"accessKey": access, "secretKey": secret}],
                     "actions": ["Admin", "Read", "Write", "List", "Tagging"]}
         _write_private(self.root / "s3.json", json.dumps({"identities": [identity]}))
+        # weed reads security.toml from its working folder (self.root): the filer's and the volume server's
+        # HTTP ports then want a JWT signed with keys only weed knows, so the S3 API and its keys are the way in
+        _write_private(self.root / "security.toml", _security_toml())
         self.ports = _free_ports()
         argv = [weed, "-logtostderr", "mini", f"-dir={self.data_dir}", f"-ip={LOOPBACK}", f"-ip.bind={LOOPBACK}",
                 *(f"-{flag}={port}" for flag, port in self.ports.items()),
