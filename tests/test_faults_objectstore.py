@@ -29,7 +29,8 @@ def test_a_home_of_thirty_chinese_characters_starts_the_store(tmp_path_factory: 
     assert not list(store.socket_dir().glob("*.sock"))
 
 
-def test_no_port_of_the_store_serves_or_takes_a_model_without_the_s3_keys(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_no_port_of_the_store_serves_or_takes_a_model_without_the_s3_keys(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
     store = ObjectStore(tmp_path_factory.mktemp("objectstore"))
     store.start()
     try:
