@@ -74,3 +74,45 @@ def test_a_run_whose_process_died_is_marked_interrupted_by_the_next_command(home
     assert out.returncode == 0, out.stderr
     (state, error), = _rows(home, "SELECT state, error FROM runs")
     assert state == "CANCELED" and "interrupted" in str(error)
+
+
+def test_a_component_that_fills_the_disk_ends_the_run_failed_with_the_reason(tmp_path: Path) -> None:
+    """The event reader's journal hits ENOSPC: the CLI must not wait forever, and earlier progress stays."""
+    from tests.faults import small_disk
+    from workshop.core.progress import ProgressStore
+
+    with small_disk(tmp_path / "home", size="24m") as home:
+        store = ProgressStore(home / "progress.db", "tester")
+        for lesson in (1, 2, 3):
+            store.record_attempt(lesson, True, {"lesson": lesson})
+        proc = _workshop(home, "run", "1", "--lang", "en", "--pipeline", str(VARIANTS / "pythagorean_fills_disk.py"))
+        try:
+            out, _ = proc.communicate(timeout=120)  # before: the reader thread died and this never returned
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        assert proc.returncode != 0 and "Traceback" not in out, out
+        assert "full" in out and "run failed" in out, out
+        for junk in (home / "local" / "runs").glob("*/root"):  # free the disk: what the component wrote
+            subprocess.run(["rm", "-rf", str(junk)], check=True)
+        after = ProgressStore(home / "progress.db", "tester")
+        assert {n for n, p in after.all_lessons().items() if p.state == "passed"} == {1, 2, 3}
+        assert after.notice == "" and not list(home.glob("progress.db.unreadable-*"))
+
+
+def test_a_flooding_component_leaves_a_bounded_run_on_disk_that_says_what_was_dropped(home: Path) -> None:
+    """12 MB printed: the run keeps the head and the tail (1 MB each) and a line saying what it dropped."""
+    proc = _workshop(home, "run", "1", "--lang", "en", "--quiet", "--pipeline", str(VARIANTS / "pythagorean_floods.py"))
+    out, _ = proc.communicate(timeout=600)
+    assert "Traceback" not in out[-5000:] and "flood: last line" in out  # the terminal saw every line
+    assert out.count(" flood xxx") == 100_000
+    (run,) = (home / "local" / "runs").iterdir()
+    on_disk = sum(p.stat().st_size for p in run.rglob("*") if p.is_file())
+    assert on_disk < 8 << 20, f"{on_disk / 1e6:.1f} MB left on disk for one run"
+    log = (run / "logs" / "square.log").read_text().splitlines()
+    assert any(line.startswith("000000 flood") for line in log) and "flood: last line" in log
+    dropped = [line for line in log if line.startswith("[workshop]") and "were not kept" in line]
+    assert len(dropped) == 1 and "lines (" in dropped[0]
+    journal = (run / "events.jsonl").read_text()
+    assert "were not kept" in journal and "flood: last line" in journal

@@ -7,6 +7,9 @@ KServe's own model server, both on loopback and started only when a lesson needs
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import errno
 import json
 import os
 import queue
@@ -222,47 +225,70 @@ class LocalBackend:
         return spare if spare is not None and spare.poll() is None else None
 
     def _read_events(self, run: _Run) -> None:
-        assert run.proc.stdout is not None
-        logs: dict[str, Any] = {}
-        finished: RunFinished | None = None
-        with open(run.folder / "events.jsonl", "a", encoding="utf-8") as journal:
-            for raw in run.proc.stdout:
-                try:
-                    event = from_dict(json.loads(raw))
-                except (ValueError, KeyError, TypeError):
-                    continue
-                if isinstance(event, RunFinished):
-                    finished = event
-                    continue  # journaled and sent below, once the worker is gone
-                journal.write(json.dumps(to_dict(event)) + "\n")
-                if isinstance(event, LogLine):
-                    fh = logs.get(event.task)
-                    if fh is None:
-                        fh = logs[event.task] = open(run.folder / "logs" / f"{event.task}.log", "a")  # noqa: SIM115
-                    fh.write(event.line + "\n")
-                    fh.flush()
-                run.queue.put(event)
-            run.proc.wait()
-            if run.proc.stdin:
-                try:
-                    run.proc.stdin.close()
-                except OSError:
-                    pass
-            if finished is None:
-                if run.cancel_requested:
-                    finished = RunFinished(run.run_id, RunState.CANCELED, {}, "canceled by the learner")
-                else:
-                    finished = RunFinished(
-                        run.run_id, RunState.FAILED, {},
-                        f"the local run stopped unexpectedly (exit {run.proc.returncode}); "
-                        f"see {run.folder / 'worker.log'}",
-                    )
-            journal.write(json.dumps(to_dict(finished)) + "\n")
-        for fh in logs.values():
-            fh.close()
+        """Journal the worker's events and pass them on; whatever fails here, the run still ends."""
+        try:
+            finished = self._pump(run)
+        except BaseException as exc:  # a full disk under the journal (ENOSPC), or worse: never a silent hang
+            _kill_group(run.proc, 5.0)
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                reason = (f"the disk is full: the run's log could not be written ({exc.strerror}). Free some space "
+                          f"on the disk holding {self.root} (old runs are in {self.root / 'runs'}) and run again")
+            else:
+                reason = f"the local run's events could not be recorded: {type(exc).__name__}: {exc}"
+            finished = RunFinished(run.run_id, RunState.FAILED, {}, reason)
+            with contextlib.suppress(OSError), open(run.folder / "events.jsonl", "a", encoding="utf-8") as journal:
+                journal.write(json.dumps(to_dict(finished)) + "\n")
         run.state = finished.state
         run.queue.put(finished)
         run.done.set()
+
+    def _pump(self, run: _Run) -> RunFinished:
+        assert run.proc.stdout is not None
+        logs: dict[str, _TaskLog] = {}
+        finished: RunFinished | None = None
+        try:
+            with open(run.folder / "events.jsonl", "a", encoding="utf-8") as journal:
+                for raw in run.proc.stdout:
+                    try:
+                        event = from_dict(json.loads(raw))
+                    except (ValueError, KeyError, TypeError):
+                        continue
+                    if isinstance(event, RunFinished):
+                        finished = event
+                        continue  # journaled and sent below, once the worker is gone
+                    if isinstance(event, LogLine):
+                        log = logs.get(event.task)
+                        if log is None or log.closed:  # a line after its task's end starts anew
+                            log = logs[event.task] = _TaskLog(run.folder / "logs" / f"{event.task}.log", journal)
+                        log.add(event)
+                    else:
+                        if isinstance(event, TaskFinished) and event.task in logs:
+                            logs[event.task].close()  # its kept tail goes before its end in the journal
+                        journal.write(json.dumps(to_dict(event)) + "\n")
+                    run.queue.put(event)
+                run.proc.wait()
+                if run.proc.stdin:
+                    try:
+                        run.proc.stdin.close()
+                    except OSError:
+                        pass
+                for log in logs.values():
+                    log.close()
+                if finished is None:
+                    if run.cancel_requested:
+                        finished = RunFinished(run.run_id, RunState.CANCELED, {}, "canceled by the learner")
+                    else:
+                        finished = RunFinished(
+                            run.run_id, RunState.FAILED, {},
+                            f"the local run stopped unexpectedly (exit {run.proc.returncode}); "
+                            f"see {run.folder / 'worker.log'}",
+                        )
+                journal.write(json.dumps(to_dict(finished)) + "\n")
+        finally:
+            for log in logs.values():
+                with contextlib.suppress(OSError):
+                    log.fh.close()
+        return finished
 
     def events(self, run_id: str) -> Iterator[RunEvent]:
         run = self._runs.get(run_id)
@@ -383,6 +409,61 @@ class LocalBackend:
             return None
         lines = [line for line in out.stdout.splitlines() if line.strip()]
         return lines or None
+
+
+# What one task's output may take on disk: its first and its last lines, and a line saying what was dropped.
+# A component printing 50 MB would otherwise leave three times that (log file and journal) in every run.
+LOG_HEAD_BYTES = 1 << 20
+LOG_TAIL_BYTES = 1 << 20
+
+
+class _TaskLog:
+    """One task's log file and its lines in the journal: the head kept as it comes, the tail at the end."""
+
+    def __init__(self, path: Path, journal: Any) -> None:
+        self.fh = open(path, "a", encoding="utf-8")  # noqa: SIM115  closed by close()
+        self.journal = journal
+        self.kept = 0
+        self.tail: collections.deque[LogLine] = collections.deque()
+        self.tail_bytes = 0
+        self.dropped = 0
+        self.dropped_bytes = 0
+        self.closed = False
+
+    def add(self, event: LogLine) -> None:
+        size = len(event.line.encode("utf-8", "replace")) + 1
+        if self.kept + size <= LOG_HEAD_BYTES:
+            self.kept += size
+            self._write(event)
+            self.fh.flush()  # checks and other readers see the log as it grows
+            return
+        self.tail.append(event)
+        self.tail_bytes += size
+        while self.tail_bytes > LOG_TAIL_BYTES:
+            old = self.tail.popleft()
+            gone = len(old.line.encode("utf-8", "replace")) + 1
+            self.tail_bytes -= gone
+            self.dropped += 1
+            self.dropped_bytes += gone
+
+    def _write(self, event: LogLine) -> None:
+        self.fh.write(event.line + "\n")
+        self.journal.write(json.dumps(to_dict(event)) + "\n")
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self.dropped:
+            first = self.tail[0] if self.tail else None
+            note = (f"[workshop] {self.dropped} lines ({self.dropped_bytes / 1e6:.1f} MB) of this task's output "
+                    f"were not kept on disk: the first {LOG_HEAD_BYTES >> 20} MB and the last "
+                    f"{LOG_TAIL_BYTES >> 20} MB are")
+            if first is not None:
+                self._write(LogLine(first.run_id, first.task, note))
+        while self.tail:
+            self._write(self.tail.popleft())
+        self.fh.close()
 
 
 def _kill_group(proc: subprocess.Popen[bytes], timeout: float) -> None:
