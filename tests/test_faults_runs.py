@@ -116,3 +116,19 @@ def test_a_flooding_component_leaves_a_bounded_run_on_disk_that_says_what_was_dr
     assert len(dropped) == 1 and "lines (" in dropped[0]
     journal = (run / "events.jsonl").read_text()
     assert "were not kept" in journal and "flood: last line" in journal
+
+
+def test_run_all_with_an_argument_no_lesson_takes_is_refused(home: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "workshop", "run", "--all", "--arg", "zz=1"], capture_output=True,
+                         text=True, env=_env(home), cwd="/", timeout=60)
+    assert out.returncode == 2 and "no lesson takes an argument named 'zz'" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr and not (home / "local" / "runs").exists()
+
+
+def test_run_all_applies_an_argument_to_the_lesson_that_takes_it(home: Path) -> None:
+    """`a=x` reaches lesson 1, which says a is not a number, before anything runs (before: silently ignored)."""
+    out = subprocess.run([sys.executable, "-m", "workshop", "run", "--all", "--arg", "a=x"], capture_output=True,
+                         text=True, env=_env(home), cwd="/", timeout=60)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stdout + out.stderr
+    assert "a must be a number" in out.stderr, out.stderr
+    assert not list((home / "local" / "runs").glob("*"))

@@ -129,6 +129,11 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
         lessons = [item for item in course.lessons if item.available] if run_all else [course.lesson(lesson or "")]
     except LessonError as exc:
         raise click.ClickException(str(exc)) from exc
+    raw = parse_args(args)
+    taken = {arg.name for item in lessons for arg in item.arguments}
+    if run_all and set(raw) - taken:  # --all gives each lesson the arguments it takes; one no lesson takes is a typo
+        raise click.BadParameter(f"no lesson takes an argument named {sorted(set(raw) - taken)[0]!r} "
+                                 f"(the lessons take: {', '.join(sorted(taken)) or 'none'})", param_hint="--arg")
     be = open_backend(course, backend)
     ok = True
     started = time.perf_counter()
@@ -140,7 +145,9 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
                     f"lesson {item.id} is locked: pass lesson {', '.join(map(str, item.requires))} first")
             if state is LessonState.COMING_SOON:
                 raise click.ClickException(f"lesson {item.id} is coming soon: it cannot run yet")
-            passed = _run_one(course, be, item, parse_args(args) if not run_all else {},
+            mine = {name: value for name, value in raw.items() if not run_all or name in
+                    {arg.name for arg in item.arguments}}
+            passed = _run_one(course, be, item, mine,
                               Path(pipeline_file) if pipeline_file else None, quiet)
             ok = ok and passed
             if run_all and not passed:
