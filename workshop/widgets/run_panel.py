@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import deque
 from typing import Any
 
 from rich.text import Text
@@ -26,6 +27,11 @@ STATE_STYLE = {
 TASK_COLORS = ["cyan", "magenta", "green", "yellow", "blue", "bright_red"]
 # Training components print "epoch 3/15 loss=... accuracy=..."; the panel shows it as progress.
 EPOCH = re.compile(r"^epoch (\d+)/(\d+)\b(.*)")
+# A component may print megabytes: the panel keeps as many lines as the log widget shows, and draws them
+# in batches, a bounded number a batch, so the app answers keys however fast a task prints.
+KEEP_LINES = 5000
+FLUSH_EVERY = 0.1  # seconds between batches
+LINES_PER_FLUSH = 200  # at most this many are drawn a batch; older ones of a burst are counted, not drawn
 
 
 class RunPanel(Vertical):
@@ -35,7 +41,10 @@ class RunPanel(Vertical):
         self.lang = lang
         self.run_id: str | None = None
         self.run_active = False
-        self.log_lines: list[tuple[str, str]] = []
+        self.log_lines: deque[tuple[str, str]] = deque(maxlen=KEEP_LINES)
+        # filled by the run's worker thread (deque appends are atomic), drained by the UI every FLUSH_EVERY
+        self._pending: deque[LogLine] = deque(maxlen=KEEP_LINES)
+        self._arrived = 0  # lines handed over since the last batch, so a batch knows how many it skips
         self.filter_task: str | None = None
         self.task_colors: dict[str, str] = {}
         self.source_error = False  # Run found the learner's file gone
@@ -69,6 +78,7 @@ class RunPanel(Vertical):
             yield RichLog(id="log", max_lines=5000, wrap=True, min_width=20, markup=False, highlight=False)
 
     def on_mount(self) -> None:
+        self.set_interval(FLUSH_EVERY, self.flush_log)
         self.query_one("#training").display = False
         self.show_source()
         wanted = {a.default_from for a in self.lesson.arguments if a.default_from}
@@ -166,7 +176,7 @@ class RunPanel(Vertical):
         try:
             attempt = service.run(
                 app.course, app.backend, self.lesson, raw,
-                on_event=lambda event: self.post_message(RunEventPosted(event)),
+                on_event=self.take_event,
                 on_run_id=lambda run_id: self.post_message(RunIdAssigned(run_id)),
             )
         except (CompileError, BackendError, LessonError, OSError) as exc:
@@ -184,8 +194,45 @@ class RunPanel(Vertical):
     def _cancel_in_background(self, run_id: str) -> None:
         self.app.backend.cancel(run_id)  # type: ignore[attr-defined]
 
+    def take_event(self, event: Any) -> None:
+        """From the run's thread: a log line waits for the next batch; any other event is a message."""
+        if isinstance(event, LogLine):
+            self._pending.append(event)
+            self._arrived += 1
+        else:
+            self.post_message(RunEventPosted(event))
+
+    def flush_log(self) -> None:
+        """Draw the lines that came since the last batch: the newest LINES_PER_FLUSH of them, and say how many
+        of a burst were not drawn (the run's folder keeps its head and tail)."""
+        arrived, self._arrived = self._arrived, 0
+        batch: list[LogLine] = []
+        while self._pending:
+            batch.append(self._pending.popleft())
+        if not batch:
+            return
+        skipped = max(arrived - len(batch), 0) + max(len(batch) - LINES_PER_FLUSH, 0)
+        for event in batch:
+            self.log_lines.append((event.task, event.line))
+        last_epoch = None
+        for event in batch:
+            match = EPOCH.match(event.line)
+            if match:
+                last_epoch = (event.task, match)
+        if last_epoch is not None:
+            task, epoch = last_epoch
+            self._show_epoch(task, int(epoch[1]), int(epoch[2]), epoch[3].strip())
+        shown = [e for e in batch if self.filter_task in (None, e.task)][-LINES_PER_FLUSH:]
+        block = Text("\n").join(
+            ([Text(f"… {skipped} lines not shown (too fast to draw)", style="dim")] if skipped else [])
+            + [self._line_text(e.task, e.line) for e in shown])
+        if block:
+            self.query_one("#log", RichLog).write(block)  # one write a batch: each write costs a render and a scroll
+
     def _reset_view(self) -> None:
         self.query_one("#training").display = False
+        self._pending.clear()
+        self._arrived = 0
         self.log_lines.clear()
         self.filter_task = None
         self.query_one("#tasks", DataTable).clear()
@@ -209,14 +256,10 @@ class RunPanel(Vertical):
             self._set_state(event.task, "RUNNING")
         elif isinstance(event, TaskFinished):
             self._set_state(event.task, event.state.value)
-        elif isinstance(event, LogLine):
-            self.log_lines.append((event.task, event.line))
-            epoch = EPOCH.match(event.line)
-            if epoch:
-                self._show_epoch(event.task, int(epoch[1]), int(epoch[2]), epoch[3].strip())
-            if self.filter_task in (None, event.task):
-                self._write_line(event.task, event.line)
+        elif isinstance(event, LogLine):  # posted by someone else than take_event: same batches
+            self.take_event(event)
         elif isinstance(event, RunFinished):
+            self.flush_log()  # every line came before the end: draw them before saying how it ended
             for row_key in list(table.rows):
                 if str(table.get_cell(row_key, "state")) in ("PENDING", "RUNNING"):
                     table.update_cell(row_key, "state", self._state("CANCELED" if event.state.value ==
@@ -246,10 +289,13 @@ class RunPanel(Vertical):
             table.update_cell(task, "state", self._state(state))
 
     def _write_line(self, task: str, line: str) -> None:
+        self.query_one("#log", RichLog).write(self._line_text(task, line))
+
+    def _line_text(self, task: str, line: str) -> Text:
         color = self.task_colors.get(task, "cyan")
         # kfp's executor logs its own lines; the component's prints stand out against them.
         style = "dim" if line.startswith("[KFP Executor") else ""
-        self.query_one("#log", RichLog).write(Text.assemble((f"[{task}] ", color), (line, style)))
+        return Text.assemble((f"[{task}] ", color), (line, style))
 
     @on(DataTable.RowSelected, "#tasks")
     def filter_log(self, message: DataTable.RowSelected) -> None:
