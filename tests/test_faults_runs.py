@@ -65,6 +65,9 @@ def test_a_run_whose_process_died_is_marked_interrupted_by_the_next_command(home
         assert _rows(home, "SELECT state FROM runs") == [("RUNNING",)]
         proc.send_signal(sig)
         proc.wait(timeout=30)
+        from tests.test_faults_processes import GRACE, _started_by, _wait_for
+
+        assert _wait_for(lambda: not _started_by(home), GRACE), _started_by(home)  # the run's worker and task too
     finally:
         if proc.poll() is None:
             proc.kill()
