@@ -23,6 +23,8 @@ def fake() -> Iterator[FakeServer]:
         yield server
     finally:
         server.stop()
+    # a body the real server refuses is the backend's defect even when it handled the 400 gracefully
+    assert not server.invalid, f"requests the real server would refuse with 400: {server.invalid}"
 
 
 @pytest.fixture

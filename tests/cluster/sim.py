@@ -29,8 +29,9 @@ def run_json(run_id: str, state: str, tasks: dict[str, str] | None = None, error
                kfp.V2beta1PipelineTaskDetail(display_name="root-driver", state="SUCCEEDED", task_id="rd")]
     for i, (task, task_state) in enumerate((tasks or {}).items()):
         details.append(kfp.V2beta1PipelineTaskDetail(display_name=f"{task}-driver", state="SUCCEEDED", task_id=f"d{i}"))
-        details.append(kfp.V2beta1PipelineTaskDetail(display_name=task, state=task_state, task_id=f"t{i}",
-                                                     pod_name=f"{WF}-{i}"))
+        # no pod_name: KFP's converter never fills it (backend/src/apiserver/server/api_converter.go
+        # ~1908-1922 at 2.17.0), so the backend must find pods by the pipeline/runid label
+        details.append(kfp.V2beta1PipelineTaskDetail(display_name=task, state=task_state, task_id=f"t{i}"))
         details.append(kfp.V2beta1PipelineTaskDetail(display_name="executor", state=task_state, task_id=f"e{i}"))
     run = kfp.V2beta1Run(run_id=run_id, display_name="lesson-run", state=state,
                          run_details=kfp.V2beta1RunDetails(task_details=details, pipeline_run_context_id=context_id),
@@ -128,6 +129,7 @@ class Sim:
         self.versions: dict[str, list[dict[str, Any]]] = {}
         self.experiments: list[dict[str, Any]] = []
         self.lock = threading.Lock()
+        self.terminated: int | None = None  # GETs of the run since it was terminated
         self._routes()
 
     def scenario(self, *frames: Frame) -> None:
@@ -139,10 +141,38 @@ class Sim:
         with self.lock:
             return self.frames[self.index]
 
+    def _terminate(self, req: Request, run_id: str) -> Any:
+        """KFP 2.17.0: TerminateRun sets CANCELING (backend/src/apiserver/storage/run_store.go ~823-846) and
+        Argo stops the workflow; the run's final state then comes from the workflow's phase, Failed
+        (resource/resource_manager.go ~1537-1540, common/util/workflow.go ~314-318): never CANCELED."""
+        with self.lock:
+            if str(self.frames[self.index].run.get("state")) in ("SUCCEEDED", "FAILED", "CANCELED"):
+                return Reply(400, kfp_error(9, f"Failed to terminate run {run_id}: the run has finished"))
+            self.terminated = 0
+        return {}
+
+    def _terminated_run(self) -> dict[str, Any]:
+        assert self.terminated is not None
+        self.terminated += 1
+        run = dict(self.frames[self.index].run)
+        if self.terminated == 1:
+            return run | {"state": "CANCELING"}
+        details = [dict(d) | ({"state": "FAILED"} if d.get("state") in ("RUNNING", "PENDING") else {})
+                   for d in (run.get("run_details") or {}).get("task_details") or []]
+        return run | {"state": "FAILED", "run_details": dict(run.get("run_details") or {}) | {"task_details": details},
+                      "error": {"code": 2, "message": "Stopped with strategy 'Terminate'"}}
+
     def _advance(self) -> dict[str, Any]:
         with self.lock:
-            frame = self.frames[self.index]
-            if self.index < len(self.frames) - 1 and (frame.until is None or frame.until()):
+            if self.terminated is not None:
+                return self._terminated_run()
+            frame, last = self.frames[self.index], self.index == len(self.frames) - 1
+        # the condition may call the API itself (a cancel while running): asked outside the lock
+        move = not last and (frame.until is None or frame.until())
+        with self.lock:
+            if self.terminated is not None:
+                return self._terminated_run()
+            if move and self.frames[self.index] is frame:
                 self.index += 1
             return frame.run
 
@@ -162,7 +192,7 @@ class Sim:
         f.on("POST", f"{API}/experiments", self._create_experiment)
         f.on("POST", f"{API}/runs", lambda req: kfpjson(kfp.V2beta1Run(run_id="run-1", state="PENDING")))
         f.on("GET", f"{API}/runs/(?P<run_id>[^/:]+)", lambda req, run_id: self._advance())
-        f.on("POST", f"{API}/runs/(?P<run_id>[^/:]+):terminate", {})
+        f.on("POST", f"{API}/runs/(?P<run_id>[^/:]+):terminate", self._terminate)
         f.on("GET", ns, kjson(k8s.V1Namespace(metadata=k8s.V1ObjectMeta(name=self.namespace))))
         f.on("GET", f"{ns}/pods", self._list_pods)
         f.on("GET", f"{ns}/pods/(?P<name>[^/]+)", self._get_pod)

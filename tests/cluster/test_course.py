@@ -64,3 +64,25 @@ def test_lesson_2_reads_the_sorted_file_from_the_pvc(make_backend, sim: Sim, fak
     attempt = course.run_lesson(course.lesson(2), make_backend(), {})
     assert attempt.passed, [(c.id, c.summary) for c in attempt.checks]
     assert next(c for c in attempt.checks if c.id == "sorted").evidence["first_lines"] == "10\n3\n2\n1"
+
+
+def test_a_lesson_run_terminated_midway_is_canceled_not_a_failed_attempt(make_backend, sim: Sim,
+                                                                          course: Course) -> None:
+    """Terminate on KFP ends the run FAILED (KFP 2.17.0 resource/resource_manager.go ~1537-1540); a run the
+    workshop stopped is recorded CANCELED, so it is not graded and counts as no attempt."""
+    backend = make_backend()
+    tasks = ("square", "square-2", "add", "square-root")
+    asked: list[bool] = []
+
+    def stop_it() -> bool:  # the learner presses Cancel while the tasks run
+        if not asked:
+            asked.append(True)
+            backend.cancel("run-1")
+        return True
+
+    running = run_json("run-1", "RUNNING", dict.fromkeys(tasks, "RUNNING"))
+    sim.scenario(Frame(running, until=stop_it), Frame(running))
+    attempt = course.run_lesson(course.lesson(1), backend, {"a": 3.0, "b": 4.0})
+    assert attempt.run.state == "CANCELED"
+    assert course.progress.runs(1)[-1].state == "CANCELED"
+    assert course.progress.lesson(1).attempts == 0 and not course.progress.lesson(1).last_failure
