@@ -317,6 +317,9 @@ class Objects:
         fake.on("DELETE", one, self._delete)
         fake.on("POST", f"/api/v1/namespaces/(?P<ns>[^/]+)/(?P<kind>{self.KINDS})", self._create)
         fake.on("GET", "/api/v1/configmaps", self._list_configmaps)
+        custom = "/apis/kubeflow.org/v1alpha1/namespaces/(?P<ns>[^/]+)/(?P<kind>poddefaults)"
+        fake.on("GET", f"{custom}/(?P<name>[^/]+)", self._get)
+        fake.on("POST", custom, self._create)
         fake.on("GET", "/api/v1/namespaces/(?P<ns>[^/]+)/pods/(?P<name>[^/]+)/log",
                 lambda req, ns, name: Reply(200, self.logs.get(name, self.pod_log)))
 

@@ -64,8 +64,18 @@ def test_doctor_turns_failures_into_fixes(make_backend, sim: Sim, fake: FakeServ
     sim.nodes = None
     items = {item.name: item for item in doctor(make_backend(s3_url=fake.url))}
     assert items["KFP token"].ok is False and "expired 10 min ago" in items["KFP token"].detail
-    assert "kubectl -n kubeflow create token kfp-api-user" in items["KFP token"].fix
+    assert "workshop instructor token" in items["KFP token"].fix and "kubectl" not in items["KFP token"].fix
     assert items["PVC aidatasource (lesson 2)"].ok is False and "Volumes" in items["PVC aidatasource (lesson 2)"].fix
     assert items["GPU nodes (lesson 3)"].ok is None and "may not list nodes" in items["GPU nodes (lesson 3)"].detail
     assert items["object store (lessons 4-5)"].ok is False
     assert items["KServe (lesson 5)"].ok is False
+
+
+def test_doctor_in_a_notebook_without_the_token_names_the_option(make_backend, sim: Sim) -> None:
+    """No projected token in the pod (no PodDefault access-ml-pipeline ticked): the doctor's first row says
+    to recreate the notebook with the option, or to ask for `workshop instructor prepare`; never kubectl."""
+    items = {item.name: item for item in doctor(make_backend(token_file="", in_pod=True))}
+    token = items["KFP token"]
+    assert token.ok is False and "is missing in this pod" in token.detail
+    assert '"Allow access to Kubeflow Pipelines"' in token.fix and "workshop instructor prepare" in token.fix
+    assert "kubectl" not in token.fix

@@ -204,7 +204,13 @@ def test_class_reset_removes_a_volume_output_through_reader_pods(cli, fake: Fake
 
 
 # --- prepare -------------------------------------------------------------------------------------
+PODDEFAULTS = f"/apis/kubeflow.org/v1alpha1/namespaces/{NS}/poddefaults"
+
+
 def test_prepare_creates_once_then_reports_already_there(cli, fake: FakeServer) -> None:
+    """The PodDefault in Kubeflow's own shape: kubeflow/manifests (master, 0611af4)
+    tests/poddefaults.access-ml-pipeline.kubeflow-user-example-com.yaml lines 1-25; the spawner pre-selects
+    none (apps/jupyter/jupyter-web-app/upstream/base/configs/spawner_ui_config.yaml ~295-297)."""
     objects = Objects(fake)
     objects.put("secrets", NS, {"metadata": {"name": "mlpipeline-minio-artifact"},
                                 "data": {"accesskey": base64.b64encode(b"minio").decode(),
@@ -222,7 +228,20 @@ def test_prepare_creates_once_then_reports_already_there(cli, fake: FakeServer) 
         ("GET", f"{ns}/serviceaccounts/workshop-kserve-sa"), ("GET", f"{ns}/secrets/mlpipeline-minio-artifact"),
         ("GET", "/api/v1/namespaces/kubeflow/services/seaweedfs"),
         ("GET", "/api/v1/namespaces/kubeflow/services/minio-service"),
-        ("POST", f"{ns}/secrets"), ("POST", f"{ns}/serviceaccounts")]
+        ("POST", f"{ns}/secrets"), ("POST", f"{ns}/serviceaccounts"),
+        ("GET", f"{PODDEFAULTS}/access-ml-pipeline"), ("POST", PODDEFAULTS)]
+    poddefault = objects.get("poddefaults", NS, "access-ml-pipeline")
+    assert poddefault is not None and poddefault["kind"] == "PodDefault"
+    assert poddefault["metadata"]["labels"]["app.kubernetes.io/part-of"] == "kubeflow-workshop"
+    spec = poddefault["spec"]
+    assert spec["desc"] == "Allow access to Kubeflow Pipelines"
+    assert spec["selector"] == {"matchLabels": {"access-ml-pipeline": "true"}}
+    assert spec["env"] == [{"name": "KF_PIPELINES_SA_TOKEN_PATH", "value": "/var/run/secrets/kubeflow/pipelines/token"}]
+    assert spec["volumes"][0]["projected"]["sources"][0]["serviceAccountToken"] == {
+        "path": "token", "expirationSeconds": 7200, "audience": "pipelines.kubeflow.org"}
+    assert spec["volumeMounts"] == [{"mountPath": "/var/run/secrets/kubeflow/pipelines",
+                                     "name": "volume-kf-pipeline-token", "readOnly": True}]
+    assert 'PodDefault access-ml-pipeline ("Allow access to Kubeflow Pipelines"): created' in first.output
     pvc = objects.get("persistentvolumeclaims", NS, "aidatasource")
     assert pvc is not None and pvc["spec"]["accessModes"] == ["ReadWriteOnce"]
     assert pvc["spec"]["resources"]["requests"]["storage"] == "1Gi"
@@ -239,8 +258,9 @@ def test_prepare_creates_once_then_reports_already_there(cli, fake: FakeServer) 
     assert second.exit_code == 0, second.output
     assert sent(fake)[before:] == [
         ("GET", f"{ns}/persistentvolumeclaims/aidatasource"), ("GET", f"{ns}/persistentvolumeclaims/aidatasource"),
-        ("GET", f"{ns}/serviceaccounts/workshop-kserve-sa"), ("GET", f"{ns}/secrets/workshop-kserve-s3")]
-    assert second.output.count("already there") == 3
+        ("GET", f"{ns}/serviceaccounts/workshop-kserve-sa"), ("GET", f"{ns}/secrets/workshop-kserve-s3"),
+        ("GET", f"{PODDEFAULTS}/access-ml-pipeline")]
+    assert second.output.count("already there") == 4
 
 
 def test_prepare_all_profiles_lists_profile_namespaces(cli, fake: FakeServer) -> None:

@@ -45,7 +45,8 @@ class ClusterBackend:
         verify: bool | str = config.ca_file or config.verify_tls
         self.kfp = KfpApi(Rest(config.kfp_host, kfp_token_source(config.token, config.token_file),
                                what="the KFP API", verify=verify, where_set=config.sources.get("kfp_host", ""),
-                               renew_hint=renew_hint(config.in_notebook, config.token_file),
+                               renew_hint=renew_hint(config.in_notebook, config.token_file, config.in_pod,
+                                                     config.projected_token),
                                namespace=config.namespace, connect_timeout=config.connect_timeout,
                                read_timeout=config.read_timeout), config.namespace)
         self.kube = KubeApi(self._kube_rest(), config.namespace)

@@ -60,6 +60,8 @@ class ClusterConfig:
     kubeconfig: str = ""  # a kubeconfig whose credentials reach the Kubernetes API
     kube_context: str = ""
     in_notebook: bool = False  # running in a pod with the projected KFP token
+    in_pod: bool = False  # running in a pod at all (a notebook without the token is in_pod, not in_notebook)
+    projected_token: str = DEFAULT_KFP_TOKEN_PATH  # where Kubeflow's PodDefault puts the KFP token
     pod_name: str = ""  # this pod, when in one (its volume mounts give direct PVC access)
     mlmd_endpoint: str = DEFAULT_MLMD_ENDPOINT
     s3_endpoint: str = ""  # host:port the pipeline pods use; "" = discover (SeaweedFS, then MinIO)
@@ -224,6 +226,8 @@ def load_config(
     return ClusterConfig(
         token=token,
         in_notebook=in_notebook,
+        in_pod=in_pod,
+        projected_token=projected,
         pod_name=env.get("HOSTNAME", "") if in_pod else "",
         state_dir=home / "cluster",
         config_file=str(path) if file else "",

@@ -76,7 +76,9 @@ def _namespace(backend: ClusterBackend, source: str) -> DoctorItem:
 
 def _token(backend: ClusterBackend) -> DoctorItem:
     config = backend.config
-    hint = renew_hint(config.in_notebook, config.token_file)
+    hint = renew_hint(config.in_notebook, config.token_file, config.in_pod, config.projected_token)
+    if not config.has_token and config.in_pod:  # a stock notebook: no PodDefault ticked
+        return DoctorItem("KFP token", False, f"{config.projected_token} is missing in this pod", hint)
     if not config.has_token:
         return DoctorItem("KFP token", None, "none configured: fine for a single-user KFP, refused by a multi-user "
                           "one", f"set WORKSHOP_TOKEN_FILE; {hint}")

@@ -152,6 +152,21 @@ class KubeApi:
             raise
         return True
 
+    def get_custom(self, api: str, plural: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        """A namespaced custom resource (api = group/version, e.g. kubeflow.org/v1alpha1), None when absent."""
+        return self.rest.get_or_none(f"/apis/{api}/namespaces/{namespace or self.namespace}/{plural}/{name}")
+
+    def create_custom_if_missing(self, api: str, plural: str, body: dict[str, Any],
+                                 namespace: str | None = None) -> bool:
+        """POST a namespaced custom resource; True when created, False when it was already there (409)."""
+        try:
+            self.rest.json("POST", f"/apis/{api}/namespaces/{namespace or self.namespace}/{plural}", json_body=body)
+        except HttpError as exc:
+            if exc.status == 409:
+                return False
+            raise
+        return True
+
     def create_cluster_role_binding(self, body: dict[str, Any]) -> bool:
         """True when created, False when it was already there (409)."""
         try:
