@@ -53,7 +53,7 @@ def make_backend(fake: FakeServer, tmp_path: Path, token_file: Path) -> Iterator
             "sources": {"kfp_host": "test", "namespace": "test", "token_file": "test"},
         }
         values.update(overrides)
-        backend = ClusterBackend(ClusterConfig(**values), resolve=lambda host: False)
+        backend = ClusterBackend(ClusterConfig(**values), probe=lambda host, port: False)
         backend.mlmd.timeout = 2.0
         made.append(backend)
         return backend

@@ -373,3 +373,90 @@ def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
             _merge(target[key], value)
         else:
             target[key] = value
+
+
+# --- releases ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Release:
+    """What a stock install of one release offers a learner, as the upstream manifests set it up."""
+
+    name: str
+    kfp: str
+    services: dict[str, tuple[int, ...]]  # object store services in namespace kubeflow -> their ports
+    per_namespace_keys: bool  # each profile its own S3 keys, limited to PREFIXES, no DeleteObject
+    endpoint: str  # where the pipeline pods reach S3
+
+
+RELEASES = {
+    # kubeflow/manifests v1.10.2: MinIO; profile controller sync.py ~369-374 copies the root keys
+    "kubeflow-1.10": Release("kubeflow-1.10", "2.5.0", {"minio-service": (9000,)}, False,
+                             "minio-service.kubeflow:9000"),
+    # KFP 2.15.0 manifests/kustomize/third-party/seaweedfs/base/seaweedfs/seaweedfs-service.yaml: 8111, 8333,
+    # 9333, 19333, 18888, 8888, no 9000; minio-service.yaml beside it: 9000 -> 8333. KM v1.11.0 profile
+    # controller sync.py ~356-373: per-namespace keys on four prefixes, no DeleteObject.
+    "kubeflow-1.11": Release("kubeflow-1.11", "2.15.0", {"seaweedfs": (8111, 8333, 9333, 19333, 18888, 8888),
+                                                         "minio-service": (9000,)}, True,
+                             "seaweedfs.kubeflow:8333"),
+    # KFP 2.17.0 seaweedfs-service.yaml lines 17-20: http-s3-compat 9000 -> 8333
+    "kfp-2.17": Release("kfp-2.17", "2.17.0", {"seaweedfs": (8111, 8333, 9000, 9333, 19333, 18888, 8888),
+                                               "minio-service": (9000,)}, True, "seaweedfs.kubeflow:9000"),
+}
+
+
+def service_json(name: str, ports: tuple[int, ...]) -> dict[str, Any]:
+    return kjson(k8s.V1Service(metadata=k8s.V1ObjectMeta(name=name, namespace="kubeflow"), spec=k8s.V1ServiceSpec(
+        ports=[k8s.V1ServicePort(port=port, name=f"p{port}") for port in ports])))
+
+
+class Store:
+    """The S3 side of a release: objects in buckets, and what the caller's access key may do there.
+
+    Per-namespace keys (Kubeflow 1.11 and later) reach artifacts/*, private-artifacts/<ns>/*,
+    private/<ns>/* and shared/* for Get/Put/List, never DeleteObject; root keys reach everything."""
+
+    def __init__(self, fake: FakeServer, release: Release, namespace: str = NS) -> None:
+        self.release = release
+        self.namespace = namespace
+        self.objects: dict[str, bytes] = {}
+        self.access_key = f"{namespace}-key" if release.per_namespace_keys else "minio"
+        for method in ("HEAD", "GET", "PUT", "DELETE"):
+            fake.on(method, "/(?P<bucket>mlpipeline)/(?P<key>.+)", self._object)
+        fake.on("HEAD", "/(?P<bucket>mlpipeline)/?", lambda req, bucket: Reply(200, b""))
+        fake.on("GET", "/(?P<bucket>mlpipeline)/?", lambda req, bucket: Reply(200, b""))
+
+    def _allowed(self, req: Request, key: str) -> bool:
+        credential = req.headers.get("authorization", "").partition("Credential=")[2].split("/")[0]
+        if not self.release.per_namespace_keys:
+            return credential == "minio"
+        if credential != self.access_key or req.method == "DELETE":
+            return False
+        ns = self.namespace
+        return key.startswith(("artifacts/", f"private-artifacts/{ns}/", f"private/{ns}/", "shared/"))
+
+    def _object(self, req: Request, bucket: str, key: str) -> Any:
+        if not self._allowed(req, key):
+            return Reply(403, "<?xml version='1.0'?><Error><Code>AccessDenied</Code><Message>Access Denied."
+                              "</Message></Error>", {"Content-Type": "application/xml"})
+        if req.method == "PUT":
+            self.objects[key] = req.body
+            return Reply(200, b"", {"ETag": '"e"'})
+        if key not in self.objects:
+            body = "" if req.method == "HEAD" else ("<?xml version='1.0'?><Error><Code>NoSuchKey</Code>"
+                                                     "<Message>no such key</Message></Error>")
+            return Reply(404, body, {"Content-Type": "application/xml"})
+        if req.method == "DELETE":
+            self.objects.pop(key)
+            return Reply(204, b"")
+        data = self.objects[key]
+        headers = {"ETag": '"e"', "Content-Length": str(len(data)), "Content-Type": "application/octet-stream",
+                   "Last-Modified": "Wed, 01 Jan 2025 00:00:00 GMT"}
+        return Reply(200, data if req.method == "GET" else b"", headers)
+
+    def secret(self) -> dict[str, Any]:
+        """mlpipeline-minio-artifact as the profile controller writes it into the namespace."""
+        import base64
+
+        data = {"accesskey": base64.b64encode(self.access_key.encode()).decode(),
+                "secretkey": base64.b64encode(b"s3cr3t").decode()}
+        return kjson(k8s.V1Secret(metadata=k8s.V1ObjectMeta(name="mlpipeline-minio-artifact", namespace=self.namespace),
+                                  data=data))

@@ -81,6 +81,10 @@ def created_by(course: Any, backend: Backend, lesson: Lesson) -> list[Artifact]:
             add("volume_file", f"{params['volume']}:/{str(params['output']).lstrip('/')}")
         elif spec.kind == "s3_object":
             add("object", f"{params['bucket']}/{params['key']}")
+            for run in runs:  # the key each run wrote (lesson 4's object_key, a backend default)
+                key = run.arguments.get(params.get("key_argument") or "")
+                if key:
+                    add("object", f"{params['bucket']}/{key}")
         elif spec.kind == "kserve_ready":
             for namespace in _namespaces(backend, runs):
                 add("inference_service", f"{namespace}/{params['service']}")

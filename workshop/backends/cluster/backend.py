@@ -22,7 +22,7 @@ from workshop.backends.cluster.config import ClusterConfig, load_config
 from workshop.backends.cluster.kfp_api import KfpApi
 from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.mlmd import Mlmd
-from workshop.backends.cluster.objectstore import SECRET, ObjectStore, resolves
+from workshop.backends.cluster.objectstore import SECRET, ObjectStore, connects
 from workshop.backends.cluster.outputs import OutputReader
 from workshop.backends.cluster.pods import RUN_LABEL, describe_pod, executor_pods, gpu_nodes
 from workshop.backends.cluster.rest import HttpError, Rest
@@ -39,7 +39,7 @@ class ClusterBackend:
     name = "cluster"
     clock_skew = 120.0  # the nodes' clocks against ours: files and objects a little "older" still count
 
-    def __init__(self, config: ClusterConfig, resolve: Callable[[str], bool] = resolves) -> None:
+    def __init__(self, config: ClusterConfig, probe: Callable[[str, int], bool] = connects) -> None:
         self.config = config
         self.kube_note = ""  # why there is no Kubernetes API, for doctor
         verify: bool | str = config.ca_file or config.verify_tls
@@ -52,8 +52,8 @@ class ClusterBackend:
         self.kube = KubeApi(self._kube_rest(), config.namespace)
         self.mlmd = Mlmd(config.mlmd_endpoint)
         self.objects = ObjectStore(self.kube, config.s3_endpoint, config.s3_url,
-                                   in_pod=config.in_notebook or bool(config.pod_name), verify=config.verify_tls,
-                                   resolve=resolve)
+                                   in_pod=config.in_notebook or config.in_pod or bool(config.pod_name), verify=config.verify_tls,
+                                   probe=probe)
         self.volumes = Volumes(self.kube, config.pod_name, config.reader_image, poll=min(1.0, config.poll_interval))
         self.serving = Serving(self.kube, self.objects, poll=config.poll_interval)
         self.outputs = OutputReader(self.mlmd, self.kfp.get_run, self.task_log)
@@ -108,6 +108,8 @@ class ClusterBackend:
             values["namespace"] = self.config.namespace
         if "object_store_endpoint" in keys:
             values["object_store_endpoint"] = self.objects.endpoint()
+        if "model_object_key" in keys:  # a key every release lets the namespace write (objectstore.PREFIXES)
+            values["model_object_key"] = f"private/{self.config.namespace}/models/detect-digits.keras"
         return values
 
     # --- pipelines and runs ----------------------------------------------------------------
@@ -320,4 +322,4 @@ class ClusterBackend:
 
     def for_namespace(self, namespace: str) -> ClusterBackend:
         """The same cluster and credentials, working in another namespace (an instructor's view)."""
-        return type(self)(dataclasses.replace(self.config, namespace=namespace), self.objects.resolve)
+        return type(self)(dataclasses.replace(self.config, namespace=namespace), self.objects.probe)
