@@ -86,3 +86,19 @@ def test_a_lesson_run_terminated_midway_is_canceled_not_a_failed_attempt(make_ba
     assert attempt.run.state == "CANCELED"
     assert course.progress.runs(1)[-1].state == "CANCELED"
     assert course.progress.lesson(1).attempts == 0 and not course.progress.lesson(1).last_failure
+
+
+def test_lesson_1_without_ml_metadata_says_it_cannot_read_the_output_and_what_to_do(make_backend, sim: Sim,
+                                                                                     course: Course) -> None:
+    """Output values live in ML Metadata (KFP 2.17.0 backend/src/v2/metadata/client.go ~615-653); kfp's
+    executor never prints them (sdk/python/kfp/dsl/executor_main.py ~96), so the log cannot stand in."""
+    backend = make_backend()  # MLMD at a closed port
+    tasks = ("square", "square-2", "add", "square-root")
+    pods = [pod_json(f"p-{t}", t, "run-1", main="terminated") for t in tasks]
+    sim.logs["p-square-root"] = Log(["square_root: 25.0"])
+    sim.scenario(Frame(run_json("run-1", "SUCCEEDED", dict.fromkeys(tasks, "SUCCEEDED"), context_id="7"), pods))
+    attempt = course.run_lesson(course.lesson(1), backend, {"a": 3.0, "b": 4.0})
+    output = next(c for c in attempt.checks if c.id == "output")
+    assert output.status.value == "failed"
+    assert "could not be read: ML Metadata at 127.0.0.1:9" in output.summary
+    assert "WORKSHOP_MLMD_ENDPOINT" in output.summary and "Traceback" not in output.summary

@@ -33,6 +33,7 @@ from workshop.core.events import RunEvent, RunState
 
 
 CANCELED_MARK = "canceled.json"  # in a run's state folder: the workshop terminated it
+OUTPUTS_PROBLEM = "outputs-problem.txt"  # in a run's state folder: why ML Metadata could not be read
 
 
 class ClusterBackend:
@@ -56,7 +57,7 @@ class ClusterBackend:
                                    probe=probe)
         self.volumes = Volumes(self.kube, config.pod_name, config.reader_image, poll=min(1.0, config.poll_interval))
         self.serving = Serving(self.kube, self.objects, poll=config.poll_interval)
-        self.outputs = OutputReader(self.mlmd, self.kfp.get_run, self.task_log)
+        self.outputs = OutputReader(self.mlmd, self.kfp.get_run, self.task_log, self._record_outputs_problem)
         self._runs: dict[str, RunInfo] = {}
         self._watchers: list[RunWatcher] = []
         self._namespace_checked = False
@@ -246,6 +247,16 @@ class ClusterBackend:
 
     def task_outputs(self, run_id: str, task: str) -> dict[str, Any]:
         return self.outputs.task_outputs(run_id, task)
+
+    def _record_outputs_problem(self, run_id: str, problem: str) -> None:
+        folder = self._run_dir(run_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / OUTPUTS_PROBLEM).write_text(problem, encoding="utf-8")
+
+    def outputs_problem(self, run_id: str) -> str:
+        """Why the run's output values could not be read (ML Metadata unreachable) and what to do; '' if none."""
+        path = self._run_dir(run_id) / OUTPUTS_PROBLEM
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
 
     def task_pod(self, run_id: str, task: str) -> dict[str, Any] | None:
         """The executor pod of the task's last attempt: resources, node selector, node and its labels."""
