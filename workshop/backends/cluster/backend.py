@@ -31,7 +31,6 @@ from workshop.backends.cluster.serving import Serving, prediction_hint
 from workshop.backends.cluster.volumes import Volumes
 from workshop.core.events import RunEvent, RunState
 
-
 CANCELED_MARK = "canceled.json"  # in a run's state folder: the workshop terminated it
 OUTPUTS_PROBLEM = "outputs-problem.txt"  # in a run's state folder: why ML Metadata could not be read
 
@@ -53,8 +52,8 @@ class ClusterBackend:
         self.kube = KubeApi(self._kube_rest(), config.namespace)
         self.mlmd = Mlmd(config.mlmd_endpoint)
         self.objects = ObjectStore(self.kube, config.s3_endpoint, config.s3_url,
-                                   in_pod=config.in_notebook or config.in_pod or bool(config.pod_name), verify=config.verify_tls,
-                                   probe=probe)
+                                   in_pod=config.in_notebook or config.in_pod or bool(config.pod_name),
+                                   verify=config.verify_tls, probe=probe)
         self.volumes = Volumes(self.kube, config.pod_name, config.reader_image, poll=min(1.0, config.poll_interval))
         self.serving = Serving(self.kube, self.objects, poll=config.poll_interval)
         self.outputs = OutputReader(self.mlmd, self.kfp.get_run, self.task_log, self._record_outputs_problem)
@@ -280,7 +279,8 @@ class ClusterBackend:
         return self.objects.get(bucket, key)
 
     def service_status(self, name: str, namespace: str, timeout: float = 60.0) -> ServiceStatus:
-        return self.serving.status(name, namespace, timeout)
+        # a first pull of the model server's image can take minutes: WORKSHOP_SERVING_TIMEOUT decides
+        return self.serving.status(name, namespace, max(timeout, self.config.serving_timeout))
 
     def ensure_kserve_prerequisites(self) -> dict[str, str]:
         return self.serving.ensure_prerequisites()
@@ -306,6 +306,12 @@ class ClusterBackend:
         from workshop.backends.cluster.doctor import doctor
 
         return doctor(self)
+
+    def doctor_rows(self) -> Iterator[Any]:
+        """The doctor's rows as each is decided, all within config.doctor_timeout seconds."""
+        from workshop.backends.cluster.doctor import doctor_rows
+
+        return doctor_rows(self)
 
     # --- reset -------------------------------------------------------------------------------
     def artifact_exists(self, artifact: Artifact) -> bool:

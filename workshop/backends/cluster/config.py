@@ -42,6 +42,8 @@ ENV = {
     "s3_url": "WORKSHOP_S3_URL",
     "reader_image": "WORKSHOP_READER_IMAGE",
     "poll_interval": "WORKSHOP_POLL_INTERVAL",
+    "serving_timeout": "WORKSHOP_SERVING_TIMEOUT",
+    "doctor_timeout": "WORKSHOP_DOCTOR_TIMEOUT",
 }
 TOKEN_ENV = "WORKSHOP_TOKEN"  # a token value: environment only, never cluster.toml
 
@@ -68,6 +70,8 @@ class ClusterConfig:
     s3_url: str = ""  # how this machine reaches the object store; "" = http://<s3_endpoint>
     reader_image: str = "python:3.11"  # the short-lived PVC reader pod
     poll_interval: float = 2.0
+    serving_timeout: float = 300.0  # how long a check waits for an InferenceService to be Ready
+    doctor_timeout: float = 30.0  # `workshop doctor` answers within this, whatever the cluster does
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     experiment: str = EXPERIMENT
@@ -213,7 +217,7 @@ def load_config(
     for key, value in values.items():
         if key == "verify_tls":
             typed[key] = _bool(value, ENV[key])
-        elif key == "poll_interval":
+        elif key in ("poll_interval", "serving_timeout", "doctor_timeout"):
             try:
                 typed[key] = max(0.001, float(value))
             except ValueError:

@@ -156,6 +156,10 @@ class KubeApi:
         """A namespaced custom resource (api = group/version, e.g. kubeflow.org/v1alpha1), None when absent."""
         return self.rest.get_or_none(f"/apis/{api}/namespaces/{namespace or self.namespace}/{plural}/{name}")
 
+    def list_custom(self, api: str, plural: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        data = self.rest.json("GET", f"/apis/{api}/namespaces/{namespace or self.namespace}/{plural}")
+        return list(data.get("items") or [])
+
     def create_custom_if_missing(self, api: str, plural: str, body: dict[str, Any],
                                  namespace: str | None = None) -> bool:
         """POST a namespaced custom resource; True when created, False when it was already there (409)."""
