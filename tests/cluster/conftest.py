@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.cluster.fake import FakeServer
-from tests.cluster.sim import NS, Sim
+from tests.cluster.sim import INSTRUCTOR_TOKEN, LEARNER_TOKEN, NS, Sim, learner_rbac
 from workshop.backends.cluster import ClusterBackend
 from workshop.backends.cluster.config import ClusterConfig
 from workshop.core.events import RunEvent, RunFinished
@@ -18,7 +18,10 @@ from workshop.core.events import RunEvent, RunFinished
 
 @pytest.fixture
 def fake() -> Iterator[FakeServer]:
+    """The fake cluster; the Kubernetes side answers as RBAC does for a learner (sim.learner_rbac), a
+    request made with the instructor's token as for a cluster admin."""
     server = FakeServer().start()
+    server.rbac = learner_rbac()
     try:
         yield server
     finally:
@@ -43,12 +46,15 @@ def token_file(tmp_path: Path) -> Path:
 def make_backend(fake: FakeServer, tmp_path: Path, token_file: Path) -> Iterator[Callable[..., ClusterBackend]]:
     made: list[ClusterBackend] = []
     kube_token = tmp_path / "kube-token"
-    kube_token.write_text("kube-token\n")
+    kube_token.write_text(f"{LEARNER_TOKEN}\n")
+    admin_token = tmp_path / "admin-token"
+    admin_token.write_text(f"{INSTRUCTOR_TOKEN}\n")
 
-    def make(**overrides: Any) -> ClusterBackend:
+    def make(identity: str = "learner", **overrides: Any) -> ClusterBackend:
+        """A backend as the learner (their notebook's service account) or the instructor (a cluster admin)."""
         values: dict[str, Any] = {
             "kfp_host": fake.url, "namespace": NS, "token_file": str(token_file),
-            "kube_host": fake.url, "kube_token_file": str(kube_token),
+            "kube_host": fake.url, "kube_token_file": str(kube_token if identity == "learner" else admin_token),
             "mlmd_endpoint": "127.0.0.1:9", "poll_interval": 0.01, "state_dir": tmp_path / "state",
             "sources": {"kfp_host": "test", "namespace": "test", "token_file": "test"},
         }

@@ -7,6 +7,7 @@ story of a run: pending, container creating, running, retried, finished.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -460,3 +461,61 @@ class Store:
                 "secretkey": base64.b64encode(b"s3cr3t").decode()}
         return kjson(k8s.V1Secret(metadata=k8s.V1ObjectMeta(name="mlpipeline-minio-artifact", namespace=self.namespace),
                                   data=data))
+
+
+# --- who may do what ---------------------------------------------------------------------------
+LEARNER_TOKEN = "kube-token"  # the notebook's default-editor service account
+INSTRUCTOR_TOKEN = "admin-token"  # a cluster admin's kubeconfig
+
+# What kubeflow-edit (aggregating kubeflow-view, kubeflow-kserve-edit, kubeflow-poddefaults-edit) and
+# kubeflow-pipelines-edit grant a contributor in their own namespace (kubeflow/manifests v1.11.0
+# common/kubeflow-roles/base/cluster-roles.yaml ~29-250; applications/pipeline/upstream/base/installs/
+# multi-user/view-edit-cluster-roles.yaml): resource -> verbs. Nothing cluster-scoped, no nodes.
+LEARNER_RULES: dict[str, set[str]] = {
+    "pods": {"get", "list", "watch", "create", "delete", "deletecollection", "patch", "update"},
+    "pods/log": {"get", "list"}, "events": {"get", "list", "watch"},
+    "secrets": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "configmaps": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "persistentvolumeclaims": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "serviceaccounts": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "services": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "inferenceservices": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "poddefaults": {"get", "list", "watch", "create", "delete", "patch", "update"},
+}
+_VERB = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete", "HEAD": "get"}
+_NAMESPACED = re.compile(r"^/apis?/(?:[^/]+/)?v[0-9a-z]+/namespaces/(?P<ns>[^/]+)/(?P<res>[^/]+)"
+                         r"(?:/(?P<name>[^/]+)(?:/(?P<sub>[^/]+))?)?$")
+
+
+def learner_rbac(namespace: str = NS) -> Callable[[Request], str]:
+    """The Kubernetes API's answer to a learner's request: '' when allowed, else the Forbidden message.
+
+    KFP's own API and S3 are not Kubernetes RBAC; discovery and SelfSubjectAccessReview are open to every
+    authenticated user (system:discovery, system:basic-user). An instructor's token is a cluster admin."""
+    user = f"system:serviceaccount:{namespace}:default-editor"
+
+    def decide(req: Request) -> str:
+        path = req.path
+        if req.headers.get("authorization", "") == f"Bearer {INSTRUCTOR_TOKEN}":
+            return ""
+        if not path.startswith(("/api/", "/apis/")) or path.startswith(("/apis/v2beta1", "/apis/v1beta1")):
+            return ""
+        if path.endswith("/selfsubjectaccessreviews") or re.fullmatch(r"/apis?(/[^/]+){0,2}", path):
+            return ""
+        match = _NAMESPACED.match(path)
+        verb = _VERB.get(req.method, req.method.lower())
+        if match is None:
+            resource = path.rstrip("/").split("/")[-1] if path.count("/") <= 4 else path.split("/")[-2]
+            if req.method == "GET" and not re.search(r"/[^/]+/[^/]+$", path.split("/v1/")[-1]):
+                verb = "list"
+            return (f'{resource} is forbidden: User "{user}" cannot {verb} resource "{resource}" at the cluster '
+                    "scope")
+        resource = match["res"] + (f"/{match['sub']}" if match["sub"] else "")
+        if req.method == "GET" and not match["name"]:
+            verb = "list"
+        if match["ns"] != namespace or verb not in LEARNER_RULES.get(resource, set()):
+            return (f'{match["res"]} is forbidden: User "{user}" cannot {verb} resource "{resource}" in the '
+                    f'namespace "{match["ns"]}"')
+        return ""
+
+    return decide

@@ -30,7 +30,7 @@ OURS = {"app.kubernetes.io/part-of": "kubeflow-workshop"}
 def cli(make_backend: Callable[..., ClusterBackend], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
     monkeypatch.setenv("WORKSHOP_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(cli_instructor, "_make_backend", lambda: make_backend(namespace="kubeflow"))
+    monkeypatch.setattr(cli_instructor, "_make_backend", lambda: make_backend("instructor", namespace="kubeflow"))
 
     def invoke(*args: str) -> Any:
         return CliRunner().invoke(instructor, list(args), catch_exceptions=False)

@@ -44,9 +44,11 @@ def test_outside_the_endpoint_comes_from_the_services_ports(make_backend, sim: S
             fake.on("GET", f"{SERVICES}/{name}", service_json(name, release.services[name]))
         else:
             fake.on("GET", f"{SERVICES}/{name}", Reply(404, k8s_status(404, "NotFound", f'services "{name}"')))
-    backend = make_backend()
+    backend = make_backend("instructor")  # a learner may not read services in kubeflow
     assert backend.defaults({"object_store_endpoint"}) == {"object_store_endpoint": release.endpoint}
     assert "ports of service" in backend.objects.found_by
+    learner = make_backend()  # outside a pod and without that permission: the documented default
+    assert learner.defaults({"object_store_endpoint"}) == {"object_store_endpoint": "minio-service.kubeflow:9000"}
 
 
 def test_lesson_4s_key_is_one_the_namespace_may_write(make_backend, sim: Sim, fake: FakeServer,
