@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.cluster.fake import FakeServer
-from tests.cluster.sim import INSTRUCTOR_TOKEN, LEARNER_TOKEN, NS, Sim, learner_rbac
+from tests.cluster.sim import INSTRUCTOR_TOKEN, LEARNER_TOKEN, NS, RELEASES, Release, Sim, learner_rbac
 from workshop.backends.cluster import ClusterBackend
 from workshop.backends.cluster.config import ClusterConfig
 from workshop.core.events import RunEvent, RunFinished
@@ -30,9 +30,15 @@ def fake() -> Iterator[FakeServer]:
     assert not server.invalid, f"requests the real server would refuse with 400: {server.invalid}"
 
 
+@pytest.fixture(params=sorted(RELEASES))
+def release(request: pytest.FixtureRequest) -> Release:
+    """Each contract test that uses the simulator runs on every release profile (sim.RELEASES)."""
+    return RELEASES[request.param]
+
+
 @pytest.fixture
-def sim(fake: FakeServer) -> Sim:
-    return Sim(fake)
+def sim(fake: FakeServer, release: Release) -> Sim:
+    return Sim(fake, release=release)
 
 
 @pytest.fixture

@@ -82,6 +82,10 @@ def pod_json(name: str, task: str, run_id: str, *, main: str = "running", attemp
     return kjson(pod)
 
 
+def ns_path(namespace: str) -> str:
+    return f"/api/v1/namespaces/{namespace}"
+
+
 def ts(i: int) -> str:
     """Timestamps two lines share a second with: the resume logic must tell them apart."""
     return f"2025-01-01T00:{i // 20:02d}:{(i // 2) % 10:02d}.{(i % 2) * 5}00000000Z"
@@ -118,9 +122,10 @@ class Frame:
 
 
 class Sim:
-    def __init__(self, fake: FakeServer, namespace: str = NS) -> None:
+    def __init__(self, fake: FakeServer, namespace: str = NS, release: Release | None = None) -> None:
         self.fake = fake
         self.namespace = namespace
+        self.release = release or RELEASES["kfp-2.17"]
         self.frames: list[Frame] = [Frame(run_json("run-1", "RUNNING"))]
         self.index = 0
         self.logs: dict[str, Log] = {}
@@ -132,6 +137,10 @@ class Sim:
         self.lock = threading.Lock()
         self.terminated: int | None = None  # GETs of the run since it was terminated
         self._routes()
+        self.store = Store(fake, self.release, namespace)
+        for name, ports in self.release.services.items():
+            fake.on("GET", f"/api/v1/namespaces/kubeflow/services/{name}", service_json(name, ports))
+        fake.on("GET", f"{ns_path(namespace)}/secrets/mlpipeline-minio-artifact", self.store.secret())
 
     def scenario(self, *frames: Frame) -> None:
         with self.lock:
@@ -184,7 +193,7 @@ class Sim:
     def _routes(self) -> None:
         f, ns = self.fake, f"/api/v1/namespaces/{self.namespace}"
         f.on("GET", f"{API}/healthz", kfpjson(kfp.V2beta1GetHealthzResponse(multi_user=True)))
-        f.on("GET", "/apis/v1beta1/healthz", {"commit_sha": "abc", "tag_name": "2.5.0", "multi_user": True})
+        f.on("GET", "/apis/v1beta1/healthz", {"commit_sha": "abc", "tag_name": self.release.kfp, "multi_user": True})
         f.on("GET", f"{API}/pipelines/names/(?P<name>[^/]+)", self._pipeline_by_name)
         f.on("POST", f"{API}/pipelines/upload", self._upload)
         f.on("POST", f"{API}/pipelines/upload_version", self._upload_version)
@@ -428,7 +437,7 @@ class Store:
     def _allowed(self, req: Request, key: str) -> bool:
         credential = req.headers.get("authorization", "").partition("Credential=")[2].split("/")[0]
         if not self.release.per_namespace_keys:
-            return credential == "minio"
+            return credential == self.access_key
         if credential != self.access_key or req.method == "DELETE":
             return False
         ns = self.namespace

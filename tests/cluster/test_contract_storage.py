@@ -179,8 +179,9 @@ def test_objects_are_read_with_the_credentials_of_the_learners_secret(make_backe
     s3 = fake.calls(path=OBJECT)
     assert [r.method for r in s3] == ["HEAD", "GET"]
     assert all("Credential=learner-key/" in r.headers["authorization"] for r in s3)
+    sim.store.access_key = "learner-key"  # the keys _secret put in the namespace
     with pytest.raises(FileNotFoundError):
-        backend.stat_object("mlpipeline", "models/other.keras")
+        backend.stat_object("mlpipeline", f"private/{NS}/models/other.keras")
 
 
 def test_in_the_cluster_seaweedfs_on_9000_is_found_by_connecting(make_backend, sim: Sim, fake: FakeServer) -> None:

@@ -35,6 +35,14 @@ REJECTED = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "Expi
 MISSING = {"NoSuchKey", "NoSuchBucket", "NoSuchObject", "ResourceNotFound"}
 
 
+class KeptObject(BackendError):
+    """The store does not let this namespace delete the object: it stays, and a reset goes on (kept = True).
+
+    Harmless for grading: the next run overwrites it, and the object check ignores one older than the run."""
+
+    kept = True
+
+
 def connects(host: str, port: int, timeout: float = 1.5) -> bool:
     """Whether host:port accepts a TCP connection (a service's name resolves even for a port it lacks)."""
     try:
@@ -138,7 +146,8 @@ class ObjectStore:
             if exc.code in MISSING:
                 raise FileNotFoundError(f"s3://{bucket}/{key} does not exist ({exc.code})") from None
             if exc.code in DENIED:
-                raise BackendError(self.denied_message(what, bucket, key, exc.code)) from None
+                kind = KeptObject if what == "remove" else BackendError
+                raise kind(self.denied_message(what, bucket, key, exc.code)) from None
             if exc.code in REJECTED:
                 raise BackendError(f"the object store at {self.url} rejected the credentials from the secret "
                                    f"{SECRET} in namespace {self.kube.namespace} ({exc.code}): the secret and the "
@@ -160,7 +169,8 @@ class ObjectStore:
         if what == "remove":
             return (f"the object store at {self.url} does not let namespace {ns} delete s3://{bucket}/{key} "
                     f"({code}): Kubeflow 1.11 gives each namespace keys without DeleteObject, so the object "
-                    "stays; it is overwritten by the next run, or an admin can delete it")
+                    "stays; the next run overwrites it and the check ignores a copy older than the run; an admin "
+                    "can delete it with the store's root keys")
         return (f"the object store at {self.url} refused to {what} s3://{bucket}/{key} with the keys of namespace "
                 f"{ns} ({code}): the keys Kubeflow 1.11 gives a namespace only reach the prefixes {prefixes} of "
                 f"bucket {bucket}; use a key under private/{ns}/ (the lesson's default), or ask the admin")
