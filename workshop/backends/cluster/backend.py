@@ -32,6 +32,7 @@ from workshop.backends.cluster.volumes import Volumes
 from workshop.core.events import RunEvent, RunState
 
 CANCELED_MARK = "canceled.json"  # in a run's state folder: the workshop terminated it
+QUICK = 5.0  # seconds for the first question a session asks the KFP API
 OUTPUTS_PROBLEM = "outputs-problem.txt"  # in a run's state folder: why ML Metadata could not be read
 
 
@@ -94,7 +95,13 @@ class ClusterBackend:
                     where_set=f"kubeconfig {c.kubeconfig}", **common)
 
     def _check_namespace(self) -> None:
-        if self._namespace_checked or not self.kube.available:
+        if self._namespace_checked:
+            return
+        # One short question first: a host that accepts and never answers is named within QUICK seconds,
+        # not after a full read timeout for each of the calls a run makes (issue 15: 44 s).
+        self.kfp.healthz(timeout=QUICK)
+        if not self.kube.available:
+            self._namespace_checked = True
             return
         if self.kube.namespace_exists() is False:
             raise BackendError(f"the namespace {self.config.namespace} does not exist on the cluster (from "

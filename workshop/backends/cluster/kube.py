@@ -38,7 +38,7 @@ class KubeApi:
     def namespace_exists(self) -> bool | None:
         """True/False, or None when this account may not read namespaces."""
         try:
-            return self.rest.get_or_none(f"/api/v1/namespaces/{self.namespace}") is not None
+            return self.rest.get_or_none(f"/api/v1/namespaces/{self.namespace}", timeout=5.0) is not None
         except HttpError as exc:
             if exc.status == 403:
                 return None
