@@ -9,7 +9,7 @@ import pytest
 
 from tests.cluster.fake import FakeServer
 from tests.cluster.mlmd_fake import FakeMlmd, execution
-from tests.cluster.sim import Frame, Log, Sim, pod_json, run_json
+from tests.cluster.sim import NS, Frame, Log, Sim, pod_json, run_json
 from tests.cluster.test_contract_storage import ReaderPods
 from workshop.core.course import Course
 from workshop.core.settings import Settings
@@ -30,9 +30,11 @@ def mlmd() -> Iterator[FakeMlmd]:
         server.server.stop(None)
 
 
-def test_lesson_1_passes_with_the_output_read_from_mlmd(make_backend, sim: Sim, mlmd: FakeMlmd,
-                                                        course: Course) -> None:
-    backend = make_backend(mlmd_endpoint=mlmd.endpoint)
+@pytest.mark.parametrize("identity", ["learner", "instructor"])
+def test_lesson_1_passes_with_the_output_read_from_mlmd(make_backend, sim: Sim, mlmd: FakeMlmd, fake: FakeServer,
+                                                        course: Course, identity: str) -> None:
+    """On each release profile, as a learner (kubeflow-edit RBAC) and as an instructor (cluster admin)."""
+    backend = make_backend(identity, mlmd_endpoint=mlmd.endpoint)
     mlmd.executions[7] = [execution(1, "square", {"Output": 9.0}), execution(2, "square-2", {"Output": 16.0}),
                           execution(3, "add", {"Output": 25.0}), execution(4, "square-root", {"Output": 5.0})]
     tasks = ("square", "square-2", "add", "square-root")
@@ -46,10 +48,14 @@ def test_lesson_1_passes_with_the_output_read_from_mlmd(make_backend, sim: Sim, 
     assert [(c.id, c.status.value) for c in attempt.checks] == [
         ("compiled", "passed"), ("succeeded", "passed"), ("output", "passed")]
     assert backend.task_log("run-1", "add") == ["add: working"]
+    # a learner may not GET its namespace (kubeflow-edit has no namespaces): the one refusal, handled
+    refused = {(method, path) for method, path, _ in fake.denied}
+    assert refused == (set() if identity == "instructor" else {("GET", f"/api/v1/namespaces/{NS}")})
 
 
+@pytest.mark.parametrize("identity", ["learner", "instructor"])
 def test_lesson_2_reads_the_sorted_file_from_the_pvc(make_backend, sim: Sim, fake: FakeServer, course: Course,
-                                                     tmp_path: Path) -> None:
+                                                     tmp_path: Path, identity: str) -> None:
     volume = tmp_path / "pvc"
     (volume / "output").mkdir(parents=True)
     (volume / "input_numbers.csv").write_text("1\n3\n2\n10\n")
@@ -61,7 +67,7 @@ def test_lesson_2_reads_the_sorted_file_from_the_pvc(make_backend, sim: Sim, fak
 
     ReaderPods(fake, volume)
     sim.scenario(Frame(run_json("run-1", "RUNNING"), until=written), Frame(run_json("run-1", "SUCCEEDED", tasks)))
-    attempt = course.run_lesson(course.lesson(2), make_backend(), {})
+    attempt = course.run_lesson(course.lesson(2), make_backend(identity), {})
     assert attempt.passed, [(c.id, c.summary) for c in attempt.checks]
     assert next(c for c in attempt.checks if c.id == "sorted").evidence["first_lines"] == "10\n3\n2\n1"
 
