@@ -196,10 +196,16 @@ _CORE_WRITE = re.compile(r"^/api/v1/namespaces/[^/]+/(?P<kind>[a-z]+)(?:/[^/]+(?
 
 def body_problems(req: Request) -> list[str]:
     """What the real server would refuse in this request's JSON body ([] when it decodes)."""
+    if req.path.endswith(("/pipelines/upload", "/pipelines/upload_version")) and req.method == "POST":
+        # KFP 2.17.0 backend/src/apiserver/server/pipeline_upload_server.go ~44-52: the form file is
+        # `uploadfile`; name, display_name, description, namespace, pipelineid come as query parameters
+        allowed = {"name", "display_name", "description", "namespace", "pipelineid"}
+        found = [f'unknown upload parameter "{key}"' for key in req.query if key not in allowed]
+        if b'name="uploadfile"' not in req.body:
+            found.append("the multipart form has no uploadfile")
+        return found
     if req.method not in ("POST", "PUT", "PATCH") or "json" not in req.headers.get("content-type", "json"):
         return []
-    if req.path.endswith("/pipelines/upload") or req.path.endswith("/upload_version"):
-        return []  # a multipart form, checked by its own route
     try:
         data = req.json()
     except ValueError:
