@@ -127,3 +127,11 @@ def test_a_run_against_a_host_that_never_answers_gives_up_quickly(make_backend, 
     assert not worker.is_alive(), "the run did not give up"
     assert errors and "did not answer within 5 s" in str(errors[0]) and silent_host in str(errors[0])
     assert "port-forward" in str(errors[0])
+
+
+def test_the_doctor_gives_back_the_backends_timeouts(make_backend, sim) -> None:
+    """The doctor shortens each answer's wait for itself only: the runs that follow keep theirs."""
+    backend = make_backend()
+    before = (backend.kfp.rest.read_timeout, backend.kube.rest.read_timeout)
+    list(doctor_rows(backend, timeout=8.0))
+    assert (backend.kfp.rest.read_timeout, backend.kube.rest.read_timeout) == before

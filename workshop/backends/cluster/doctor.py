@@ -82,15 +82,20 @@ def doctor_rows(backend: ClusterBackend, timeout: float | None = None) -> Iterat
     """Each row as soon as it is decided; all of them within `timeout` seconds (WORKSHOP_DOCTOR_TIMEOUT)."""
     budget = float(timeout if timeout is not None else getattr(backend.config, "doctor_timeout", 30.0))
     deadline = time.monotonic() + budget
-    for rest in (backend.kfp.rest, backend.kube.rest if backend.kube.available else None):
-        if rest is not None:  # one slow answer must not spend the whole budget
-            rest.read_timeout = min(rest.read_timeout, max(1.0, budget / 4))
-    for name, fix, fn in _steps(backend):
-        left = deadline - time.monotonic()
-        if left <= 0.05:
-            yield DoctorItem(name, None, f"not checked: the doctor's {budget:g} s were spent waiting (see above)")
-            continue
-        yield from _within(left, name, fix, fn)
+    rests = [r for r in (backend.kfp.rest, backend.kube.rest if backend.kube.available else None) if r is not None]
+    saved = [r.read_timeout for r in rests]
+    for rest in rests:  # one slow answer must not spend the whole budget; put back afterwards for the runs
+        rest.read_timeout = min(rest.read_timeout, max(1.0, budget / 4))
+    try:
+        for name, fix, fn in _steps(backend):
+            left = deadline - time.monotonic()
+            if left <= 0.05:
+                yield DoctorItem(name, None, f"not checked: the doctor's {budget:g} s were spent waiting (see above)")
+                continue
+            yield from _within(left, name, fix, fn)
+    finally:
+        for rest, timeout in zip(rests, saved, strict=True):
+            rest.read_timeout = timeout
 
 
 def doctor(backend: ClusterBackend) -> list[DoctorItem]:
