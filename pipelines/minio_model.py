@@ -93,8 +93,13 @@ def train_and_upload(
     name="detect-digits-to-minio",
     description="Train a Keras digits model and upload it to MinIO",
 )
-def digits_pipeline(s3_endpoint: str = "minio-service.kubeflow:9000") -> str:
-    train_task = train_and_upload(s3_endpoint=s3_endpoint)
+def digits_pipeline(
+    s3_endpoint: str = "minio-service.kubeflow:9000",
+    object_key: str = "models/detect-digits.keras",
+) -> str:
+    # On Kubeflow 1.11 a namespace's keys may write only some prefixes of the bucket, so the
+    # workshop passes a key under private/<namespace>/ there; locally it is models/detect-digits.keras.
+    train_task = train_and_upload(s3_endpoint=s3_endpoint, object_key=object_key)
     # The access key and secret key come from the secret KFP itself uses for MinIO.
     kubernetes.use_secret_as_env(
         train_task,

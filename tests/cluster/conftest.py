@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.cluster.fake import FakeServer
-from tests.cluster.sim import NS, Sim
+from tests.cluster.sim import INSTRUCTOR_TOKEN, LEARNER_TOKEN, NS, RELEASES, Release, Sim, learner_rbac
 from workshop.backends.cluster import ClusterBackend
 from workshop.backends.cluster.config import ClusterConfig
 from workshop.core.events import RunEvent, RunFinished
@@ -18,16 +18,27 @@ from workshop.core.events import RunEvent, RunFinished
 
 @pytest.fixture
 def fake() -> Iterator[FakeServer]:
+    """The fake cluster; the Kubernetes side answers as RBAC does for a learner (sim.learner_rbac), a
+    request made with the instructor's token as for a cluster admin."""
     server = FakeServer().start()
+    server.rbac = learner_rbac()
     try:
         yield server
     finally:
         server.stop()
+    # a body the real server refuses is the backend's defect even when it handled the 400 gracefully
+    assert not server.invalid, f"requests the real server would refuse with 400: {server.invalid}"
+
+
+@pytest.fixture(params=sorted(RELEASES))
+def release(request: pytest.FixtureRequest) -> Release:
+    """Each contract test that uses the simulator runs on every release profile (sim.RELEASES)."""
+    return RELEASES[request.param]
 
 
 @pytest.fixture
-def sim(fake: FakeServer) -> Sim:
-    return Sim(fake)
+def sim(fake: FakeServer, release: Release) -> Sim:
+    return Sim(fake, release=release)
 
 
 @pytest.fixture
@@ -41,17 +52,20 @@ def token_file(tmp_path: Path) -> Path:
 def make_backend(fake: FakeServer, tmp_path: Path, token_file: Path) -> Iterator[Callable[..., ClusterBackend]]:
     made: list[ClusterBackend] = []
     kube_token = tmp_path / "kube-token"
-    kube_token.write_text("kube-token\n")
+    kube_token.write_text(f"{LEARNER_TOKEN}\n")
+    admin_token = tmp_path / "admin-token"
+    admin_token.write_text(f"{INSTRUCTOR_TOKEN}\n")
 
-    def make(**overrides: Any) -> ClusterBackend:
+    def make(identity: str = "learner", **overrides: Any) -> ClusterBackend:
+        """A backend as the learner (their notebook's service account) or the instructor (a cluster admin)."""
         values: dict[str, Any] = {
             "kfp_host": fake.url, "namespace": NS, "token_file": str(token_file),
-            "kube_host": fake.url, "kube_token_file": str(kube_token),
+            "kube_host": fake.url, "kube_token_file": str(kube_token if identity == "learner" else admin_token),
             "mlmd_endpoint": "127.0.0.1:9", "poll_interval": 0.01, "state_dir": tmp_path / "state",
             "sources": {"kfp_host": "test", "namespace": "test", "token_file": "test"},
         }
         values.update(overrides)
-        backend = ClusterBackend(ClusterConfig(**values), resolve=lambda host: False)
+        backend = ClusterBackend(ClusterConfig(**values), probe=lambda host, port: False)
         backend.mlmd.timeout = 2.0
         made.append(backend)
         return backend

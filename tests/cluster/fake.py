@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import kfp_server_api
 from kubernetes import client as k8s
 
+from tests.cluster.schema import K8S_MODELS, poddefault_problems, problems
+
 _K8S = k8s.ApiClient()
 _KFP = kfp_server_api.ApiClient()
 
@@ -118,6 +120,9 @@ class _Server(ThreadingHTTPServer):
 class FakeServer:
     def __init__(self) -> None:
         self.requests: list[Request] = []
+        self.invalid: list[tuple[str, str, list[str]]] = []  # bodies refused with 400: the backend's defects
+        self.denied: list[tuple[str, str, str]] = []  # requests refused by RBAC (403)
+        self.rbac: Callable[[Request], str] | None = None  # the caller's permissions, when a test sets them
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _HTTPHandler)
@@ -148,6 +153,9 @@ class FakeServer:
         with self._lock:
             self.requests.append(req)
             routes = list(self._routes)
+        refused = self.refuse(req)
+        if refused is not None:
+            return refused
         for method, pattern, fn in routes:
             match = pattern.match(req.path)
             if method == req.method and match:
@@ -159,8 +167,62 @@ class FakeServer:
                 return Reply(200, result)
         return Reply(404, k8s_status(404, "NotFound", f"no route for {req.method} {req.path}"))
 
+    def refuse(self, req: Request) -> Reply | None:
+        """A 400 for a body the real server would not decode, a 403 for what the caller may not do."""
+        invalid = body_problems(req)
+        if invalid:
+            with self._lock:
+                self.invalid.append((req.method, req.path, invalid))
+            if req.path.startswith("/apis/v2beta1"):  # grpc-gateway: codes.InvalidArgument
+                return Reply(400, kfp_error(3, f"proto: {invalid[0]}"))
+            return Reply(400, k8s_status(400, "BadRequest", f"strict decoding error: {', '.join(invalid)}"))
+        if self.rbac is not None:
+            denied = self.rbac(req)
+            if denied:
+                with self._lock:
+                    self.denied.append((req.method, req.path, denied))
+                return Reply(403, k8s_status(403, "Forbidden", denied))
+        return None
+
     def calls(self, method: str | None = None, path: str | None = None) -> list[Request]:
         with self._lock:
             found = list(self.requests)
         return [r for r in found if (method is None or r.method == method)
                 and (path is None or re.fullmatch(path, r.path))]
+
+
+_CORE_WRITE = re.compile(r"^/api/v1/namespaces/[^/]+/(?P<kind>[a-z]+)(?:/[^/]+(?:/(?P<sub>token))?)?$")
+
+
+def body_problems(req: Request) -> list[str]:
+    """What the real server would refuse in this request's JSON body ([] when it decodes)."""
+    if req.path.endswith(("/pipelines/upload", "/pipelines/upload_version")) and req.method == "POST":
+        # KFP 2.17.0 backend/src/apiserver/server/pipeline_upload_server.go ~44-52: the form file is
+        # `uploadfile`; name, display_name, description, namespace, pipelineid come as query parameters
+        allowed = {"name", "display_name", "description", "namespace", "pipelineid"}
+        found = [f'unknown upload parameter "{key}"' for key in req.query if key not in allowed]
+        if b'name="uploadfile"' not in req.body:
+            found.append("the multipart form has no uploadfile")
+        return found
+    if req.method not in ("POST", "PUT", "PATCH") or "json" not in req.headers.get("content-type", "json"):
+        return []
+    try:
+        data = req.json()
+    except ValueError:
+        return ["the body is not JSON"]
+    partial = req.method == "PATCH"
+    path = req.path
+    if path.startswith("/apis/v2beta1/"):
+        rest = path[len("/apis/v2beta1/"):]
+        model = {"runs": "V2beta1Run", "experiments": "V2beta1Experiment"}.get(rest)
+        if rest.endswith(":terminate"):
+            return [] if data in (None, {}) else ["terminate takes no body"]
+        return problems("kfp", model, data) if model else []
+    if "/apis/kubeflow.org/" in path and "/poddefaults" in path:
+        return poddefault_problems(data) if not partial else []
+    match = _CORE_WRITE.match(path)
+    kind = "token" if match and match["sub"] else (match["kind"] if match else path.rstrip("/").rsplit("/", 1)[-1])
+    model = K8S_MODELS.get(kind)
+    if model is None:
+        return []
+    return problems("k8s", model, data, partial=partial)

@@ -7,6 +7,7 @@ story of a run: pending, container creating, running, retried, finished.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,8 +30,9 @@ def run_json(run_id: str, state: str, tasks: dict[str, str] | None = None, error
                kfp.V2beta1PipelineTaskDetail(display_name="root-driver", state="SUCCEEDED", task_id="rd")]
     for i, (task, task_state) in enumerate((tasks or {}).items()):
         details.append(kfp.V2beta1PipelineTaskDetail(display_name=f"{task}-driver", state="SUCCEEDED", task_id=f"d{i}"))
-        details.append(kfp.V2beta1PipelineTaskDetail(display_name=task, state=task_state, task_id=f"t{i}",
-                                                     pod_name=f"{WF}-{i}"))
+        # no pod_name: KFP's converter never fills it (backend/src/apiserver/server/api_converter.go
+        # ~1908-1922 at 2.17.0), so the backend must find pods by the pipeline/runid label
+        details.append(kfp.V2beta1PipelineTaskDetail(display_name=task, state=task_state, task_id=f"t{i}"))
         details.append(kfp.V2beta1PipelineTaskDetail(display_name="executor", state=task_state, task_id=f"e{i}"))
     run = kfp.V2beta1Run(run_id=run_id, display_name="lesson-run", state=state,
                          run_details=kfp.V2beta1RunDetails(task_details=details, pipeline_run_context_id=context_id),
@@ -80,6 +82,10 @@ def pod_json(name: str, task: str, run_id: str, *, main: str = "running", attemp
     return kjson(pod)
 
 
+def ns_path(namespace: str) -> str:
+    return f"/api/v1/namespaces/{namespace}"
+
+
 def ts(i: int) -> str:
     """Timestamps two lines share a second with: the resume logic must tell them apart."""
     return f"2025-01-01T00:{i // 20:02d}:{(i // 2) % 10:02d}.{(i % 2) * 5}00000000Z"
@@ -116,9 +122,10 @@ class Frame:
 
 
 class Sim:
-    def __init__(self, fake: FakeServer, namespace: str = NS) -> None:
+    def __init__(self, fake: FakeServer, namespace: str = NS, release: Release | None = None) -> None:
         self.fake = fake
         self.namespace = namespace
+        self.release = release or RELEASES["kfp-2.17"]
         self.frames: list[Frame] = [Frame(run_json("run-1", "RUNNING"))]
         self.index = 0
         self.logs: dict[str, Log] = {}
@@ -128,7 +135,12 @@ class Sim:
         self.versions: dict[str, list[dict[str, Any]]] = {}
         self.experiments: list[dict[str, Any]] = []
         self.lock = threading.Lock()
+        self.terminated: int | None = None  # GETs of the run since it was terminated
         self._routes()
+        self.store = Store(fake, self.release, namespace)
+        for name, ports in self.release.services.items():
+            fake.on("GET", f"/api/v1/namespaces/kubeflow/services/{name}", service_json(name, ports))
+        fake.on("GET", f"{ns_path(namespace)}/secrets/mlpipeline-minio-artifact", self.store.secret())
 
     def scenario(self, *frames: Frame) -> None:
         with self.lock:
@@ -139,10 +151,38 @@ class Sim:
         with self.lock:
             return self.frames[self.index]
 
+    def _terminate(self, req: Request, run_id: str) -> Any:
+        """KFP 2.17.0: TerminateRun sets CANCELING (backend/src/apiserver/storage/run_store.go ~823-846) and
+        Argo stops the workflow; the run's final state then comes from the workflow's phase, Failed
+        (resource/resource_manager.go ~1537-1540, common/util/workflow.go ~314-318): never CANCELED."""
+        with self.lock:
+            if str(self.frames[self.index].run.get("state")) in ("SUCCEEDED", "FAILED", "CANCELED"):
+                return Reply(400, kfp_error(9, f"Failed to terminate run {run_id}: the run has finished"))
+            self.terminated = 0
+        return {}
+
+    def _terminated_run(self) -> dict[str, Any]:
+        assert self.terminated is not None
+        self.terminated += 1
+        run = dict(self.frames[self.index].run)
+        if self.terminated == 1:
+            return run | {"state": "CANCELING"}
+        details = [dict(d) | ({"state": "FAILED"} if d.get("state") in ("RUNNING", "PENDING") else {})
+                   for d in (run.get("run_details") or {}).get("task_details") or []]
+        return run | {"state": "FAILED", "run_details": dict(run.get("run_details") or {}) | {"task_details": details},
+                      "error": {"code": 2, "message": "Stopped with strategy 'Terminate'"}}
+
     def _advance(self) -> dict[str, Any]:
         with self.lock:
-            frame = self.frames[self.index]
-            if self.index < len(self.frames) - 1 and (frame.until is None or frame.until()):
+            if self.terminated is not None:
+                return self._terminated_run()
+            frame, last = self.frames[self.index], self.index == len(self.frames) - 1
+        # the condition may call the API itself (a cancel while running): asked outside the lock
+        move = not last and (frame.until is None or frame.until())
+        with self.lock:
+            if self.terminated is not None:
+                return self._terminated_run()
+            if move and self.frames[self.index] is frame:
                 self.index += 1
             return frame.run
 
@@ -153,7 +193,7 @@ class Sim:
     def _routes(self) -> None:
         f, ns = self.fake, f"/api/v1/namespaces/{self.namespace}"
         f.on("GET", f"{API}/healthz", kfpjson(kfp.V2beta1GetHealthzResponse(multi_user=True)))
-        f.on("GET", "/apis/v1beta1/healthz", {"commit_sha": "abc", "tag_name": "2.5.0", "multi_user": True})
+        f.on("GET", "/apis/v1beta1/healthz", {"commit_sha": "abc", "tag_name": self.release.kfp, "multi_user": True})
         f.on("GET", f"{API}/pipelines/names/(?P<name>[^/]+)", self._pipeline_by_name)
         f.on("POST", f"{API}/pipelines/upload", self._upload)
         f.on("POST", f"{API}/pipelines/upload_version", self._upload_version)
@@ -162,7 +202,7 @@ class Sim:
         f.on("POST", f"{API}/experiments", self._create_experiment)
         f.on("POST", f"{API}/runs", lambda req: kfpjson(kfp.V2beta1Run(run_id="run-1", state="PENDING")))
         f.on("GET", f"{API}/runs/(?P<run_id>[^/:]+)", lambda req, run_id: self._advance())
-        f.on("POST", f"{API}/runs/(?P<run_id>[^/:]+):terminate", {})
+        f.on("POST", f"{API}/runs/(?P<run_id>[^/:]+):terminate", self._terminate)
         f.on("GET", ns, kjson(k8s.V1Namespace(metadata=k8s.V1ObjectMeta(name=self.namespace))))
         f.on("GET", f"{ns}/pods", self._list_pods)
         f.on("GET", f"{ns}/pods/(?P<name>[^/]+)", self._get_pod)
@@ -287,6 +327,9 @@ class Objects:
         fake.on("DELETE", one, self._delete)
         fake.on("POST", f"/api/v1/namespaces/(?P<ns>[^/]+)/(?P<kind>{self.KINDS})", self._create)
         fake.on("GET", "/api/v1/configmaps", self._list_configmaps)
+        custom = "/apis/kubeflow.org/v1alpha1/namespaces/(?P<ns>[^/]+)/(?P<kind>poddefaults)"
+        fake.on("GET", f"{custom}/(?P<name>[^/]+)", self._get)
+        fake.on("POST", custom, self._create)
         fake.on("GET", "/api/v1/namespaces/(?P<ns>[^/]+)/pods/(?P<name>[^/]+)/log",
                 lambda req, ns, name: Reply(200, self.logs.get(name, self.pod_log)))
 
@@ -340,3 +383,148 @@ def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
             _merge(target[key], value)
         else:
             target[key] = value
+
+
+# --- releases ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Release:
+    """What a stock install of one release offers a learner, as the upstream manifests set it up."""
+
+    name: str
+    kfp: str
+    services: dict[str, tuple[int, ...]]  # object store services in namespace kubeflow -> their ports
+    per_namespace_keys: bool  # each profile its own S3 keys, limited to PREFIXES, no DeleteObject
+    endpoint: str  # where the pipeline pods reach S3
+
+
+RELEASES = {
+    # kubeflow/manifests v1.10.2: MinIO; profile controller sync.py ~369-374 copies the root keys
+    "kubeflow-1.10": Release("kubeflow-1.10", "2.5.0", {"minio-service": (9000,)}, False,
+                             "minio-service.kubeflow:9000"),
+    # KFP 2.15.0 manifests/kustomize/third-party/seaweedfs/base/seaweedfs/seaweedfs-service.yaml: 8111, 8333,
+    # 9333, 19333, 18888, 8888, no 9000; minio-service.yaml beside it: 9000 -> 8333. KM v1.11.0 profile
+    # controller sync.py ~356-373: per-namespace keys on four prefixes, no DeleteObject.
+    "kubeflow-1.11": Release("kubeflow-1.11", "2.15.0", {"seaweedfs": (8111, 8333, 9333, 19333, 18888, 8888),
+                                                         "minio-service": (9000,)}, True,
+                             "seaweedfs.kubeflow:8333"),
+    # KFP 2.17.0 seaweedfs-service.yaml lines 17-20: http-s3-compat 9000 -> 8333
+    "kfp-2.17": Release("kfp-2.17", "2.17.0", {"seaweedfs": (8111, 8333, 9000, 9333, 19333, 18888, 8888),
+                                               "minio-service": (9000,)}, True, "seaweedfs.kubeflow:9000"),
+}
+
+
+def service_json(name: str, ports: tuple[int, ...]) -> dict[str, Any]:
+    return kjson(k8s.V1Service(metadata=k8s.V1ObjectMeta(name=name, namespace="kubeflow"), spec=k8s.V1ServiceSpec(
+        ports=[k8s.V1ServicePort(port=port, name=f"p{port}") for port in ports])))
+
+
+class Store:
+    """The S3 side of a release: objects in buckets, and what the caller's access key may do there.
+
+    Per-namespace keys (Kubeflow 1.11 and later) reach artifacts/*, private-artifacts/<ns>/*,
+    private/<ns>/* and shared/* for Get/Put/List, never DeleteObject; root keys reach everything."""
+
+    def __init__(self, fake: FakeServer, release: Release, namespace: str = NS) -> None:
+        self.release = release
+        self.namespace = namespace
+        self.objects: dict[str, bytes] = {}
+        self.access_key = f"{namespace}-key" if release.per_namespace_keys else "minio"
+        for method in ("HEAD", "GET", "PUT", "DELETE"):
+            fake.on(method, "/(?P<bucket>mlpipeline)/(?P<key>.+)", self._object)
+        fake.on("HEAD", "/(?P<bucket>mlpipeline)/?", lambda req, bucket: Reply(200, b""))
+        fake.on("GET", "/(?P<bucket>mlpipeline)/?", lambda req, bucket: Reply(200, b""))
+
+    def _allowed(self, req: Request, key: str) -> bool:
+        credential = req.headers.get("authorization", "").partition("Credential=")[2].split("/")[0]
+        if not self.release.per_namespace_keys:
+            return credential == self.access_key
+        if credential != self.access_key or req.method == "DELETE":
+            return False
+        ns = self.namespace
+        return key.startswith(("artifacts/", f"private-artifacts/{ns}/", f"private/{ns}/", "shared/"))
+
+    def _object(self, req: Request, bucket: str, key: str) -> Any:
+        if not self._allowed(req, key):
+            return Reply(403, "<?xml version='1.0'?><Error><Code>AccessDenied</Code><Message>Access Denied."
+                              "</Message></Error>", {"Content-Type": "application/xml"})
+        if req.method == "PUT":
+            self.objects[key] = req.body
+            return Reply(200, b"", {"ETag": '"e"'})
+        if key not in self.objects:
+            body = "" if req.method == "HEAD" else ("<?xml version='1.0'?><Error><Code>NoSuchKey</Code>"
+                                                     "<Message>no such key</Message></Error>")
+            return Reply(404, body, {"Content-Type": "application/xml"})
+        if req.method == "DELETE":
+            self.objects.pop(key)
+            return Reply(204, b"")
+        data = self.objects[key]
+        headers = {"ETag": '"e"', "Content-Length": str(len(data)), "Content-Type": "application/octet-stream",
+                   "Last-Modified": "Wed, 01 Jan 2025 00:00:00 GMT"}
+        return Reply(200, data if req.method == "GET" else b"", headers)
+
+    def secret(self) -> dict[str, Any]:
+        """mlpipeline-minio-artifact as the profile controller writes it into the namespace."""
+        import base64
+
+        data = {"accesskey": base64.b64encode(self.access_key.encode()).decode(),
+                "secretkey": base64.b64encode(b"s3cr3t").decode()}
+        return kjson(k8s.V1Secret(metadata=k8s.V1ObjectMeta(name="mlpipeline-minio-artifact", namespace=self.namespace),
+                                  data=data))
+
+
+# --- who may do what ---------------------------------------------------------------------------
+LEARNER_TOKEN = "kube-token"  # the notebook's default-editor service account
+INSTRUCTOR_TOKEN = "admin-token"  # a cluster admin's kubeconfig
+
+# What kubeflow-edit (aggregating kubeflow-view, kubeflow-kserve-edit, kubeflow-poddefaults-edit) and
+# kubeflow-pipelines-edit grant a contributor in their own namespace (kubeflow/manifests v1.11.0
+# common/kubeflow-roles/base/cluster-roles.yaml ~29-250; applications/pipeline/upstream/base/installs/
+# multi-user/view-edit-cluster-roles.yaml): resource -> verbs. Nothing cluster-scoped, no nodes.
+LEARNER_RULES: dict[str, set[str]] = {
+    "pods": {"get", "list", "watch", "create", "delete", "deletecollection", "patch", "update"},
+    "pods/log": {"get", "list"}, "events": {"get", "list", "watch"},
+    "secrets": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "configmaps": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "persistentvolumeclaims": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "serviceaccounts": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "services": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "inferenceservices": {"get", "list", "watch", "create", "delete", "patch", "update"},
+    "poddefaults": {"get", "list", "watch", "create", "delete", "patch", "update"},
+}
+_VERB = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete", "HEAD": "get"}
+_NAMESPACED = re.compile(r"^/apis?/(?:[^/]+/)?v[0-9a-z]+/namespaces/(?P<ns>[^/]+)/(?P<res>[^/]+)"
+                         r"(?:/(?P<name>[^/]+)(?:/(?P<sub>[^/]+))?)?$")
+
+
+def learner_rbac(namespace: str = NS) -> Callable[[Request], str]:
+    """The Kubernetes API's answer to a learner's request: '' when allowed, else the Forbidden message.
+
+    KFP's own API and S3 are not Kubernetes RBAC; discovery and SelfSubjectAccessReview are open to every
+    authenticated user (system:discovery, system:basic-user). An instructor's token is a cluster admin."""
+    user = f"system:serviceaccount:{namespace}:default-editor"
+
+    def decide(req: Request) -> str:
+        path = req.path
+        if req.headers.get("authorization", "") == f"Bearer {INSTRUCTOR_TOKEN}":
+            return ""
+        if not path.startswith(("/api/", "/apis/")) or path.startswith(("/apis/v2beta1", "/apis/v1beta1")):
+            return ""
+        if path.endswith("/selfsubjectaccessreviews") or re.fullmatch(r"/apis?(/[^/]+){0,2}", path):
+            return ""
+        match = _NAMESPACED.match(path)
+        verb = _VERB.get(req.method, req.method.lower())
+        if match is None:
+            resource = path.rstrip("/").split("/")[-1] if path.count("/") <= 4 else path.split("/")[-2]
+            if req.method == "GET" and not re.search(r"/[^/]+/[^/]+$", path.split("/v1/")[-1]):
+                verb = "list"
+            return (f'{resource} is forbidden: User "{user}" cannot {verb} resource "{resource}" at the cluster '
+                    "scope")
+        resource = match["res"] + (f"/{match['sub']}" if match["sub"] else "")
+        if req.method == "GET" and not match["name"]:
+            verb = "list"
+        if match["ns"] != namespace or verb not in LEARNER_RULES.get(resource, set()):
+            return (f'{match["res"]} is forbidden: User "{user}" cannot {verb} resource "{resource}" in the '
+                    f'namespace "{match["ns"]}"')
+        return ""
+
+    return decide

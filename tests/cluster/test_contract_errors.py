@@ -79,7 +79,8 @@ def test_401_says_the_token_expired_and_how_to_get_a_new_one(make_backend, fake:
         make_backend().kfp.healthz()
     message = str(caught.value)
     assert "rejected the token (401 Unauthorized; token expired 2 h ago" in message
-    assert "kubectl -n kubeflow create token kfp-api-user --audience=pipelines.kubeflow.org" in message
+    assert "workshop instructor token --output FILE" in message and "WORKSHOP_TOKEN_FILE" in message
+    assert "kubectl" not in message  # a learner cannot create tokens
     assert token not in message and token.split(".")[1] not in message
 
 
@@ -102,7 +103,7 @@ def test_403_names_the_missing_permission(make_backend, sim: Sim, fake: FakeServ
 def test_a_namespace_that_does_not_exist_is_named(make_backend, sim: Sim, fake: FakeServer, tmp_path: Path) -> None:
     fake.on("GET", f"/api/v1/namespaces/{NS}", Reply(404, k8s_status(404, "NotFound", f'namespaces "{NS}" not found')))
     with pytest.raises(BackendError, match=f"the namespace {NS} does not exist on the cluster .*WORKSHOP_NAMESPACE"):
-        start(make_backend(), tmp_path)
+        start(make_backend(identity="instructor"), tmp_path)  # a learner may not GET namespaces
     assert fake.calls("POST") == []
 
 
@@ -152,3 +153,21 @@ def test_without_permission_on_pods_the_run_goes_on_without_logs(make_backend, s
 def test_a_ca_file_that_cannot_be_read_is_named(make_backend, tmp_path: Path) -> None:
     with pytest.raises(BackendError, match="cannot use the TLS files .*missing-ca.pem"):
         make_backend(ca_file=str(tmp_path / "missing-ca.pem"))
+
+
+def test_a_notebook_without_the_kfp_token_says_to_tick_the_option_or_ask_for_prepare(
+        make_backend, fake: FakeServer) -> None:
+    """A stock notebook has no /var/run/secrets/kubeflow/pipelines/token unless created with the PodDefault
+    access-ml-pipeline ticked (kubeflow/manifests tests/poddefaults.access-ml-pipeline.*.yaml; spawner
+    pre-selects none). KFP then refuses the call without identity: 401 Unauthenticated (KFP 2.17.0
+    backend/src/apiserver/auth/authenticator.go IdentityHeaderMissingError, an Unauthenticated error)."""
+    fake.on("GET", f"{API}/healthz", Reply(401, kfp_error(16, "Request header error: there is no user identity "
+                                                           "header.")))
+    backend = make_backend(token_file="", in_pod=True)
+    with pytest.raises(BackendError) as caught:
+        backend.kfp.healthz()
+    message = str(caught.value)
+    assert "no token was sent" in message
+    assert "/var/run/secrets/kubeflow/pipelines/token is missing" in message
+    assert '"Allow access to Kubeflow Pipelines"' in message and "workshop instructor prepare" in message
+    assert "kubectl" not in message

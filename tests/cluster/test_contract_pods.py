@@ -59,7 +59,7 @@ def test_without_permission_to_list_nodes_the_explanation_says_who_can_check(mak
 
 
 def test_task_pod_gives_limits_selector_node_and_its_labels(make_backend, sim: Sim, tmp_path: Path) -> None:
-    backend = make_backend()
+    backend = make_backend(identity="instructor")  # nodes: a learner may not read them (kubeflow-edit has none)
     run_id = start(backend, tmp_path, "cgpu_setting_node_selector_pipeline")
     labels = {"nvidia.com/gpu.product": "NVIDIA-GeForce-RTX-3090", "kubernetes.io/hostname": "gpu-2"}
     sim.nodes = [node_json("gpu-2", gpus=4, labels=labels)]

@@ -55,19 +55,34 @@ def test_task_states_map_to_events_in_order(make_backend, sim: Sim, fake: FakeSe
     assert backend.status(run_id) is RunState.SUCCEEDED
 
 
-def test_a_canceled_run_ends_the_stream(make_backend, sim: Sim, tmp_path: Path) -> None:
+def test_a_run_the_workshop_terminated_ends_canceled_though_kfp_says_failed(make_backend, sim: Sim,
+                                                                          fake: FakeServer, tmp_path: Path) -> None:
+    """KFP 2.17.0: terminate sets CANCELING (backend/src/apiserver/storage/run_store.go ~823-846) and the run
+    then ends with the workflow's phase, FAILED (resource/resource_manager.go ~1537-1540,
+    common/util/workflow.go ~314-318). The workshop asked for it, so it is a canceled run, not a failure."""
     backend = make_backend()
     run_id = start(backend, tmp_path)
-    sim.scenario(
-        Frame(run_json(run_id, "RUNNING", states(square="RUNNING", square_2="RUNNING"))),
-        Frame(run_json(run_id, "CANCELING", states(square="RUNNING", square_2="RUNNING"))),
-        Frame(run_json(run_id, "CANCELED", states(square="CANCELED", square_2="RUNNING"))),
-    )
+    sim.scenario(Frame(run_json(run_id, "RUNNING", states(square="RUNNING", square_2="RUNNING"))))
+    backend.cancel(run_id)
     events = collect(backend, run_id)
+    seen = [r.path for r in fake.calls("POST")][-1:]
+    assert seen == [f"{API}/runs/{run_id}:terminate"]
     finished = {e.task: e.state for e in events if isinstance(e, TaskFinished)}
     assert finished == {"square": TaskState.CANCELED, "square-2": TaskState.CANCELED}
     assert events[-1].state is RunState.CANCELED and events[-1].error == "canceled"
     assert backend.status(run_id) is RunState.CANCELED
+    again = make_backend()  # another session (the CLI after the app) sees it canceled too
+    assert again.status(run_id) is RunState.CANCELED
+
+
+def test_a_run_terminated_elsewhere_stays_failed(make_backend, sim: Sim, tmp_path: Path) -> None:
+    """Only the workshop's own terminate turns FAILED into canceled: one stopped in the KFP UI failed."""
+    backend = make_backend()
+    run_id = start(backend, tmp_path)
+    sim.scenario(Frame(run_json(run_id, "RUNNING", states(square="RUNNING"))))
+    sim.terminated = 0  # as if someone pressed Terminate in the KFP UI
+    assert collect(backend, run_id)[-1].state is RunState.FAILED
+    assert backend.status(run_id) is RunState.FAILED
 
 
 def test_a_failed_run_names_the_failed_task_and_the_error(make_backend, sim: Sim, tmp_path: Path) -> None:

@@ -60,11 +60,13 @@ def test_a_service_not_ready_by_the_deadline_shows_its_conditions(make_backend, 
                KnativeCondition(type="IngressReady", status="True"),
                KnativeCondition(type="Ready", status="False", reason="RevisionFailed")]
     fake.on("GET", ISVC, isvc(False, failing))
-    status = make_backend().service_status("iris-svc", NS, timeout=0.1)
+    status = make_backend(serving_timeout=0.1).service_status("iris-svc", NS, timeout=0.05)
     assert not status.ready and status.url == "" and status.storage_uri == URI
-    assert status.detail == ('not ready after 0.1 s: PredictorReady: RevisionFailed Revision '
-                             '"iris-svc-predictor-00001" failed: storage-initializer: NoCredentialsError; '
-                             "Ready: RevisionFailed")
+    assert status.detail.startswith(f"InferenceService {NS}/iris-svc did not report Ready within 0.1 s (waiting for "
+                                    "its predictor pod: the image pull")
+    assert ('PredictorReady: RevisionFailed Revision "iris-svc-predictor-00001" failed: storage-initializer: '
+            "NoCredentialsError; Ready: RevisionFailed") in status.detail
+    assert status.detail.endswith("set WORKSHOP_SERVING_TIMEOUT to wait longer")
     assert len(fake.calls("GET", ISVC)) >= 2  # it waited, polling
 
 

@@ -179,16 +179,17 @@ def test_objects_are_read_with_the_credentials_of_the_learners_secret(make_backe
     s3 = fake.calls(path=OBJECT)
     assert [r.method for r in s3] == ["HEAD", "GET"]
     assert all("Credential=learner-key/" in r.headers["authorization"] for r in s3)
+    sim.store.access_key = "learner-key"  # the keys _secret put in the namespace
     with pytest.raises(FileNotFoundError):
-        backend.stat_object("mlpipeline", "models/other.keras")
+        backend.stat_object("mlpipeline", f"private/{NS}/models/other.keras")
 
 
-def test_in_the_cluster_seaweedfs_is_found_by_name(make_backend, sim: Sim, fake: FakeServer) -> None:
+def test_in_the_cluster_seaweedfs_on_9000_is_found_by_connecting(make_backend, sim: Sim, fake: FakeServer) -> None:
     from workshop.backends.cluster import ClusterBackend
 
     backend = make_backend()
     cluster = ClusterBackend(backend.config.__class__(**{**backend.config.__dict__, "in_notebook": True}),
-                             resolve=lambda host: host == "seaweedfs.kubeflow")
+                             probe=lambda host, port: (host, port) == ("seaweedfs.kubeflow", 9000))
     try:
         assert cluster.defaults({"object_store_endpoint"}) == {"object_store_endpoint": "seaweedfs.kubeflow:9000"}
     finally:
@@ -200,8 +201,8 @@ def test_rejected_s3_credentials_are_a_clear_error(make_backend, sim: Sim, fake:
     _secret(fake)
     _s3(fake, 403)
     backend = make_backend(s3_url=fake.url, s3_endpoint="seaweedfs.kubeflow:9000")
-    with pytest.raises(BackendError, match=r"rejected the credentials from the secret mlpipeline-minio-artifact in "
-                                           r"namespace team-a \(AccessDenied\)"):
+    with pytest.raises(BackendError, match=r"refused to stat s3://mlpipeline/models/detect-digits.keras with the keys "
+                                           r"of namespace team-a \(AccessDenied\)"):
         backend.stat_object("mlpipeline", "models/detect-digits.keras")
     with pytest.raises(BackendError, match=r"\(InvalidAccessKeyId\)"):
         backend.get_object("mlpipeline", "models/detect-digits.keras")

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.cluster.fake import FakeServer, Reply, k8s_status
-from tests.cluster.sim import NS, Objects
+from tests.cluster.sim import NS, Objects, Release, Sim, service_json
 from workshop.backends.cluster import ClusterBackend
 from workshop.cli import instructor as cli_instructor
 from workshop.cli.instructor import instructor
@@ -30,7 +30,7 @@ OURS = {"app.kubernetes.io/part-of": "kubeflow-workshop"}
 def cli(make_backend: Callable[..., ClusterBackend], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
     monkeypatch.setenv("WORKSHOP_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(cli_instructor, "_make_backend", lambda: make_backend(namespace="kubeflow"))
+    monkeypatch.setattr(cli_instructor, "_make_backend", lambda: make_backend("instructor", namespace="kubeflow"))
 
     def invoke(*args: str) -> Any:
         return CliRunner().invoke(instructor, list(args), catch_exceptions=False)
@@ -204,7 +204,13 @@ def test_class_reset_removes_a_volume_output_through_reader_pods(cli, fake: Fake
 
 
 # --- prepare -------------------------------------------------------------------------------------
+PODDEFAULTS = f"/apis/kubeflow.org/v1alpha1/namespaces/{NS}/poddefaults"
+
+
 def test_prepare_creates_once_then_reports_already_there(cli, fake: FakeServer) -> None:
+    """The PodDefault in Kubeflow's own shape: kubeflow/manifests (master, 0611af4)
+    tests/poddefaults.access-ml-pipeline.kubeflow-user-example-com.yaml lines 1-25; the spawner pre-selects
+    none (apps/jupyter/jupyter-web-app/upstream/base/configs/spawner_ui_config.yaml ~295-297)."""
     objects = Objects(fake)
     objects.put("secrets", NS, {"metadata": {"name": "mlpipeline-minio-artifact"},
                                 "data": {"accesskey": base64.b64encode(b"minio").decode(),
@@ -222,7 +228,20 @@ def test_prepare_creates_once_then_reports_already_there(cli, fake: FakeServer) 
         ("GET", f"{ns}/serviceaccounts/workshop-kserve-sa"), ("GET", f"{ns}/secrets/mlpipeline-minio-artifact"),
         ("GET", "/api/v1/namespaces/kubeflow/services/seaweedfs"),
         ("GET", "/api/v1/namespaces/kubeflow/services/minio-service"),
-        ("POST", f"{ns}/secrets"), ("POST", f"{ns}/serviceaccounts")]
+        ("POST", f"{ns}/secrets"), ("POST", f"{ns}/serviceaccounts"),
+        ("GET", f"{PODDEFAULTS}/access-ml-pipeline"), ("POST", PODDEFAULTS)]
+    poddefault = objects.get("poddefaults", NS, "access-ml-pipeline")
+    assert poddefault is not None and poddefault["kind"] == "PodDefault"
+    assert poddefault["metadata"]["labels"]["app.kubernetes.io/part-of"] == "kubeflow-workshop"
+    spec = poddefault["spec"]
+    assert spec["desc"] == "Allow access to Kubeflow Pipelines"
+    assert spec["selector"] == {"matchLabels": {"access-ml-pipeline": "true"}}
+    assert spec["env"] == [{"name": "KF_PIPELINES_SA_TOKEN_PATH", "value": "/var/run/secrets/kubeflow/pipelines/token"}]
+    assert spec["volumes"][0]["projected"]["sources"][0]["serviceAccountToken"] == {
+        "path": "token", "expirationSeconds": 7200, "audience": "pipelines.kubeflow.org"}
+    assert spec["volumeMounts"] == [{"mountPath": "/var/run/secrets/kubeflow/pipelines",
+                                     "name": "volume-kf-pipeline-token", "readOnly": True}]
+    assert 'PodDefault access-ml-pipeline ("Allow access to Kubeflow Pipelines"): created' in first.output
     pvc = objects.get("persistentvolumeclaims", NS, "aidatasource")
     assert pvc is not None and pvc["spec"]["accessModes"] == ["ReadWriteOnce"]
     assert pvc["spec"]["resources"]["requests"]["storage"] == "1Gi"
@@ -239,8 +258,9 @@ def test_prepare_creates_once_then_reports_already_there(cli, fake: FakeServer) 
     assert second.exit_code == 0, second.output
     assert sent(fake)[before:] == [
         ("GET", f"{ns}/persistentvolumeclaims/aidatasource"), ("GET", f"{ns}/persistentvolumeclaims/aidatasource"),
-        ("GET", f"{ns}/serviceaccounts/workshop-kserve-sa"), ("GET", f"{ns}/secrets/workshop-kserve-s3")]
-    assert second.output.count("already there") == 3
+        ("GET", f"{ns}/serviceaccounts/workshop-kserve-sa"), ("GET", f"{ns}/secrets/workshop-kserve-s3"),
+        ("GET", f"{PODDEFAULTS}/access-ml-pipeline")]
+    assert second.output.count("already there") == 4
 
 
 def test_prepare_all_profiles_lists_profile_namespaces(cli, fake: FakeServer) -> None:
@@ -249,3 +269,50 @@ def test_prepare_all_profiles_lists_profile_namespaces(cli, fake: FakeServer) ->
     assert result.exit_code == 1 and "no Kubeflow profile namespace" in result.output
     assert sent(fake) == [("GET", "/api/v1/namespaces")]
     assert fake.calls()[0].q("labelSelector") == "app.kubernetes.io/part-of=kubeflow-profile"
+
+
+def test_the_instructors_course_on_each_release(make_backend, fake: FakeServer, sim: Sim, release: Release,
+                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """prepare, class, class reset and token on each release profile (sim.RELEASES), as a cluster admin:
+    KServe's S3 secret follows the endpoint that release really has (KFP 2.15.0 seaweedfs-service.yaml: no
+    9000; 2.17.0 lines 17-20: 9000), and a reset on a store without DeleteObject (KM v1.11.0 sync.py
+    ~356-373) keeps the object, says so, and still reopens the lesson."""
+    monkeypatch.setenv("WORKSHOP_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(cli_instructor, "_make_backend",
+                        lambda: make_backend("instructor", namespace="kubeflow", s3_url=fake.url))
+
+    def cli(*args: str) -> Any:
+        return CliRunner().invoke(instructor, list(args), catch_exceptions=False)
+
+    objects = Objects(fake)
+    objects.put("secrets", NS, sim.store.secret())
+    for name, ports in release.services.items():
+        objects.put("services", "kubeflow", service_json(name, ports))
+    objects.pod_log = "WORKSHOP-SEED written\n"
+    prepared = cli("prepare", "--namespace", NS, "--no-doctor")
+    assert prepared.exit_code == 0, prepared.output
+    kserve = objects.get("secrets", NS, "workshop-kserve-s3")
+    assert kserve is not None
+    assert kserve["metadata"]["annotations"]["serving.kserve.io/s3-endpoint"] == release.endpoint
+    assert objects.get("poddefaults", NS, "access-ml-pipeline") is not None
+
+    _progress(objects, NS, "ada", {"4": _record("passed", 1, passed_at=1.0)})
+    table = cli("class")
+    assert table.exit_code == 0 and "ada" in table.output
+
+    key = f"private/{NS}/models/detect-digits.keras"
+    sim.store.objects[key] = b"model"
+    reset = cli("class", "reset", "--namespace", NS, "4", "--yes")
+    assert reset.exit_code == 0, reset.output
+    assert "lesson 4 of ada (team-a) is open again" in reset.output
+    if release.per_namespace_keys:
+        assert f"kept object s3://mlpipeline/{key}" in reset.output and "the object stays" in reset.output
+        assert key in sim.store.objects
+    else:
+        assert key not in sim.store.objects
+    assert "Traceback" not in reset.output
+
+    _token_routes(fake)
+    token = cli("token", "--output", str(tmp_path / "tok"))
+    assert token.exit_code == 0, token.output
+    assert not fake.denied  # the instructor is a cluster admin: nothing was refused

@@ -8,6 +8,19 @@ outputs (the PVC file, the object, the InferenceService, via reset) and the pipe
 uploaded. Use a namespace of your own: lesson outputs that were there before are overwritten.
 
     WORKSHOP_CLUSTER_TESTS=1 .venv/bin/pytest tests/cluster/test_live.py -v -m cluster
+
+Prerequisites, each checked first by test_prerequisite (docs/cluster.md, "Prerequisites on a
+stock Kubeflow"; `workshop instructor prepare --namespace <ns>` makes 1, 7 and the KServe secret):
+1. the KFP token in the notebook: PodDefault access-ml-pipeline in the namespace, the notebook
+   created with "Allow access to Kubeflow Pipelines" ticked (or WORKSHOP_TOKEN_FILE elsewhere);
+2. the object store of the release reachable and accepting mlpipeline-minio-artifact's keys
+   (MinIO :9000 on 1.10, SeaweedFS :8333 on 1.11, :9000 on KFP 2.16+); lesson 4 writes under
+   private/<ns>/;
+3. permissions of a profile contributor (kubeflow-edit, kubeflow-pipelines-edit);
+4. ML Metadata reachable (lesson 1's output value);
+5. KServe installed, and the mesh lets the notebook reach the predictor (sidecar-less, an
+   AuthorizationPolicy admitting the namespace, or a gateway without JWT);
+6. the PVC aidatasource with input_numbers.csv (lesson 2); GPU nodes (lesson 3, optional).
 """
 
 from __future__ import annotations
@@ -113,6 +126,33 @@ def test_lesson_passes_on_the_cluster(live: Live, lesson_id: int) -> None:
     assert attempt.run.state == "SUCCEEDED", f"run {attempt.run.run_id} ended {attempt.run.state}: {attempt.run.error}"
     assert not failed, "\n".join(failed)
     assert any(isinstance(e, LogLine) for e in events), "no task log was streamed"
+
+
+PREREQUISITES = {  # doctor row -> the prerequisite number in the docstring above
+    "KFP API": "1", "KFP token": "1", "permission: list pods": "3", "permission: get pods/log": "3",
+    "permission: create pods": "3", "permission: get secrets": "3", "permission: create inferenceservices": "3",
+    "PVC aidatasource (lesson 2)": "6", "object store (lessons 4-5)": "2", "KServe (lesson 5)": "5",
+    "mesh: notebook to model server (lesson 5)": "5", "ML Metadata (task outputs)": "4",
+}
+
+
+@pytest.fixture(scope="module")
+def doctor_rows(live: Live) -> dict[str, Any]:
+    return {item.name: item for item in live.backend.doctor()}  # one doctor for all the rows
+
+
+@pytest.mark.parametrize("row", sorted(PREREQUISITES))
+def test_prerequisite(doctor_rows: dict[str, Any], row: str) -> None:
+    rows = doctor_rows
+    assert row in rows, f"the doctor has no row {row!r}"
+    item = rows[row]
+    assert item.ok is not False, f"prerequisite {PREREQUISITES[row]}: {item.detail} (fix: {item.fix})"
+
+
+def test_the_poddefault_is_there(live: Live) -> None:
+    """Prerequisite 1: without it a notebook cannot get the KFP token (workshop instructor prepare)."""
+    assert live.backend.kube.get_custom("kubeflow.org/v1alpha1", "poddefaults", "access-ml-pipeline") is not None, (
+        "no PodDefault access-ml-pipeline: run workshop instructor prepare --namespace <ns>")
 
 
 def test_doctor_finds_nothing_broken(live: Live) -> None:

@@ -231,19 +231,22 @@ def doctor(backend: str | None, as_json: bool) -> None:
 
     course = open_course(None)
     be = open_backend(course, backend)
+    items: list[Any] = []
     try:
-        items = be.doctor()
+        rows = getattr(be, "doctor_rows", None)  # a backend that can, says each row as it is decided
+        if not as_json:
+            click.secho(f"workshop doctor — {be.name} backend", bold=True)
+        for item in (rows() if callable(rows) else be.doctor()):
+            items.append(item)
+            if not as_json:
+                mark = {True: click.style("✓", fg="green"), False: click.style("✗", fg="red"), None: "–"}[item.ok]
+                click.echo(f" {mark} {item.name}: {item.detail}")
+                if item.ok is False and item.fix:
+                    click.echo(f"     fix: {item.fix}")
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         be.close()
     if as_json:
         click.echo(json.dumps([item.__dict__ for item in items], ensure_ascii=False, indent=2))
-    else:
-        click.secho(f"workshop doctor — {be.name} backend", bold=True)
-        for item in items:
-            mark = {True: click.style("✓", fg="green"), False: click.style("✗", fg="red"), None: "–"}[item.ok]
-            click.echo(f" {mark} {item.name}: {item.detail}")
-            if item.ok is False and item.fix:
-                click.echo(f"     fix: {item.fix}")
     sys.exit(1 if any(item.ok is False for item in items) else 0)

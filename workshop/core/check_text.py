@@ -63,6 +63,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the run has no output {name!r}",
         "zh": "这次运行没有名为 {name!r} 的输出",
     },
+    "run_output.unreadable": {
+        "en": "the output {name!r} could not be read: {problem}",
+        "zh": "无法读取输出 {name!r}：{problem}",
+    },
     "run_output.not_number": {
         "en": "output {name} is {got!r}, not a number",
         "zh": "输出 {name} 的值是 {got!r}，不是数字",

@@ -93,6 +93,12 @@ def run_output(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     got = ctx.run.outputs.get(name)
     arg_text = ", ".join(f"{k}={v}" for k, v in ctx.run.arguments.items())
     if got is None:
+        # a backend that keeps outputs elsewhere (the cluster's ML Metadata) says why it could not read them
+        problem_of = getattr(ctx.backend, "outputs_problem", None)
+        problem = str(problem_of(ctx.run.run_id) or "") if callable(problem_of) else ""
+        if problem:
+            return failed(say(ctx.lang, "run_output.unreadable", name=name, problem=problem),
+                          run_state=ctx.run.state, arguments=arg_text)
         return failed(say(ctx.lang, "run_output.missing", name=name), run_state=ctx.run.state, arguments=arg_text)
     try:
         value = float(got)

@@ -187,9 +187,16 @@ def gpu_runtime(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     return failed(say(ctx.lang, "gpu_runtime.unseen"), host="\n".join(gpus))
 
 
+def object_key(ctx: CheckContext, params: dict[str, Any]) -> str:
+    """The key the run wrote: its own argument `key_argument` (a backend-provided default), else `key`."""
+    argument = params.get("key_argument")
+    value = ctx.run.arguments.get(argument) if argument else None
+    return str(value) if value else str(params["key"])
+
+
 @check("s3_object")
 def s3_object(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
-    bucket, key = params["bucket"], params["key"]
+    bucket, key = params["bucket"], object_key(ctx, params)
     try:
         info = ctx.backend.stat_object(bucket, key)
     except Exception as exc:
@@ -207,7 +214,7 @@ def keras_model_accuracy(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     import subprocess
     import sys
 
-    bucket, key = params["bucket"], params["key"]
+    bucket, key = params["bucket"], object_key(ctx, params)
     minimum = float(params.get("min_accuracy", 0.9))
     try:
         data = ctx.backend.get_object(bucket, key)

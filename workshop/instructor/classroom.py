@@ -109,7 +109,7 @@ def to_json(view: ClassView) -> dict[str, Any]:
 
 
 # --- resetting one learner ---------------------------------------------------------------------
-def lesson_artifacts(lesson: Any, namespace: str) -> list[Artifact]:
+def lesson_artifacts(lesson: Any, namespace: str, defaults: dict[str, Any] | None = None) -> list[Artifact]:
     """What the lesson's checks name (a volume output, an object, a labelled InferenceService in the namespace).
 
     The learner's run records live in their own store, so runs are not among them: runs stay in KFP.
@@ -120,7 +120,10 @@ def lesson_artifacts(lesson: Any, namespace: str) -> list[Artifact]:
         if spec.kind == "volume_sorted":
             found.append(Artifact("volume_file", f"{params['volume']}:/{str(params['output']).lstrip('/')}", lesson.id))
         elif spec.kind == "s3_object":
-            found.append(Artifact("object", f"{params['bucket']}/{params['key']}", lesson.id))
+            # the key the backend gives the learner's runs (lesson 4's object_key), else the lesson's own
+            argument = next((a for a in lesson.arguments if a.name == params.get("key_argument")), None)
+            key = (defaults or {}).get(argument.default_from) if argument and argument.default_from else None
+            found.append(Artifact("object", f"{params['bucket']}/{key or params['key']}", lesson.id))
         elif spec.kind == "kserve_ready":
             found.append(Artifact("inference_service", f"{namespace}/{params['service']}", lesson.id))
     return sorted(found, key=lambda a: KIND_ORDER.get(a.kind, len(KIND_ORDER)))
@@ -129,7 +132,9 @@ def lesson_artifacts(lesson: Any, namespace: str) -> list[Artifact]:
 def plan_reset(backend: ClusterBackend, lessons: list[Any]) -> list[Artifact]:
     """The artifacts of these lessons that exist now in the backend's namespace (labelled ones only)."""
     namespace = backend.config.namespace
-    return [a for lesson in lessons for a in lesson_artifacts(lesson, namespace)
+    wanted = {a.default_from for lesson in lessons for a in lesson.arguments if a.default_from}
+    defaults = backend.defaults(wanted - {"object_store_endpoint"})  # no endpoint discovery for a key
+    return [a for lesson in lessons for a in lesson_artifacts(lesson, namespace, defaults)
             if cluster_reset.artifact_exists(backend, a)]
 
 
@@ -141,6 +146,9 @@ def apply_reset(backend: ClusterBackend, plan: list[Artifact], lesson_ids: list[
         try:
             cluster_reset.remove_artifact(backend, artifact)
         except BackendError as exc:
+            if getattr(exc, "kept", False):  # the store forbids deleting it (Kubeflow 1.11): it stays, harmless
+                lines.append(f"kept {describe(artifact)}: {exc}")
+                continue
             ok = False
             lines.append(f"could not remove {describe(artifact)}: {exc}")
         else:

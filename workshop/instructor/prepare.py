@@ -3,7 +3,9 @@
 Per learner namespace, each step idempotent and reported: the PVC aidatasource with
 input_numbers.csv at its root (written by a short-lived labelled seeding pod, deleted
 afterwards; the claim is then annotated, so a second run sends no create at all), and the
-KServe service account workshop-kserve-sa with its S3 secret.
+KServe service account workshop-kserve-sa with its S3 secret, and the PodDefault access-ml-pipeline
+that gives a notebook its KFP token (Kubeflow ships it only as a test fixture: kubeflow/manifests
+tests/poddefaults.access-ml-pipeline.kubeflow-user-example-com.yaml; KFP creates none).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ PROFILE_SELECTOR = "app.kubernetes.io/part-of=kubeflow-profile"
 SEED_FILE = "input_numbers.csv"
 SEEDED = "kubeflow-workshop/seeded"  # the PVC annotation that says input_numbers.csv was put there
 SEED_RESULT = "WORKSHOP-SEED "
+PODDEFAULT = "access-ml-pipeline"
+PODDEFAULT_API = "kubeflow.org/v1alpha1"
+KFP_TOKEN_DIR = "/var/run/secrets/kubeflow/pipelines"
 SEEDER = """
 import base64, os
 path = '/data/input_numbers.csv'
@@ -54,7 +59,9 @@ def prepare_namespace(backend: ClusterBackend, csv_text: str, timeout: float = 1
     ok = True
     for name, step in (("PVC " + PVC, lambda: _pvc(backend)),
                        (f"{SEED_FILE} on {PVC}", lambda: _seed(backend, csv_text, timeout)),
-                       (f"KServe service account {SERVICE_ACCOUNT} and secret {S3_SECRET}", lambda: _kserve(backend))):
+                       (f"KServe service account {SERVICE_ACCOUNT} and secret {S3_SECRET}", lambda: _kserve(backend)),
+                       (f"PodDefault {PODDEFAULT} (\"Allow access to Kubeflow Pipelines\")",
+                        lambda: _poddefault(backend))):
         try:
             lines.append(f"{name}: {step()}")
         except BackendError as exc:
@@ -128,3 +135,29 @@ def _kserve(backend: ClusterBackend) -> str:
         return "already there"
     backend.ensure_kserve_prerequisites()
     return "created"
+
+
+def poddefault_body() -> dict[str, Any]:
+    """Kubeflow's own shape (kubeflow/manifests tests/poddefaults.access-ml-pipeline.*.yaml): a notebook
+    created with the option ticked gets the projected KFP token, audience pipelines.kubeflow.org."""
+    return {
+        "apiVersion": PODDEFAULT_API, "kind": "PodDefault",
+        "metadata": {"name": PODDEFAULT, "labels": _labels("kfp-access")},
+        "spec": {
+            "desc": "Allow access to Kubeflow Pipelines",
+            "selector": {"matchLabels": {PODDEFAULT: "true"}},
+            "env": [{"name": "KF_PIPELINES_SA_TOKEN_PATH", "value": f"{KFP_TOKEN_DIR}/token"}],
+            "volumes": [{"name": "volume-kf-pipeline-token", "projected": {"sources": [{"serviceAccountToken": {
+                "path": "token", "expirationSeconds": 7200, "audience": "pipelines.kubeflow.org"}}]}}],
+            "volumeMounts": [{"mountPath": KFP_TOKEN_DIR, "name": "volume-kf-pipeline-token", "readOnly": True}],
+        },
+    }
+
+
+def _poddefault(backend: Any) -> str:
+    kube = backend.kube
+    if kube.get_custom(PODDEFAULT_API, "poddefaults", PODDEFAULT) is not None:
+        return "already there (a notebook gets the KFP token when created with this option ticked)"
+    created = kube.create_custom_if_missing(PODDEFAULT_API, "poddefaults", poddefault_body())
+    return ("created: notebooks created from now on with \"Allow access to Kubeflow Pipelines\" ticked get the "
+            "KFP token; a running notebook must be recreated with it" if created else "already there")

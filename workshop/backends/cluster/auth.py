@@ -130,14 +130,26 @@ def _span(seconds: float) -> str:
     return f"{max(1, round(seconds / 60))} min"
 
 
-def renew_hint(in_notebook: bool, token_file: str) -> str:
+NO_NOTEBOOK_TOKEN = (
+    "this notebook has no KFP token ({path} is missing): Kubeflow projects one only into notebooks created "
+    "with the option \"Allow access to Kubeflow Pipelines\" (the PodDefault access-ml-pipeline). Recreate "
+    "the notebook with that option ticked under Advanced options, Configurations (your files on the "
+    "workspace volume stay); if the option is not offered, ask the instructor to run "
+    "`workshop instructor prepare`, which adds it to your namespace")
+
+
+def renew_hint(in_notebook: bool, token_file: str, in_pod: bool = False,
+               projected: str = "/var/run/secrets/kubeflow/pipelines/token") -> str:
+    """What to do about a missing or refused KFP token, for where the workshop runs."""
     if in_notebook and token_file:
         return ("the notebook's projected token is renewed by the kubelet and re-read on every request; "
                 "if this persists, stop and start the notebook server so it gets a fresh token")
+    if in_pod and not token_file:  # a learner cannot create tokens: name what they can do
+        return NO_NOTEBOOK_TOKEN.format(path=projected)
     target = token_file or "<a file>"
-    return ("get a new token (the admin's ServiceAccount from the tutorial): kubectl -n kubeflow create token "
-            f"kfp-api-user --audience=pipelines.kubeflow.org --duration=24h > {target} "
-            "(the file is re-read on every request; set WORKSHOP_TOKEN_FILE to it)")
+    return ("ask the instructor for a token file (they make one with `workshop instructor token --output FILE`), "
+            f"save it as {target} (chmod 600) and set WORKSHOP_TOKEN_FILE to it; the file is re-read on every "
+            "request")
 
 
 def write_token_file(path: str, token: str) -> None:

@@ -42,6 +42,8 @@ ENV = {
     "s3_url": "WORKSHOP_S3_URL",
     "reader_image": "WORKSHOP_READER_IMAGE",
     "poll_interval": "WORKSHOP_POLL_INTERVAL",
+    "serving_timeout": "WORKSHOP_SERVING_TIMEOUT",
+    "doctor_timeout": "WORKSHOP_DOCTOR_TIMEOUT",
 }
 TOKEN_ENV = "WORKSHOP_TOKEN"  # a token value: environment only, never cluster.toml
 
@@ -60,12 +62,16 @@ class ClusterConfig:
     kubeconfig: str = ""  # a kubeconfig whose credentials reach the Kubernetes API
     kube_context: str = ""
     in_notebook: bool = False  # running in a pod with the projected KFP token
+    in_pod: bool = False  # running in a pod at all (a notebook without the token is in_pod, not in_notebook)
+    projected_token: str = DEFAULT_KFP_TOKEN_PATH  # where Kubeflow's PodDefault puts the KFP token
     pod_name: str = ""  # this pod, when in one (its volume mounts give direct PVC access)
     mlmd_endpoint: str = DEFAULT_MLMD_ENDPOINT
     s3_endpoint: str = ""  # host:port the pipeline pods use; "" = discover (SeaweedFS, then MinIO)
     s3_url: str = ""  # how this machine reaches the object store; "" = http://<s3_endpoint>
     reader_image: str = "python:3.11"  # the short-lived PVC reader pod
     poll_interval: float = 2.0
+    serving_timeout: float = 300.0  # how long a check waits for an InferenceService to be Ready
+    doctor_timeout: float = 30.0  # `workshop doctor` answers within this, whatever the cluster does
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     experiment: str = EXPERIMENT
@@ -211,7 +217,7 @@ def load_config(
     for key, value in values.items():
         if key == "verify_tls":
             typed[key] = _bool(value, ENV[key])
-        elif key == "poll_interval":
+        elif key in ("poll_interval", "serving_timeout", "doctor_timeout"):
             try:
                 typed[key] = max(0.001, float(value))
             except ValueError:
@@ -224,6 +230,8 @@ def load_config(
     return ClusterConfig(
         token=token,
         in_notebook=in_notebook,
+        in_pod=in_pod,
+        projected_token=projected,
         pod_name=env.get("HOSTNAME", "") if in_pod else "",
         state_dir=home / "cluster",
         config_file=str(path) if file else "",

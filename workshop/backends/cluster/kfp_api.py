@@ -26,8 +26,8 @@ class KfpApi:
         self.namespace = namespace
 
     # --- health ----------------------------------------------------------------------
-    def healthz(self) -> dict[str, Any]:
-        return dict(self.rest.json("GET", f"{API}/healthz"))
+    def healthz(self, timeout: float | None = None) -> dict[str, Any]:
+        return dict(self.rest.json("GET", f"{API}/healthz", timeout=timeout))
 
     def version(self) -> str:
         """The server's release tag, from the v1beta1 healthz that still carries it; '' when unknown."""

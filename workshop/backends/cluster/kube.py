@@ -38,7 +38,7 @@ class KubeApi:
     def namespace_exists(self) -> bool | None:
         """True/False, or None when this account may not read namespaces."""
         try:
-            return self.rest.get_or_none(f"/api/v1/namespaces/{self.namespace}") is not None
+            return self.rest.get_or_none(f"/api/v1/namespaces/{self.namespace}", timeout=5.0) is not None
         except HttpError as exc:
             if exc.status == 403:
                 return None
@@ -146,6 +146,25 @@ class KubeApi:
         """POST a namespaced object; True when created, False when it was already there (409)."""
         try:
             self.rest.json("POST", f"{self._ns(namespace)}/{kind}", json_body=body)
+        except HttpError as exc:
+            if exc.status == 409:
+                return False
+            raise
+        return True
+
+    def get_custom(self, api: str, plural: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        """A namespaced custom resource (api = group/version, e.g. kubeflow.org/v1alpha1), None when absent."""
+        return self.rest.get_or_none(f"/apis/{api}/namespaces/{namespace or self.namespace}/{plural}/{name}")
+
+    def list_custom(self, api: str, plural: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        data = self.rest.json("GET", f"/apis/{api}/namespaces/{namespace or self.namespace}/{plural}")
+        return list(data.get("items") or [])
+
+    def create_custom_if_missing(self, api: str, plural: str, body: dict[str, Any],
+                                 namespace: str | None = None) -> bool:
+        """POST a namespaced custom resource; True when created, False when it was already there (409)."""
+        try:
+            self.rest.json("POST", f"/apis/{api}/namespaces/{namespace or self.namespace}/{plural}", json_body=body)
         except HttpError as exc:
             if exc.status == 409:
                 return False

@@ -4,21 +4,25 @@
    (run_details.pipeline_run_context_id); the task's execution holds its output parameters,
    its OUTPUT events lead to its artifacts and their URIs.
 2. The task's own log, when MLMD cannot be reached: KFP's Python executor logs its
-   executor_input, which names every output artifact's URI; a component that prints a line
-   `Output: <value>` gives its single return value.
+   executor_input, which names every output artifact's URI. It never logs the output values
+   (kfp sdk/python/kfp/dsl/executor_main.py ~96; executor.py prints nothing), so a parameter
+   output such as lesson 1's number comes from MLMD only; when MLMD cannot be reached the reader
+   keeps why (`problem`), and the check says so and what to do.
 3. The run details' artifact ids, so that a check can at least tell an artifact was written.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 from workshop.backends.base import BackendError
 
-_OUTPUT_LINE = re.compile(r"^\s*Output\s*[:=]\s*(.+?)\s*$", re.IGNORECASE)
+MLMD_FIX = ("the task's output values are kept in ML Metadata, and kfp's executor does not print them in the "
+            "log. Run the workshop in a Kubeflow notebook (profile namespaces may reach "
+            "metadata-grpc-service.kubeflow:8080), or port-forward it: kubectl -n kubeflow port-forward "
+            "svc/metadata-grpc-service 8080:8080 and set WORKSHOP_MLMD_ENDPOINT=127.0.0.1:8080")
 _EXECUTOR_INPUT = "Got executor_input:"
 
 
@@ -55,14 +59,6 @@ def executor_input(lines: list[str]) -> dict[str, Any] | None:
     return None
 
 
-def _number(text: str) -> Any:
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return int(value) if text.strip().lstrip("-").isdigit() else value
-
-
 def outputs_from_log(lines: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     data = executor_input(lines)
@@ -72,10 +68,6 @@ def outputs_from_log(lines: list[str]) -> dict[str, Any]:
             if artifacts and artifacts[0].get("uri"):
                 found[name] = {"uri": artifacts[0]["uri"], "metadata": artifacts[0].get("metadata") or {},
                                "source": "log"}
-    for line in lines:
-        match = _OUTPUT_LINE.match(line)
-        if match:
-            found["Output"] = _number(match[1])
     return found
 
 
@@ -83,10 +75,12 @@ class OutputReader:
     """task_outputs for the backend: MLMD first, then the log, then the run details."""
 
     def __init__(self, mlmd: Any, get_run: Callable[[str], dict[str, Any]],
-                 task_log: Callable[[str, str], list[str]]) -> None:
+                 task_log: Callable[[str, str], list[str]],
+                 record: Callable[[str, str], None] = lambda run_id, problem: None) -> None:
         self.mlmd = mlmd
         self.get_run = get_run
         self.task_log = task_log
+        self.record = record  # keeps why MLMD could not be read for a run, for a later check
         self.last_error = ""
         self._contexts: dict[str, int] = {}
 
@@ -107,6 +101,7 @@ class OutputReader:
             found = self.mlmd.task_outputs(context, task) if context else None
         except (BackendError, ValueError, TypeError, KeyError) as exc:  # unreachable, or an answer we cannot read
             self.last_error = str(exc)
+            self.record(run_id, f"{exc}: {MLMD_FIX}")
             found = None
         if found:
             return found

@@ -47,7 +47,12 @@ def artifact_exists(backend: ClusterBackend, artifact: Artifact) -> bool:
         volume, _, path = ref.partition(":")
         return bool(backend.volumes.exists(volume, path))
     if kind == "object":
-        return bool(backend.objects.exists(*_object(ref)))
+        try:
+            return bool(backend.objects.exists(*_object(ref)))
+        except BackendError as exc:
+            if "AccessDenied" in str(exc):  # outside the namespace's prefixes: it cannot have written there
+                return False
+            raise
     if kind == "inference_service":
         namespace, name = _service(ref)
         return _ours(backend.kube.get_isvc(name, namespace))

@@ -143,7 +143,7 @@ class Rest:
                 timeout=httpx.Timeout(timeout or self.read_timeout, connect=self.connect_timeout),
             )
         except httpx.HTTPError as exc:
-            raise self.transport_error(exc) from None
+            raise self.transport_error(exc, timeout or self.read_timeout) from None
         if response.status_code >= 400:
             raise self.http_error(method, path, response)
         return response
@@ -180,11 +180,13 @@ class Rest:
             raise self.transport_error(exc) from None
 
     # --- errors, in words ------------------------------------------------------------
-    def transport_error(self, exc: httpx.HTTPError) -> BackendError:
+    def transport_error(self, exc: httpx.HTTPError, read_timeout: float | None = None) -> BackendError:
         where = f" (set by {self.where_set})" if self.where_set else ""
         if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
-            return BackendError(f"{self.what} at {self.base_url} did not answer within {self.read_timeout:g} s; "
-                                "it may be overloaded: try again in a minute")
+            waited = read_timeout or self.read_timeout
+            return BackendError(f"{self.what} at {self.base_url}{where} accepted the connection but did not answer "
+                                f"within {waited:g} s: it may be overloaded (try again in a minute), or the address "
+                                "is not that service (a port-forward whose pod is gone answers like this)")
         reason = str(exc) or type(exc).__name__
         if isinstance(exc, httpx.ConnectTimeout):
             reason = f"no answer within {self.connect_timeout:g} s"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,9 +85,10 @@ class LogSink:
 
 class RunWatcher:
     def __init__(self, kfp: KfpApi, kube: KubeApi, outputs: OutputReader, info: RunInfo, logs_dir: Path,
-                 poll: float, grace: float = 15.0) -> None:
+                 poll: float, grace: float = 15.0, canceled: Callable[[], bool] = lambda: False) -> None:
         self.kfp, self.kube, self.outputs, self.info = kfp, kube, outputs, info
         self.poll = poll
+        self.canceled = canceled  # did the workshop terminate this run (KFP then says FAILED)
         self.grace = grace  # how long to wait for the last log lines once the run has ended
         self.sink = LogSink(info.run_id, logs_dir)
         self.stop = threading.Event()
@@ -125,6 +126,8 @@ class RunWatcher:
                 continue
             yield from self._task_events(task_states(run), self._pods())
             state = run_state(run)
+            if state is RunState.FAILED and self.canceled():
+                state = RunState.CANCELED
             if state.finished:
                 yield from self._finish(run, state)
                 return
@@ -202,8 +205,11 @@ class RunWatcher:
                 if task not in self.started:
                     self.started.add(task)
                     yield TaskStarted(run_id, task)
-                self.finished[task] = TASK_DONE[state]
-                yield TaskFinished(run_id, task, TASK_DONE[state])
+                done = TASK_DONE[state]
+                if done is TaskState.FAILED and self.canceled():  # stopped by our terminate, not by its code
+                    done = TaskState.CANCELED
+                self.finished[task] = done
+                yield TaskFinished(run_id, task, done)
         yield from self._drain()
 
     def _finish(self, run: dict[str, Any], state: RunState) -> Iterator[RunEvent]:

@@ -79,8 +79,11 @@ class Serving:
             if is_ready(isvc):
                 return ServiceStatus(name, True, cluster_url(isvc, name, namespace), "ready", storage_uri(isvc))
             if time.monotonic() >= deadline:
-                return ServiceStatus(name, False, "", f"not ready after {timeout:g} s: {conditions_text(isvc)}",
-                                     storage_uri(isvc))
+                return ServiceStatus(name, False, "", f"InferenceService {namespace}/{name} did not report Ready "
+                                     f"within {timeout:g} s (waiting for its predictor pod: the image pull, the "
+                                     f"storage initializer's model download, the server's start): "
+                                     f"{conditions_text(isvc)}. A first image pull can take minutes: set "
+                                     "WORKSHOP_SERVING_TIMEOUT to wait longer", storage_uri(isvc))
             time.sleep(min(self.poll, max(0.0, deadline - time.monotonic())))
 
     def ensure_prerequisites(self) -> dict[str, str]:
