@@ -111,7 +111,12 @@ def test_lesson_tomls_match_the_pipelines():
         file = data["pipeline"]["file"]
         assert REFERENCE[file] == data["pipeline"]["function"], toml_path
         compiled = [c for c in data["checks"] if c["kind"] == "compiled_tasks"]
-        assert compiled and set(compiled[0]["tasks"]) == TASKS[file], toml_path
+        wired = [c for c in data["checks"] if c["kind"] == "compiled_wiring"]
+        if wired:
+            components = {s["component"].replace("_", "-") for s in wired[0]["steps"]}
+            assert components == {t.removesuffix("-2") for t in TASKS[file]}, toml_path
+        else:
+            assert compiled and set(compiled[0]["tasks"]) == TASKS[file], toml_path
 
 
 # --- lesson 2: PVC mounts ------------------------------------------------------------

@@ -112,4 +112,6 @@ def lesson_tasks(lesson: Any) -> list[str]:
     for spec in lesson.checks:
         if spec.kind == "compiled_tasks":
             return list(spec.params.get("tasks", []))
+        if spec.kind == "compiled_wiring":  # the compiler names a second square task square-2
+            return [f"{str(step['component']).replace('_', '-')}-2" for step in spec.params.get("steps", [])]
     return []

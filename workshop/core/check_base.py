@@ -83,6 +83,9 @@ class Outcome:
     status: Status
     summary: str
     evidence: dict[str, str] = field(default_factory=dict)
+    # Set where the lesson's hints (which point at the learner's code) do not apply,
+    # e.g. when the learner's input, not the code, made the run fail.
+    hint: str | None = None
 
 
 CheckFn = Callable[[CheckContext, dict[str, Any]], Outcome]
@@ -101,8 +104,8 @@ def passed(summary: str, **evidence: Any) -> Outcome:
     return Outcome(Status.PASSED, summary, {k: str(v) for k, v in evidence.items()})
 
 
-def failed(summary: str, **evidence: Any) -> Outcome:
-    return Outcome(Status.FAILED, summary, {k: str(v) for k, v in evidence.items()})
+def failed(summary: str, hint: str | None = None, **evidence: Any) -> Outcome:
+    return Outcome(Status.FAILED, summary, {k: str(v) for k, v in evidence.items()}, hint)
 
 
 def skipped(summary: str, **evidence: Any) -> Outcome:

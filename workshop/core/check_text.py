@@ -45,6 +45,31 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the YAML's tasks differ: {detail}",
         "zh": "YAML 中的任务与预期不符：{detail}",
     },
+    # compiled_wiring
+    "compiled_wiring.ok": {
+        "en": "the {count} computing tasks are there and wired: {tasks}",
+        "zh": "{count} 个计算任务都在，且连接正确：{tasks}",
+    },
+    "compiled_wiring.missing": {
+        "en": "no {step} in the compiled YAML",
+        "zh": "编译出的 YAML 中没有{step}",
+    },
+    "compiled_wiring.step": {
+        "en": "{component} task fed by {sources}",
+        "zh": "以{sources}为输入的 {component} 任务",
+    },
+    "compiled_wiring.from_input": {
+        "en": "the pipeline input {name}",
+        "zh": "流水线输入 {name}",
+    },
+    "compiled_wiring.from_step": {
+        "en": "the output of a {component} task",
+        "zh": "{component} 任务的输出",
+    },
+    "compiled_wiring.not_returned": {
+        "en": "the pipeline does not return the output of the {step}",
+        "zh": "流水线没有返回{step}的输出",
+    },
     # run_succeeded
     "run_succeeded.ok": {
         "en": "every task finished without an error",

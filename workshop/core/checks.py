@@ -7,6 +7,9 @@ service that is not up is a failed check that says what was seen and what to do 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,31 +52,247 @@ def run_one(ctx: CheckContext, spec: CheckSpec) -> CheckResult:
             outcome = fn(ctx, spec.params)
         except Exception as exc:  # a check that breaks is reported, never a traceback
             outcome = failed(say(ctx.lang, "run.crashed", error=f"{type(exc).__name__}: {exc}"))
-    hint = spec.hint(ctx.lang, ctx.attempt) if outcome.status is Status.FAILED else ""
+    hint = ""
+    if outcome.status is Status.FAILED:
+        hint = outcome.hint if outcome.hint is not None else spec.hint(ctx.lang, ctx.attempt)
     return CheckResult(spec.id, spec.title_in(ctx.lang), outcome.status, outcome.summary, outcome.evidence, hint)
 
 
+# --- the compiled DAG at every depth ----------------------------------------------------
+Source = tuple[str, ...]  # ("input", name) | ("task", path, key) | ("constant", repr) | ("other", text)
+
+
+@dataclass(frozen=True)
+class LeafTask:
+    """A task that runs a container, wherever it sits (If/Else, ParallelFor, ExitHandler, sub-pipeline)."""
+
+    path: str  # parent DAG tasks and its own name, joined by "/"
+    name: str
+    component: str  # the component's Python function, dashed: square_root -> square-root
+    inputs: dict[str, frozenset[Source]]  # each input and what may feed it (OneOf: several)
+
+
+def leaf_tasks(pipeline: dict[str, Any]) -> list[LeafTask]:
+    return traced(pipeline)[0]
+
+
+def traced(pipeline: dict[str, Any]) -> tuple[list[LeafTask], dict[str, frozenset[Source]]]:
+    """Every container task of a compiled pipeline, with its inputs traced back to their producers.
+
+    An input that reaches a task through condition, loop or sub-pipeline DAGs is followed up to
+    the pipeline input, constant or task output it comes from; an output of a sub-DAG is followed
+    down to the task that produces it (both choices of a dsl.OneOf). The second part: what feeds
+    each of the pipeline's own outputs.
+    """
+    components = pipeline.get("components", {})
+    executors = pipeline.get("deploymentSpec", {}).get("executors", {})
+    leaves: list[LeafTask] = []
+
+    def component_of(task: dict[str, Any]) -> dict[str, Any]:
+        return components.get(task.get("componentRef", {}).get("name", ""), {}) or {}
+
+    def function_name(comp_name: str, comp: dict[str, Any]) -> str:
+        args = executors.get(comp.get("executorLabel", ""), {}).get("container", {}).get("args", [])
+        if "--function_to_execute" in args[:-1]:
+            return str(args[args.index("--function_to_execute") + 1]).replace("_", "-")
+        name = comp_name.removeprefix("comp-")
+        return re.sub(r"-\d+$", "", name)  # the compiler adds -2, -3 to tell same-named components apart
+
+    def produced(dag: dict[str, Any], path: str, task_name: str, key: str, depth: int) -> frozenset[Source]:
+        task = dag.get("tasks", {}).get(task_name)
+        if task is None or depth > 50:
+            return frozenset({("other", f"{task_name}.{key}")})
+        comp = component_of(task)
+        if "dag" not in comp:
+            return frozenset({("task", f"{path}{task_name}", key)})
+        sub = comp["dag"]
+        out = sub.get("outputs", {})
+        spec = out.get("parameters", {}).get(key) or out.get("artifacts", {}).get(key) or {}
+        found: set[Source] = set()
+        for sel in _selectors(spec):
+            found |= produced(sub, f"{path}{task_name}/", sel.get("producerSubtask", ""),
+                              sel.get("outputParameterKey") or sel.get("outputArtifactKey", ""), depth + 1)
+        return frozenset(found) or frozenset({("other", f"{task_name}.{key}")})
+
+    def source(binding: dict[str, Any], dag: dict[str, Any], path: str,
+               outer: dict[str, frozenset[Source]] | None, depth: int) -> frozenset[Source]:
+        name = binding.get("componentInputParameter") or binding.get("componentInputArtifact")
+        if name:
+            if outer is None:
+                return frozenset({("input", str(name))})
+            return outer.get(name, frozenset({("other", str(name))}))
+        producer = binding.get("taskOutputParameter") or binding.get("taskOutputArtifact")
+        if producer:
+            key = producer.get("outputParameterKey") or producer.get("outputArtifactKey", "")
+            return produced(dag, path, producer.get("producerTask", ""), key, depth)
+        if "runtimeValue" in binding:
+            return frozenset({("constant", repr(binding["runtimeValue"].get("constant")))})
+        return frozenset({("other", _short(binding))})
+
+    def walk(dag: dict[str, Any], path: str, outer: dict[str, frozenset[Source]] | None, depth: int) -> None:
+        for name, task in sorted(dag.get("tasks", {}).items()):
+            ins = task.get("inputs", {})
+            bound = {k: source(v, dag, path, outer, depth)
+                     for kind in ("parameters", "artifacts") for k, v in (ins.get(kind) or {}).items()}
+            comp_name = task.get("componentRef", {}).get("name", "")
+            comp = component_of(task)
+            if "dag" in comp and depth < 50:
+                walk(comp["dag"], f"{path}{name}/", bound, depth + 1)
+            else:
+                leaves.append(LeafTask(f"{path}{name}", name, function_name(comp_name, comp), bound))
+
+    root = pipeline.get("root", {}).get("dag", {})
+    walk(root, "", None, 0)
+    outputs: dict[str, frozenset[Source]] = {}
+    for key, spec in {**root.get("outputs", {}).get("parameters", {}),
+                      **root.get("outputs", {}).get("artifacts", {})}.items():
+        found: set[Source] = set()
+        for sel in _selectors(spec):
+            found |= produced(root, "", sel.get("producerSubtask", ""),
+                              sel.get("outputParameterKey") or sel.get("outputArtifactKey", ""), 0)
+        outputs[key] = frozenset(found)
+    return leaves, outputs
+
+
+def _selectors(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where a DAG output comes from: one producer, or each branch of a dsl.OneOf."""
+    return list(spec.get("valueFromOneof", {}).get("parameterSelectors")
+                or spec.get("artifactSelectors")
+                or ([spec["valueFromParameter"]] if "valueFromParameter" in spec else []))
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) < 60 else text[:57] + "..."
+
+
 # --- lesson 1 and the kinds every lesson uses ----------------------------------------
+def _package(ctx: CheckContext) -> Path | None:
+    path = Path(ctx.run.package_path)
+    return path if path.is_file() else None
+
+
+def _wiring_text(leaves: list[LeafTask]) -> str:
+    def where(src: Source) -> str:
+        return {"input": "input {}", "task": "{}.{}", "constant": "{}"}.get(src[0], "{}").format(*src[1:])
+
+    return "\n".join(
+        f"{leaf.path} ({leaf.component})"
+        + "".join(f"\n  {k} <- {' | '.join(sorted(where(s) for s in v))}" for k, v in sorted(leaf.inputs.items()))
+        for leaf in leaves
+    )
+
+
 @check("compiled_tasks")
 def compiled_tasks(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    """The tasks the lesson needs are in the YAML, at any depth; more tasks are the learner's business."""
     lang = ctx.lang
-    path = Path(ctx.run.package_path)
-    if not path.is_file():
-        return failed(say(lang, "compiled_tasks.no_yaml"), yaml=path)
+    path = _package(ctx)
+    if path is None:
+        return failed(say(lang, "compiled_tasks.no_yaml"), yaml=ctx.run.package_path)
     pipeline, _ = ctx.spec_docs()
-    found = sorted(pipeline.get("root", {}).get("dag", {}).get("tasks", {}))
+    leaves = leaf_tasks(pipeline)
+    found = sorted({leaf.name for leaf in leaves})
     wanted = sorted(params.get("tasks", []))
     sep = say(lang, "sep.list")
-    if found == wanted:
-        return passed(say(lang, "compiled_tasks.ok", count=len(found), tasks=sep.join(found)),
-                      yaml=path, tasks=", ".join(found))
-    missing = sorted(set(wanted) - set(found))
-    extra = sorted(set(found) - set(wanted))
-    detail = say(lang, "sep.clause").join(
-        part for part in (say(lang, "compiled_tasks.missing", tasks=sep.join(missing)) if missing else "",
-                          say(lang, "compiled_tasks.unexpected", tasks=sep.join(extra)) if extra else "") if part
-    )
-    return failed(say(lang, "compiled_tasks.differ", detail=detail), yaml=path, tasks=", ".join(found) or "(none)")
+    missing = [t for t in wanted if t not in found]
+    if not missing:
+        return passed(say(lang, "compiled_tasks.ok", count=len(wanted), tasks=sep.join(wanted)),
+                      yaml=path, tasks=", ".join(leaf.path for leaf in leaves))
+    detail = say(lang, "compiled_tasks.missing", tasks=sep.join(missing))
+    return failed(say(lang, "compiled_tasks.differ", detail=detail), yaml=path,
+                  tasks=", ".join(leaf.path for leaf in leaves) or "(none)")
+
+
+@check("compiled_wiring")
+def compiled_wiring(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    """The computing steps are there and fed as the lesson says, at any depth of the DAG.
+
+    params["steps"]: [{id, component, from: ["input:a" | step id, ...]}], in an order where each
+    step comes after the steps it reads; params["returns"]: the step whose output the pipeline
+    returns. A step's `from` is matched against distinct inputs of one task, in any order, so
+    the learner's names for inputs, extra tasks and extra inputs do not matter.
+    """
+    lang = ctx.lang
+    path = _package(ctx)
+    if path is None:
+        return failed(say(lang, "compiled_tasks.no_yaml"), yaml=ctx.run.package_path)
+    pipeline, _ = ctx.spec_docs()
+    leaves, outputs = traced(pipeline)
+    steps: list[dict[str, Any]] = list(params.get("steps", []))
+    by_id = {str(step["id"]): step for step in steps}
+    wiring = _wiring_text(leaves)
+
+    def wanted_sources(step: dict[str, Any], chosen: dict[str, LeafTask]) -> list[Callable[[Source], bool]]:
+        tests: list[Callable[[Source], bool]] = []
+        for item in map(str, step.get("from", [])):
+            if item.startswith("input:"):
+                tests.append(_is_input(item.removeprefix("input:")))
+            else:
+                tests.append(_is_output_of(chosen[item].path))
+        return tests
+
+    def fed(leaf: LeafTask, tests: list[Callable[[Source], bool]]) -> bool:
+        inputs = list(leaf.inputs.values())
+
+        def assign(i: int, used: frozenset[int]) -> bool:
+            if i == len(tests):
+                return True
+            return any(j not in used and any(tests[i](s) for s in inputs[j]) and assign(i + 1, used | {j})
+                       for j in range(len(inputs)))
+
+        return assign(0, frozenset())
+
+    deepest = [0]
+
+    def place(i: int, chosen: dict[str, LeafTask]) -> dict[str, LeafTask] | None:
+        deepest[0] = max(deepest[0], i)
+        if i == len(steps):
+            return chosen
+        step = steps[i]
+        tests = wanted_sources(step, chosen)
+        taken = {leaf.path for leaf in chosen.values()}
+        for leaf in leaves:
+            if leaf.path in taken or leaf.component != str(step["component"]).replace("_", "-"):
+                continue
+            if fed(leaf, tests):
+                done = place(i + 1, {**chosen, str(step["id"]): leaf})
+                if done is not None:
+                    return done
+        return None
+
+    chosen = place(0, {})
+    if chosen is None:
+        step = steps[min(deepest[0], len(steps) - 1)]
+        return failed(say(lang, "compiled_wiring.missing", step=_describe_step(lang, step, by_id)),
+                      yaml=path, tasks=wiring or "(none)")
+    returns = params.get("returns")
+    if returns:
+        sources = outputs.get(str(params.get("output", "Output")), frozenset())
+        if not any(s[0] == "task" and s[1] == chosen[str(returns)].path for s in sources):
+            return failed(say(lang, "compiled_wiring.not_returned",
+                              step=_describe_step(lang, by_id[str(returns)], by_id)), yaml=path, tasks=wiring)
+    names = say(lang, "sep.list").join(leaf.path for leaf in chosen.values())
+    return passed(say(lang, "compiled_wiring.ok", count=len(chosen), tasks=names), yaml=path, tasks=wiring)
+
+
+def _is_input(name: str) -> Callable[[Source], bool]:
+    return lambda s: s[:2] == ("input", name)
+
+
+def _is_output_of(path: str) -> Callable[[Source], bool]:
+    return lambda s: s[0] == "task" and s[1] == path
+
+
+def _describe_step(lang: str, step: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> str:
+    parts = []
+    for item in step.get("from", []):
+        item = str(item)
+        if item.startswith("input:"):
+            parts.append(say(lang, "compiled_wiring.from_input", name=item.removeprefix("input:")))
+        else:
+            parts.append(say(lang, "compiled_wiring.from_step", component=by_id.get(item, {}).get("component", item)))
+    return say(lang, "compiled_wiring.step", component=step["component"], sources=say(lang, "sep.list").join(parts))
 
 
 @check("run_succeeded")

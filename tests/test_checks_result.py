@@ -1,0 +1,54 @@
+"""Checks judge the learner's result, not the shape of their code (issue 9, "Checks judge the result").
+
+Each case is a pipeline a real Kubeflow runs without complaint; it runs on the real local
+backend, and the checks must pass it when its result is right and name the step when it is not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT
+from workshop.core.course import Course
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def take(course: Course, backend: Any, lesson_id: int, pipeline: Path | None = None, **args: Any):
+    lesson = course.lesson(lesson_id)
+    wanted = {a.default_from for a in lesson.arguments if a.default_from}
+    arguments = lesson.parse_arguments(args, backend.defaults(wanted) if wanted else {})
+    return course.run_lesson(lesson, backend, arguments, pipeline_file=pipeline)
+
+
+def by_id(attempt: Any) -> dict[str, Any]:
+    return {c.id: c for c in attempt.checks}
+
+
+# --- lesson 1: the computing tasks are there and wired, whatever else the pipeline holds ------
+def test_lesson1_passes_with_an_extra_report_task(course: Course, backend: Any) -> None:
+    attempt = take(course, backend, 1, FIXTURES / "pythagorean_report.py", a=3, b=4)
+    assert attempt.run.state == "SUCCEEDED"
+    assert attempt.passed, {c.id: c.summary for c in attempt.checks}
+    assert "report" in by_id(attempt)["compiled"].evidence["tasks"]
+
+
+def test_lesson1_passes_with_square_root_inside_if_else_and_oneof(course: Course, backend: Any) -> None:
+    attempt = take(course, backend, 1, FIXTURES / "pythagorean_oneof.py", a=3, b=4)
+    assert attempt.run.outputs.get("Output") == 5.0, attempt.run.error
+    assert attempt.passed, {c.id: c.summary for c in attempt.checks}
+    compiled = by_id(attempt)["compiled"]
+    assert "condition-branches-1/condition-2/square-root" in compiled.summary
+    assert "squared/square" in compiled.summary
+
+
+def test_lesson1_miswired_squares_fail_the_compiled_check_even_when_the_number_is_right(
+        course: Course, backend: Any) -> None:
+    # a == b: both squares reading a give the right number, but b is never used
+    attempt = take(course, backend, 1, FIXTURES / "pythagorean_miswired.py", a=3, b=3)
+    checks = by_id(attempt)
+    assert checks["output"].status.value == "passed"
+    assert checks["compiled"].status.value == "failed"
+    assert checks["compiled"].summary == "no square task fed by the pipeline input b in the compiled YAML"
+    assert not attempt.passed
