@@ -52,3 +52,25 @@ def test_lesson1_miswired_squares_fail_the_compiled_check_even_when_the_number_i
     assert checks["compiled"].status.value == "failed"
     assert checks["compiled"].summary == "no square task fed by the pipeline input b in the compiled YAML"
     assert not attempt.passed
+
+
+# --- lesson 2: the output file is where the run's arguments put it ----------------------------
+def test_lesson2_checks_the_file_the_arguments_named(course: Course, backend: Any) -> None:
+    attempt = take(course, backend, 2, pvc_dir="/mnt/shared/output/run1", final_name="mine.csv")
+    sorted_check = by_id(attempt)["sorted"]
+    assert sorted_check.status.value == "passed", sorted_check.summary
+    assert sorted_check.evidence["file"] == "aidatasource:/output/run1/mine.csv"
+    assert backend.read_volume_file("aidatasource", "output/run1/mine.csv").split()[:2] == ["10", "9"]
+    assert attempt.passed
+
+
+def test_lesson2_output_off_the_volume_is_said_and_not_blamed_on_the_code(
+        course: Course, backend: Any, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "not-the-volume"  # a local task is a host process: keep what it writes in tmp_path
+    attempt = take(course, backend, 2, pvc_dir=str(elsewhere))
+    sorted_check = by_id(attempt)["sorted"]
+    assert sorted_check.status.value == "failed"
+    assert sorted_check.summary.startswith(f"the run's arguments point at {elsewhere}/sorted_numbers.csv, "
+                                           "which is not on the PVC aidatasource (mounted at /mnt/shared)")
+    assert "reverse=True" not in sorted_check.hint
+    assert "/mnt/shared" in sorted_check.hint

@@ -128,6 +128,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{where} does not exist: the save task did not write it",
         "zh": "{where} 不存在：保存任务没有写出这个文件",
     },
+    "volume_sorted.off_volume": {
+        "en": "the run's arguments point at {path}, which is not on the PVC {volume} (mounted at {mount}): "
+              "a file there is lost with its container",
+        "zh": "这次运行的参数指向 {path}，它不在 PVC {volume}（挂载于 {mount}）上：写在那里的文件会随容器一起消失",
+    },
+    "volume_sorted.off_volume_hint": {
+        "en": "Run again with the input and output paths under {mount}, where the volume is mounted.",
+        "zh": "请把输入和输出路径改到卷的挂载目录 {mount} 下，再运行一次。",
+    },
     "volume_sorted.stale": {
         "en": "{where} was written by an earlier run, not by this one "
               "(last written {modified}, this run started {started})",

@@ -68,12 +68,55 @@ def _numbers(text: str) -> list[int]:
     return [int(line.strip()) for line in text.splitlines() if line.strip()]
 
 
+def _volume_mount_paths(ctx: CheckContext, volume: str, default: str) -> list[str]:
+    """Where the run's tasks mount the volume: every executor of the platform spec (any depth)."""
+    _, platform = ctx.spec_docs()
+    executors = platform.get("platforms", {}).get("kubernetes", {}).get("deploymentSpec", {}).get("executors", {})
+    paths = [str(m.get("mountPath")) for e in executors.values() for m in (e or {}).get("pvcMount", [])
+             if (m.get("constant") or m.get("pvcName")
+                 or m.get("pvcNameParameter", {}).get("runtimeValue", {}).get("constant")) == volume
+             and m.get("mountPath")]
+    return sorted(set(paths), key=len, reverse=True) or [default]
+
+
+def _on_volume(ctx: CheckContext, params: dict[str, Any], template_key: str, fixed_key: str) -> str | None:
+    """The path on the volume of a file the run was told to use (its arguments), or None when the
+    argument points outside every mount of the volume. Without a template: the lesson's fixed path."""
+    template = params.get(template_key)
+    if not template:
+        return str(params[fixed_key])
+    values = {k: str(v) for k, v in ctx.run.arguments.items()}
+    try:
+        container_path = str(template).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return str(params[fixed_key])
+    import posixpath
+
+    container_path = posixpath.normpath(container_path)
+    for mount in _volume_mount_paths(ctx, params["volume"], str(params.get("mount_path", "/"))):
+        mount = posixpath.normpath(mount)
+        if container_path.startswith(mount.rstrip("/") + "/"):
+            return container_path[len(mount.rstrip("/")) + 1:]
+    return None
+
+
 @check("volume_sorted")
 def volume_sorted(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     lang = ctx.lang
-    volume, source, target = params["volume"], params["input"], params["output"]
-    where = f"{volume}:/{target}"
+    volume = params["volume"]
     order = params.get("order", "desc")
+    mount = say(lang, "sep.list").join(_volume_mount_paths(ctx, volume, str(params.get("mount_path", "/"))))
+    source = _on_volume(ctx, params, "input_from", "input")
+    if source is None:
+        where = str(params["input_from"]).format(**{k: str(v) for k, v in ctx.run.arguments.items()})
+        return failed(say(lang, "volume_sorted.off_volume", path=where, volume=volume, mount=mount),
+                      hint=say(lang, "volume_sorted.off_volume_hint", mount=mount))
+    target = _on_volume(ctx, params, "output_from", "output")
+    if target is None:
+        where = str(params["output_from"]).format(**{k: str(v) for k, v in ctx.run.arguments.items()})
+        return failed(say(lang, "volume_sorted.off_volume", path=where, volume=volume, mount=mount),
+                      hint=say(lang, "volume_sorted.off_volume_hint", mount=mount))
+    where = f"{volume}:/{target}"
     try:
         numbers = _numbers(ctx.backend.read_volume_file(volume, source))
     except FileNotFoundError:
