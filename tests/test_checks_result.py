@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import ROOT
 from workshop.core.course import Course
 
@@ -74,3 +76,25 @@ def test_lesson2_output_off_the_volume_is_said_and_not_blamed_on_the_code(
                                            "which is not on the PVC aidatasource (mounted at /mnt/shared)")
     assert "reverse=True" not in sorted_check.hint
     assert "/mnt/shared" in sorted_check.hint
+
+
+# --- lesson 5: the InferenceService is looked for where the run created it --------------------
+@pytest.mark.slow
+def test_lesson5_finds_the_service_in_the_namespace_the_pipeline_hard_codes(
+        course: Course, backend: Any, tmp_path: Path) -> None:
+    source = (ROOT / "pipelines" / "kserve_iris.py").read_text(encoding="utf-8")
+    signature = 'def kserver_pipeline(service_name: str = "iris-svc", namespace: str = "kubeflow-user-example-com"):'
+    assert signature in source
+    hard_coded = tmp_path / "kserve_iris.py"  # the tutorial's way: both values written in the pipeline
+    hard_coded.write_text(source.replace(signature, "def kserver_pipeline():")
+                          .replace("service_name=service_name,", 'service_name="iris-svc",')
+                          .replace("namespace=namespace,", 'namespace="kubeflow-user-example-com",'),
+                          encoding="utf-8")
+    attempt = take(course, backend, 5, hard_coded)  # the run's namespace argument is "local"
+    assert attempt.run.arguments.get("namespace") == "local"
+    checks = by_id(attempt)
+    assert checks["succeeded"].status.value == "passed", checks["succeeded"].summary
+    assert checks["ready"].status.value == "passed", checks["ready"].summary
+    assert checks["ready"].evidence["namespace"] == "kubeflow-user-example-com"
+    assert checks["predict-v1"].status.value == "passed", checks["predict-v1"].summary
+    assert attempt.passed

@@ -126,7 +126,7 @@ def traced(pipeline: dict[str, Any]) -> tuple[list[LeafTask], dict[str, frozense
             key = producer.get("outputParameterKey") or producer.get("outputArtifactKey", "")
             return produced(dag, path, producer.get("producerTask", ""), key, depth)
         if "runtimeValue" in binding:
-            return frozenset({("constant", repr(binding["runtimeValue"].get("constant")))})
+            return frozenset({("constant", str(binding["runtimeValue"].get("constant")))})
         return frozenset({("other", _short(binding))})
 
     def walk(dag: dict[str, Any], path: str, outer: dict[str, frozenset[Source]] | None, depth: int) -> None:
@@ -159,6 +159,26 @@ def _selectors(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return list(spec.get("valueFromOneof", {}).get("parameterSelectors")
                 or spec.get("artifactSelectors")
                 or ([spec["valueFromParameter"]] if "valueFromParameter" in spec else []))
+
+
+def task_input_value(ctx: CheckContext, task: str, name: str) -> str | None:
+    """The value a task of this run got for an input, read from the compiled spec: a constant the
+    pipeline wrote, or the pipeline input that feeds it (the run's argument, else its default).
+    None when it comes from another task or the task is not in the spec."""
+    pipeline, _ = ctx.spec_docs()
+    for leaf in leaf_tasks(pipeline):
+        if leaf.name != task or len(leaf.inputs.get(name, ())) != 1:
+            continue
+        kind, *rest = next(iter(leaf.inputs[name]))
+        if kind == "constant":
+            return rest[0]
+        if kind == "input":
+            if rest[0] in ctx.run.arguments:
+                return str(ctx.run.arguments[rest[0]])
+            default = (pipeline.get("root", {}).get("inputDefinitions", {}).get("parameters", {})
+                       .get(rest[0], {}).get("defaultValue"))
+            return None if default is None else str(default)
+    return None
 
 
 def _short(value: Any) -> str:

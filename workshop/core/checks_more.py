@@ -284,8 +284,26 @@ def keras_model_accuracy(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     return failed(say(ctx.lang, "keras_model_accuracy.low", accuracy=accuracy, minimum=minimum), **evidence)
 
 
-def _namespace(ctx: CheckContext) -> str:
-    return str(ctx.run.arguments.get("namespace") or "local")
+def _service(ctx: CheckContext, params: dict[str, Any]) -> tuple[str, str]:
+    """The InferenceService's name and namespace where this run created it.
+
+    The deploy task's inputs in the compiled spec say it (the tutorial hard-codes both); else the
+    run's `namespace` argument. Where the backend can list InferenceServices and there is none of
+    that name in that namespace, the one namespace that holds a service of that name.
+    """
+    from workshop.core.checks import task_input_value
+
+    name, namespace = str(params["service"]), str(ctx.run.arguments.get("namespace") or "local")
+    deploy = params.get("deploy_task")
+    if deploy:
+        name = task_input_value(ctx, deploy, str(params.get("name_input", "service_name"))) or name
+        namespace = task_input_value(ctx, deploy, str(params.get("namespace_input", "namespace"))) or namespace
+    where = getattr(ctx.backend, "service_namespaces", None)
+    if where is not None:
+        found = list(where(name))
+        if namespace not in found and len(found) == 1:
+            namespace = found[0]
+    return name, namespace
 
 
 def _same_uri(a: str, b: str) -> bool:
@@ -302,10 +320,12 @@ def _same_uri(a: str, b: str) -> bool:
 
 @check("kserve_ready")
 def kserve_ready(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
-    status = ctx.backend.service_status(params["service"], _namespace(ctx))
+    name, namespace = _service(ctx, params)
+    status = ctx.backend.service_status(name, namespace)
     if not status.ready:
-        return failed(say(ctx.lang, "kserve_ready.not_ready", name=status.name, detail=status.detail))
-    evidence = {"url": status.url, "storage_uri": status.storage_uri}
+        return failed(say(ctx.lang, "kserve_ready.not_ready", name=status.name, detail=status.detail),
+                      namespace=namespace)
+    evidence = {"url": status.url, "storage_uri": status.storage_uri, "namespace": namespace}
     model_from = params.get("model_from")  # "task/output": the model this run trained
     if model_from:
         task, _, output = model_from.partition("/")
@@ -324,8 +344,9 @@ def kserve_ready(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
 def kserve_prediction(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     import httpx
 
-    name, protocol = params["service"], params.get("protocol", "v1")
-    status = ctx.backend.service_status(name, _namespace(ctx))
+    protocol = params.get("protocol", "v1")
+    name, namespace = _service(ctx, params)
+    status = ctx.backend.service_status(name, namespace)
     if not status.ready:
         return failed(say(ctx.lang, "kserve_prediction.not_ready", name=name, detail=status.detail))
     if protocol == "v2":

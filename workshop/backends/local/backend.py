@@ -384,6 +384,11 @@ class LocalBackend:
         storage = (predictor.get("sklearn") or predictor.get("model") or {}).get("storageUri", "")
         return ServiceStatus(name, True, url, "ready", storage)
 
+    def service_namespaces(self, name: str) -> list[str]:
+        """The namespaces that hold an InferenceService of this name (a run may hard-code its own)."""
+        return sorted({str(obj["metadata"].get("namespace")) for obj in self.control_plane().list_services()
+                       if obj.get("metadata", {}).get("name") == name})
+
     def doctor(self) -> list[Any]:
         from workshop.backends.local.doctor import doctor
 
