@@ -42,20 +42,28 @@ def train_model(input_dataset: Input[Dataset]):
         except OSError:
             return None
 
-    def own_cgroup_dirs():
-        # /sys/fs/cgroup is the container's own cgroup in a pod; on a plain host the
-        # process sits in a sub-group, named in /proc/self/cgroup.
-        dirs = ["/sys/fs/cgroup"]
+    def own_cgroup_dirs(controller=""):
+        # /sys/fs/cgroup is the container's own cgroup in a pod; on a plain host the process
+        # sits in a sub-group, named in /proc/self/cgroup: "0::/path" on cgroup v2,
+        # "4:memory:/path" (one line per controller) on cgroup v1.
         text = read("/proc/self/cgroup") or ""
+        dirs = []
         for line in text.splitlines():
             parts = line.split(":", 2)
-            if len(parts) == 3 and parts[0] == "0" and parts[2] not in ("", "/"):
+            if len(parts) != 3 or parts[2] in ("", "/"):
+                continue
+            if not controller and parts[0] == "0":
                 dirs.append("/sys/fs/cgroup" + parts[2])
-        return dirs
+            elif controller and controller in parts[1].split(","):
+                for mount in (controller, parts[1]):
+                    dirs.append(f"/sys/fs/cgroup/{mount}{parts[2]}")
+        root = f"/sys/fs/cgroup/{controller}" if controller else "/sys/fs/cgroup"
+        # the innermost group with a limit wins; the root is the pod's own group in a container
+        return dirs + [root]
 
     # --- CPU limit ---------------------------------------------------------
     cpu_line = None
-    for base in own_cgroup_dirs():
+    for base in own_cgroup_dirs():  # cgroup v2
         value = read(os.path.join(base, "cpu.max"))
         if value:
             quota, _, period = value.partition(" ")
@@ -65,15 +73,14 @@ def train_model(input_dataset: Input[Dataset]):
                 meaning = f"{int(quota) / int(period or 100000):g} CPU"
             cpu_line = f"CPU limit (cgroup cpu.max): {value} -> {meaning}"
             break
-    if cpu_line is None:
-        for v1_dir in ("/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"):
+    if cpu_line is None:  # cgroup v1: the cpu controller, alone or mounted as cpu,cpuacct
+        for v1_dir in own_cgroup_dirs("cpu") + ["/sys/fs/cgroup/cpu,cpuacct"]:
             quota = read(f"{v1_dir}/cpu.cfs_quota_us")
             period = read(f"{v1_dir}/cpu.cfs_period_us")
             if quota:
+                meaning = "no CPU limit" if quota == "-1" else f"{int(quota) / int(period or 100000):g} CPU"
+                cpu_line = f"CPU limit (cgroup v1 cpu.cfs_quota_us): {quota} / period {period} -> {meaning}"
                 break
-        if quota:
-            meaning = "no CPU limit" if quota == "-1" else f"{int(quota) / int(period or 100000):g} CPU"
-            cpu_line = f"CPU limit (cgroup v1 cpu.cfs_quota_us): {quota} / period {period} -> {meaning}"
     if cpu_line is None:
         cpu_line = "CPU limit (cgroup): not readable (neither cpu.max nor cpu.cfs_quota_us found)"
     print(cpu_line)
@@ -86,16 +93,18 @@ def train_model(input_dataset: Input[Dataset]):
         return f"{number} bytes = {number / 10**9:g} GB = {number / 2**30:.2f} GiB"
 
     mem_line = None
-    for base in own_cgroup_dirs():
+    for base in own_cgroup_dirs():  # cgroup v2
         value = read(os.path.join(base, "memory.max"))
         if value:
             meaning = "no memory limit" if value == "max" else describe_bytes(value)
             mem_line = f"Memory limit (cgroup memory.max): {value} -> {meaning}"
             break
-    if mem_line is None:
-        value = read("/sys/fs/cgroup/memory/memory.limit_in_bytes")
-        if value:
-            mem_line = f"Memory limit (cgroup v1 memory.limit_in_bytes): {value} -> {describe_bytes(value)}"
+    if mem_line is None:  # cgroup v1
+        for v1_dir in own_cgroup_dirs("memory"):
+            value = read(f"{v1_dir}/memory.limit_in_bytes")
+            if value:
+                mem_line = f"Memory limit (cgroup v1 memory.limit_in_bytes): {value} -> {describe_bytes(value)}"
+                break
     if mem_line is None:
         mem_line = "Memory limit (cgroup): not readable (neither memory.max nor memory.limit_in_bytes found)"
     print(mem_line)

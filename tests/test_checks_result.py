@@ -98,3 +98,24 @@ def test_lesson5_finds_the_service_in_the_namespace_the_pipeline_hard_codes(
     assert checks["ready"].evidence["namespace"] == "kubeflow-user-example-com"
     assert checks["predict-v1"].status.value == "passed", checks["predict-v1"].summary
     assert attempt.passed
+
+
+# --- lesson 3: the report in the lesson's words or the tutorial's ---------------------------
+def test_lesson3_report_in_the_tutorials_words_passes(course: Course, backend: Any) -> None:
+    attempt = take(course, backend, 3, FIXTURES / "resources_tutorial_wording.py")
+    checks = by_id(attempt)
+    assert checks["report"].status.value == "passed", checks["report"].summary
+    assert "Memory Limit Info: " in checks["report"].evidence["report"]
+    assert attempt.passed, {c.id: c.summary for c in attempt.checks}
+
+
+def test_lesson3_tutorial_snippet_on_a_cgroup_v1_host_is_told_why(course: Course, backend: Any) -> None:
+    attempt = take(course, backend, 3, ROOT / "tests" / "tutorial" / "lesson3_tutorial.py")
+    report = by_id(attempt)["report"]
+    if Path("/sys/fs/cgroup/cpu.max").is_file():  # cgroup v2: the snippet works as written
+        assert report.status.value == "passed", report.summary
+        return
+    assert attempt.run.state == "FAILED"
+    assert report.summary == ("train-model stopped at /sys/fs/cgroup/cpu.max: that file does not exist where it "
+                              "ran (it runs under cgroup v1), so it could not report its limits")
+    assert "cpu.cfs_quota_us" in report.hint

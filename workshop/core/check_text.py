@@ -190,6 +190,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{task} did not report {missing}",
         "zh": "{task} 没有打印出 {missing}",
     },
+    "task_report.cgroup_file": {
+        "en": "{task} stopped at {path}: that file does not exist where it ran (it runs under cgroup {version}), "
+              "so it could not report its limits",
+        "zh": "{task} 在读取 {path} 时停止：运行它的机器上没有这个文件（那里使用的是 cgroup {version}），"
+              "所以无法打印限额",
+    },
+    "task_report.cgroup_hint": {
+        "en": "The tutorial's snippet reads cpu.max and memory.max, which exist on cgroup v2 only. Read "
+              "cpu.cfs_quota_us and memory.limit_in_bytes when they are missing (cgroup v1), as the lesson's "
+              "reference does, and print a line instead of failing when neither exists.",
+        "zh": "教程中的代码片段读取 cpu.max 和 memory.max，它们只存在于 cgroup v2。文件不存在时改读 "
+              "cpu.cfs_quota_us 和 memory.limit_in_bytes（cgroup v1），参考答案就是这样做的；"
+              "两者都没有时打印一行说明，而不是直接报错。",
+    },
     "task_report.ok": {
         "en": "{task} reported what it was given",
         "zh": "{task} 打印出了它实际得到的内容",

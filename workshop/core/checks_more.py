@@ -177,19 +177,39 @@ def task_resources(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     return passed(say(lang, "task_resources.ok", task=name, wanted=wanted), yaml=fragment)
 
 
+def _cgroup_file_missing(lines: list[str]) -> str | None:
+    """The cgroup file a task failed to open, when that is why it failed."""
+    import re
+
+    for line in reversed(lines):
+        found = re.search(r"(?:FileNotFoundError|No such file or directory).*?'(/sys/fs/cgroup/[^']+)'", line)
+        if found:
+            return found.group(1)
+    return None
+
+
 @check("task_report")
 def task_report(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
+    """The task printed a line for each thing it reports; each `expect` entry is a substring or a
+    list of substrings any of which will do (the lesson's wording and the tutorial's)."""
+    lang = ctx.lang
     task = params["task"]
     lines = ctx.backend.task_log(ctx.run.run_id, task)
-    wanted = params.get("expect", [])
-    found = [line.strip() for line in lines if any(w in line for w in wanted)]
-    missing = [w for w in wanted if not any(w in line for line in lines)]
+    wanted = [[w] if isinstance(w, str) else [str(x) for x in w] for w in params.get("expect", [])]
+    found = [line.strip() for line in lines if any(w in line for group in wanted for w in group)]
+    missing = [group[0] for group in wanted if not any(w in line for w in group for line in lines)]
     if not lines:
-        return failed(say(ctx.lang, "task_report.silent", task=task))
+        return failed(say(lang, "task_report.silent", task=task))
     if missing:
-        return failed(say(ctx.lang, "task_report.missing", task=task, missing=say(ctx.lang, "sep.list").join(missing)),
+        absent = _cgroup_file_missing(lines)
+        if absent is not None:  # the host's cgroup version, not the report's wording
+            # cpu.max and memory.max are cgroup v2's names; missing, the task ran under cgroup v1
+            version = "v1" if Path(absent).name in ("cpu.max", "memory.max", "cpu.weight") else "v2"
+            return failed(say(lang, "task_report.cgroup_file", task=task, path=absent, version=version),
+                          hint=say(lang, "task_report.cgroup_hint"), report="\n".join(found))
+        return failed(say(lang, "task_report.missing", task=task, missing=say(lang, "sep.list").join(missing)),
                       report="\n".join(found))
-    return passed(say(ctx.lang, "task_report.ok", task=task), report="\n".join(found))
+    return passed(say(lang, "task_report.ok", task=task), report="\n".join(found))
 
 
 @check("task_pod")
