@@ -119,3 +119,43 @@ def test_lesson3_tutorial_snippet_on_a_cgroup_v1_host_is_told_why(course: Course
     assert report.summary == ("train-model stopped at /sys/fs/cgroup/cpu.max: that file does not exist where it "
                               "ran (it runs under cgroup v1), so it could not report its limits")
     assert "cpu.cfs_quota_us" in report.hint
+
+
+# --- a hint that blames the code only when it was the code ------------------------------------
+def test_lesson1_overflow_from_the_input_is_the_inputs_fault(course: Course, backend: Any) -> None:
+    attempt = take(course, backend, 1, a=1e200, b=4)
+    checks = by_id(attempt)
+    assert attempt.run.state == "FAILED"
+    assert checks["compiled"].status.value == "passed"
+    succeeded, output = checks["succeeded"], checks["output"]
+    assert succeeded.summary.endswith("With a=1e+200, b=4, a**2 + b**2 is beyond the largest float (about 1.8e308): "
+                                      "the input is too large, not the code wrong")
+    assert output.summary == ("the expected value sqrt(a**2 + b**2) cannot be computed in floats for a=1e+200, b=4.0: "
+                              "the input is too large")
+    for check in (succeeded, output):
+        assert check.hint.startswith("Run again with smaller numbers"), check.hint
+        assert "arithmetic" not in check.hint and "read its log" not in check.hint
+
+
+def test_a_failure_of_the_code_keeps_the_lessons_hints(course: Course, backend: Any) -> None:
+    attempt = take(course, backend, 1, FIXTURES / "pythagorean_raises.py", a=3, b=4)
+    checks = by_id(attempt)
+    assert checks["succeeded"].summary == "the run ended FAILED: task add failed"
+    assert checks["succeeded"].hint.startswith("A task failed. Select it in the task list and read its log")
+    assert checks["output"].summary == "no output 'Output': the run ended FAILED (see the check above)"
+    assert checks["output"].hint == ""  # "the pipeline returned a different number" would be wrong: it returned none
+
+
+def test_result_checks_of_a_failed_run_point_at_the_failure(course: Course, backend: Any, tmp_path: Path) -> None:
+    source = (ROOT / "pipelines" / "pvc_sort.py").read_text(encoding="utf-8")
+    broken = tmp_path / "pvc_sort.py"
+    assert "import os" in source
+    broken.write_text(source.replace("import os", "import os\n    raise RuntimeError('broken on purpose')", 1),
+                      encoding="utf-8")
+    attempt = take(course, backend, 2, broken)
+    checks = by_id(attempt)
+    assert attempt.run.state == "FAILED"
+    assert checks["mounts"].status.value == "passed"
+    assert checks["sorted"].status.value == "failed"
+    assert "reverse=True" not in checks["sorted"].hint
+    assert checks["sorted"].hint.startswith("The run did not succeed, so this result was never made")

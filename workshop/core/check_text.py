@@ -83,7 +83,30 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the run ended {state}: {why}",
         "zh": "运行以 {state} 状态结束：{why}",
     },
+    "run_succeeded.input_overflow": {
+        "en": "the run ended {state}: {why}. With {arguments}, {expression} is beyond the largest float "
+              "(about 1.8e308): the input is too large, not the code wrong",
+        "zh": "运行以 {state} 状态结束：{why}。当参数为 {arguments} 时，{expression} 超出了浮点数的最大值"
+              "（约 1.8e308）：是输入太大，不是代码有错",
+    },
+    "hint.run_failed_first": {
+        "en": "The run did not succeed, so this result was never made: "
+              "fix the failure first (see the run check above).",
+        "zh": "这次运行没有成功，所以这个结果根本没有产生：请先解决运行失败的问题（见上面的运行检查）。",
+    },
+    "hint.input_too_large": {
+        "en": "Run again with smaller numbers (below about 1e150 each, so that their squares fit in a float).",
+        "zh": "请换用较小的数字再运行一次（每个都小于约 1e150，这样它们的平方才能用浮点数表示）。",
+    },
     # run_output
+    "run_output.input_overflow": {
+        "en": "the expected value {expression} cannot be computed in floats for {arguments}: the input is too large",
+        "zh": "当参数为 {arguments} 时，预期值 {expression} 无法用浮点数算出：输入太大",
+    },
+    "run_output.run_failed": {
+        "en": "no output {name!r}: the run ended {state} (see the check above)",
+        "zh": "没有输出 {name!r}：运行以 {state} 状态结束（见上一项检查）",
+    },
     "run_output.missing": {
         "en": "the run has no output {name!r}",
         "zh": "这次运行没有名为 {name!r} 的输出",

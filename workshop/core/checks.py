@@ -31,6 +31,9 @@ from workshop.core.lessons import CheckSpec
 
 __all__ = ["REGISTRY", "CheckContext", "CheckFn", "CheckResult", "Outcome", "Status", "check", "failed", "passed",
            "run_checks", "run_one", "skipped"]
+# Kinds that read the compiled pipeline or the run's state: right or wrong whether the run succeeded.
+JUDGE_THE_SPEC = frozenset({"compiled_tasks", "compiled_wiring", "pvc_mounts", "task_resources", "run_succeeded",
+                            "task_pod"})
 
 
 def run_checks(ctx: CheckContext) -> list[CheckResult]:
@@ -54,7 +57,14 @@ def run_one(ctx: CheckContext, spec: CheckSpec) -> CheckResult:
             outcome = failed(say(ctx.lang, "run.crashed", error=f"{type(exc).__name__}: {exc}"))
     hint = ""
     if outcome.status is Status.FAILED:
-        hint = outcome.hint if outcome.hint is not None else spec.hint(ctx.lang, ctx.attempt)
+        if outcome.hint is not None:
+            hint = outcome.hint
+        elif ctx.run.state != "SUCCEEDED" and spec.kind not in JUDGE_THE_SPEC:
+            # a result the failed run never produced: its hints (sort order, object key...) would
+            # send the learner after the wrong thing; the run's own failure is what to fix
+            hint = say(ctx.lang, "hint.run_failed_first")
+        else:
+            hint = spec.hint(ctx.lang, ctx.attempt)
     return CheckResult(spec.id, spec.title_in(ctx.lang), outcome.status, outcome.summary, outcome.evidence, hint)
 
 
@@ -315,23 +325,53 @@ def _describe_step(lang: str, step: dict[str, Any], by_id: dict[str, dict[str, A
     return say(lang, "compiled_wiring.step", component=step["component"], sources=say(lang, "sep.list").join(parts))
 
 
+def _numeric_arguments(ctx: CheckContext) -> dict[str, float]:
+    return {k: v for k, v in ctx.run.arguments.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+
+
+def _out_of_range(ctx: CheckContext, expression: str) -> str | None:
+    """The run's arguments as text when `expression` cannot be computed in floats for them
+    (an overflow): then a failure is the input's doing, not the learner's code."""
+    if not expression:
+        return None
+    try:
+        value = expr.evaluate(expression, _numeric_arguments(ctx))
+    except OverflowError:
+        value = math.inf
+    except (ArithmeticError, ValueError):
+        return None
+    if math.isfinite(value):
+        return None
+    return ", ".join(f"{k}={v:g}" for k, v in _numeric_arguments(ctx).items())
+
+
 @check("run_succeeded")
 def run_succeeded(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     state = ctx.run.state
     if state == "SUCCEEDED":
         return passed(say(ctx.lang, "run_succeeded.ok"), run=ctx.run.run_id, state=state)
     why = ctx.run.error or say(ctx.lang, "run_succeeded.see_log")
+    arguments = _out_of_range(ctx, str(params.get("computable", "")))
+    if arguments is not None:  # `computable`: what the lesson's pipeline computes along the way
+        return failed(say(ctx.lang, "run_succeeded.input_overflow", state=state, why=why, arguments=arguments,
+                          expression=params["computable"]),
+                      hint=say(ctx.lang, "hint.input_too_large"), run=ctx.run.run_id, state=state)
     return failed(say(ctx.lang, "run_succeeded.failed", state=state, why=why), run=ctx.run.run_id, state=state)
 
 
 @check("run_output")
 def run_output(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     name = params.get("output", "Output")
-    args = {k: v for k, v in ctx.run.arguments.items() if isinstance(v, int | float)}
-    expected = expr.evaluate(params["expected"], args)
-    got = ctx.run.outputs.get(name)
     arg_text = ", ".join(f"{k}={v}" for k, v in ctx.run.arguments.items())
+    if _out_of_range(ctx, str(params["expected"])) is not None:
+        return failed(say(ctx.lang, "run_output.input_overflow", expression=params["expected"], arguments=arg_text),
+                      hint=say(ctx.lang, "hint.input_too_large"), arguments=arg_text)
+    expected = expr.evaluate(params["expected"], _numeric_arguments(ctx))
+    got = ctx.run.outputs.get(name)
     if got is None:
+        if ctx.run.state != "SUCCEEDED":  # the run's failure is the news, told by run_succeeded
+            return failed(say(ctx.lang, "run_output.run_failed", name=name, state=ctx.run.state), hint="",
+                          run_state=ctx.run.state, arguments=arg_text)
         # a backend that keeps outputs elsewhere (the cluster's ML Metadata) says why it could not read them
         problem_of = getattr(ctx.backend, "outputs_problem", None)
         problem = str(problem_of(ctx.run.run_id) or "") if callable(problem_of) else ""
