@@ -292,9 +292,9 @@ def run(spec: dict[str, Any], server: Any = None) -> None:
     from kfp.local.orchestrator import task_executor
     from kfp.pipeline_spec import pipeline_spec_pb2
 
-    from workshop.backends.local import cel, mounts
+    from workshop.backends.local import kfp_fixes, mounts
 
-    cel.install()
+    kfp_fixes.install()
     run_id = spec["run_id"]
     package = Path(spec["package"])
     pipeline = PipelineSpec.load(package)
