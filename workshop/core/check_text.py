@@ -83,6 +83,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the run ended {state}: {why}",
         "zh": "运行以 {state} 状态结束：{why}",
     },
+    "run_succeeded.known": {
+        "en": "the run ended {state}: {task} failed. {message}",
+        "zh": "运行以 {state} 状态结束：{task} 失败。{message}",
+    },
     "run_succeeded.input_overflow": {
         "en": "the run ended {state}: {why}. With {arguments}, {expression} is beyond the largest float "
               "(about 1.8e308): the input is too large, not the code wrong",

@@ -345,12 +345,34 @@ def _out_of_range(ctx: CheckContext, expression: str) -> str | None:
     return ", ".join(f"{k}={v:g}" for k, v in _numeric_arguments(ctx).items())
 
 
+def _known_error(ctx: CheckContext, known: list[dict[str, Any]]) -> tuple[str, str, str] | None:
+    """The first task log line that matches a `known_errors` entry: (task, line, message)."""
+    if not known:
+        return None
+    pipeline, _ = ctx.spec_docs() if _package(ctx) else ({}, {})
+    tasks = sorted({leaf.name for leaf in leaf_tasks(pipeline)})
+    for task in tasks:
+        lines = ctx.backend.task_log(ctx.run.run_id, task)
+        for entry in known:
+            pattern = re.compile(str(entry["match"]))
+            for line in lines:
+                if pattern.search(line):
+                    message = entry.get(ctx.lang) or entry.get("en", "")
+                    return task, line.strip(), str(message)
+    return None
+
+
 @check("run_succeeded")
 def run_succeeded(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     state = ctx.run.state
     if state == "SUCCEEDED":
         return passed(say(ctx.lang, "run_succeeded.ok"), run=ctx.run.run_id, state=state)
     why = ctx.run.error or say(ctx.lang, "run_succeeded.see_log")
+    known = _known_error(ctx, params.get("known_errors", []))
+    if known is not None:  # a mistake the lesson knows (the tutorial's own, some of them): say it plainly
+        task, line, message = known
+        return failed(say(ctx.lang, "run_succeeded.known", state=state, task=task, message=message),
+                      hint="", run=ctx.run.run_id, state=state, log_line=line)
     arguments = _out_of_range(ctx, str(params.get("computable", "")))
     if arguments is not None:  # `computable`: what the lesson's pipeline computes along the way
         return failed(say(ctx.lang, "run_succeeded.input_overflow", state=state, why=why, arguments=arguments,
