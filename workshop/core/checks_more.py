@@ -9,7 +9,8 @@ from typing import Any
 from workshop.core.check_base import CheckContext, Outcome, check, failed, passed, skipped
 from workshop.core.check_text import order_word, say
 from workshop.core.pipeline_spec import Task
-from workshop.core.ports import ClockSkew, PredictionHints, TaskPods
+from workshop.core.ports import ClockSkew, PredictionHints, ServiceNamespaces, TaskPods
+from workshop.core.wiring import task_input_value
 
 # Iris samples whose species every reasonable classifier gets right (setosa, versicolor, virginica).
 IRIS_SAMPLES = [[5.1, 3.5, 1.4, 0.2], [5.9, 3.0, 4.2, 1.5], [6.9, 3.1, 5.4, 2.1], [4.9, 3.0, 1.4, 0.2]]
@@ -311,16 +312,13 @@ def _service(ctx: CheckContext, params: dict[str, Any]) -> tuple[str, str]:
     run's `namespace` argument. Where the backend can list InferenceServices and there is none of
     that name in that namespace, the one namespace that holds a service of that name.
     """
-    from workshop.core.checks import task_input_value
-
     name, namespace = str(params["service"]), str(ctx.run.arguments.get("namespace") or "local")
     deploy = params.get("deploy_task")
     if deploy:
         name = task_input_value(ctx, deploy, str(params.get("name_input", "service_name"))) or name
         namespace = task_input_value(ctx, deploy, str(params.get("namespace_input", "namespace"))) or namespace
-    where = getattr(ctx.backend, "service_namespaces", None)
-    if where is not None:
-        found = list(where(name))
+    if isinstance(ctx.backend, ServiceNamespaces):
+        found = list(ctx.backend.service_namespaces(name))
         if namespace not in found and len(found) == 1:
             namespace = found[0]
     return name, namespace

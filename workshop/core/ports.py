@@ -152,6 +152,14 @@ class TaskPods(Protocol):
 
 
 @runtime_checkable
+class ServiceNamespaces(Protocol):
+    """The namespaces that hold an InferenceService of a name: where a run that hard-codes its
+    namespace created it."""
+
+    def service_namespaces(self, name: str) -> list[str]: ...
+
+
+@runtime_checkable
 class PredictionHints(Protocol):
     """What to do about a model server's error answer, in the backend's own terms."""
 
