@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -38,7 +39,9 @@ def run_local(backend: Any, function: str, arguments: dict[str, Any], tmp: Path)
     finished: RunFinished | None = None
     for event in backend.events(run_id):
         if isinstance(event, TaskFinished):
-            tasks.append((event.task, event.state.value, dict(event.outputs)))
+            # the local backend names a loop's iterations task[i] (task[i,j] nested) to keep their
+            # logs apart; stock kfp.local repeats the task's name: compare by the name
+            tasks.append((re.sub(r"\[[\d,]+\]$", "", event.task), event.state.value, dict(event.outputs)))
         elif isinstance(event, RunFinished):
             finished = event
     assert finished is not None
