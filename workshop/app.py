@@ -43,6 +43,7 @@ class WorkshopApp(App[None]):
         self._backend: Backend | None = None
         self._backend_lock = threading.Lock()
         self.current_lesson_id: int | None = None
+        self.rendered = []
 
     @property
     def backend(self) -> Backend:
@@ -131,18 +132,54 @@ class WorkshopApp(App[None]):
         self._shown_states = self.course.states()
         found.first().show(self.course.lessons, self._shown_states, self.lang)
 
+    _wanted_lesson: int | None = None
+    _render_worker: Any = None
+    rendered: list[int]  # the lessons mounted, in order: a test sees a superseded one never was
+
+    def request_lesson(self, lesson_id: int) -> Any:
+        """Ask for `lesson_id` on screen; returns the render worker.
+
+        Keys arrive faster than a lesson renders: only the last request renders, by one worker that
+        loops until what is shown is what was last asked for. A render that a newer request
+        supersedes stops at its next step and never leaves a half-mounted view."""
+        self._wanted_lesson = lesson_id
+        worker = self._render_worker
+        if worker is None or worker.is_finished:
+            worker = self._render_worker = self.run_worker(self._render_wanted(), group="lesson-render")
+        return worker
+
     async def show_lesson(self, lesson_id: int) -> None:
+        """Show `lesson_id` and return when the last requested lesson is on screen."""
+        worker = self.request_lesson(lesson_id)
+        await worker.wait()
+
+    async def _render_wanted(self) -> None:
+        while self._wanted_lesson is not None and self._wanted_lesson != self.current_lesson_id:
+            await self._render(self._wanted_lesson)
+
+    async def _render(self, lesson_id: int) -> None:
         # Imported here, after the first frame: markdown, syntax highlighting and tables are not
         # needed to paint the frame and the lesson list.
         from workshop.widgets.lesson_view import LessonView
 
-        if self.current_lesson_id == lesson_id:
+        hosts = self.query("#lesson-host")
+        if not hosts or not hosts.first().is_mounted:  # the app is closing
+            self._wanted_lesson = None
             return
-        self.current_lesson_id = lesson_id
+        host = hosts.first()
         lesson = self.course.lesson(lesson_id)
-        host = self.query_one("#lesson-host")
+        self.current_lesson_id = None
         await host.remove_children()
-        await host.mount(LessonView(lesson, self.course.states()[lesson_id], self.lang, id="lesson-view"))
+        if self._wanted_lesson != lesson_id or not host.is_mounted:
+            return  # superseded while the old view went: the loop renders the newer one
+        view = LessonView(lesson, self.course.states()[lesson_id], self.lang, id="lesson-view")
+        await host.mount(view)
+        self.rendered.append(lesson_id)
+        self.current_lesson_id = lesson_id
+        if self._wanted_lesson != lesson_id:
+            return  # a newer selection came while this one mounted: it replaces this view next
+        # The list follows the lesson shown only when the lesson was chosen elsewhere (start-up,
+        # a language switch); setting it from a stale selection is what made the highlight jump.
         lessons = self.query_one(LessonList)
         index = next(i for i, item in enumerate(self.course.lessons) if item.id == lesson_id)
         if lessons.highlighted != index:
@@ -150,11 +187,11 @@ class WorkshopApp(App[None]):
 
     @on(OptionList.OptionSelected, "#lesson-list")
     @on(OptionList.OptionHighlighted, "#lesson-list")
-    async def lesson_chosen(self, message: OptionList.OptionSelected | OptionList.OptionHighlighted) -> None:
+    def lesson_chosen(self, message: OptionList.OptionSelected | OptionList.OptionHighlighted) -> None:
         if self._running_panel() is not None:
             return  # stay on the running lesson; its run must not be orphaned
         if message.option.id is not None:
-            await self.show_lesson(int(message.option.id))
+            self.request_lesson(int(message.option.id))
 
     def on_attempt_finished(self, message: AttemptFinished) -> None:
         before = self.course.states()
