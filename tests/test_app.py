@@ -54,6 +54,8 @@ async def test_take_lesson_one_and_unlock_lesson_two(home: Path) -> None:
         assert "Output = 13" in shown[-1].summary
         assert app.course.states()[1] is LessonState.DONE
         assert app.course.states()[2] is LessonState.OPEN
+        said = [n.message for n in app._notifications]  # Textual keeps the toasts shown
+        assert "🎉 Lesson 1 passed!" in said and "Lesson 2 is unlocked." in said
 
 
 async def test_a_bad_argument_is_shown_in_the_form_and_nothing_runs(home: Path) -> None:

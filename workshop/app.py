@@ -194,14 +194,15 @@ class WorkshopApp(App[None]):
             self.request_lesson(int(message.option.id))
 
     def on_attempt_finished(self, message: AttemptFinished) -> None:
-        before = self.course.states()
+        # The attempt is already recorded: the states before it are the ones the list last showed.
+        before = dict(self._shown_states)
         self.refresh_lessons()
         attempt: Any = message.attempt
         if attempt is not None and attempt.passed:
             self.notify(t(self.lang, "passed", id=message.lesson_id), timeout=6)
             following = [item for item in self.course.lessons if message.lesson_id in item.requires]
             for lesson in following:
-                if self.course.states()[lesson.id] != before.get(lesson.id):
+                if self._shown_states[lesson.id] != before.get(lesson.id):
                     self.notify(t(self.lang, "unlocked", id=lesson.id), timeout=6)
         elif message.error:
             self.notify(message.error, title=t(self.lang, "error"), severity="error", timeout=10)
