@@ -222,27 +222,34 @@ def progress(as_json: bool, lang: str | None) -> None:
     Console().print(table)
 
 
+DOCTOR_WORDS = {"en": {"title": "workshop doctor — {backend} backend", "fix": "fix"},
+                "zh": {"title": "workshop doctor —— {backend} 后端", "fix": "解决办法"}}
+
+
 @click.command()
+@LANG_OPTION
 @BACKEND_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def doctor(backend: str | None, as_json: bool) -> None:
+def doctor(lang: str | None, backend: str | None, as_json: bool) -> None:
     """Check everything the course needs, with a fix for each problem (exit 1 if one fails)."""
-    from workshop.backends.base import BackendError
+    from workshop.backends.base import BackendError, run_doctor
 
-    course = open_course(None)
+    course = open_course(lang)
+    language = course.settings.language
     be = open_backend(course, backend)
     items: list[Any] = []
     try:
         rows = getattr(be, "doctor_rows", None)  # a backend that can, says each row as it is decided
+        words = DOCTOR_WORDS[language]
         if not as_json:
-            click.secho(f"workshop doctor — {be.name} backend", bold=True)
-        for item in (rows() if callable(rows) else be.doctor()):
+            click.secho(words["title"].format(backend=be.name), bold=True)
+        for item in (rows() if callable(rows) else run_doctor(be, language)):
             items.append(item)
             if not as_json:
                 mark = {True: click.style("✓", fg="green"), False: click.style("✗", fg="red"), None: "–"}[item.ok]
                 click.echo(f" {mark} {item.name}: {item.detail}")
                 if item.ok is False and item.fix:
-                    click.echo(f"     fix: {item.fix}")
+                    click.echo(f"     {words['fix']}: {item.fix}")
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

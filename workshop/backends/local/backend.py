@@ -384,10 +384,10 @@ class LocalBackend:
         storage = (predictor.get("sklearn") or predictor.get("model") or {}).get("storageUri", "")
         return ServiceStatus(name, True, url, "ready", storage)
 
-    def doctor(self) -> list[Any]:
+    def doctor(self, lang: str = "en") -> list[Any]:
         from workshop.backends.local.doctor import doctor
 
-        return doctor(self)
+        return doctor(self, lang)
 
     # --- reset: what a lesson created (workshop/backends/local/reset.py) -------------------
     def artifact_exists(self, artifact: Artifact) -> bool:
