@@ -54,6 +54,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "see the failed task's log",
         "zh": "请查看失败任务的日志",
     },
+    "hint.not_the_code": {
+        "en": "No task of the pipeline failed: the run itself stopped, so this is not your pipeline code. "
+              "The message names the file that holds the error; run again, and if it repeats, run "
+              "workshop doctor.",
+        "zh": "流水线中没有任务失败：是运行本身停止了，所以不是你的流水线代码的问题。"
+              "消息里给出了记录错误的文件；请再运行一次，如果仍然出错，请运行 workshop doctor。",
+    },
     "run_succeeded.failed": {
         "en": "the run ended {state}: {why}",
         "zh": "运行以 {state} 状态结束：{why}",

@@ -50,6 +50,8 @@ def run_one(ctx: CheckContext, spec: CheckSpec) -> CheckResult:
         except Exception as exc:  # a check that breaks is reported, never a traceback
             outcome = failed(say(ctx.lang, "run.crashed", error=f"{type(exc).__name__}: {exc}"))
     hint = spec.hint(ctx.lang, ctx.attempt) if outcome.status is Status.FAILED else ""
+    if hint and ctx.not_the_code:
+        hint = say(ctx.lang, "hint.not_the_code") if spec.kind == "run_succeeded" else ""
     return CheckResult(spec.id, spec.title_in(ctx.lang), outcome.status, outcome.summary, outcome.evidence, hint)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from workshop.core.checks import CheckContext, CheckResult, run_checks
 from workshop.core.compile import CompileError, compile_pipeline
 from workshop.core.errors import BackendError
-from workshop.core.events import RunEvent, RunFinished, RunState
+from workshop.core.events import RunEvent, RunFinished, RunState, TaskFinished, TaskState
 from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
 from workshop.core.ports import Backend, ProgressMirror
@@ -46,6 +46,9 @@ class Course:
         self.settings = settings
         self.lessons = load_lessons(settings.lessons_dir, settings.pipelines_dir)
         self.progress = ProgressStore(settings.progress_db, settings.learner)
+        # runs that failed with no task failing (a worker that died, a platform error): their
+        # checks must not send the learner to their code
+        self.not_the_code: set[str] = set()
         self.sync_notice = ""  # set once when the cluster copy of the progress could not be written
 
     def sync_progress(self, backend: Backend) -> None:
@@ -142,11 +145,16 @@ class Course:
                            RunState.RUNNING.value, {}, "", [], started, None, str(source), digest)
         self.progress.add_run(record)
         finished: RunFinished | None = None
+        task_failed = False
         for event in backend.events(run_id):
             on_event(event)
             if isinstance(event, RunFinished):
                 finished = event
+            elif isinstance(event, TaskFinished) and event.state is TaskState.FAILED:
+                task_failed = True
         assert finished is not None
+        if finished.state is RunState.FAILED and not task_failed:
+            self.not_the_code.add(run_id)  # the run stopped around the tasks, not in one
         self.progress.finish_run(run_id, finished.state.value, finished.outputs, finished.error)
         own = self.progress.run(run_id)  # this run, not the newest: another process may have started one since
         assert own is not None
@@ -160,7 +168,8 @@ class Course:
         rechecked = bool(run.checks)  # `workshop check` on a run that was checked before
         passed_before = self.progress.lesson(lesson.id).state == PASSED
         attempt_no = self.progress.lesson(lesson.id).attempts + (0 if rechecked else 1)
-        ctx = CheckContext(lesson, run, backend, self.settings.language, max(attempt_no, 1))
+        ctx = CheckContext(lesson, run, backend, self.settings.language, max(attempt_no, 1),
+                           not_the_code=run.run_id in self.not_the_code)
         results = run_checks(ctx)
         self.progress.save_checks(run.run_id, [r.to_dict() for r in results])
         attempt = Attempt(run, results, passed_before)
