@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from rich.console import Console
 from textual import events
 
 from tests.test_app import new_app, settle
@@ -51,3 +53,63 @@ async def test_quitting_while_a_lesson_renders_exits_cleanly(home: Path) -> None
         post_keys(app, "down", "ctrl+q")
     # run_test re-raises what the app raised (the MountError of a half-done render)
     assert app.return_code in (0, None)
+
+
+async def test_question_mark_and_f1_open_the_help(home: Path) -> None:
+    from workshop.screens.help import HelpScreen
+
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        for key in ("question_mark", "f1"):
+            await pilot.press(key)
+            await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
+            console = Console(width=400, record=True, file=io.StringIO())
+            console.print(app.screen.query_one("#help-text").content)
+            text = console.export_text()
+            assert "Ctrl+Q" in text and "Checks" in text and str(app.course.settings.progress_db) in text
+            await pilot.press("escape")
+            await settle(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+
+async def test_number_keys_switch_tabs_and_the_footer_says_so(home: Path) -> None:
+    from textual.widgets import Footer
+
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        tabs = app.query_one(LessonView).tabs
+        for key, tab in (("3", "tab-run"), ("2", "tab-code"), ("4", "tab-checks"), ("1", "tab-lesson")):
+            await pilot.press(key)
+            await settle(pilot, lambda tab=tab: tabs.active == tab)
+        footer_keys = [str(getattr(item, "key_display", "")) for item in app.query_one(Footer).query("FooterKey")]
+        assert "1-5" in footer_keys and "?" in footer_keys
+
+
+async def test_enter_in_an_argument_runs_and_the_run_tab_shows_the_kubeflow_steps(home: Path) -> None:
+    from textual.widgets import Input, RichLog
+
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        await pilot.press("3")
+        await settle(pilot, lambda: bool(app.query("#arg-b")))
+        panel = app.query_one(RunPanel)
+        field = app.query_one("#arg-b", Input)
+        field.value = "12"
+        field.focus()
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks", timeout=120)
+        run_id = app.course.progress.last_run(1).run_id
+        steps = panel.steps
+        assert steps[0].startswith("① Compiled the pipeline to ") and steps[0].endswith("01-pythagorean.yaml")
+        assert steps[1].startswith("② Uploaded as pipeline ") and ", version " in steps[1] and "(id " in steps[1]
+        assert steps[2].startswith("③ Created run ") and "a=3.0, b=12.0" in steps[2] and "caching off" in steps[2]
+        assert steps[3] == f"④ Run id: {run_id}"
+        log = panel.query_one("#log", RichLog)
+        shown = [strip.text for strip in log.lines]
+        assert any("[KFP Executor" in line for line in shown)
+        await pilot.press("e")  # kfp's executor lines go, the steps and the prints stay
+        await settle(pilot, lambda: not any("[KFP Executor" in s.text for s in log.lines))
+        shown = "\n".join(strip.text for strip in log.lines)
+        assert "① Compiled" in shown and "add number:" in shown and "x=9.0, y=144.0" in shown

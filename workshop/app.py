@@ -33,6 +33,12 @@ class WorkshopApp(App[None]):
         Binding("p", "show_progress", "Progress"),
         Binding("x", "reset_lesson", "Reset"),
         Binding("d", "doctor", "Doctor"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("e", "toggle_executor", "kfp lines", show=False),
+        # the lesson's tabs by number; one footer entry says all five
+        Binding("1", "show_tab(1)", "Tabs", key_display="1-5"),
+        *(Binding(str(n), f"show_tab({n})", "Tabs", show=False) for n in range(2, 6)),
     ]
 
     def __init__(self, course: Course, backend_name: str | None = None) -> None:
@@ -75,7 +81,8 @@ class WorkshopApp(App[None]):
     def _localise(self) -> None:
         """The footer's key labels and the header's subtitle in the app's language."""
         labels = {action: t(self.lang, f"key_{action}") for action in
-                  ("quit_app", "toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor")}
+                  ("quit_app", "toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor", "help")}
+        labels.update({f"show_tab({n})": t(self.lang, "key_tabs") for n in range(1, 6)})
         # Textual keeps a binding's description in the binding; swap them for this language's.
         bindings = self._bindings.key_to_bindings
         for key, items in bindings.items():
@@ -84,7 +91,9 @@ class WorkshopApp(App[None]):
         self.refresh_bindings()
         self.sub_title = t(self.lang, "subtitle", learner=self.course.settings.learner, backend=self.backend_name)
 
-    LESSON_ACTIONS = frozenset({"toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor"})
+    LESSON_ACTIONS = frozenset({"toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor",
+                                "help", "show_tab", "toggle_executor"})
+    TAB_ORDER = ("tab-lesson", "tab-code", "tab-run", "tab-checks", "tab-try")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The lesson keys are hidden while a dialog (doctor, progress, confirm) is open, and the
@@ -145,7 +154,7 @@ class WorkshopApp(App[None]):
         self._wanted_lesson = lesson_id
         worker = self._render_worker
         if worker is None or worker.is_finished:
-            worker = self._render_worker = self.run_worker(self._render_wanted(), group="lesson-render")
+            worker = self._render_worker = self.run_worker(self._render_wanted, group="lesson-render")
         return worker
 
     async def show_lesson(self, lesson_id: int) -> None:
@@ -216,6 +225,27 @@ class WorkshopApp(App[None]):
             if not tabs.get_pane("tab-run").disabled:
                 tabs.active = "tab-run"
                 panel.first().start_run()  # type: ignore[attr-defined]
+
+    def action_show_tab(self, number: int) -> None:
+        from workshop.widgets.lesson_view import LessonView
+
+        views = self.query(LessonView)
+        if not views or not 1 <= number <= len(self.TAB_ORDER):
+            return
+        tabs = views.first().tabs
+        tab = self.TAB_ORDER[number - 1]
+        if tabs.query(f"#{tab}") and not tabs.get_pane(tab).disabled:
+            tabs.active = tab
+
+    def action_toggle_executor(self) -> None:
+        for panel in self.query("RunPanel"):
+            panel.toggle_executor()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        from workshop.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
     def action_doctor(self) -> None:
         from workshop.screens.doctor import DoctorScreen

@@ -117,8 +117,13 @@ class Course:
         on_event: Callable[[RunEvent], object] = lambda event: None,
         on_run_id: Callable[[str], object] = lambda run_id: None,
         pipeline_file: Path | None = None,
+        on_step: Callable[[str, dict[str, Any]], None] = lambda step, details: None,
     ) -> Attempt:
-        """Compile, upload, run, wait for the end, check, record. Blocking: call from a worker."""
+        """Compile, upload, run, wait for the end, check, record. Blocking: call from a worker.
+
+        `on_step` hears the Kubeflow steps as they happen, as the tutorial's steps 2-4 name them:
+        "compiled" (file), "uploaded" (name, version, id), "run_created" (run name, arguments,
+        run id; caching is off on every backend)."""
         started = time.time()  # before anything runs: outputs older than this are not this run's
         source = pipeline_file or self.pipeline_file(lesson)
         try:
@@ -136,10 +141,14 @@ class Course:
             self.sync_progress(backend)
             raise
         _publish(package, self.package_path(lesson))
+        on_step("compiled", {"file": str(self.package_path(lesson))})  # the copy the learner opens
         ref = backend.upload_pipeline(package, lesson.pipeline_name, lesson.description_in("en"))
+        on_step("uploaded", {"name": ref.name, "version": ref.version_name, "id": ref.pipeline_id,
+                             "version_id": ref.version_id})
         services = tuple(lesson.extra.get("services", ()))
         run_name = f"{lesson.key}-{time.strftime('%Y%m%d-%H%M%S')}"
         run_id = backend.submit(package, ref, arguments, run_name, services)
+        on_step("run_created", {"run_name": run_name, "arguments": dict(arguments), "run_id": run_id})
         on_run_id(run_id)
         record = RunRecord(run_id, lesson.id, backend.name, ref.name, str(package), arguments,
                            RunState.RUNNING.value, {}, "", [], started, None, str(source), digest)

@@ -11,13 +11,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, ProgressBar, RichLog, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog, Static
 
 from workshop.core.checks import CheckResult, Status
-from workshop.core.events import LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted
+from workshop.core.events import ExecutorNoise, LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted
 from workshop.core.lessons import Lesson, LessonError
 from workshop.core.ports import Prewarm
-from workshop.messages import AttemptFinished, ChecksShown, RunEventPosted, RunIdAssigned
+from workshop.messages import AttemptFinished, ChecksShown, RunEventPosted, RunIdAssigned, RunStepPosted
 from workshop.ui_text import t
 
 STATE_STYLE = {
@@ -35,6 +35,10 @@ LINES_PER_FLUSH = 200  # at most this many are drawn a batch; older ones of a bu
 
 
 class RunPanel(Vertical):
+    def toggle_executor(self) -> None:
+        box = self.query_one("#hide-executor", Checkbox)
+        box.value = not box.value  # its Changed message rewrites the log
+
     def __init__(self, lesson: Lesson, lang: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.lesson = lesson
@@ -45,6 +49,10 @@ class RunPanel(Vertical):
         # filled by the run's worker thread (deque appends are atomic), drained by the UI every FLUSH_EVERY
         self._pending: deque[LogLine] = deque(maxlen=KEEP_LINES)
         self._arrived = 0  # lines handed over since the last batch, so a batch knows how many it skips
+        self.steps: list[str] = []  # the Kubeflow steps said so far, in the panel's language
+        self._noise: deque[bool] = deque(maxlen=KEEP_LINES)  # per kept line: one of kfp's executor lines
+        self._noise_filter = ExecutorNoise()
+        self.hide_executor = False
         self.filter_task: str | None = None
         self.task_colors: dict[str, str] = {}
         self.source_error = False  # Run found the learner's file gone
@@ -69,6 +77,7 @@ class RunPanel(Vertical):
             yield ProgressBar(id="epochs", show_eta=False)
             yield Static("", id="epoch-line")
         with Vertical(id="run-body"):
+            yield Checkbox(t(self.lang, "hide_executor"), self.hide_executor, id="hide-executor", compact=True)
             table: DataTable[Any] = DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
             table.add_column(t(self.lang, "tasks"), key="task", width=28)
             table.add_column("", key="state", width=10)
@@ -178,11 +187,18 @@ class RunPanel(Vertical):
                 app.course, app.backend, self.lesson, raw,
                 on_event=self.take_event,
                 on_run_id=lambda run_id: self.post_message(RunIdAssigned(run_id)),
+                on_step=lambda step, details: self.post_message(RunStepPosted(step, details)),
             )
         except (CompileError, BackendError, LessonError, OSError) as exc:
             self.post_message(AttemptFinished(self.lesson.id, None, str(exc)))
             return
         self.post_message(AttemptFinished(self.lesson.id, attempt))
+
+    @on(Input.Submitted, "#arg-form Input")
+    def submitted(self, message: Input.Submitted) -> None:
+        """Enter in an argument field runs the lesson, as the Run button does."""
+        message.stop()
+        self.start_run()
 
     @on(Button.Pressed, "#cancel")
     def cancel_run(self) -> None:
@@ -212,8 +228,11 @@ class RunPanel(Vertical):
         if not batch:
             return
         skipped = max(arrived - len(batch), 0) + max(len(batch) - LINES_PER_FLUSH, 0)
+        noise: dict[int, bool] = {}
         for event in batch:
             self.log_lines.append((event.task, event.line))
+            noise[id(event)] = self._noise_filter.is_noise(event.task, event.line)
+            self._noise.append(noise[id(event)])
         last_epoch = None
         for event in batch:
             match = EPOCH.match(event.line)
@@ -222,7 +241,7 @@ class RunPanel(Vertical):
         if last_epoch is not None:
             task, epoch = last_epoch
             self._show_epoch(task, int(epoch[1]), int(epoch[2]), epoch[3].strip())
-        shown = [e for e in batch if self.filter_task in (None, e.task)][-LINES_PER_FLUSH:]
+        shown = [e for e in batch if self._shows(e.task, noise[id(e)])][-LINES_PER_FLUSH:]
         block = Text("\n").join(
             ([Text(f"… {skipped} lines not shown (too fast to draw)", style="dim")] if skipped else [])
             + [self._line_text(e.task, e.line) for e in shown])
@@ -234,12 +253,30 @@ class RunPanel(Vertical):
         self._pending.clear()
         self._arrived = 0
         self.log_lines.clear()
+        self.steps.clear()
+        self._noise.clear()
+        self._noise_filter = ExecutorNoise()
         self.filter_task = None
         self.query_one("#tasks", DataTable).clear()
         self.query_one("#log", RichLog).clear()
         self.post_message(ChecksShown([]))
 
     # --- events from the worker --------------------------------------------------------
+    def on_run_step_posted(self, message: RunStepPosted) -> None:
+        details = dict(message.details)
+        if message.step == "run_created":
+            arguments: Any = details.get("arguments") or {}
+            details["arguments"] = ", ".join(f"{k}={v}" for k, v in arguments.items()) or t(self.lang, "no_arguments")
+            lines = [t(self.lang, "step_run_created", **details), t(self.lang, "step_run_id", **details)]
+        else:
+            lines = [t(self.lang, f"step_{message.step}", **details)]
+        self.flush_log()  # the lines before this step go first
+        for line in lines:
+            self.steps.append(line)
+            self.log_lines.append(("", line))
+            self._noise.append(False)
+            self._write_line("", line)
+
     def on_run_id_assigned(self, message: RunIdAssigned) -> None:
         self.run_id = message.run_id
         backend = self.app.backend.name  # type: ignore[attr-defined]
@@ -288,10 +325,17 @@ class RunPanel(Vertical):
         else:
             table.update_cell(task, "state", self._state(state))
 
+    def _shows(self, task: str, noise: bool) -> bool:
+        if not task:
+            return True  # a Kubeflow step: always on show
+        return self.filter_task in (None, task) and not (noise and self.hide_executor)
+
     def _write_line(self, task: str, line: str) -> None:
         self.query_one("#log", RichLog).write(self._line_text(task, line))
 
     def _line_text(self, task: str, line: str) -> Text:
+        if not task:  # a Kubeflow step (compiled, uploaded, run created)
+            return Text(line, style="bold")
         color = self.task_colors.get(task, "cyan")
         # kfp's executor logs its own lines; the component's prints stand out against them.
         style = "dim" if line.startswith("[KFP Executor") else ""
@@ -301,11 +345,20 @@ class RunPanel(Vertical):
     def filter_log(self, message: DataTable.RowSelected) -> None:
         task = str(message.row_key.value)
         self.filter_task = None if self.filter_task == task else task
+        self._rewrite_log()
+
+    @on(Checkbox.Changed, "#hide-executor")
+    def toggle_executor_lines(self, message: Checkbox.Changed) -> None:
+        self.hide_executor = message.value
+        self._rewrite_log()
+
+    def _rewrite_log(self) -> None:
         log = self.query_one("#log", RichLog)
         log.clear()
-        for line_task, line in self.log_lines:
-            if self.filter_task in (None, line_task):
-                self._write_line(line_task, line)
+        shown = [self._line_text(line_task, line) for (line_task, line), noise in
+                 zip(self.log_lines, self._noise, strict=False) if self._shows(line_task, noise)]
+        if shown:
+            log.write(Text("\n").join(shown))  # one write: each write costs a render and a scroll
 
     def on_attempt_finished(self, message: AttemptFinished) -> None:
         self.run_active = False
