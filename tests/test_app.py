@@ -68,7 +68,20 @@ async def test_a_bad_argument_is_shown_in_the_form_and_nothing_runs(home: Path) 
         await pilot.click("#run")
         await pilot.pause()
         error = str(app.query_one("#form-error", Static).content)
-        assert "a must be a number, not 'three'" in error
+        assert "Side a must be a number, not 'three'" in error  # the field's label, not its name
+        assert not app.query_one(RunPanel).run_active
+        app.query_one("#arg-a", Input).value = "1e400"
+        await pilot.click("#run")
+        await pilot.pause()
+        assert "Side a must be a finite number, not '1e400'" in str(app.query_one("#form-error", Static).content)
+        await pilot.press("l")  # in Chinese, the form speaks Chinese
+        await settle(pilot, lambda: bool(app.query("#arg-a")) and app.query_one(RunPanel).lang == "zh"
+                     and app.query_one(LessonView).tabs.active == "tab-run")
+        await pilot.pause()
+        app.query_one("#arg-a", Input).value = "three"
+        await pilot.click("#run")
+        await pilot.pause()
+        assert "直角边 a 必须是数字，而不是 'three'" in str(app.query_one("#form-error", Static).content)
         assert not app.query_one(RunPanel).run_active
         assert app.course.progress.runs() == []
 
@@ -147,7 +160,10 @@ async def test_try_the_model_tab_asks_the_served_model(home: Path) -> None:
         assert "setosa" in str(prediction.content)
         form.query_one("#feature-petal_width", Input).value = "wide"
         form.query_one("#predict", Button).press()
-        await settle(pilot, lambda: "petal_width must be a number" in str(prediction.content))
+        await settle(pilot, lambda: "Petal width (cm) must be a number" in str(prediction.content))
+        form.query_one("#feature-petal_width", Input).value = "1e400"  # JSON has no inf: never sent
+        form.query_one("#predict", Button).press()
+        await settle(pilot, lambda: "Petal width (cm) must be a finite number" in str(prediction.content))
 
 
 async def test_doctor_screen_shows_the_checks(home: Path) -> None:

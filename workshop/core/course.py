@@ -117,7 +117,7 @@ class Course:
         on_event: Callable[[RunEvent], object] = lambda event: None,
         on_run_id: Callable[[str], object] = lambda run_id: None,
         pipeline_file: Path | None = None,
-        on_step: Callable[[str, dict[str, Any]], None] = lambda step, details: None,
+        on_step: Callable[[str, dict[str, Any]], object] = lambda step, details: None,
     ) -> Attempt:
         """Compile, upload, run, wait for the end, check, record. Blocking: call from a worker.
 

@@ -154,7 +154,7 @@ class RunPanel(Vertical):
             if value.strip() or not arg.default_from:  # empty: the backend's default, resolved in the worker
                 raw[arg.name] = value
         try:
-            self.lesson.parse_arguments(raw)  # say what is wrong now, before anything runs
+            self.lesson.parse_arguments(raw, lang=self.lang, by_label=True)  # say what is wrong now
         except LessonError as exc:
             self.query_one("#form-error", Static).update(Text(f"✗ {exc}", style="bold red"))
             return
@@ -188,6 +188,7 @@ class RunPanel(Vertical):
                 on_event=self.take_event,
                 on_run_id=lambda run_id: self.post_message(RunIdAssigned(run_id)),
                 on_step=lambda step, details: self.post_message(RunStepPosted(step, details)),
+                lang=self.lang, by_label=True,
             )
         except (CompileError, BackendError, LessonError, OSError) as exc:
             self.post_message(AttemptFinished(self.lesson.id, None, str(exc)))
