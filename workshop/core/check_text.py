@@ -55,7 +55,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "请查看失败任务的日志",
     },
     # what a learner typed in a form or with --arg (core/lessons.py, core/predict.py)
-    "arg.not_bool": {"en": "{name} must be true or false, not {raw}", "zh": "{name} 必须是 true 或 false，而不是 {raw}"},
+    "arg.not_bool": {"en": "{name} must be true or false, not {raw}",
+                     "zh": "{name} 必须是 true 或 false，而不是 {raw}"},
     "arg.not_number": {"en": "{name} must be a number, not {raw}", "zh": "{name} 必须是数字，而不是 {raw}"},
     "arg.not_type": {"en": "{name} must be {kind}, not {raw}", "zh": "{name} 必须是 {kind} 类型，而不是 {raw}"},
     "arg.not_finite": {"en": "{name} must be a finite number, not {raw}",
