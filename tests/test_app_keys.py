@@ -113,3 +113,35 @@ async def test_enter_in_an_argument_runs_and_the_run_tab_shows_the_kubeflow_step
         await settle(pilot, lambda: not any("[KFP Executor" in s.text for s in log.lines))
         shown = "\n".join(strip.text for strip in log.lines)
         assert "① Compiled" in shown and "add number:" in shown and "x=9.0, y=144.0" in shown
+
+
+async def test_chinese_after_l_the_checks_tasks_and_header_speak_chinese(home: Path) -> None:
+    from textual.widgets import DataTable
+
+    from workshop.widgets.checks_view import ChecksView
+
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        await pilot.press("r")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks", timeout=120)
+        assert app.query_one(ChecksView).results[-1].summary.startswith("Output = 5")
+        await pilot.press("l")
+        await settle(pilot, lambda: app.query(ChecksView) and app.query_one(ChecksView).results
+                     and "与预期一致" in app.query_one(ChecksView).results[-1].summary)
+        view = app.query_one(ChecksView)
+        assert [r.title for r in view.results] == [spec.title_in("zh") for spec in app.course.lesson(1).checks]
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(view.content)
+        table = console.export_text()
+        assert "任务:" in table and "状态:" in table and "tasks:" not in table and "state:" not in table
+        assert "SUCCEEDED" not in table.replace("state: SUCCEEDED", "")
+        assert "本地后端" in app.sub_title
+        await pilot.press("3")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-run")
+        # the last run's tasks are not replayed on a fresh view; a new run shows its states in Chinese
+        await pilot.press("r")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks", timeout=120)
+        cells = {str(app.query_one("#tasks", DataTable).get_cell(k, "state")) for k in
+                 app.query_one("#tasks", DataTable).rows}
+        assert cells == {"成功"}

@@ -89,7 +89,8 @@ class WorkshopApp(App[None]):
             bindings[key] = [dataclasses.replace(b, description=labels.get(str(b.action), b.description))
                              for b in items]
         self.refresh_bindings()
-        self.sub_title = t(self.lang, "subtitle", learner=self.course.settings.learner, backend=self.backend_name)
+        backend = t(self.lang, f"backend_{self.backend_name}") if self.backend_name else ""
+        self.sub_title = t(self.lang, "subtitle", learner=self.course.settings.learner, backend=backend)
 
     LESSON_ACTIONS = frozenset({"toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor",
                                 "help", "show_tab", "toggle_executor"})

@@ -55,6 +55,7 @@ class RunPanel(Vertical):
         self.hide_executor = False
         self.filter_task: str | None = None
         self.task_colors: dict[str, str] = {}
+        self.task_states: dict[str, str] = {}
         self.source_error = False  # Run found the learner's file gone
 
     def compose(self) -> ComposeResult:
@@ -259,6 +260,7 @@ class RunPanel(Vertical):
         self._noise_filter = ExecutorNoise()
         self.filter_task = None
         self.query_one("#tasks", DataTable).clear()
+        self.task_states.clear()
         self.query_one("#log", RichLog).clear()
         self.post_message(ChecksShown([]))
 
@@ -280,7 +282,7 @@ class RunPanel(Vertical):
 
     def on_run_id_assigned(self, message: RunIdAssigned) -> None:
         self.run_id = message.run_id
-        backend = self.app.backend.name  # type: ignore[attr-defined]
+        backend = t(self.lang, f"backend_{self.app.backend.name}")  # type: ignore[attr-defined]
         self.query_one("#run-status", Static).update(t(self.lang, "running", run_id=message.run_id, backend=backend))
 
     def on_run_event_posted(self, message: RunEventPosted) -> None:
@@ -289,6 +291,7 @@ class RunPanel(Vertical):
         if isinstance(event, RunStarted):
             for task in event.tasks:
                 self.task_colors[task] = TASK_COLORS[len(self.task_colors) % len(TASK_COLORS)]
+                self.task_states[task] = "PENDING"
                 table.add_row(Text(task, style=self.task_colors[task]), self._state("PENDING"), key=task)
         elif isinstance(event, TaskStarted):
             self._set_state(event.task, "RUNNING")
@@ -299,9 +302,8 @@ class RunPanel(Vertical):
         elif isinstance(event, RunFinished):
             self.flush_log()  # every line came before the end: draw them before saying how it ended
             for row_key in list(table.rows):
-                if str(table.get_cell(row_key, "state")) in ("PENDING", "RUNNING"):
-                    table.update_cell(row_key, "state", self._state("CANCELED" if event.state.value ==
-                                                                   "CANCELED" else "NOT RUN"))
+                if self.task_states.get(str(row_key.value)) in ("PENDING", "RUNNING"):
+                    self._set_state(str(row_key.value), "CANCELED" if event.state.value == "CANCELED" else "NOT RUN")
             self.query_one("#run-status", Static).update(
                 t(self.lang, "canceled") if event.state.value == "CANCELED" else t(self.lang, "checking"))
 
@@ -311,9 +313,10 @@ class RunPanel(Vertical):
         self.query_one("#epoch-line", Static).update(f" {task}: epoch {epoch}/{total}  {rest}")
 
     def _state(self, state: str) -> Text:
-        return Text(state, style=STATE_STYLE.get(state, ""))
+        return Text(t(self.lang, f"task_{state}"), style=STATE_STYLE.get(state, ""))
 
     def _set_state(self, task: str, state: str) -> None:
+        self.task_states[task] = state  # the state itself; the table shows it in the panel's language
         table = self.query_one("#tasks", DataTable)
         rows = {k.value for k in table.rows}
         if task not in rows:
