@@ -145,3 +145,61 @@ async def test_chinese_after_l_the_checks_tasks_and_header_speak_chinese(home: P
         cells = {str(app.query_one("#tasks", DataTable).get_cell(k, "state")) for k in
                  app.query_one("#tasks", DataTable).rows}
         assert cells == {"成功"}
+
+
+async def test_page_keys_in_the_list_scroll_the_lesson_and_do_not_open_lesson_5(home: Path) -> None:
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.current_lesson_id == 1)
+        app.query_one(LessonList).focus()
+        scroller = app.query_one("#tab-lesson VerticalScroll")
+        for key in ("pagedown", "end"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.current_lesson_id == 1 and app.query_one(LessonList).highlighted == 0
+        await settle(pilot, lambda: scroller.scroll_y > 0)  # the lesson text moved instead
+        await pilot.press("home")
+        await settle(pilot, lambda: scroller.scroll_y == 0)
+        assert app.rendered == [1]
+
+
+async def test_the_app_reopens_at_the_last_lesson_and_tab(home: Path) -> None:
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.current_lesson_id == 1)
+        app.query_one(LessonList).focus()
+        await pilot.press("down")
+        await settle(pilot, lambda: app.current_lesson_id == 2)
+        await pilot.press("2")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-code")
+    again = new_app(home)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: again.current_lesson_id == 2
+                     and again.query_one(LessonView).tabs.active == "tab-code")
+
+
+async def test_choosing_another_lesson_during_a_run_asks_first(home: Path) -> None:
+    from workshop.screens.confirm import Confirm
+
+    fixture = Path(__file__).parent / "fixtures" / "pythagorean_blocks.py"
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        panel = app.query_one(RunPanel)
+        panel.lesson = panel.lesson.__class__(**{**panel.lesson.__dict__, "pipeline_file": fixture})
+        await pilot.press("r")
+        await settle(pilot, lambda: ("add", "add is waiting forever") in panel.log_lines)
+        app.query_one(LessonList).focus()
+        await pilot.press("down")
+        await settle(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "Lesson 1 is running." in app.screen.title_text and "lesson 2" in app.screen.body
+        assert app.query_one(LessonList).highlighted == 0  # the list stays on the running lesson
+        await pilot.click("#no")
+        await settle(pilot, lambda: not isinstance(app.screen, Confirm))
+        assert panel.run_active and app.current_lesson_id == 1
+        app.query_one(LessonList).focus()
+        await pilot.press("down")
+        await settle(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.click("#yes")
+        await settle(pilot, lambda: app.current_lesson_id == 2, timeout=60)
+        assert app.course.progress.last_run(1).state == "CANCELED"

@@ -114,12 +114,28 @@ class WorkshopApp(App[None]):
         if self.course.progress.notice:
             self.notify(self.course.progress.notice, severity="warning", timeout=15)
         self.refresh_lessons()
+        from workshop.core.place import load_place
+
         states = self.course.states()
+        place = load_place(self.course.settings.home)
         first_open = next((lesson.id for lesson in self.course.lessons if states[lesson.id].value == "open"),
                           self.course.lessons[0].id if self.course.lessons else None)
-        if first_open is not None:
+        # back where the learner was: the last lesson and tab viewed
+        start = place["lesson"] if place.get("lesson") in states else first_open
+        if start is not None:
             # after the first frame: the frame, the list and the header paint without waiting for it
-            self.call_after_refresh(self.show_lesson, first_open)
+            self.call_after_refresh(self._open_at, start, place.get("tab") if start == place.get("lesson") else None)
+
+    async def _open_at(self, lesson_id: int, tab: str | None) -> None:
+        await self.show_lesson(lesson_id)
+        if tab:
+            self.call_after_refresh(self._activate_tab, tab)
+
+    def remember_place(self, tab: str) -> None:
+        from workshop.core.place import save_place
+
+        if self.current_lesson_id is not None:
+            save_place(self.course.settings.home, self.current_lesson_id, tab)
 
     async def on_app_focus(self) -> None:
         """Back from another terminal (where `workshop skip` or `run` may have changed the
@@ -186,6 +202,7 @@ class WorkshopApp(App[None]):
         await host.mount(view)
         self.rendered.append(lesson_id)
         self.current_lesson_id = lesson_id
+        self.remember_place("tab-lesson")
         if self._wanted_lesson != lesson_id:
             return  # a newer selection came while this one mounted: it replaces this view next
         # The list follows the lesson shown only when the lesson was chosen elsewhere (start-up,
@@ -198,10 +215,47 @@ class WorkshopApp(App[None]):
     @on(OptionList.OptionSelected, "#lesson-list")
     @on(OptionList.OptionHighlighted, "#lesson-list")
     def lesson_chosen(self, message: OptionList.OptionSelected | OptionList.OptionHighlighted) -> None:
-        if self._running_panel() is not None:
-            return  # stay on the running lesson; its run must not be orphaned
-        if message.option.id is not None:
-            self.request_lesson(int(message.option.id))
+        if message.option.id is None:
+            return
+        wanted = int(message.option.id)
+        panel = self._running_panel()
+        if panel is not None and wanted != self.current_lesson_id:
+            self._ask_to_switch(panel, wanted)  # the run must not be orphaned, nor the choice lost
+            return
+        self.request_lesson(wanted)
+
+    def _ask_to_switch(self, panel: RunPanel, wanted: int) -> None:
+        from workshop.screens.confirm import Confirm
+
+        if isinstance(self.screen, Confirm):
+            return
+        running = self.current_lesson_id
+        self._highlight(running)  # the list shows the lesson on screen until the learner decides
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._cancel_then_open(panel.run_id, wanted)
+
+        self.push_screen(Confirm(t(self.lang, "switch_title", id=running),
+                                 t(self.lang, "switch_body", id=running, wanted=wanted),
+                                 t(self.lang, "switch_yes", wanted=wanted), t(self.lang, "switch_no", id=running)),
+                         answered)
+
+    def _highlight(self, lesson_id: int | None) -> None:
+        lessons = self.query_one(LessonList)
+        index = next((i for i, item in enumerate(self.course.lessons) if item.id == lesson_id), None)
+        if index is not None and lessons.highlighted != index:
+            with lessons.prevent(OptionList.OptionHighlighted):
+                lessons.highlighted = index
+
+    _open_after_run: int | None = None
+
+    @work(thread=True, exit_on_error=False, group="switch")
+    def _cancel_then_open(self, run_id: str | None, wanted: int) -> None:
+        """Cancel the run; its end (AttemptFinished) opens `wanted`."""
+        self._open_after_run = wanted
+        if run_id is not None:
+            self.backend.cancel(run_id)
 
     def on_attempt_finished(self, message: AttemptFinished) -> None:
         # The attempt is already recorded: the states before it are the ones the list last showed.
@@ -216,6 +270,10 @@ class WorkshopApp(App[None]):
                     self.notify(t(self.lang, "unlocked", id=lesson.id), timeout=6)
         elif message.error:
             self.notify(message.error, title=t(self.lang, "error"), severity="error", timeout=10)
+        wanted, self._open_after_run = self._open_after_run, None
+        if wanted is not None:  # the learner chose another lesson and canceled this run for it
+            self._highlight(wanted)
+            self.request_lesson(wanted)
 
     def action_run_lesson(self) -> None:
         panel = self.query("#run-panel")
@@ -289,7 +347,7 @@ class WorkshopApp(App[None]):
         from workshop.widgets.lesson_view import LessonView
 
         for view in self.query(LessonView):
-            if not view.tabs.get_pane(tab).disabled:
+            if view.tabs.query(f"#{tab}") and not view.tabs.get_pane(tab).disabled:
                 view.tabs.active = tab
 
     def _running_panel(self) -> RunPanel | None:

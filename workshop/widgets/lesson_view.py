@@ -121,6 +121,9 @@ class LessonView(Vertical):
             tab.label = t(self.lang, "checks")
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        remember = getattr(self.app, "remember_place", None)
+        if remember is not None and event.pane.id and getattr(self.app, "current_lesson_id", None) == self.lesson.id:
+            remember(event.pane.id)
         # A learner who opens the Run tab is about to run: start a worker now (not at start-up,
         # where it would only cost memory while the learner reads).
         if event.pane.id == "tab-run":
