@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 from textual import events
+from textual.widgets import Input
 
 from tests.test_app import new_app, settle
 from workshop.widgets.lesson_list import LessonList
@@ -203,3 +204,27 @@ async def test_choosing_another_lesson_during_a_run_asks_first(home: Path) -> No
         await pilot.click("#yes")
         await settle(pilot, lambda: app.current_lesson_id == 2, timeout=60)
         assert app.course.progress.last_run(1).state == "CANCELED"
+
+
+async def test_passing_the_last_open_lesson_shows_the_course_complete_checklist(home: Path) -> None:
+    """Lessons 2-5 skipped (as `workshop skip` does), lesson 1 run for real: the course is complete."""
+    from workshop.screens.complete import CompleteScreen
+
+    app = new_app(home)
+    for lesson_id in (2, 3, 4, 5):
+        app.course.progress.mark(lesson_id, "skipped")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)) and app.current_lesson_id == 1)
+        await pilot.press("3")
+        await settle(pilot, lambda: bool(app.query("#arg-a")))
+        app.query_one("#arg-a", Input).value = "5"
+        app.query_one("#arg-b", Input).value = "12"
+        await pilot.press("r")
+        await settle(pilot, lambda: isinstance(app.screen, CompleteScreen), timeout=120)
+        items = app.screen.items
+        assert items[0].startswith("First: inside a Kubeflow notebook")
+        assert "run it with a=5.0, b=12.0, enable_caching=False" in items[1]
+        assert "demo-pythagorean-pipeline" in items[1] and "01-pythagorean.yaml" in items[1]
+        assert all("you skipped it here" in item for item in items[2:]) and len(items) == 6
+        await pilot.press("escape")
+        await settle(pilot, lambda: not isinstance(app.screen, CompleteScreen))

@@ -262,6 +262,13 @@ class WorkshopApp(App[None]):
         before = dict(self._shown_states)
         self.refresh_lessons()
         attempt: Any = message.attempt
+        from workshop.core.complete import course_complete
+
+        was_complete = all(state.value in ("done", "skipped", "coming soon") for state in before.values())
+        if attempt is not None and attempt.passed and not was_complete and course_complete(self.course):
+            from workshop.screens.complete import CompleteScreen
+
+            self.push_screen(CompleteScreen())  # the last lesson passed: what to do on a cluster
         if attempt is not None and attempt.passed:
             self.notify(t(self.lang, "passed", id=message.lesson_id), timeout=6)
             following = [item for item in self.course.lessons if message.lesson_id in item.requires]
