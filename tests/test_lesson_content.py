@@ -56,3 +56,24 @@ def test_lesson_2_says_where_the_input_file_is_and_the_access_modes(course: Cour
     for lang in ("en", "zh"):
         text = lesson.text(lang)
         assert named in text and "ReadWriteOnce" in text and "ReadWriteMany" in text and "kubectl" in text
+
+
+def test_lesson_5_says_where_kubeflow_shows_the_service_and_gives_the_curl(course: Course) -> None:
+    import json
+    import re
+    import shlex
+
+    lesson = course.lesson(5)
+    for lang in ("en", "zh"):
+        text = lesson.text(lang)
+        assert "KServe Endpoints" in text
+        shell = "\n".join(_code_blocks(text, "shell")).replace("\\\n", " ")
+        curl = next(line for line in shell.splitlines() if line.strip().startswith("curl"))
+        words = shlex.split(curl)
+        assert '"$URL/v1/models/iris-svc:predict"'.strip('"') in words
+        body = json.loads(words[words.index("-d") + 1])
+        assert len(body["instances"][0]) == 4
+        assert "jsonpath='{.status.address.url}'" in shell
+    zh = lesson.text("zh")
+    first = zh.index("InferenceService")
+    assert zh[first - len("推理服务（"):first] == "推理服务（" and re.match(r"InferenceService）", zh[first:])
