@@ -68,7 +68,8 @@ async def test_question_mark_and_f1_open_the_help(home: Path) -> None:
             console = Console(width=400, record=True, file=io.StringIO())
             console.print(app.screen.query_one("#help-text").content)
             text = console.export_text()
-            assert "Ctrl+Q" in text and "Checks" in text and str(app.course.settings.progress_db) in text
+            assert "Ctrl+Q" in text and "Checks " in text and "Pipeline code" in text
+            assert str(app.course.settings.progress_db) in text
             await pilot.press("escape")
             await settle(pilot, lambda: not isinstance(app.screen, HelpScreen))
 

@@ -16,7 +16,10 @@ from workshop.core.course import Course
 from workshop.core.ports import Backend
 from workshop.messages import AttemptFinished
 from workshop.ui_text import t
+from workshop.widgets.cjk_wrap import install as install_cjk_wrap
 from workshop.widgets.lesson_list import LessonList
+
+install_cjk_wrap()  # before anything draws: Chinese lines break between characters, not in words
 
 if TYPE_CHECKING:
     from workshop.widgets.run_panel import RunPanel

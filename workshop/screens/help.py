@@ -11,6 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from workshop.ui_text import t
+
 HELP: dict[str, dict[str, Any]] = {
     "en": {
         "title": "Help — keys, tabs and files (Esc closes)",
@@ -18,7 +20,7 @@ HELP: dict[str, dict[str, Any]] = {
         "keys": [
             ("↑ ↓", "choose a lesson in the list (Enter or a click also opens it)"),
             ("Tab / Shift+Tab", "move the focus (the focused widget is outlined)"),
-            ("1-5", "the lesson's tabs: Lesson, Pipeline code, Run, Checks, Try the model"),
+            ("1-5", "the lesson's tabs, in order (below)"),
             ("r", "run the lesson: compile, upload, run, check"),
             ("e", "Run tab: hide or show kfp's executor lines (as workshop run --quiet)"),
             ("Enter", "in an argument field: run the lesson"),
@@ -31,12 +33,12 @@ HELP: dict[str, dict[str, Any]] = {
         ],
         "tabs_head": "Tabs",
         "tabs": [
-            ("Lesson", "what the lesson teaches, with the tutorial's code"),
-            ("Pipeline code", "the pipeline that runs; «Write it yourself» gives you a copy to fill in"),
-            ("Run", "the arguments, the Kubeflow steps (compiled, uploaded, run created), each task's "
+            ("tab_lesson", "what the lesson teaches, with the tutorial's code"),
+            ("tab_code", "the pipeline that runs; «Write it yourself» gives you a copy to fill in"),
+            ("tab_run", "the arguments, the Kubeflow steps (compiled, uploaded, run created), each task's "
                     "state and log; select a task to see only its lines"),
-            ("Checks", "what was checked on the last run, what was seen, and a hint on a failure"),
-            ("Try the model", "lesson 5: send a flower's measurements to the served model"),
+            ("checks", "what was checked on the last run, what was seen, and a hint on a failure"),
+            ("try_model", "lesson 5: send a flower's measurements to the served model"),
         ],
         "files_head": "Files",
         "files": [
@@ -52,7 +54,7 @@ HELP: dict[str, dict[str, Any]] = {
         "keys": [
             ("↑ ↓", "在列表中选择课程（回车或点击也会打开）"),
             ("Tab / Shift+Tab", "移动焦点（有焦点的控件带边框高亮）"),
-            ("1-5", "课程的页签：课程、流水线代码、运行、检查、试用模型"),
+            ("1-5", "课程的各个页签，按下面的顺序"),
             ("r", "运行本课：编译、上传、运行、检查"),
             ("e", "「运行」页：隐藏或显示 kfp 执行器的输出（同 workshop run --quiet）"),
             ("回车", "在参数输入框中：运行本课"),
@@ -65,12 +67,12 @@ HELP: dict[str, dict[str, Any]] = {
         ],
         "tabs_head": "页签",
         "tabs": [
-            ("课程", "本课讲解的内容，附教程中的代码"),
-            ("流水线代码", "要运行的流水线；按「自己动手写」会得到一份待填写的副本"),
-            ("运行", "参数、Kubeflow 的各个步骤（编译、上传、创建运行）、每个任务的状态和日志；"
+            ("tab_lesson", "本课讲解的内容，附教程中的代码"),
+            ("tab_code", "要运行的流水线；按「自己动手写」会得到一份待填写的副本"),
+            ("tab_run", "参数、Kubeflow 的各个步骤（编译、上传、创建运行）、每个任务的状态和日志；"
                      "选中一个任务只看它的输出"),
-            ("检查", "上次运行检查了什么、看到了什么，失败时给出提示"),
-            ("试用模型", "第 5 课：把花的测量值发给已部署的模型"),
+            ("checks", "上次运行检查了什么、看到了什么，失败时给出提示"),
+            ("try_model", "第 5 课：把花的测量值发给已部署的模型"),
         ],
         "files_head": "文件",
         "files": [
@@ -110,6 +112,8 @@ class HelpScreen(ModalScreen[None]):
         for head, rows in (("keys_head", "keys"), ("tabs_head", "tabs"), ("files_head", "files")):
             table.add_row(Text(text[head], style="bold underline"), "")
             for name, what in text[rows]:
+                if rows == "tabs":  # the tabs by the names they have on screen
+                    name = t(lang, name)
                 table.add_row(name, what.format(**places) if places else what)
             table.add_row("", "")
         return table
