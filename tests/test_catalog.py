@@ -18,10 +18,11 @@ def _han(text: str) -> bool:
 
 def catalogs() -> list[tuple[str, dict[str, dict[str, str]]]]:
     from workshop.backends.local.doctor import TEXT as DOCTOR
-    from workshop.cli import DOCTOR_WORDS
+    from workshop.cli.lessons import DOCTOR_WORDS, PROGRESS_WORDS
     from workshop.screens.doctor import HEAD
 
-    return [("ui_text.TEXT", TEXT), ("local doctor", DOCTOR), ("cli doctor", DOCTOR_WORDS), ("doctor screen", HEAD)]
+    return [("ui_text.TEXT", TEXT), ("local doctor", DOCTOR), ("cli doctor", DOCTOR_WORDS),
+            ("cli progress", PROGRESS_WORDS), ("doctor screen", HEAD)]
 
 
 @pytest.mark.parametrize("name,catalog", catalogs())
