@@ -16,7 +16,10 @@ from workshop.core.course import Course
 from workshop.core.ports import Backend
 from workshop.messages import AttemptFinished
 from workshop.ui_text import t
+from workshop.widgets.cjk_wrap import install as install_cjk_wrap
 from workshop.widgets.lesson_list import LessonList
+
+install_cjk_wrap()  # before anything draws: Chinese lines break between characters, not in words
 
 if TYPE_CHECKING:
     from workshop.widgets.run_panel import RunPanel
@@ -33,6 +36,12 @@ class WorkshopApp(App[None]):
         Binding("p", "show_progress", "Progress"),
         Binding("x", "reset_lesson", "Reset"),
         Binding("d", "doctor", "Doctor"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("e", "toggle_executor", "kfp lines", show=False),
+        # the lesson's tabs by number; one footer entry says all five
+        Binding("1", "show_tab(1)", "Tabs", key_display="1-5"),
+        *(Binding(str(n), f"show_tab({n})", "Tabs", show=False) for n in range(2, 6)),
     ]
 
     def __init__(self, course: Course, backend_name: str | None = None) -> None:
@@ -43,6 +52,7 @@ class WorkshopApp(App[None]):
         self._backend: Backend | None = None
         self._backend_lock = threading.Lock()
         self.current_lesson_id: int | None = None
+        self.rendered = []
 
     @property
     def backend(self) -> Backend:
@@ -74,16 +84,20 @@ class WorkshopApp(App[None]):
     def _localise(self) -> None:
         """The footer's key labels and the header's subtitle in the app's language."""
         labels = {action: t(self.lang, f"key_{action}") for action in
-                  ("quit_app", "toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor")}
+                  ("quit_app", "toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor", "help")}
+        labels.update({f"show_tab({n})": t(self.lang, "key_tabs") for n in range(1, 6)})
         # Textual keeps a binding's description in the binding; swap them for this language's.
         bindings = self._bindings.key_to_bindings
         for key, items in bindings.items():
             bindings[key] = [dataclasses.replace(b, description=labels.get(str(b.action), b.description))
                              for b in items]
         self.refresh_bindings()
-        self.sub_title = t(self.lang, "subtitle", learner=self.course.settings.learner, backend=self.backend_name)
+        backend = t(self.lang, f"backend_{self.backend_name}") if self.backend_name else ""
+        self.sub_title = t(self.lang, "subtitle", learner=self.course.settings.learner, backend=backend)
 
-    LESSON_ACTIONS = frozenset({"toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor"})
+    LESSON_ACTIONS = frozenset({"toggle_language", "run_lesson", "show_progress", "reset_lesson", "doctor",
+                                "help", "show_tab", "toggle_executor"})
+    TAB_ORDER = ("tab-lesson", "tab-code", "tab-run", "tab-checks", "tab-try")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The lesson keys are hidden while a dialog (doctor, progress, confirm) is open, and the
@@ -103,12 +117,28 @@ class WorkshopApp(App[None]):
         if self.course.progress.notice:
             self.notify(self.course.progress.notice, severity="warning", timeout=15)
         self.refresh_lessons()
+        from workshop.core.place import load_place
+
         states = self.course.states()
+        place = load_place(self.course.settings.home)
         first_open = next((lesson.id for lesson in self.course.lessons if states[lesson.id].value == "open"),
                           self.course.lessons[0].id if self.course.lessons else None)
-        if first_open is not None:
+        # back where the learner was: the last lesson and tab viewed
+        start = place["lesson"] if place.get("lesson") in states else first_open
+        if start is not None:
             # after the first frame: the frame, the list and the header paint without waiting for it
-            self.call_after_refresh(self.show_lesson, first_open)
+            self.call_after_refresh(self._open_at, start, place.get("tab") if start == place.get("lesson") else None)
+
+    async def _open_at(self, lesson_id: int, tab: str | None) -> None:
+        await self.show_lesson(lesson_id)
+        if tab:
+            self.call_after_refresh(self._activate_tab, tab)
+
+    def remember_place(self, tab: str) -> None:
+        from workshop.core.place import save_place
+
+        if self.current_lesson_id is not None:
+            save_place(self.course.settings.home, self.current_lesson_id, tab)
 
     async def on_app_focus(self) -> None:
         """Back from another terminal (where `workshop skip` or `run` may have changed the
@@ -131,18 +161,55 @@ class WorkshopApp(App[None]):
         self._shown_states = self.course.states()
         found.first().show(self.course.lessons, self._shown_states, self.lang)
 
+    _wanted_lesson: int | None = None
+    _render_worker: Any = None
+    rendered: list[int]  # the lessons mounted, in order: a test sees a superseded one never was
+
+    def request_lesson(self, lesson_id: int) -> Any:
+        """Ask for `lesson_id` on screen; returns the render worker.
+
+        Keys arrive faster than a lesson renders: only the last request renders, by one worker that
+        loops until what is shown is what was last asked for. A render that a newer request
+        supersedes stops at its next step and never leaves a half-mounted view."""
+        self._wanted_lesson = lesson_id
+        worker = self._render_worker
+        if worker is None or worker.is_finished:
+            worker = self._render_worker = self.run_worker(self._render_wanted, group="lesson-render")
+        return worker
+
     async def show_lesson(self, lesson_id: int) -> None:
+        """Show `lesson_id` and return when the last requested lesson is on screen."""
+        worker = self.request_lesson(lesson_id)
+        await worker.wait()
+
+    async def _render_wanted(self) -> None:
+        while self._wanted_lesson is not None and self._wanted_lesson != self.current_lesson_id:
+            await self._render(self._wanted_lesson)
+
+    async def _render(self, lesson_id: int) -> None:
         # Imported here, after the first frame: markdown, syntax highlighting and tables are not
         # needed to paint the frame and the lesson list.
         from workshop.widgets.lesson_view import LessonView
 
-        if self.current_lesson_id == lesson_id:
+        hosts = self.query("#lesson-host")
+        if not hosts or not hosts.first().is_mounted:  # the app is closing
+            self._wanted_lesson = None
             return
-        self.current_lesson_id = lesson_id
+        host = hosts.first()
         lesson = self.course.lesson(lesson_id)
-        host = self.query_one("#lesson-host")
+        self.current_lesson_id = None
         await host.remove_children()
-        await host.mount(LessonView(lesson, self.course.states()[lesson_id], self.lang, id="lesson-view"))
+        if self._wanted_lesson != lesson_id or not host.is_mounted:
+            return  # superseded while the old view went: the loop renders the newer one
+        view = LessonView(lesson, self.course.states()[lesson_id], self.lang, id="lesson-view")
+        await host.mount(view)
+        self.rendered.append(lesson_id)
+        self.current_lesson_id = lesson_id
+        self.remember_place("tab-lesson")
+        if self._wanted_lesson != lesson_id:
+            return  # a newer selection came while this one mounted: it replaces this view next
+        # The list follows the lesson shown only when the lesson was chosen elsewhere (start-up,
+        # a language switch); setting it from a stale selection is what made the highlight jump.
         lessons = self.query_one(LessonList)
         index = next(i for i, item in enumerate(self.course.lessons) if item.id == lesson_id)
         if lessons.highlighted != index:
@@ -150,24 +217,73 @@ class WorkshopApp(App[None]):
 
     @on(OptionList.OptionSelected, "#lesson-list")
     @on(OptionList.OptionHighlighted, "#lesson-list")
-    async def lesson_chosen(self, message: OptionList.OptionSelected | OptionList.OptionHighlighted) -> None:
-        if self._running_panel() is not None:
-            return  # stay on the running lesson; its run must not be orphaned
-        if message.option.id is not None:
-            await self.show_lesson(int(message.option.id))
+    def lesson_chosen(self, message: OptionList.OptionSelected | OptionList.OptionHighlighted) -> None:
+        if message.option.id is None:
+            return
+        wanted = int(message.option.id)
+        panel = self._running_panel()
+        if panel is not None and wanted != self.current_lesson_id:
+            self._ask_to_switch(panel, wanted)  # the run must not be orphaned, nor the choice lost
+            return
+        self.request_lesson(wanted)
+
+    def _ask_to_switch(self, panel: RunPanel, wanted: int) -> None:
+        from workshop.screens.confirm import Confirm
+
+        if isinstance(self.screen, Confirm):
+            return
+        running = self.current_lesson_id
+        self._highlight(running)  # the list shows the lesson on screen until the learner decides
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._cancel_then_open(panel.run_id, wanted)
+
+        self.push_screen(Confirm(t(self.lang, "switch_title", id=running),
+                                 t(self.lang, "switch_body", id=running, wanted=wanted),
+                                 t(self.lang, "switch_yes", wanted=wanted), t(self.lang, "switch_no", id=running)),
+                         answered)
+
+    def _highlight(self, lesson_id: int | None) -> None:
+        lessons = self.query_one(LessonList)
+        index = next((i for i, item in enumerate(self.course.lessons) if item.id == lesson_id), None)
+        if index is not None and lessons.highlighted != index:
+            with lessons.prevent(OptionList.OptionHighlighted):
+                lessons.highlighted = index
+
+    _open_after_run: int | None = None
+
+    @work(thread=True, exit_on_error=False, group="switch")
+    def _cancel_then_open(self, run_id: str | None, wanted: int) -> None:
+        """Cancel the run; its end (AttemptFinished) opens `wanted`."""
+        self._open_after_run = wanted
+        if run_id is not None:
+            self.backend.cancel(run_id)
 
     def on_attempt_finished(self, message: AttemptFinished) -> None:
-        before = self.course.states()
+        # The attempt is already recorded: the states before it are the ones the list last showed.
+        before = dict(self._shown_states)
         self.refresh_lessons()
         attempt: Any = message.attempt
+        from workshop.core.complete import course_complete
+
+        was_complete = all(state.value in ("done", "skipped", "coming soon") for state in before.values())
+        if attempt is not None and attempt.passed and not was_complete and course_complete(self.course):
+            from workshop.screens.complete import CompleteScreen
+
+            self.push_screen(CompleteScreen())  # the last lesson passed: what to do on a cluster
         if attempt is not None and attempt.passed:
             self.notify(t(self.lang, "passed", id=message.lesson_id), timeout=6)
             following = [item for item in self.course.lessons if message.lesson_id in item.requires]
             for lesson in following:
-                if self.course.states()[lesson.id] != before.get(lesson.id):
+                if self._shown_states[lesson.id] != before.get(lesson.id):
                     self.notify(t(self.lang, "unlocked", id=lesson.id), timeout=6)
         elif message.error:
             self.notify(message.error, title=t(self.lang, "error"), severity="error", timeout=10)
+        wanted, self._open_after_run = self._open_after_run, None
+        if wanted is not None:  # the learner chose another lesson and canceled this run for it
+            self._highlight(wanted)
+            self.request_lesson(wanted)
 
     def action_run_lesson(self) -> None:
         panel = self.query("#run-panel")
@@ -178,6 +294,27 @@ class WorkshopApp(App[None]):
             if not tabs.get_pane("tab-run").disabled:
                 tabs.active = "tab-run"
                 panel.first().start_run()  # type: ignore[attr-defined]
+
+    def action_show_tab(self, number: int) -> None:
+        from workshop.widgets.lesson_view import LessonView
+
+        views = self.query(LessonView)
+        if not views or not 1 <= number <= len(self.TAB_ORDER):
+            return
+        tabs = views.first().tabs
+        tab = self.TAB_ORDER[number - 1]
+        if tabs.query(f"#{tab}") and not tabs.get_pane(tab).disabled:
+            tabs.active = tab
+
+    def action_toggle_executor(self) -> None:
+        for panel in self.query("RunPanel"):
+            panel.toggle_executor()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        from workshop.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
     def action_doctor(self) -> None:
         from workshop.screens.doctor import DoctorScreen
@@ -220,7 +357,7 @@ class WorkshopApp(App[None]):
         from workshop.widgets.lesson_view import LessonView
 
         for view in self.query(LessonView):
-            if not view.tabs.get_pane(tab).disabled:
+            if view.tabs.query(f"#{tab}") and not view.tabs.get_pane(tab).disabled:
                 view.tabs.active = tab
 
     def _running_panel(self) -> RunPanel | None:

@@ -21,6 +21,15 @@ class RunIdAssigned(Message):
         self.run_id = run_id
 
 
+class RunStepPosted(Message):
+    """A Kubeflow step of the run: compiled, uploaded, run created (Course.run_lesson's on_step)."""
+
+    def __init__(self, step: str, details: dict[str, object]) -> None:
+        super().__init__()
+        self.step = step
+        self.details = details
+
+
 class AttemptFinished(Message):
     def __init__(self, lesson_id: int, attempt: object | None, error: str = "") -> None:
         super().__init__()

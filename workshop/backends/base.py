@@ -19,9 +19,11 @@ from workshop.core.ports import (
     ProgressMirror,
     ServiceStatus,
     TaskPods,
+    run_doctor,
 )
 
 __all__ = [
     "Artifact", "Backend", "BackendError", "ClockSkew", "DoctorItem", "ObjectInfo", "PipelineRef",
     "PredictionHints", "Prewarm", "ProgressMirror", "ServiceStatus", "TaskPods",
+    "run_doctor",
 ]

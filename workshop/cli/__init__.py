@@ -15,6 +15,18 @@ from workshop.cli import exercise, instructor, lessons, progress
 
 
 class _Group(click.Group):
+    """Lists each command with its whole first sentence: click cuts them at 45 characters with "..."."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> Any:
         from workshop.core.progress import ProgressError
 

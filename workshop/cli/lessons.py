@@ -210,39 +210,73 @@ def progress(as_json: bool, lang: str | None) -> None:
     if as_json:
         click.echo(json.dumps({"learner": course.settings.learner, "lessons": rows}, ensure_ascii=False, indent=2))
         return
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Progress of {course.settings.learner}")
-    for column in ("lesson", "title", "state", "mode", "attempts", "passed at", "last failure"):
-        table.add_column(column, overflow="fold")
+    from workshop.ui_text import t
+
+    language = course.settings.language
+    words = PROGRESS_WORDS[language]
+    # fits 80 columns: short columns, the title takes what is left, failures go below the table
+    table = Table(title=words["title"].format(learner=course.settings.learner), box=box.SIMPLE_HEAD,
+                  padding=(0, 1), title_justify="left")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column(words["lesson"], ratio=1, overflow="fold")
+    for column in ("state", "mode", "attempts", "passed"):
+        table.add_column(words[column], no_wrap=True)
     for row in rows:
-        table.add_row(str(row["lesson"]), row["title"], row["state"], row["mode"], str(row["attempts"]),
-                      row["passed_at"] or "", row["last_failure"])
-    Console().print(table)
+        passed = time.strftime("%m-%d %H:%M", time.strptime(row["passed_at"], "%Y-%m-%d %H:%M")) \
+            if row["passed_at"] else ""
+        table.add_row(str(row["lesson"]), row["title"], t(language, f"state_{row['state']}"),
+                      words["exercise" if row["your_file"] else "follow"], str(row["attempts"]), passed)
+    console = Console()
+    console.print(table)
+    for row in rows:
+        if row["last_failure"]:
+            console.print(words["failure"].format(id=row["lesson"], failure=row["last_failure"]), highlight=False)
+
+
+PROGRESS_WORDS = {
+    "en": {"title": "Progress of {learner}", "lesson": "lesson", "state": "state", "mode": "mode",
+           "attempts": "tries", "passed": "passed", "exercise": "own code", "follow": "follow",
+           "failure": "Lesson {id}, last failure: {failure}"},
+    "zh": {"title": "{learner} 的进度", "lesson": "课程", "state": "状态", "mode": "方式",
+           "attempts": "尝试", "passed": "通过时间", "exercise": "自己写", "follow": "跟着做",
+           "failure": "第 {id} 课上次失败：{failure}"},
+}
+
+
+DOCTOR_WORDS = {"en": {"title": "workshop doctor — {backend} backend", "fix": "fix"},
+                "zh": {"title": "workshop doctor —— {backend}后端", "fix": "解决办法"}}
 
 
 @click.command()
+@LANG_OPTION
 @BACKEND_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def doctor(backend: str | None, as_json: bool) -> None:
+def doctor(lang: str | None, backend: str | None, as_json: bool) -> None:
     """Check everything the course needs, with a fix for each problem (exit 1 if one fails)."""
-    from workshop.backends.base import BackendError
+    from workshop.backends.base import BackendError, run_doctor
 
-    course = open_course(None)
+    course = open_course(lang)
+    language = course.settings.language
     be = open_backend(course, backend)
     items: list[Any] = []
     try:
         rows = getattr(be, "doctor_rows", None)  # a backend that can, says each row as it is decided
+        words = DOCTOR_WORDS[language]
         if not as_json:
-            click.secho(f"workshop doctor — {be.name} backend", bold=True)
-        for item in (rows() if callable(rows) else be.doctor()):
+            from workshop.ui_text import t
+
+            click.secho(words["title"].format(backend=t(language, f"backend_{be.name}")), bold=True)
+        for item in (rows() if callable(rows) else run_doctor(be, language)):
             items.append(item)
             if not as_json:
                 mark = {True: click.style("✓", fg="green"), False: click.style("✗", fg="red"), None: "–"}[item.ok]
                 click.echo(f" {mark} {item.name}: {item.detail}")
                 if item.ok is False and item.fix:
-                    click.echo(f"     fix: {item.fix}")
+                    click.echo(f"     {words['fix']}: {item.fix}")
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

@@ -64,6 +64,7 @@ class CheckContext:
     lang: str = "en"
     attempt: int = 1
     cache: dict[str, Any] = field(default_factory=dict)
+    not_the_code: bool = False  # the run failed with no task failing: no hint may blame the code
 
     def pipeline(self) -> PipelineSpec:
         """The run's compiled pipeline, read once for all the checks of this attempt."""

@@ -79,6 +79,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "see the failed task's log",
         "zh": "请查看失败任务的日志",
     },
+    # what a learner typed in a form or with --arg (core/lessons.py, core/predict.py)
+    "arg.not_bool": {"en": "{name} must be true or false, not {raw}",
+                     "zh": "{name} 必须是 true 或 false，而不是 {raw}"},
+    "arg.not_number": {"en": "{name} must be a number, not {raw}", "zh": "{name} 必须是数字，而不是 {raw}"},
+    "arg.not_type": {"en": "{name} must be {kind}, not {raw}", "zh": "{name} 必须是 {kind} 类型，而不是 {raw}"},
+    "arg.not_finite": {"en": "{name} must be a finite number, not {raw}",
+                       "zh": "{name} 必须是有限的数字，而不是 {raw}"},
+    "hint.not_the_code": {
+        "en": "No task of the pipeline failed: the run itself stopped, so this is not your pipeline code. "
+              "The message names the file that holds the error; run again, and if it repeats, run "
+              "workshop doctor.",
+        "zh": "流水线中没有任务失败：是运行本身停止了，所以不是你的流水线代码的问题。"
+              "消息里给出了记录错误的文件；请再运行一次，如果仍然出错，请运行 workshop doctor。",
+    },
     "run_succeeded.failed": {
         "en": "the run ended {state}: {why}",
         "zh": "运行以 {state} 状态结束：{why}",

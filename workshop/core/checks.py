@@ -59,6 +59,9 @@ def run_one(ctx: CheckContext, spec: CheckSpec) -> CheckResult:
     if outcome.status is Status.FAILED:
         if outcome.hint is not None:
             hint = outcome.hint
+        elif ctx.not_the_code:
+            # the run failed for a reason outside the learner's pipeline (a worker that died...)
+            hint = say(ctx.lang, "hint.not_the_code") if spec.kind == "run_succeeded" else ""
         elif ctx.run.state != "SUCCEEDED" and spec.kind not in JUDGE_THE_SPEC:
             # a result the failed run never produced: its hints (sort order, object key...) would
             # send the learner after the wrong thing; the run's own failure is what to fix

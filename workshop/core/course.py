@@ -12,7 +12,7 @@ from typing import Any
 from workshop.core.checks import CheckContext, CheckResult, run_checks
 from workshop.core.compile import CompileError, compile_pipeline
 from workshop.core.errors import BackendError
-from workshop.core.events import RunEvent, RunFinished, RunState
+from workshop.core.events import RunEvent, RunFinished, RunState, TaskFinished, TaskState
 from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
 from workshop.core.ports import Backend, ProgressMirror
@@ -46,6 +46,9 @@ class Course:
         self.settings = settings
         self.lessons = load_lessons(settings.lessons_dir, settings.pipelines_dir)
         self.progress = ProgressStore(settings.progress_db, settings.learner)
+        # runs that failed with no task failing (a worker that died, a platform error): their
+        # checks must not send the learner to their code
+        self.not_the_code: set[str] = set()
         self.sync_notice = ""  # set once when the cluster copy of the progress could not be written
 
     def sync_progress(self, backend: Backend) -> None:
@@ -114,8 +117,13 @@ class Course:
         on_event: Callable[[RunEvent], object] = lambda event: None,
         on_run_id: Callable[[str], object] = lambda run_id: None,
         pipeline_file: Path | None = None,
+        on_step: Callable[[str, dict[str, Any]], object] = lambda step, details: None,
     ) -> Attempt:
-        """Compile, upload, run, wait for the end, check, record. Blocking: call from a worker."""
+        """Compile, upload, run, wait for the end, check, record. Blocking: call from a worker.
+
+        `on_step` hears the Kubeflow steps as they happen, as the tutorial's steps 2-4 name them:
+        "compiled" (file), "uploaded" (name, version, id), "run_created" (run name, arguments,
+        run id; caching is off on every backend)."""
         started = time.time()  # before anything runs: outputs older than this are not this run's
         source = pipeline_file or self.pipeline_file(lesson)
         try:
@@ -133,20 +141,29 @@ class Course:
             self.sync_progress(backend)
             raise
         _publish(package, self.package_path(lesson))
+        on_step("compiled", {"file": str(self.package_path(lesson))})  # the copy the learner opens
         ref = backend.upload_pipeline(package, lesson.pipeline_name, lesson.description_in("en"))
+        on_step("uploaded", {"name": ref.name, "version": ref.version_name, "id": ref.pipeline_id,
+                             "version_id": ref.version_id})
         services = tuple(lesson.extra.get("services", ()))
         run_name = f"{lesson.key}-{time.strftime('%Y%m%d-%H%M%S')}"
         run_id = backend.submit(package, ref, arguments, run_name, services)
+        on_step("run_created", {"run_name": run_name, "arguments": dict(arguments), "run_id": run_id})
         on_run_id(run_id)
         record = RunRecord(run_id, lesson.id, backend.name, ref.name, str(package), arguments,
                            RunState.RUNNING.value, {}, "", [], started, None, str(source), digest)
         self.progress.add_run(record)
         finished: RunFinished | None = None
+        task_failed = False
         for event in backend.events(run_id):
             on_event(event)
             if isinstance(event, RunFinished):
                 finished = event
+            elif isinstance(event, TaskFinished) and event.state is TaskState.FAILED:
+                task_failed = True
         assert finished is not None
+        if finished.state is RunState.FAILED and not task_failed:
+            self.not_the_code.add(run_id)  # the run stopped around the tasks, not in one
         self.progress.finish_run(run_id, finished.state.value, finished.outputs, finished.error)
         own = self.progress.run(run_id)  # this run, not the newest: another process may have started one since
         assert own is not None
@@ -160,7 +177,8 @@ class Course:
         rechecked = bool(run.checks)  # `workshop check` on a run that was checked before
         passed_before = self.progress.lesson(lesson.id).state == PASSED
         attempt_no = self.progress.lesson(lesson.id).attempts + (0 if rechecked else 1)
-        ctx = CheckContext(lesson, run, backend, self.settings.language, max(attempt_no, 1))
+        ctx = CheckContext(lesson, run, backend, self.settings.language, max(attempt_no, 1),
+                           not_the_code=run.run_id in self.not_the_code)
         results = run_checks(ctx)
         self.progress.save_checks(run.run_id, [r.to_dict() for r in results])
         attempt = Attempt(run, results, passed_before)

@@ -34,8 +34,12 @@ class Argument:
     def label_in(self, lang: str) -> str:
         return _text(self.label, lang) or self.name
 
-    def parse(self, raw: Any) -> Any:
-        """Turn what a learner typed into the argument's type, or say what is wrong."""
+    def parse(self, raw: Any, lang: str = "en", by_label: bool = False) -> Any:
+        """Turn what a learner typed into the argument's type, or say what is wrong: in `lang`,
+        naming the field by its label (a form) or by its name (`--arg NAME=VALUE`)."""
+        from workshop.core.check_text import say
+
+        name = self.label_in(lang) if by_label else self.name
         if self.type == "bool":
             if isinstance(raw, bool):
                 return raw
@@ -44,15 +48,16 @@ class Argument:
                 return True
             if text in ("false", "0", "no", "n"):
                 return False
-            raise LessonError(f"{self.name} must be true or false, not {raw!r}")
+            raise LessonError(say(lang, "arg.not_bool", name=name, raw=repr(raw)))
         caster = ARG_TYPES[self.type]
         try:
             value = caster(str(raw).strip()) if self.type != "str" else str(raw)
         except ValueError:
-            kind = "a number" if self.type in ("float", "int") else self.type
-            raise LessonError(f"{self.name} must be {kind}, not {raw!r}") from None
+            if self.type in ("float", "int"):
+                raise LessonError(say(lang, "arg.not_number", name=name, raw=repr(raw))) from None
+            raise LessonError(say(lang, "arg.not_type", name=name, kind=self.type, raw=repr(raw))) from None
         if isinstance(value, float) and not math.isfinite(value):  # nor can a pipeline parameter hold it
-            raise LessonError(f"{self.name} must be a number, not {raw!r}: it must be finite")
+            raise LessonError(say(lang, "arg.not_finite", name=name, raw=repr(raw)))
         return value
 
 
@@ -124,7 +129,8 @@ class Lesson:
         return values
 
     def parse_arguments(
-        self, raw: dict[str, Any], backend_defaults: dict[str, Any] | None = None
+        self, raw: dict[str, Any], backend_defaults: dict[str, Any] | None = None, lang: str = "en",
+        by_label: bool = False,
     ) -> dict[str, Any]:
         """Defaults overlaid with what the learner gave, each parsed to its type."""
         known = {arg.name: arg for arg in self.arguments}
@@ -134,18 +140,19 @@ class Lesson:
             raise LessonError(f"lesson {self.id} has no argument {unknown[0]!r} (it takes: {names})")
         values = self.defaults(backend_defaults)
         for name, value in raw.items():
-            values[name] = known[name].parse(value)
+            values[name] = known[name].parse(value, lang, by_label)
         return values
 
 
-def lesson_arguments(lesson: Lesson, backend: Backend, raw: dict[str, Any] | None = None) -> dict[str, Any]:
+def lesson_arguments(lesson: Lesson, backend: Backend, raw: dict[str, Any] | None = None, lang: str = "en",
+                     by_label: bool = False) -> dict[str, Any]:
     """The run's arguments: what the learner typed, else the backend's value (`default_from`), else the default.
 
     The backend is asked only for the values the learner left out. LessonError when a value does not fit.
     """
     raw = raw or {}
     wanted = {a.default_from for a in lesson.arguments if a.default_from and a.name not in raw}
-    return lesson.parse_arguments(raw, backend.defaults(wanted) if wanted else {})
+    return lesson.parse_arguments(raw, backend.defaults(wanted) if wanted else {}, lang=lang, by_label=by_label)
 
 
 _BLOCK_START = re.compile(r"\s*([-*+>|#]|\d+[.)]\s|```|~~~)")

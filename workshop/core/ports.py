@@ -72,6 +72,16 @@ class DoctorItem:
     ok: bool | None
     detail: str
     fix: str = ""
+    key: str = ""  # the same in every language, for --json and tests
+
+
+def run_doctor(backend: Any, lang: str) -> list[DoctorItem]:
+    """The backend's doctor in `lang`, where that backend's doctor speaks more than English."""
+    import inspect
+
+    if "lang" in inspect.signature(backend.doctor).parameters:
+        return list(backend.doctor(lang=lang))
+    return list(backend.doctor())
 
 
 @runtime_checkable

@@ -8,13 +8,24 @@ from workshop.core.errors import PredictionError
 from workshop.core.ports import Backend
 
 
-def parse_features(raw: list[str], names: list[str]) -> list[float]:
+def parse_features(raw: list[str], names: list[str], lang: str = "en") -> list[float]:
+    """The features as numbers; `names` are what the learner sees (the fields' labels).
+
+    Non-finite values are refused as the Run form refuses them: JSON has no inf or nan, so the
+    request would never be answered."""
+    import math
+
+    from workshop.core.check_text import say
+
     values = []
     for name, text in zip(names, raw, strict=True):
         try:
-            values.append(float(text.strip()))
+            value = float(text.strip())
         except ValueError:
-            raise PredictionError(f"{name} must be a number, not {text!r}") from None
+            raise PredictionError(say(lang, "arg.not_number", name=name, raw=repr(text))) from None
+        if not math.isfinite(value):
+            raise PredictionError(say(lang, "arg.not_finite", name=name, raw=repr(text)))
+        values.append(value)
     return values
 
 

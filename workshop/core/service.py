@@ -34,11 +34,15 @@ def run(
     on_event: Callable[[RunEvent], object] = lambda event: None,
     on_run_id: Callable[[str], object] = lambda run_id: None,
     pipeline_file: Path | None = None,
+    on_step: Callable[[str, dict[str, Any]], object] = lambda step, details: None,
+    lang: str = "en",
+    by_label: bool = False,
 ) -> Attempt:
-    """Run the lesson with these arguments, check it and record the attempt."""
-    arguments = lesson_arguments(lesson, backend, raw)
+    """Run the lesson with these arguments, check it and record the attempt; `on_step` hears the
+    Kubeflow steps (compiled, uploaded, run created) as they happen."""
+    arguments = lesson_arguments(lesson, backend, raw, lang, by_label)  # a form names fields by label
     return course.run_lesson(lesson, backend, arguments, on_event=on_event, on_run_id=on_run_id,
-                             pipeline_file=pipeline_file)
+                             pipeline_file=pipeline_file, on_step=on_step)
 
 
 def check(course: Course, backend: Backend, lesson: Lesson) -> Attempt:

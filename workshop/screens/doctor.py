@@ -40,7 +40,9 @@ class DoctorScreen(ModalScreen[None]):
     def examine(self) -> None:
         app: Any = self.app
         try:
-            items = app.backend.doctor()
+            from workshop.backends.base import run_doctor
+
+            items = run_doctor(app.backend, getattr(app, "lang", "en"))
         except Exception as exc:  # an unreachable cluster is an answer, not a crash
             self.app.call_from_thread(self._show_error, str(exc))
             return

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from workshop.core.checks import CheckResult
+from workshop.ui_text import TEXT, t
 
 MARKS = {"passed": "✅", "failed": "❌", "skipped": "⏭"}
 
@@ -17,6 +18,7 @@ class ChecksView(Static):
     results: list[CheckResult] = []
     headers: tuple[str, str, str] = ("check", "seen", "hint")
     empty_text = ""
+    lang = "en"
 
     def on_mount(self) -> None:
         if not self.results:
@@ -37,7 +39,10 @@ class ChecksView(Static):
         for result in results:
             seen = Text(result.summary)
             for key, value in result.evidence.items():
-                seen.append(f"\n{key}: ", style="dim")
+                label = t(self.lang, f"evidence_{key}") if f"evidence_{key}" in TEXT["en"] else key
+                seen.append(f"\n{label}: ", style="dim")
+                if key in ("state", "run_state") and f"task_{value}" in TEXT["en"]:
+                    value = t(self.lang, f"task_{value}")  # SUCCEEDED, FAILED: in this language
                 seen.append(value)
             row: list[str | Text] = [MARKS[result.status.value], Text(result.title, style="bold"), seen]
             if hints:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markdown import Markdown as RichMarkdown
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.lazy import Lazy
@@ -47,6 +48,7 @@ class LessonView(Vertical):
                 checks = ChecksView(id="checks")
                 checks.headers = (t(lang, "col_check"), t(lang, "col_seen"), t(lang, "col_hint"))
                 checks.empty_text = t(lang, "no_checks_yet")
+                checks.lang = lang
                 yield checks
             if "try_model" in lesson.extra:
                 from workshop.widgets.try_model import TryModel
@@ -61,7 +63,41 @@ class LessonView(Vertical):
         if run is not None and run.checks and run.state != "CANCELED":
             from workshop.core.checks import CheckResult
 
-            self._show_results([CheckResult.from_dict(item) for item in run.checks])
+            results = [CheckResult.from_dict(item) for item in run.checks]
+            self._show_results(results)
+            titles = {spec.id: spec.title_in(self.lang) for spec in self.lesson.checks}
+            if any(titles.get(r.id, r.title) != r.title for r in results):
+                self._in_this_language(run, results)  # checked in the other language
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checks-language")
+    def _in_this_language(self, run: Any, shown: list[Any]) -> None:
+        """The last run's checks said again in this view's language (after `l`), not recorded.
+
+        Said again only if they come out as they did: otherwise (a service stopped since) the
+        shown results keep their verdicts and summaries, with titles and hints in this language."""
+        import dataclasses
+
+        from workshop.core.checks import CheckContext, Status, run_checks
+
+        app: Any = self.app
+        course = app.course
+        attempt = max(course.progress.lesson(self.lesson.id).attempts, 1)
+        try:
+            fresh = run_checks(CheckContext(self.lesson, run, app.backend, self.lang, attempt,
+                                            not_the_code=run.run_id in course.not_the_code))
+        except Exception:  # a backend that cannot answer now: say what can be said without it
+            fresh = []
+        if [(r.id, r.status) for r in fresh] != [(r.id, r.status) for r in shown]:
+            specs = {spec.id: spec for spec in self.lesson.checks}
+            fresh = [dataclasses.replace(
+                r, title=specs[r.id].title_in(self.lang),
+                hint=specs[r.id].hint(self.lang, attempt) if r.status is Status.FAILED else "")
+                if r.id in specs else r for r in shown]
+        self.app.call_from_thread(self._show_if_mounted, fresh)
+
+    def _show_if_mounted(self, results: list[Any]) -> None:
+        if self.is_mounted:  # the learner may have moved on to another lesson meanwhile
+            self._show_results(results)
 
     def on_checks_shown(self, message: ChecksShown) -> None:
         results: list[Any] = message.results
@@ -75,13 +111,19 @@ class LessonView(Vertical):
         self.query_one(ChecksView).show(results)
         tab = self.tabs.get_tab("tab-checks")
         if results:
-            failed = sum(1 for r in results if r.status.value == "failed")
-            mark = "✅" if not failed else "❌"
-            tab.label = f"{t(self.lang, 'checks')} {mark} {len(results) - failed}/{len(results)}"
+            counts = {status: sum(1 for r in results if r.status.value == status)
+                      for status in ("passed", "failed", "skipped")}
+            # a skipped check is neither passed nor failed: each gets its own count
+            marks = [f"{mark} {counts[status]}" for status, mark in
+                     (("passed", "✅"), ("failed", "❌"), ("skipped", "⏭")) if counts[status]]
+            tab.label = f"{t(self.lang, 'checks')} {' '.join(marks)}"
         else:
             tab.label = t(self.lang, "checks")
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        remember = getattr(self.app, "remember_place", None)
+        if remember is not None and event.pane.id and getattr(self.app, "current_lesson_id", None) == self.lesson.id:
+            remember(event.pane.id)
         # A learner who opens the Run tab is about to run: start a worker now (not at start-up,
         # where it would only cost memory while the learner reads).
         if event.pane.id == "tab-run":

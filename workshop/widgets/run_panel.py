@@ -11,13 +11,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, ProgressBar, RichLog, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog, Static
 
 from workshop.core.checks import CheckResult, Status
-from workshop.core.events import LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted
+from workshop.core.events import ExecutorNoise, LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted
 from workshop.core.lessons import Lesson, LessonError
 from workshop.core.ports import Prewarm
-from workshop.messages import AttemptFinished, ChecksShown, RunEventPosted, RunIdAssigned
+from workshop.messages import AttemptFinished, ChecksShown, RunEventPosted, RunIdAssigned, RunStepPosted
 from workshop.ui_text import t
 
 STATE_STYLE = {
@@ -35,6 +35,10 @@ LINES_PER_FLUSH = 200  # at most this many are drawn a batch; older ones of a bu
 
 
 class RunPanel(Vertical):
+    def toggle_executor(self) -> None:
+        box = self.query_one("#hide-executor", Checkbox)
+        box.value = not box.value  # its Changed message rewrites the log
+
     def __init__(self, lesson: Lesson, lang: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.lesson = lesson
@@ -45,8 +49,13 @@ class RunPanel(Vertical):
         # filled by the run's worker thread (deque appends are atomic), drained by the UI every FLUSH_EVERY
         self._pending: deque[LogLine] = deque(maxlen=KEEP_LINES)
         self._arrived = 0  # lines handed over since the last batch, so a batch knows how many it skips
+        self.steps: list[str] = []  # the Kubeflow steps said so far, in the panel's language
+        self._noise: deque[bool] = deque(maxlen=KEEP_LINES)  # per kept line: one of kfp's executor lines
+        self._noise_filter = ExecutorNoise()
+        self.hide_executor = False
         self.filter_task: str | None = None
         self.task_colors: dict[str, str] = {}
+        self.task_states: dict[str, str] = {}
         self.source_error = False  # Run found the learner's file gone
 
     def compose(self) -> ComposeResult:
@@ -69,6 +78,7 @@ class RunPanel(Vertical):
             yield ProgressBar(id="epochs", show_eta=False)
             yield Static("", id="epoch-line")
         with Vertical(id="run-body"):
+            yield Checkbox(t(self.lang, "hide_executor"), self.hide_executor, id="hide-executor", compact=True)
             table: DataTable[Any] = DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
             table.add_column(t(self.lang, "tasks"), key="task", width=28)
             table.add_column("", key="state", width=10)
@@ -145,7 +155,7 @@ class RunPanel(Vertical):
             if value.strip() or not arg.default_from:  # empty: the backend's default, resolved in the worker
                 raw[arg.name] = value
         try:
-            self.lesson.parse_arguments(raw)  # say what is wrong now, before anything runs
+            self.lesson.parse_arguments(raw, lang=self.lang, by_label=True)  # say what is wrong now
         except LessonError as exc:
             self.query_one("#form-error", Static).update(Text(f"✗ {exc}", style="bold red"))
             return
@@ -178,11 +188,19 @@ class RunPanel(Vertical):
                 app.course, app.backend, self.lesson, raw,
                 on_event=self.take_event,
                 on_run_id=lambda run_id: self.post_message(RunIdAssigned(run_id)),
+                on_step=lambda step, details: self.post_message(RunStepPosted(step, details)),
+                lang=self.lang, by_label=True,
             )
         except (CompileError, BackendError, LessonError, OSError) as exc:
             self.post_message(AttemptFinished(self.lesson.id, None, str(exc)))
             return
         self.post_message(AttemptFinished(self.lesson.id, attempt))
+
+    @on(Input.Submitted, "#arg-form Input")
+    def submitted(self, message: Input.Submitted) -> None:
+        """Enter in an argument field runs the lesson, as the Run button does."""
+        message.stop()
+        self.start_run()
 
     @on(Button.Pressed, "#cancel")
     def cancel_run(self) -> None:
@@ -212,8 +230,11 @@ class RunPanel(Vertical):
         if not batch:
             return
         skipped = max(arrived - len(batch), 0) + max(len(batch) - LINES_PER_FLUSH, 0)
+        noise: dict[int, bool] = {}
         for event in batch:
             self.log_lines.append((event.task, event.line))
+            noise[id(event)] = self._noise_filter.is_noise(event.task, event.line)
+            self._noise.append(noise[id(event)])
         last_epoch = None
         for event in batch:
             match = EPOCH.match(event.line)
@@ -222,7 +243,7 @@ class RunPanel(Vertical):
         if last_epoch is not None:
             task, epoch = last_epoch
             self._show_epoch(task, int(epoch[1]), int(epoch[2]), epoch[3].strip())
-        shown = [e for e in batch if self.filter_task in (None, e.task)][-LINES_PER_FLUSH:]
+        shown = [e for e in batch if self._shows(e.task, noise[id(e)])][-LINES_PER_FLUSH:]
         block = Text("\n").join(
             ([Text(f"… {skipped} lines not shown (too fast to draw)", style="dim")] if skipped else [])
             + [self._line_text(e.task, e.line) for e in shown])
@@ -234,15 +255,34 @@ class RunPanel(Vertical):
         self._pending.clear()
         self._arrived = 0
         self.log_lines.clear()
+        self.steps.clear()
+        self._noise.clear()
+        self._noise_filter = ExecutorNoise()
         self.filter_task = None
         self.query_one("#tasks", DataTable).clear()
+        self.task_states.clear()
         self.query_one("#log", RichLog).clear()
         self.post_message(ChecksShown([]))
 
     # --- events from the worker --------------------------------------------------------
+    def on_run_step_posted(self, message: RunStepPosted) -> None:
+        details = dict(message.details)
+        if message.step == "run_created":
+            arguments: Any = details.get("arguments") or {}
+            details["arguments"] = ", ".join(f"{k}={v}" for k, v in arguments.items()) or t(self.lang, "no_arguments")
+            lines = [t(self.lang, "step_run_created", **details), t(self.lang, "step_run_id", **details)]
+        else:
+            lines = [t(self.lang, f"step_{message.step}", **details)]
+        self.flush_log()  # the lines before this step go first
+        for line in lines:
+            self.steps.append(line)
+            self.log_lines.append(("", line))
+            self._noise.append(False)
+            self._write_line("", line)
+
     def on_run_id_assigned(self, message: RunIdAssigned) -> None:
         self.run_id = message.run_id
-        backend = self.app.backend.name  # type: ignore[attr-defined]
+        backend = t(self.lang, f"backend_{self.app.backend.name}")  # type: ignore[attr-defined]
         self.query_one("#run-status", Static).update(t(self.lang, "running", run_id=message.run_id, backend=backend))
 
     def on_run_event_posted(self, message: RunEventPosted) -> None:
@@ -251,6 +291,7 @@ class RunPanel(Vertical):
         if isinstance(event, RunStarted):
             for task in event.tasks:
                 self.task_colors[task] = TASK_COLORS[len(self.task_colors) % len(TASK_COLORS)]
+                self.task_states[task] = "PENDING"
                 table.add_row(Text(task, style=self.task_colors[task]), self._state("PENDING"), key=task)
         elif isinstance(event, TaskStarted):
             self._set_state(event.task, "RUNNING")
@@ -261,9 +302,8 @@ class RunPanel(Vertical):
         elif isinstance(event, RunFinished):
             self.flush_log()  # every line came before the end: draw them before saying how it ended
             for row_key in list(table.rows):
-                if str(table.get_cell(row_key, "state")) in ("PENDING", "RUNNING"):
-                    table.update_cell(row_key, "state", self._state("CANCELED" if event.state.value ==
-                                                                   "CANCELED" else "NOT RUN"))
+                if self.task_states.get(str(row_key.value)) in ("PENDING", "RUNNING"):
+                    self._set_state(str(row_key.value), "CANCELED" if event.state.value == "CANCELED" else "NOT RUN")
             self.query_one("#run-status", Static).update(
                 t(self.lang, "canceled") if event.state.value == "CANCELED" else t(self.lang, "checking"))
 
@@ -273,9 +313,10 @@ class RunPanel(Vertical):
         self.query_one("#epoch-line", Static).update(f" {task}: epoch {epoch}/{total}  {rest}")
 
     def _state(self, state: str) -> Text:
-        return Text(state, style=STATE_STYLE.get(state, ""))
+        return Text(t(self.lang, f"task_{state}"), style=STATE_STYLE.get(state, ""))
 
     def _set_state(self, task: str, state: str) -> None:
+        self.task_states[task] = state  # the state itself; the table shows it in the panel's language
         table = self.query_one("#tasks", DataTable)
         rows = {k.value for k in table.rows}
         if task not in rows:
@@ -288,10 +329,17 @@ class RunPanel(Vertical):
         else:
             table.update_cell(task, "state", self._state(state))
 
+    def _shows(self, task: str, noise: bool) -> bool:
+        if not task:
+            return True  # a Kubeflow step: always on show
+        return self.filter_task in (None, task) and not (noise and self.hide_executor)
+
     def _write_line(self, task: str, line: str) -> None:
         self.query_one("#log", RichLog).write(self._line_text(task, line))
 
     def _line_text(self, task: str, line: str) -> Text:
+        if not task:  # a Kubeflow step (compiled, uploaded, run created)
+            return Text(line, style="bold")
         color = self.task_colors.get(task, "cyan")
         # kfp's executor logs its own lines; the component's prints stand out against them.
         style = "dim" if line.startswith("[KFP Executor") else ""
@@ -301,11 +349,20 @@ class RunPanel(Vertical):
     def filter_log(self, message: DataTable.RowSelected) -> None:
         task = str(message.row_key.value)
         self.filter_task = None if self.filter_task == task else task
+        self._rewrite_log()
+
+    @on(Checkbox.Changed, "#hide-executor")
+    def toggle_executor_lines(self, message: Checkbox.Changed) -> None:
+        self.hide_executor = message.value
+        self._rewrite_log()
+
+    def _rewrite_log(self) -> None:
         log = self.query_one("#log", RichLog)
         log.clear()
-        for line_task, line in self.log_lines:
-            if self.filter_task in (None, line_task):
-                self._write_line(line_task, line)
+        shown = [self._line_text(line_task, line) for (line_task, line), noise in
+                 zip(self.log_lines, self._noise, strict=False) if self._shows(line_task, noise)]
+        if shown:
+            log.write(Text("\n").join(shown))  # one write: each write costs a render and a scroll
 
     def on_attempt_finished(self, message: AttemptFinished) -> None:
         self.run_active = False

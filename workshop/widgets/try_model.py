@@ -41,10 +41,12 @@ class TryModel(Vertical):
     def send(self) -> None:
         from workshop.core.predict import PredictionError, parse_features
 
-        names = [item["name"] for item in self.spec.get("inputs", [])]
+        items = self.spec.get("inputs", [])
+        names = [item["name"] for item in items]
+        labels = [_text(item.get("label"), self.lang) or item["name"] for item in items]
         raw = [self.query_one(f"#feature-{name}", Input).value for name in names]
         try:
-            features = parse_features(raw, names)
+            features = parse_features(raw, labels, self.lang)
         except PredictionError as exc:
             self.query_one("#prediction", Static).update(Text(f"✗ {exc}", style="bold red"))
             return

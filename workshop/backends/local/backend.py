@@ -200,12 +200,20 @@ class LocalBackend:
         self.root.mkdir(parents=True, exist_ok=True)
         # the kubernetes client reads KUBECONFIG at import: set it before the worker imports kfp
         env = {**os.environ, "KUBECONFIG": str(self.root / "serving" / "kubeconfig")}
-        with open(self.root / "worker-start.log", "ab") as log:
-            return subprocess.Popen(
+        # Each worker's own start-up log: until a run's spec arrives (and the worker moves its
+        # output to that run's worker.log) an import error lands here, and a run that dies early
+        # points to this file, not to an empty worker.log.
+        starts = self.root / "workers"
+        starts.mkdir(exist_ok=True)
+        start_log = starts / f"worker-start-{uuid.uuid4().hex[:8]}.log"
+        with open(start_log, "ab") as log:
+            proc = subprocess.Popen(
                 [sys.executable, "-m", "workshop.backends.local.worker"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                 start_new_session=True, cwd=self.root, env=env,
             )
+        proc.start_log = start_log  # type: ignore[attr-defined]
+        return proc
 
     def prewarm(self, wait: bool = False) -> None:
         """Have a worker ready, kfp already imported, so the next run starts at once (the app's case).
@@ -274,21 +282,42 @@ class LocalBackend:
                         pass
                 for log in logs.values():
                     log.close()
+                if finished is not None or run.cancel_requested:
+                    start_log = getattr(run.proc, "start_log", None)
+                    if start_log is not None:  # the run went as runs go: its start-up log says nothing
+                        start_log.unlink(missing_ok=True)
                 if finished is None:
                     if run.cancel_requested:
                         finished = RunFinished(run.run_id, RunState.CANCELED, {}, "canceled by the learner")
                     else:
-                        finished = RunFinished(
-                            run.run_id, RunState.FAILED, {},
-                            f"the local run stopped unexpectedly (exit {run.proc.returncode}); "
-                            f"see {run.folder / 'worker.log'}",
-                        )
+                        finished = RunFinished(run.run_id, RunState.FAILED, {}, self._died(run))
                 journal.write(json.dumps(to_dict(finished)) + "\n")
         finally:
             for log in logs.values():
                 with contextlib.suppress(OSError):
                     log.fh.close()
         return finished
+
+    def _died(self, run: _Run) -> str:
+        """Why a worker ended without a word: the last line of the file that holds its error."""
+        start_log: Path | None = getattr(run.proc, "start_log", None)
+        kept = run.folder / "worker-start.log"
+        if start_log is not None and start_log.is_file():
+            os.replace(start_log, kept)  # the worker is gone: its start-up log belongs to this run
+        texts = {}
+        for path in (run.folder / "worker.log", kept):
+            try:
+                texts[path] = path.read_text(errors="replace")
+            except OSError:
+                continue
+        # the file with a traceback, else one with anything in it
+        where = next((p for p, text in texts.items() if "Traceback" in text),
+                     next((p for p, text in texts.items() if text.strip()), run.folder / "worker.log"))
+        lines = [line for line in texts.get(where, "").splitlines() if line.strip()]
+        last = lines[-1].strip() if lines else ""
+        said = f": {last}" if last else ""
+        return (f"the local run stopped unexpectedly (exit {run.proc.returncode}){said}; "
+                f"not in a task of the pipeline; see {where}")
 
     def events(self, run_id: str) -> Iterator[RunEvent]:
         run = self._runs.get(run_id)
@@ -337,6 +366,9 @@ class LocalBackend:
             _kill_group(spare, 5.0)
             if spare.stdout is not None:  # EOF once its fork server, which holds it too, is gone
                 spare.stdout.read()
+            start_log = getattr(spare, "start_log", None)
+            if start_log is not None:
+                start_log.unlink(missing_ok=True)
         with self._lock:
             if self._control_plane is not None:
                 self._control_plane.stop()
@@ -389,10 +421,10 @@ class LocalBackend:
         return sorted({str(obj["metadata"].get("namespace")) for obj in self.control_plane().list_services()
                        if obj.get("metadata", {}).get("name") == name})
 
-    def doctor(self) -> list[Any]:
+    def doctor(self, lang: str = "en") -> list[Any]:
         from workshop.backends.local.doctor import doctor
 
-        return doctor(self)
+        return doctor(self, lang)
 
     # --- reset: what a lesson created (workshop/backends/local/reset.py) -------------------
     def artifact_exists(self, artifact: Artifact) -> bool:
