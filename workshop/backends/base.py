@@ -18,6 +18,7 @@ from workshop.core.ports import (
     Prewarm,
     ProgressMirror,
     ServiceStatus,
+    StreamingDoctor,
     TaskPods,
     run_doctor,
 )
@@ -25,5 +26,6 @@ from workshop.core.ports import (
 __all__ = [
     "Artifact", "Backend", "BackendError", "ClockSkew", "DoctorItem", "ObjectInfo", "PipelineRef",
     "PredictionHints", "Prewarm", "ProgressMirror", "ServiceStatus", "TaskPods",
+    "StreamingDoctor",
     "run_doctor",
 ]

@@ -264,13 +264,12 @@ def doctor(lang: str | None, backend: str | None, as_json: bool) -> None:
     be = open_backend(course, backend)
     items: list[Any] = []
     try:
-        rows = getattr(be, "doctor_rows", None)  # a backend that can, says each row as it is decided
         words = DOCTOR_WORDS[language]
         if not as_json:
             from workshop.ui_text import t
 
             click.secho(words["title"].format(backend=t(language, f"backend_{be.name}")), bold=True)
-        for item in (rows() if callable(rows) else run_doctor(be, language)):
+        for item in run_doctor(be, language):  # each row as it is decided, where the backend can
             items.append(item)
             if not as_json:
                 mark = {True: click.style("✓", fg="green"), False: click.style("✗", fg="red"), None: "–"}[item.ok]

@@ -75,13 +75,11 @@ class DoctorItem:
     key: str = ""  # the same in every language, for --json and tests
 
 
-def run_doctor(backend: Any, lang: str) -> list[DoctorItem]:
-    """The backend's doctor in `lang`, where that backend's doctor speaks more than English."""
-    import inspect
-
-    if "lang" in inspect.signature(backend.doctor).parameters:
-        return list(backend.doctor(lang=lang))
-    return list(backend.doctor())
+def run_doctor(backend: Backend, lang: str) -> Iterator[DoctorItem]:
+    """The backend's doctor rows in `lang`, each as soon as it is decided where the backend can."""
+    if isinstance(backend, StreamingDoctor):
+        return backend.doctor_rows(lang)
+    return iter(backend.doctor(lang))
 
 
 @runtime_checkable
@@ -134,8 +132,8 @@ class Backend(Protocol):
     def gpu_lines(self) -> list[str] | None:
         """`nvidia-smi -L` lines where the tasks run, or None when there is no GPU there."""
 
-    def doctor(self) -> list[DoctorItem]:
-        """What `workshop doctor` shows for this backend."""
+    def doctor(self, lang: str = "en") -> list[DoctorItem]:
+        """What `workshop doctor` shows for this backend, in `lang` where the backend speaks it."""
 
     # What reset asks (workshop/core/reset.py): only ever the workshop's own artifacts.
     def artifact_exists(self, artifact: Artifact) -> bool: ...
@@ -152,6 +150,13 @@ class ClockSkew(Protocol):
     """How far the clock where the tasks run may be off ours (seconds); a backend without it has none."""
 
     clock_skew: float
+
+
+@runtime_checkable
+class StreamingDoctor(Protocol):
+    """Doctor rows one by one as each is decided, all within the backend's own time budget."""
+
+    def doctor_rows(self, lang: str = "en") -> Iterator[DoctorItem]: ...
 
 
 @runtime_checkable

@@ -309,12 +309,13 @@ class ClusterBackend:
         return [f"node {name}: {count} GPU(s), nvidia.com/gpu.product={labels.get('nvidia.com/gpu.product', '?')}"
                 for name, count, labels in found]
 
-    def doctor(self) -> list[Any]:
+    def doctor(self, lang: str = "en") -> list[Any]:
+        """The cluster's rows speak English only for now: their details quote the cluster's own words."""
         from workshop.backends.cluster.doctor import doctor
 
         return doctor(self)
 
-    def doctor_rows(self) -> Iterator[Any]:
+    def doctor_rows(self, lang: str = "en") -> Iterator[Any]:
         """The doctor's rows as each is decided, all within config.doctor_timeout seconds."""
         from workshop.backends.cluster.doctor import doctor_rows
 
