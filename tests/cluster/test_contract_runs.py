@@ -69,7 +69,8 @@ def test_a_run_the_workshop_terminated_ends_canceled_though_kfp_says_failed(make
     assert seen == [f"{API}/runs/{run_id}:terminate"]
     finished = {e.task: e.state for e in events if isinstance(e, TaskFinished)}
     assert finished == {"square": TaskState.CANCELED, "square-2": TaskState.CANCELED}
-    assert events[-1].state is RunState.CANCELED and events[-1].error == "canceled"
+    last = events[-1]
+    assert isinstance(last, RunFinished) and last.state is RunState.CANCELED and last.error == "canceled"
     assert backend.status(run_id) is RunState.CANCELED
     again = make_backend()  # another session (the CLI after the app) sees it canceled too
     assert again.status(run_id) is RunState.CANCELED
