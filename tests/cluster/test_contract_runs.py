@@ -82,7 +82,8 @@ def test_a_run_terminated_elsewhere_stays_failed(make_backend, sim: Sim, tmp_pat
     run_id = start(backend, tmp_path)
     sim.scenario(Frame(run_json(run_id, "RUNNING", states(square="RUNNING"))))
     sim.terminated = 0  # as if someone pressed Terminate in the KFP UI
-    assert collect(backend, run_id)[-1].state is RunState.FAILED
+    last = collect(backend, run_id)[-1]
+    assert isinstance(last, RunFinished) and last.state is RunState.FAILED
     assert backend.status(run_id) is RunState.FAILED
 
 
