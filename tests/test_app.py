@@ -103,7 +103,7 @@ async def test_quitting_during_a_run_asks_then_cancels_it(home: Path) -> None:
         await pilot.click("#yes")
         await app.workers.wait_for_complete()
     assert processes_in_session(worker_pid) == []
-    assert app.course.progress.last_run(1).state == "CANCELED"  # type: ignore[union-attr]
+    assert app.course.progress.last_run(1).state == "CANCELED"
 
 
 async def test_language_switch_keeps_the_lesson(home: Path) -> None:

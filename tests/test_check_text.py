@@ -69,8 +69,9 @@ def _run(outputs: dict[str, Any], arguments: dict[str, Any]) -> RunRecord:
 
 
 def _ctx(lang: str, outputs: dict[str, Any], arguments: dict[str, Any] | None = None) -> CheckContext:
+    # the output checks under test read only the run: no lesson and no backend stand behind them
     return CheckContext(lesson=None, run=_run(outputs, arguments or {"a": 3, "b": 4}),  # type: ignore[arg-type]
-                        backend=None, lang=lang)
+                        backend=None, lang=lang)  # type: ignore[arg-type]
 
 
 def test_run_output_speaks_the_learners_language() -> None:

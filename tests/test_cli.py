@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import variant
+
 
 def workshop(home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "WORKSHOP_HOME": str(home), "WORKSHOP_LEARNER": "tester", "WORKSHOP_BACKEND": "local"}
@@ -42,8 +44,8 @@ def test_run_streams_logs_prints_checks_and_exits_0(home: Path) -> None:
 
 
 def test_a_failed_check_exits_1(home: Path) -> None:
-    variant = Path(__file__).parent / "variants" / "pythagorean_subtract.py"
-    out = workshop(home, "run", "1", "--arg", "a=5", "--arg", "b=3", "--pipeline", str(variant), "--lang", "en")
+    broken = variant("pythagorean_subtract")
+    out = workshop(home, "run", "1", "--arg", "a=5", "--arg", "b=3", "--pipeline", str(broken), "--lang", "en")
     assert out.returncode == 1
     assert "expected 5.83095" in out.stdout and "is not passed yet" in out.stdout
 
@@ -112,8 +114,8 @@ def test_executor_noise_is_told_apart_per_task() -> None:
 
 def test_a_failed_rerun_of_a_passed_lesson_says_it_stays_passed(home: Path) -> None:
     assert workshop(home, "run", "1", "--quiet", "--lang", "en").returncode == 0
-    variant = Path(__file__).parent / "variants" / "pythagorean_subtract.py"
-    out = workshop(home, "run", "1", "--pipeline", str(variant), "--quiet", "--lang", "en")
+    broken = variant("pythagorean_subtract")
+    out = workshop(home, "run", "1", "--pipeline", str(broken), "--quiet", "--lang", "en")
     assert out.returncode == 1
     assert "This run did not pass; lesson 1 stays passed from before." in out.stdout
     assert json.loads(workshop(home, "progress", "--json").stdout)["lessons"][0]["state"] == "done"

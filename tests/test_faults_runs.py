@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VARIANTS
+from tests.conftest import variant
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -54,7 +54,7 @@ def test_four_runs_of_one_lesson_at_once_each_graded_on_its_own_run(home: Path) 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_a_run_whose_process_died_is_marked_interrupted_by_the_next_command(home: Path, sig: signal.Signals) -> None:
     """The CLI dies mid-run (the component waits forever); `workshop progress` then closes the record."""
-    proc = _workshop(home, "run", "1", "--lang", "en", "--pipeline", str(VARIANTS / "pythagorean_hangs.py"))
+    proc = _workshop(home, "run", "1", "--lang", "en", "--pipeline", str(variant("pythagorean_hangs")))
     try:
         assert proc.stdout is not None
         for line in proc.stdout:  # the event: the component said it is waiting, so the run is recorded RUNNING
@@ -88,7 +88,7 @@ def test_a_component_that_fills_the_disk_ends_the_run_failed_with_the_reason(tmp
         store = ProgressStore(home / "progress.db", "tester")
         for lesson in (1, 2, 3):
             store.record_attempt(lesson, True, {"lesson": lesson})
-        proc = _workshop(home, "run", "1", "--lang", "en", "--pipeline", str(VARIANTS / "pythagorean_fills_disk.py"))
+        proc = _workshop(home, "run", "1", "--lang", "en", "--pipeline", str(variant("pythagorean_fills_disk")))
         try:
             out, _ = proc.communicate(timeout=120)  # before: the reader thread died and this never returned
         finally:
@@ -106,7 +106,7 @@ def test_a_component_that_fills_the_disk_ends_the_run_failed_with_the_reason(tmp
 
 def test_a_flooding_component_leaves_a_bounded_run_on_disk_that_says_what_was_dropped(home: Path) -> None:
     """12 MB printed: the run keeps the head and the tail (1 MB each) and a line saying what it dropped."""
-    proc = _workshop(home, "run", "1", "--lang", "en", "--quiet", "--pipeline", str(VARIANTS / "pythagorean_floods.py"))
+    proc = _workshop(home, "run", "1", "--lang", "en", "--quiet", "--pipeline", str(variant("pythagorean_floods")))
     out, _ = proc.communicate(timeout=600)
     assert "Traceback" not in out[-5000:] and "flood: last line" in out  # the terminal saw every line
     assert out.count(" flood xxx") == 100_000

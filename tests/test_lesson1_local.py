@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, VARIANTS, processes_in_session
+from tests.conftest import ROOT, processes_in_session, variant
 from workshop.core.course import Course, LessonState
 from workshop.core.events import LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted
 
@@ -43,7 +43,7 @@ def test_reference_solution_passes(course: Course, backend: Any, a: int, b: int,
 
 def test_broken_variant_fails_the_output_check(course: Course, backend: Any) -> None:
     # a > b, so the broken pipeline still succeeds, with sqrt(a² - b²) = 4 instead of sqrt(34)
-    attempt, _ = take(course, backend, {"a": 5, "b": 3}, VARIANTS / "pythagorean_subtract.py")
+    attempt, _ = take(course, backend, {"a": 5, "b": 3}, variant("pythagorean_subtract"))
     assert attempt.run.outputs["Output"] == 4.0
     by_id = {c.id: c for c in attempt.checks}
     assert by_id["succeeded"].status.value == "passed"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import VARIANTS
+from tests.conftest import variant
 from workshop.core.course import Course
 
 
@@ -41,7 +41,7 @@ def test_lesson2_follows_an_edited_input(course: Course, backend: Any) -> None:
 
 
 def test_lesson2_ascending_sort_fails_the_volume_check(course: Course, backend: Any) -> None:
-    attempt = take(course, backend, 2, VARIANTS / "pvc_sort_ascending.py")
+    attempt = take(course, backend, 2, variant("pvc_sort_ascending"))
     assert statuses(attempt)["succeeded"] == "passed"
     assert statuses(attempt)["sorted"] == "failed"
     assert not attempt.passed
@@ -49,7 +49,7 @@ def test_lesson2_ascending_sort_fails_the_volume_check(course: Course, backend: 
 
 def test_lesson2_task_without_the_mount_cannot_write_the_volume(course: Course, backend: Any) -> None:
     assert take(course, backend, 2).passed  # an earlier good output must not rescue the broken run
-    attempt = take(course, backend, 2, VARIANTS / "pvc_sort_no_mount.py")
+    attempt = take(course, backend, 2, variant("pvc_sort_no_mount"))
     result = statuses(attempt)
     assert result["mounts"] == "failed"
     assert result["sorted"] == "failed"
@@ -58,7 +58,7 @@ def test_lesson2_task_without_the_mount_cannot_write_the_volume(course: Course, 
 
 def test_a_task_without_the_mount_does_not_see_the_volume(course: Course, backend: Any, tmp_path: Path) -> None:
     """A task that reads the mount path without declaring the mount fails, as on a cluster."""
-    source = (VARIANTS / "pvc_sort_no_mount.py").read_text()
+    source = variant("pvc_sort_no_mount").read_text()
     assert "kubernetes.mount_pvc(sort_task," in source
     # here the sort task, which reads the input, is the one without the mount
     broken = tmp_path / "sort_no_mount.py"
@@ -85,7 +85,7 @@ def test_lesson3_reference_asks_for_what_the_tutorial_asks(course: Course, backe
 
 
 def test_lesson3_without_accelerator_limit_fails_the_spec_check(course: Course, backend: Any) -> None:
-    attempt = take(course, backend, 3, VARIANTS / "resources_no_accelerator.py")
+    attempt = take(course, backend, 3, variant("resources_no_accelerator"))
     result = statuses(attempt)
     assert result["train-model-resources"] == "failed"
     assert result["load-data-resources"] == "passed"
@@ -95,7 +95,7 @@ def test_lesson3_without_accelerator_limit_fails_the_spec_check(course: Course, 
 # --- lesson 5: KServe -------------------------------------------------------------------
 @pytest.mark.slow
 def test_lesson5_serves_the_model_and_a_service_that_was_never_deployed_fails(course: Course, backend: Any) -> None:
-    broken = take(course, backend, 5, VARIANTS / "kserve_not_served.py")
+    broken = take(course, backend, 5, variant("kserve_not_served"))
     assert statuses(broken)["succeeded"] == "passed"
     assert statuses(broken)["ready"] == "failed"
     assert not broken.passed
@@ -106,7 +106,7 @@ def test_lesson5_serves_the_model_and_a_service_that_was_never_deployed_fails(co
     assert v1.evidence["predictions"] == "[0, 1, 2, 0]"
 
     # deployed once, the service stays; a run that does not redeploy must not pass on it
-    stale = take(course, backend, 5, VARIANTS / "kserve_not_served.py")
+    stale = take(course, backend, 5, variant("kserve_not_served"))
     assert statuses(stale)["ready"] == "failed"
     assert "another model" in next(c for c in stale.checks if c.id == "ready").summary
 
@@ -122,7 +122,7 @@ def test_lesson4_stores_a_model_that_scores_and_a_wrong_key_fails(course: Course
     creds = backend.object_store().credentials
     assert all(secret not in "\n".join(backend.task_log(good.run.run_id, "train-and-upload")) for secret in creds)
 
-    broken = take(course, backend, 4, VARIANTS / "minio_model_wrong_key.py")
+    broken = take(course, backend, 4, variant("minio_model_wrong_key"))
     assert statuses(broken)["succeeded"] == "passed"
     assert statuses(broken)["object"] == "failed"
     assert not broken.passed

@@ -1,7 +1,8 @@
 """Every lesson pipeline and every broken variant compiles to the YAML the checks expect.
 
 Fast: nothing is executed. Pipeline modules are loaded by file path, as the app does
-(pipelines/ and tests/variants/ are not packages).
+(pipelines/ is not a package; a variant is a patch of its reference, rendered to a file by
+tests/conftest.py:variant).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 from kfp import compiler
+
+from tests.conftest import render_variant, variant
+from workshop.core.lessons import LessonError
 
 ROOT = Path(__file__).resolve().parent.parent
 PIPELINES = ROOT / "pipelines"
@@ -29,7 +33,7 @@ REFERENCE = {
     "kserve_iris.py": "kserver_pipeline",
 }
 
-# variant file -> the reference module it breaks
+# variant (tests/variants/<stem>.toml, or a plain .py) -> the reference module it breaks
 VARIANT_OF = {
     "pythagorean_subtract.py": "pythagorean.py",
     "pvc_sort_ascending.py": "pvc_sort.py",
@@ -37,6 +41,13 @@ VARIANT_OF = {
     "resources_no_accelerator.py": "resources.py",
     "minio_model_wrong_key.py": "minio_model.py",
     "kserve_not_served.py": "kserve_iris.py",
+}
+
+# fault variants (tests/test_faults_runs.py): no lesson's mistake, a task that misbehaves
+FAULT_OF = {
+    "pythagorean_hangs.py": "pythagorean.py",
+    "pythagorean_floods.py": "pythagorean.py",
+    "pythagorean_fills_disk.py": "pythagorean.py",
 }
 
 TASKS = {
@@ -50,6 +61,7 @@ TASKS = {
 
 def load_pipeline(path: Path, function: str):
     spec = importlib.util.spec_from_file_location(f"_pipeline_{path.stem}", path)
+    assert spec is not None and spec.loader is not None, path
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return getattr(module, function)
@@ -78,17 +90,54 @@ def resources(spec: dict, task: str) -> dict:
     return spec["deploymentSpec"]["executors"][exec_name]["container"].get("resources", {})
 
 
-ALL_MODULES = [(PIPELINES / name, fn) for name, fn in REFERENCE.items()] + [
-    (VARIANTS / name, REFERENCE[ref]) for name, ref in VARIANT_OF.items()
+def module_path(name: str) -> Path:
+    """A reference pipeline by its file name, or a broken variant rendered from its patch."""
+    return PIPELINES / name if name in REFERENCE else variant(name)
+
+
+ALL_MODULES = [(name, fn) for name, fn in REFERENCE.items()] + [
+    (name, REFERENCE[ref]) for name, ref in VARIANT_OF.items()
 ]
+PATCHES = sorted(p.name for p in VARIANTS.glob("*.toml"))
 
 
 def test_every_variant_is_listed():
-    assert {p.name for p in VARIANTS.glob("*.py") if p.name != "__init__.py"} == set(VARIANT_OF)
+    patches = {p.stem for p in VARIANTS.glob("*.toml")}
+    plain = {p.stem for p in VARIANTS.glob("*.py") if p.name != "__init__.py"}
+    assert not patches & plain, "a variant is either a patch (.toml) or a plain file (.py), not both"
+    assert {f"{stem}.py" for stem in patches | plain} == set(VARIANT_OF) | set(FAULT_OF)
 
 
-@pytest.mark.parametrize("path,function", ALL_MODULES, ids=[p.name for p, _ in ALL_MODULES])
-def test_compiles_with_expected_tasks_and_is_deterministic(path, function, tmp_path):
+@pytest.mark.parametrize("name", PATCHES)
+def test_each_variant_patch_still_matches_its_reference(name: str) -> None:
+    """A patch names the reference VARIANT_OF gives, and every gap's `find` is still in it exactly
+    once: when the reference changes under a variant, this fails with the variant and the gap."""
+    table = tomllib.loads((VARIANTS / name).read_text(encoding="utf-8"))
+    assert table["reference"] == (VARIANT_OF | FAULT_OF)[name.removesuffix(".toml") + ".py"]
+    try:
+        render_variant(VARIANTS / name)
+    except LessonError as exc:
+        pytest.fail(f"tests/variants/{exc}")
+
+
+@pytest.mark.parametrize(("find", "times"), [("return x * y", 0), ("return x**", 2)])
+def test_a_variant_patch_that_no_longer_matches_is_an_error_naming_the_gap(
+    find: str, times: int, tmp_path: Path
+) -> None:
+    patch = tmp_path / "pythagorean_drifted.toml"
+    patch.write_text(
+        'reference = "pythagorean.py"\nwhy = "Broken lesson 1: a patch whose reference moved on; no check."\n'
+        "[[gaps]]\nfind = 'return x + y'\nreplace = 'return x - y'\n"
+        f"[[gaps]]\nfind = {find!r}\nreplace = 'return 0'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LessonError, match=f"pythagorean_drifted.toml: gap 2 is found {times} times in pythagorean.py"):
+        render_variant(patch)
+
+
+@pytest.mark.parametrize("name,function", ALL_MODULES, ids=[n for n, _ in ALL_MODULES])
+def test_compiles_with_expected_tasks_and_is_deterministic(name, function, tmp_path):
+    path = module_path(name)
     spec, _ = compile_to(path, function, tmp_path / "a.yaml")
     compile_to(path, function, tmp_path / "b.yaml")
     assert (tmp_path / "a.yaml").read_bytes() == (tmp_path / "b.yaml").read_bytes()
@@ -99,7 +148,7 @@ def test_compiles_with_expected_tasks_and_is_deterministic(path, function, tmp_p
 
 @pytest.mark.parametrize("name", sorted(VARIANT_OF))
 def test_variant_names_what_it_breaks(name):
-    doc = (VARIANTS / name).read_text(encoding="utf-8").split('"""')[1].strip()
+    doc = variant(name).read_text(encoding="utf-8").split('"""')[1].strip()
     assert doc.startswith("Broken lesson")
     assert "check" in doc
 
@@ -143,14 +192,14 @@ def test_pvc_sort_mounts_aidatasource_on_both_tasks(tmp_path):
 
 
 def test_no_mount_variant_lacks_the_save_mount(tmp_path):
-    spec, platform = compile_to(VARIANTS / "pvc_sort_no_mount.py", "demo_sort_pipeline", tmp_path / "p.yaml")
+    spec, platform = compile_to(variant("pvc_sort_no_mount"), "demo_sort_pipeline", tmp_path / "p.yaml")
     assert pvc_mounts(platform, task_executor(spec, "sort-csv-component"))
     assert pvc_mounts(platform, task_executor(spec, "save-and-print-component")) == []
 
 
 def test_ascending_variant_keeps_the_mounts(tmp_path):
     """The ascending variant is only wrong at run time: its compiled spec must pass pvc_mounts."""
-    spec, platform = compile_to(VARIANTS / "pvc_sort_ascending.py", "demo_sort_pipeline", tmp_path / "p.yaml")
+    spec, platform = compile_to(variant("pvc_sort_ascending"), "demo_sort_pipeline", tmp_path / "p.yaml")
     for task in ("sort-csv-component", "save-and-print-component"):
         assert pvc_mounts(platform, task_executor(spec, task))
 
@@ -180,7 +229,7 @@ def test_resources_and_node_selector(tmp_path):
 
 def test_no_accelerator_variant_has_no_gpu(tmp_path):
     spec, platform = compile_to(
-        VARIANTS / "resources_no_accelerator.py", "cgpu_setting_node_selector_pipeline", tmp_path / "r.yaml"
+        variant("resources_no_accelerator"), "cgpu_setting_node_selector_pipeline", tmp_path / "r.yaml"
     )
     train = resources(spec, "train-model")
     assert "accelerator" not in train
@@ -191,8 +240,9 @@ def test_no_accelerator_variant_has_no_gpu(tmp_path):
 # --- lesson 4: the MinIO secret ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [PIPELINES / "minio_model.py", VARIANTS / "minio_model_wrong_key.py"])
-def test_minio_credentials_come_from_the_secret(path, tmp_path):
+@pytest.mark.parametrize("name", ["minio_model.py", "minio_model_wrong_key.py"])
+def test_minio_credentials_come_from_the_secret(name, tmp_path):
+    path = module_path(name)
     spec, platform = compile_to(path, "digits_pipeline", tmp_path / "m.yaml")
     secrets = executors(platform)[task_executor(spec, "train-and-upload")]["secretAsEnv"]
     assert len(secrets) == 1
@@ -212,7 +262,7 @@ def test_minio_credentials_come_from_the_secret(path, tmp_path):
 
 
 def test_wrong_key_variant_uploads_elsewhere():
-    source = (VARIANTS / "minio_model_wrong_key.py").read_text(encoding="utf-8")
+    source = (variant("minio_model_wrong_key")).read_text(encoding="utf-8")
     assert "object_name=object_key" not in source
     assert "object_name=object_key" in (PIPELINES / "minio_model.py").read_text(encoding="utf-8")
 
@@ -231,33 +281,23 @@ def test_kserve_pipeline_passes_the_model_artifact(tmp_path):
 
 
 def test_kserve_not_served_variant_never_calls_kserve(tmp_path):
-    spec, _ = compile_to(VARIANTS / "kserve_not_served.py", "kserver_pipeline", tmp_path / "k.yaml")
+    spec, _ = compile_to(variant("kserve_not_served"), "kserver_pipeline", tmp_path / "k.yaml")
     exec_name = task_executor(spec, "deploy-model-to-kserve")
     command = " ".join(spec["deploymentSpec"]["executors"][exec_name]["container"]["command"])
     assert "KServeClient" not in command
 
 
-VARIANT_OF = {
-    "pythagorean_subtract.py": "pythagorean.py",
-    "pvc_sort_ascending.py": "pvc_sort.py",
-    "pvc_sort_no_mount.py": "pvc_sort.py",
-    "resources_no_accelerator.py": "resources.py",
-    "minio_model_wrong_key.py": "minio_model.py",
-    "kserve_not_served.py": "kserve_iris.py",
-}
-
-
-@pytest.mark.parametrize(("variant", "reference"), sorted(VARIANT_OF.items()))
-def test_each_broken_variant_stays_a_small_edit_of_its_reference(variant: str, reference: str) -> None:
+@pytest.mark.parametrize(("name", "reference"), sorted(VARIANT_OF.items()))
+def test_each_broken_variant_stays_a_small_edit_of_its_reference(name: str, reference: str) -> None:
     """A variant is a whole pipeline a learner could submit, so it repeats its reference on purpose;
     this keeps the two from drifting apart: only the docstring and the broken lines may differ."""
     import difflib
 
     ref_lines = (PIPELINES / reference).read_text().splitlines()
-    var_lines = (VARIANTS / variant).read_text().splitlines()
+    var_lines = variant(name).read_text().splitlines()
     added = [
         line for line in difflib.unified_diff(ref_lines, var_lines, lineterm="", n=0)
         if line.startswith("+") and not line.startswith("+++")
     ]
     # a variant may drop a whole step, but what it adds is its docstring and the broken lines
-    assert len(added) <= 25, f"{variant} has drifted from {reference}: {len(added)} lines of its own"
+    assert len(added) <= 25, f"{name} has drifted from {reference}: {len(added)} lines of its own"

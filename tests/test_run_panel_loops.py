@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 
 from workshop.app import make_app
 from workshop.core.course import Course
-from workshop.core.events import RunStarted, TaskFinished, TaskStarted, TaskState
+from workshop.core.events import RunEvent, RunStarted, TaskFinished, TaskStarted, TaskState
 from workshop.core.settings import Settings
 from workshop.messages import RunEventPosted
 from workshop.widgets.run_panel import RunPanel
@@ -25,7 +25,7 @@ async def test_iterations_get_their_own_rows_and_the_loop_body_row_goes(home: Pa
             await pilot.pause(0.02)
         panel = app.query_one(RunPanel)
         # a backend that lists the loop body's task up front, as a cluster's run details do
-        events = [RunStarted("r", "fanout", ("square", "total")),
+        events: list[RunEvent] = [RunStarted("r", "fanout", ("square", "total")),
                   TaskStarted("r", "square[0]"), TaskStarted("r", "square[1]"),
                   TaskFinished("r", "square[1]", TaskState.SUCCEEDED, {"Output": 1}),
                   TaskFinished("r", "square[0]", TaskState.FAILED, {})]

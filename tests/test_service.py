@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import VARIANTS
+from tests.conftest import variant
 from workshop.core import service
 from workshop.core.course import Course
 
@@ -13,8 +13,8 @@ def test_an_attempt_says_whether_the_lesson_had_passed_before(course: Course, ba
     lesson = course.lesson(1)
     first = service.run(course, backend, lesson, {"a": "3", "b": "4"})
     assert first.passed and not first.passed_before
-    variant = VARIANTS / "pythagorean_subtract.py"
-    failed = service.run(course, backend, lesson, {"a": "3", "b": "4"}, pipeline_file=variant)
+    broken = variant("pythagorean_subtract")
+    failed = service.run(course, backend, lesson, {"a": "3", "b": "4"}, pipeline_file=broken)
     assert not failed.passed and failed.passed_before  # the panel and the CLI say "stays passed" from this
     again = service.check(course, backend, lesson)  # re-checking the failed run: still passed from before
     assert not again.passed and again.passed_before

@@ -67,6 +67,7 @@ def test_ctrl_c_during_a_run_stops_the_model_server_and_the_run(home: Path) -> N
 @pytest.mark.slow
 async def test_quitting_the_app_stops_the_servers_it_started(home: Path) -> None:
     from workshop.app import make_app
+    from workshop.backends.local.backend import LocalBackend
     from workshop.core.course import Course
     from workshop.core.settings import Settings
     from workshop.widgets.run_panel import RunPanel
@@ -86,6 +87,7 @@ async def test_quitting_the_app_stops_the_servers_it_started(home: Path) -> None
             await pilot.pause(0.02)
         last = app.course.progress.last_run(4)
         assert app.course.states()[4].value == "done", (last.state, last.error, last.checks) if last else None
+        assert isinstance(app.backend, LocalBackend)
         store_pid = app.backend.object_store().pid
         assert store_pid and processes_mentioning(str(home))
         await pilot.press("ctrl+q")

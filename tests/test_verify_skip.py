@@ -24,20 +24,20 @@ def test_verify_rechecks_completed_lessons_and_records_nothing(course: Course, b
     assert (course.progress.all_lessons(), course.progress.runs()) == before  # no attempt, no run, no checks
 
     backend.volumes.file("aidatasource", "output/sorted_numbers.csv").unlink()
-    results = dict((lesson.id, checks) for lesson, checks in verify.verify(course, backend))
-    assert verify.holds(results[1])
-    failing = [c for c in results[2] if not c.passed]
+    by_lesson = {lesson.id: checks for lesson, checks in verify.verify(course, backend)}
+    assert verify.holds(by_lesson[1])
+    failing = [c for c in by_lesson[2] if not c.passed]
     assert [c.id for c in failing] == ["sorted"] and "does not exist" in failing[0].summary
     assert course.progress.lesson(2).attempts == 1 and course.states()[2] is LessonState.DONE
 
 
 def test_verify_checks_the_run_that_passed_not_a_later_failed_one(course: Course, backend: Any) -> None:
-    from tests.conftest import VARIANTS
+    from tests.conftest import variant
 
     passed = take(course, backend, 1)
     lesson = course.lesson(1)
-    variant = VARIANTS / "pythagorean_subtract.py"
-    failed = course.run_lesson(lesson, backend, {"a": 1.0, "b": 1.0}, pipeline_file=variant)
+    broken = variant("pythagorean_subtract")
+    failed = course.run_lesson(lesson, backend, {"a": 1.0, "b": 1.0}, pipeline_file=broken)
     assert not failed.passed and course.states()[1] is LessonState.DONE
     assert verify.verified_run(course, lesson).run_id == passed.run.run_id  # type: ignore[union-attr]
     assert verify.holds(verify.verify_lesson(course, backend, lesson))

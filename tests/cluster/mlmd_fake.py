@@ -8,12 +8,12 @@ independent encoder.
 from __future__ import annotations
 
 from concurrent import futures
-from typing import Any
+from typing import Any, TypeAlias
 
 import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, struct_pb2
 
-F = descriptor_pb2.FieldDescriptorProto
+F: TypeAlias = descriptor_pb2.FieldDescriptorProto
 
 
 def _field(name: str, number: int, kind: int, label: int = F.LABEL_OPTIONAL, type_name: str = "",

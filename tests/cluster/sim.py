@@ -59,8 +59,10 @@ def pod_json(name: str, task: str, run_id: str, *, main: str = "running", attemp
         state = k8s.V1ContainerState(running=k8s.V1ContainerStateRunning())
         phase = "Running"
     conditions = None
-    statuses = [k8s.V1ContainerStatus(name="main", image="python:3.11", image_id="", ready=phase == "Running",
-                                      restart_count=0, state=state)]
+    statuses: list[Any] | None = [
+        k8s.V1ContainerStatus(name="main", image="python:3.11", image_id="", ready=phase == "Running",
+                              restart_count=0, state=state)
+    ]
     if unschedulable:
         phase, statuses = "Pending", None
         conditions = [k8s.V1PodCondition(type="PodScheduled", status="False", reason="Unschedulable",

@@ -136,7 +136,7 @@ def test_without_permission_on_pods_the_run_goes_on_without_logs(make_backend, s
                                                                  tmp_path: Path) -> None:
     from tests.cluster.conftest import collect
     from tests.cluster.sim import Frame, run_json
-    from workshop.core.events import LogLine
+    from workshop.core.events import LogLine, RunFinished
 
     backend = make_backend()
     run_id = start(backend, tmp_path)
@@ -146,7 +146,8 @@ def test_without_permission_on_pods_the_run_goes_on_without_logs(make_backend, s
     events = collect(backend, run_id)
     said = [e.line for e in events if isinstance(e, LogLine)]
     assert len(said) == 1 and "cannot list the run's pods, so no live logs" in said[0]
-    assert events[-1].state.value == "SUCCEEDED"
+    last = events[-1]
+    assert isinstance(last, RunFinished) and last.state.value == "SUCCEEDED"
     assert len(fake.calls("GET", f"/api/v1/namespaces/{NS}/pods")) == 2  # once by the poll loop, once for outputs
 
 

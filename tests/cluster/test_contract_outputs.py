@@ -110,7 +110,8 @@ def test_a_log_never_gives_a_value_kfps_executor_does_not_print(make_backend, si
     logs = backend.config.state_dir / "runs" / run_id / "logs"
     logs.mkdir(parents=True)
     (logs / "square-root.log").write_text("square_root: 25.0\nOutput: 5.0\n")
-    assert collect(backend, run_id)[-1].outputs == {}
+    last = collect(backend, run_id)[-1]
+    assert isinstance(last, RunFinished) and last.outputs == {}
     assert backend.task_outputs(run_id, "square-root") == {}
     problem = backend.outputs_problem(run_id)
     assert "ML Metadata at 127.0.0.1:9" in problem and "WORKSHOP_MLMD_ENDPOINT" in problem

@@ -69,7 +69,8 @@ def test_a_run_the_workshop_terminated_ends_canceled_though_kfp_says_failed(make
     assert seen == [f"{API}/runs/{run_id}:terminate"]
     finished = {e.task: e.state for e in events if isinstance(e, TaskFinished)}
     assert finished == {"square": TaskState.CANCELED, "square-2": TaskState.CANCELED}
-    assert events[-1].state is RunState.CANCELED and events[-1].error == "canceled"
+    last = events[-1]
+    assert isinstance(last, RunFinished) and last.state is RunState.CANCELED and last.error == "canceled"
     assert backend.status(run_id) is RunState.CANCELED
     again = make_backend()  # another session (the CLI after the app) sees it canceled too
     assert again.status(run_id) is RunState.CANCELED
@@ -81,7 +82,8 @@ def test_a_run_terminated_elsewhere_stays_failed(make_backend, sim: Sim, tmp_pat
     run_id = start(backend, tmp_path)
     sim.scenario(Frame(run_json(run_id, "RUNNING", states(square="RUNNING"))))
     sim.terminated = 0  # as if someone pressed Terminate in the KFP UI
-    assert collect(backend, run_id)[-1].state is RunState.FAILED
+    last = collect(backend, run_id)[-1]
+    assert isinstance(last, RunFinished) and last.state is RunState.FAILED
     assert backend.status(run_id) is RunState.FAILED
 
 

@@ -24,7 +24,7 @@ def make_backend(settings: Settings, name: str | None = None) -> Backend:
     name = name or detect_backend()
     if name == "cluster":
         try:
-            from workshop.backends.cluster import ClusterBackend  # type: ignore[import-not-found]
+            from workshop.backends.cluster import ClusterBackend
         except ImportError:
             raise BackendError(
                 "the cluster backend is not part of this version yet; use --backend local"

@@ -70,7 +70,7 @@ class CheckContext:
         """The run's compiled pipeline, read once for all the checks of this attempt."""
         if "pipeline" not in self.cache:
             self.cache["pipeline"] = PipelineSpec.load(Path(self.run.package_path))
-        return self.cache["pipeline"]  # type: ignore[no-any-return]
+        return self.cache["pipeline"]
 
     def spec_docs(self) -> tuple[dict[str, Any], dict[str, Any]]:
         pipeline = self.pipeline()

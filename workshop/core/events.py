@@ -100,7 +100,7 @@ def from_dict(data: dict[str, Any]) -> RunEvent:
         data["state"] = RunState(data["state"])
     elif cls is RunStarted:
         data["tasks"] = tuple(data.get("tasks", ()))
-    return cls(**data)  # type: ignore[no-any-return]
+    return cls(**data)
 
 
 class ExecutorNoise:

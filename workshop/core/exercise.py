@@ -65,27 +65,41 @@ The lesson's checks say what is still missing, with a hint for each.
 '''
 
 
-def starter_text(lesson: Lesson) -> str:
-    """The lesson's pipeline with its gaps cut out, under a header that says what to do."""
-    if lesson.gaps_file is None:
-        raise LessonError(f"lesson {lesson.id} has no exercise: follow along with the reference pipeline")
-    where = lesson.gaps_file.name
+def patched_pipeline(reference: Path, patch_file: Path) -> tuple[str, dict[str, object]]:
+    """The reference pipeline with each [[gaps]] of `patch_file` applied and the reference's own
+    docstring cut, and the patch file's whole table (for its other keys).
+
+    Each gap's `find` must occur exactly once in the reference: one that no longer does is an
+    error that names the gap, so a patch can never silently drift from the pipeline it edits.
+    The exercises' starters and the tests' broken variants (tests/variants/*.toml) are both made so.
+    """
+    where = patch_file.name
     try:
-        gaps = tomllib.loads(lesson.gaps_file.read_text(encoding="utf-8")).get("gaps", [])
-        text = lesson.pipeline_file.read_text(encoding="utf-8")
+        table = tomllib.loads(patch_file.read_text(encoding="utf-8"))
+        text = reference.read_text(encoding="utf-8")
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise LessonError(f"{where}: {exc}") from exc
-    if not gaps or not all(isinstance(g, dict) and isinstance(g.get("find"), str)
-                           and isinstance(g.get("replace"), str) for g in gaps):
+    gaps = table.get("gaps", [])
+    if not gaps or not isinstance(gaps, list) or not all(
+            isinstance(g, dict) and isinstance(g.get("find"), str) and isinstance(g.get("replace"), str)
+            for g in gaps):
         raise LessonError(f"{where}: each [[gaps]] needs a `find` and a `replace` string")
     for number, gap in enumerate(gaps, 1):
         found = text.count(gap["find"])
         if found != 1:
-            raise LessonError(f"{where}: gap {number} is found {found} times in {lesson.pipeline_file.name}, "
+            raise LessonError(f"{where}: gap {number} is found {found} times in {reference.name}, "
                               "not once: the pipeline changed, so the gap must follow it")
         text = text.replace(gap["find"], gap["replace"])
-    if text.startswith('"""'):  # the reference's own docstring gives way to the exercise's
+    if text.startswith('"""'):  # the reference's own docstring gives way to the patch's
         text = text[text.index('"""', 3) + 3:]
+    return text, table
+
+
+def starter_text(lesson: Lesson) -> str:
+    """The lesson's pipeline with its gaps cut out, under a header that says what to do."""
+    if lesson.gaps_file is None:
+        raise LessonError(f"lesson {lesson.id} has no exercise: follow along with the reference pipeline")
+    text, _ = patched_pipeline(lesson.pipeline_file, lesson.gaps_file)
     header = STARTER_HEADER.format(id=lesson.id, title_en=lesson.title_in("en"), title_zh=lesson.title_in("zh"))
     return header + "\n" + text.lstrip("\n")
 

@@ -51,7 +51,7 @@ class FileToken(TokenSource):
     def token(self) -> str | None:
         config = _HookConfig()
         try:
-            self._credentials.refresh_api_key_hook(config)  # type: ignore[arg-type]
+            self._credentials.refresh_api_key_hook(config)
         except OSError as exc:
             raise BackendError(f"cannot read the token file {self.path}: {exc.strerror or exc}") from None
         return config.api_key.get("authorization") or None

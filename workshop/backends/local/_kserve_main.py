@@ -87,9 +87,9 @@ def main(argv: list[str] | None = None) -> None:
             self.config.host = LOOPBACK
 
     # ModelServer.start() looks the class up in its own module namespace.
-    kserve_model_server.RESTServer = LoopbackRESTServer  # type: ignore[misc]
+    kserve_model_server.RESTServer = LoopbackRESTServer
 
-    class SKLearnModel(kserve.Model):  # type: ignore[misc]
+    class SKLearnModel(kserve.Model):
         def __init__(self, name: str, model_dir: Path) -> None:
             super().__init__(name)
             self.model_dir = model_dir

@@ -328,7 +328,7 @@ def run(spec: dict[str, Any], server: Any = None) -> None:
                 emit(LogLine(run_id, task, f"[workshop] task exited with code {code}"))
             return status.Status.SUCCESS if code == 0 else status.Status.FAILURE
 
-    subprocess_task_handler.SubprocessTaskHandler = WorkshopTaskHandler  # type: ignore[misc]
+    subprocess_task_handler.SubprocessTaskHandler = WorkshopTaskHandler
     original_execute = task_executor.execute_single_task
     failed_tasks: list[str] = []
 
@@ -347,7 +347,7 @@ def run(spec: dict[str, Any], server: Any = None) -> None:
         emit(TaskFinished(run_id, name, state, _jsonable(outputs)))
         return outputs, task_status
 
-    task_executor.execute_single_task = execute_single_task  # type: ignore[assignment]
+    task_executor.execute_single_task = execute_single_task
 
     local.init(
         runner=local.SubprocessRunner(use_venv=False),
