@@ -219,6 +219,47 @@ def preload() -> None:
     from kfp.local import pipeline_orchestrator  # noqa: F401
 
 
+# Modules two tasks of one run often both import, and that are safe to import once in the worker
+# before it forks the tasks: they start no thread (a thread would turn the fork path off) and
+# read nothing of a task's environment at import. Keyed by the requirement that names them.
+SHARED_IMPORTS: dict[str, tuple[str, ...]] = {
+    "scikit-learn": ("sklearn.datasets", "sklearn.model_selection"),
+    "numpy": ("numpy",),
+    "pandas": ("pandas",),
+}
+
+
+def shared_imports(pipeline: PipelineSpec) -> list[str]:
+    """The modules of SHARED_IMPORTS that two or more of the run's tasks ask for."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from workshop.backends.local import fastpath
+
+    wanted: dict[str, int] = {}
+    for task in pipeline.executor_tasks():
+        container = pipeline.container(task.executor_label)
+        parsed = fastpath.parse([*container.get("command", []), *container.get("args", [])])
+        names = set()
+        for text in parsed.requirements if parsed else ():
+            try:
+                names.add(Requirement(text).name.lower())
+            except InvalidRequirement:
+                continue
+        for name in names & SHARED_IMPORTS.keys():
+            wanted[name] = wanted.get(name, 0) + 1
+    return [module for name, count in wanted.items() if count > 1 for module in SHARED_IMPORTS[name]]
+
+
+def _preimport(modules: list[str]) -> None:
+    import importlib
+
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception:  # not installed or broken: the task reports it itself
+            continue
+
+
 class _PlatformError(Exception):
     """The task's platform config cannot be honoured: the message says why, as the pod's events would."""
 
@@ -303,6 +344,7 @@ def run(spec: dict[str, Any], server: Any = None) -> None:
     extra_env: dict[str, str] = spec.get("env", {})
     all_mount_paths = pipeline.mount_paths()
     pip_cache = Path(spec.get("pip_cache") or volumes_dir.parent / "pip-cache")
+    _preimport(shared_imports(pipeline))  # once here, inherited by every forked task
 
     class WorkshopTaskHandler(subprocess_task_handler.SubprocessTaskHandler):
         def run(self) -> status.Status:
