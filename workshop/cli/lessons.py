@@ -124,7 +124,6 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
 def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file: str | None, quiet: bool,
         lang: str | None, backend: str | None) -> None:
     """Run a lesson's pipeline, stream its logs and check the result (exit 1 if a check fails)."""
-    from collections.abc import Callable
     from pathlib import Path
 
     from workshop.core.course import LessonState

@@ -155,7 +155,7 @@ class Course:
             stop_warm()
 
     def _run_and_check(self, lesson: Lesson, backend: Any, arguments: dict[str, Any],
-                       on_event: Callable[[RunEvent], None], on_run_id: Callable[[str], None],
+                       on_event: Callable[[RunEvent], object], on_run_id: Callable[[str], object],
                        package: Path, source: Path, digest: str, started: float) -> Attempt:
         ref = backend.upload_pipeline(package, lesson.pipeline_name, lesson.description_in("en"))
         services = tuple(lesson.extra.get("services", ()))
