@@ -213,7 +213,12 @@ def preload() -> None:
 
     The backend sets KUBECONFIG when it starts the worker, because the kubernetes client
     (imported by kfp) reads it once, at import, and forked tasks inherit that state.
+    _KFP_RUNTIME=true is what a lightweight component's own command sets in its container:
+    kfp's __init__ then leaves out its compile-time imports (kfp.client and with it the
+    kubernetes client, about 60 MiB and most of the import time), which no task and no part
+    of the local orchestrator needs; a task that imports kubernetes gets its own import.
     """
+    os.environ.setdefault("_KFP_RUNTIME", "true")
     from kfp import local  # noqa: F401
     from kfp.dsl import executor_main  # noqa: F401  imported once here, inherited by forked tasks
     from kfp.local import pipeline_orchestrator  # noqa: F401
