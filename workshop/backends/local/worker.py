@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop.core.events import (
     LogLine,
@@ -32,7 +32,9 @@ from workshop.core.events import (
     TaskState,
     to_dict,
 )
-from workshop.core.pipeline_spec import ExecutorPlatform, Param, PipelineSpec
+
+if TYPE_CHECKING:  # imported by run(): a spare worker waits without yaml and the spec reader
+    from workshop.core.pipeline_spec import ExecutorPlatform, Param, PipelineSpec
 
 _emit_lock = threading.Lock()
 _events_fd = -1
@@ -340,6 +342,7 @@ def run(spec: dict[str, Any], server: Any = None) -> None:
     from kfp.pipeline_spec import pipeline_spec_pb2
 
     from workshop.backends.local import kfp_fixes, mounts
+    from workshop.core.pipeline_spec import PipelineSpec
 
     kfp_fixes.install()
     run_id = spec["run_id"]
