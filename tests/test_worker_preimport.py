@@ -24,9 +24,9 @@ def test_a_spare_worker_waits_with_kfps_runtime_imports_only_not_the_kubernetes_
     import subprocess
     import sys
 
-    names = "('kubernetes', 'kfp.client', 'yaml', 'kfp.local', 'kfp.dsl.executor_main')"
+    names = "('kubernetes', 'kfp.client', 'yaml', 'kfp.dsl.executor_main')"
     code = ("import sys; from workshop.backends.local.worker import preload; preload(); "
             f"print(sorted(m for m in {names} if m in sys.modules))")
     env = {k: v for k, v in os.environ.items() if k != "_KFP_RUNTIME"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
-    assert done.stdout.split("\n")[0] == "['kfp.dsl.executor_main', 'kfp.local']", done.stdout
+    assert done.stdout.split("\n")[0] == "['kfp.dsl.executor_main']", done.stdout

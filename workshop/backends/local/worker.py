@@ -219,11 +219,10 @@ def preload() -> None:
     kfp's __init__ then leaves out its compile-time imports (kfp.client and with it the
     kubernetes client, about 60 MiB and most of the import time), which no task and no part
     of the local orchestrator needs; a task that imports kubernetes gets its own import.
-    kfp.local.pipeline_orchestrator (and the protobuf descriptors it loads) waits for the spec:
-    about 5 MiB of the idle worker for some 30 ms of CPU per run.
+    kfp.local and its pipeline_orchestrator (with the protobuf descriptors it loads) wait for
+    the spec: about 6 MiB of the idle worker for some 60 ms of CPU per run.
     """
     os.environ.setdefault("_KFP_RUNTIME", "true")
-    from kfp import local  # noqa: F401
     from kfp.dsl import executor_main  # noqa: F401  imported once here, inherited by forked tasks
 
 
