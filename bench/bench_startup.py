@@ -6,7 +6,8 @@ Each app runs in a real pseudo-terminal (100x30); "painted" means a marker has r
 terminal: the title for a first paint, a phrase of lesson 1's text for the useful screen.
 Then Ctrl+Q quits it and wait4() gives its peak resident memory. The worker the Run tab
 prewarms is the same `python -m workshop.backends.local.worker` process, started here the
-way the backend starts it; its peak resident memory once it says it is ready is added.
+way the backend starts it; its peak resident memory once it says it is ready is added, with the
+private memory of the fork server it starts (forked from it, it shares the rest).
 The temporary home goes away at the end; WORKSHOP_HOME, when set, is where it is made.
 Usage: python bench/bench_startup.py [--runs N]
 """
@@ -93,7 +94,14 @@ def worker_rss(home: str, env: dict[str, str]) -> int:
         if b"ready" not in proc.stdout.readline():
             raise RuntimeError("the worker did not get ready")
         status = Path(f"/proc/{proc.pid}/status").read_text()
-        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+        peak = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+        # the fork server it starts is forked from it: only its private pages are memory of its own
+        kids = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        for kid in kids:
+            rollup = Path(f"/proc/{kid}/smaps_rollup").read_text().splitlines()
+            private = ("Private_Clean:", "Private_Dirty:")
+            peak += sum(int(line.split()[1]) for line in rollup if line.startswith(private))
+        return peak
     finally:
         proc.communicate(b"\n", timeout=30)  # an empty line: a spare nobody needs exits
 

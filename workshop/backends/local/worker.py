@@ -34,7 +34,7 @@ from workshop.core.events import (
 )
 
 if TYPE_CHECKING:  # imported by run(): a spare worker waits without yaml and the spec reader
-    from workshop.core.pipeline_spec import ExecutorPlatform, Param, PipelineSpec
+    from workshop.core.pipeline_spec import ExecutorPlatform, Param
 
 _emit_lock = threading.Lock()
 _events_fd = -1
@@ -226,47 +226,6 @@ def preload() -> None:
     from kfp.dsl import executor_main  # noqa: F401  imported once here, inherited by forked tasks
 
 
-# Modules two tasks of one run often both import, and that are safe to import once in the worker
-# before it forks the tasks: they start no thread (a thread would turn the fork path off) and
-# read nothing of a task's environment at import. Keyed by the requirement that names them.
-SHARED_IMPORTS: dict[str, tuple[str, ...]] = {
-    "scikit-learn": ("sklearn.datasets", "sklearn.model_selection"),
-    "numpy": ("numpy",),
-    "pandas": ("pandas",),
-}
-
-
-def shared_imports(pipeline: PipelineSpec) -> list[str]:
-    """The modules of SHARED_IMPORTS that two or more of the run's tasks ask for."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    from workshop.backends.local import fastpath
-
-    wanted: dict[str, int] = {}
-    for task in pipeline.executor_tasks():
-        container = pipeline.container(task.executor_label)
-        parsed = fastpath.parse([*container.get("command", []), *container.get("args", [])])
-        names = set()
-        for text in parsed.requirements if parsed else ():
-            try:
-                names.add(Requirement(text).name.lower())
-            except InvalidRequirement:
-                continue
-        for name in names & SHARED_IMPORTS.keys():
-            wanted[name] = wanted.get(name, 0) + 1
-    return [module for name, count in wanted.items() if count > 1 for module in SHARED_IMPORTS[name]]
-
-
-def _preimport(modules: list[str]) -> None:
-    import importlib
-
-    for module in modules:
-        try:
-            importlib.import_module(module)
-        except Exception:  # not installed or broken: the task reports it itself
-            continue
-
-
 class _PlatformError(Exception):
     """The task's platform config cannot be honoured: the message says why, as the pod's events would."""
 
@@ -352,7 +311,6 @@ def run(spec: dict[str, Any], server: Any = None) -> None:
     extra_env: dict[str, str] = spec.get("env", {})
     all_mount_paths = pipeline.mount_paths()
     pip_cache = Path(spec.get("pip_cache") or volumes_dir.parent / "pip-cache")
-    _preimport(shared_imports(pipeline))  # once here, inherited by every forked task
 
     class WorkshopTaskHandler(subprocess_task_handler.SubprocessTaskHandler):
         def run(self) -> status.Status:
