@@ -2,35 +2,43 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-tools-stamp
 
+# the app alone: `make start` needs no test tools
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+# the test tools on top (pytest, ruff, mypy, import-linter): `make test` and `make lint`
+$(TEST_STAMP): $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 .PHONY: help install start test test-fast lint bench
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-install: $(STAMP) ## make .venv and install the workshop with its test tools
+install: $(STAMP) ## make .venv and install the workshop (no test tools)
 
 start: $(STAMP) ## open the app on the local backend
 	$(VENV)/bin/workshop start --backend local
 
-test: $(STAMP) ## every test
+test: $(TEST_STAMP) ## every test
 	$(VENV)/bin/python -m pytest -q
 
-test-fast: $(STAMP) ## every test but those marked `slow` (training models, starting servers)
+test-fast: $(TEST_STAMP) ## every test but those marked `slow` (training models, starting servers)
 	$(VENV)/bin/python -m pytest -q -m "not slow"
 
-lint: $(STAMP) ## ruff, mypy and the import contracts (pyproject [tool.importlinter])
+lint: $(TEST_STAMP) ## ruff, mypy and the import contracts (pyproject [tool.importlinter])
 	$(VENV)/bin/ruff check workshop tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
 bench: $(STAMP) ## the benchmarks: each prints its figures
 	$(VENV)/bin/python bench/bench_lesson1.py
+	$(VENV)/bin/python bench/bench_lesson4.py
 	$(VENV)/bin/python bench/bench_startup.py
 	$(VENV)/bin/python bench/bench_log_latency.py
 	$(VENV)/bin/python bench/bench_objectstore.py

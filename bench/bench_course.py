@@ -1,6 +1,8 @@
 """The whole course headless (`workshop run --all`) on the local backend: total, each lesson's
 share, and the peak memory of the workshop process and of its children (tasks, servers).
 
+The temporary home goes away at the end; WORKSHOP_HOME, when set, is where it is made.
+The machine's load average is printed with the figures: on a shared machine they vary with it.
 Usage: python bench/bench_course.py
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,8 +43,23 @@ def rss_of_tree(root: int) -> tuple[int, int]:
     return rss.get(root, 0), total
 
 
+def scratch(prefix: str) -> str:
+    base = os.environ.get("WORKSHOP_HOME")
+    if base:
+        Path(base).mkdir(parents=True, exist_ok=True)
+    return tempfile.mkdtemp(prefix=prefix, dir=base or None)
+
+
 def main() -> None:
-    home = tempfile.mkdtemp(prefix="bench-course-")
+    home = scratch("bench-course-")
+    try:
+        course(home)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def course(home: str) -> None:
+    load = os.getloadavg()[0]
     env = {**os.environ, "WORKSHOP_HOME": home, "WORKSHOP_BACKEND": "local", "PYTHONUNBUFFERED": "1"}
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "workshop", "run", "--all", "--lang", "en"], env=env,
@@ -68,7 +86,8 @@ def main() -> None:
     done.set()
     if proc.returncode != 0:
         raise SystemExit(f"workshop run --all failed with exit {proc.returncode}")
-    print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') >> 30} GiB")
+    print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') >> 30} GiB; "
+          f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"whole course (`workshop run --all`, local backend): {total:.1f} s, exit 0")
     ends = [t for _, t in marks[1:]] + [started + total]
     for (name, begin), end in zip(marks, ends, strict=True):

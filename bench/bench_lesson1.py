@@ -113,7 +113,8 @@ def main() -> None:
     runs = max(args.runs, 1)
     tmp = scratch("bench-l1-")
     try:
-        print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}; n={runs} each, alternated, medians")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, python "
+              f"{sys.version.split()[0]}; n={runs} each, alternated, medians")
         ours_whole, stock_whole = [], []
         for i in range(runs):  # whole process against whole process, alternated
             (tmp / f"stock-{i}").mkdir()

@@ -17,7 +17,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["WORKSHOP_HOME"] = tempfile.mkdtemp(prefix="bench-latency-")
+# under WORKSHOP_HOME when it is set; removed at the end
+_BASE = os.environ.get("WORKSHOP_HOME")
+if _BASE:
+    Path(_BASE).mkdir(parents=True, exist_ok=True)
+HOME = tempfile.mkdtemp(prefix="bench-latency-", dir=_BASE or None)
+os.environ["WORKSHOP_HOME"] = HOME
 
 
 async def main() -> None:
@@ -57,4 +62,9 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    import shutil
+
+    try:
+        asyncio.run(main())
+    finally:
+        shutil.rmtree(HOME, ignore_errors=True)

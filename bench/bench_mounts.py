@@ -11,6 +11,7 @@ Usage: python bench/bench_mounts.py   (Linux; as root or where user namespaces a
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -44,16 +45,21 @@ def once(task_mounts: list[tuple[str, str]], masked: list[str]) -> float:
 
 
 def main() -> None:
-    volume = tempfile.mkdtemp(prefix="bench-volume-")
+    base = os.environ.get("WORKSHOP_HOME")  # where the volume folder goes when it is set
+    if base:
+        Path(base).mkdir(parents=True, exist_ok=True)
+    volume = tempfile.mkdtemp(prefix="bench-volume-", dir=base or None)
     cases = {
         "under an existing folder (/mnt/bench-shared)": ([(volume, "/mnt/bench-shared")], []),
         "where the host has nothing (/data-bench/in)": ([(volume, "/data-bench/in")], []),
         "masked for a task without the mount": ([], ["/data-bench/in"]),
     }
-    for label, (task_mounts, masked) in cases.items():
-        times = [once(task_mounts, masked) for _ in range(30)]
-        print(f"{label:48s} median {statistics.median(times) * 1000:6.2f} ms   max {max(times) * 1000:6.2f} ms")
-    os.rmdir(volume)
+    try:
+        for label, (task_mounts, masked) in cases.items():
+            times = [once(task_mounts, masked) for _ in range(30)]
+            print(f"{label:48s} median {statistics.median(times) * 1000:6.2f} ms   max {max(times) * 1000:6.2f} ms")
+    finally:
+        shutil.rmtree(volume, ignore_errors=True)
     assert not Path("/data-bench").exists() and not Path("/mnt/bench-shared").exists(), "the host was changed"
 
 

@@ -38,7 +38,10 @@ def main() -> None:
     args = parser.parse_args()
     small, big = b"x" * 1024, os.urandom(8 << 20)
     cold, warm, stops, rt_small, rt_big = [], [], [], [], []
-    with tempfile.TemporaryDirectory(prefix="bench-objectstore-") as tmp:
+    base = os.environ.get("WORKSHOP_HOME")  # where the folders go when it is set; removed at the end
+    if base:
+        Path(base).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-objectstore-", dir=base or None) as tmp:
         for run in range(args.runs):
             store = ObjectStore(Path(tmp) / f"fresh{run}")
             cold.append(timed(store.start))

@@ -21,6 +21,7 @@ from workshop.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from workshop.core.course import Course
@@ -69,7 +70,7 @@ def list_lessons(lang: str | None) -> None:
 
 
 def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, str], pipeline_file: Path | None,
-             quiet: bool = False) -> bool:
+             quiet: bool = False, after_submit: Callable[[], None] | None = None) -> bool:
     from workshop.backends.base import BackendError
     from workshop.core import service
     from workshop.core.compile import CompileError
@@ -79,6 +80,12 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
     lang = course.settings.language
     click.secho(f"\n== Lesson {lesson.id}: {lesson.title_in(lang)} ==", bold=True)
     run_ids: list[str] = []
+
+    def submitted(run_id: str) -> None:
+        run_ids.append(run_id)
+        if after_submit is not None:
+            after_submit()
+
     try:
         source = pipeline_file or course.pipeline_file(lesson)
         if source != lesson.pipeline_file and pipeline_file is None:
@@ -86,7 +93,7 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
         width = max([len(t) + 2 for t in lesson_tasks(lesson)] + [12])
         noise = ExecutorNoise() if quiet else None
         attempt = service.run(course, backend, lesson, raw, on_event=lambda e: print_event(e, width, noise),
-                              on_run_id=run_ids.append, pipeline_file=source)
+                              on_run_id=submitted, pipeline_file=source)
     except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
@@ -135,10 +142,16 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
         raise click.BadParameter(f"no lesson takes an argument named {sorted(set(raw) - taken)[0]!r} "
                                  f"(the lessons take: {', '.join(sorted(taken)) or 'none'})", param_hint="--arg")
     be = open_backend(course, backend)
+    # A worker that imports kfp while this process compiles; in --all, the next lesson's worker
+    # starts as soon as this lesson's run is submitted.
+    prewarm = getattr(be, "prewarm", None)
+    if prewarm is not None:
+        prewarm()
     ok = True
     started = time.perf_counter()
     try:
-        for item in lessons:
+        for number, item in enumerate(lessons, 1):
+            more = number < len(lessons)
             state = course.states()[item.id]
             if state is LessonState.LOCKED:
                 raise click.ClickException(
@@ -148,7 +161,8 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
             mine = {name: value for name, value in raw.items() if not run_all or name in
                     {arg.name for arg in item.arguments}}
             passed = _run_one(course, be, item, mine,
-                              Path(pipeline_file) if pipeline_file else None, quiet)
+                              Path(pipeline_file) if pipeline_file else None, quiet,
+                              after_submit=prewarm if more else None)
             ok = ok and passed
             if run_all and not passed:
                 break

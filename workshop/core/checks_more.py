@@ -274,9 +274,9 @@ def s3_object(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
 
 @check("keras_model_accuracy")
 def keras_model_accuracy(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
-    import json
-    import subprocess
-    import sys
+    # The model is scored in a child process (started when the run began, see
+    # keras_eval.prestart) that loads only the stored file, never the learner's code.
+    from workshop.core import keras_eval
 
     bucket, key = params["bucket"], object_key(ctx, params)
     minimum = float(params.get("min_accuracy", 0.9))
@@ -287,14 +287,9 @@ def keras_model_accuracy(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(key).name
         path.write_bytes(data)
-        scale = str(params.get("input_scale", 16.0))
-        done = subprocess.run([sys.executable, "-m", "workshop.core.keras_eval", str(path), scale],
-                              capture_output=True, text=True, timeout=600)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        error = (done.stderr.strip().splitlines() or ["?"])[-1]
-        return failed(say(ctx.lang, "keras_model_accuracy.scoring_failed", error=error))
-    result = json.loads(lines[-1])
+        result = keras_eval.score(str(path), float(params.get("input_scale", 16.0)))
+    if "failed" in result:
+        return failed(say(ctx.lang, "keras_model_accuracy.scoring_failed", error=result["failed"]))
     if "error" in result:
         return failed(say(ctx.lang, "keras_model_accuracy.bad_model", bucket=bucket, key=key, error=result["error"]))
     accuracy = float(result["accuracy"])

@@ -40,6 +40,20 @@ class Attempt:
         return self.run.state == RunState.SUCCEEDED.value and all(c.passed for c in self.checks)
 
 
+def _warm_checks(lesson: Lesson) -> Callable[[], None]:
+    """Start what a lesson's checks will need and is slow to start; returns how to stop it unused.
+
+    Scoring lesson 4's model imports TensorFlow in a process of its own: started with the run,
+    that import overlaps the training instead of following it.
+    """
+    if any(spec.kind == "keras_model_accuracy" for spec in lesson.checks):
+        from workshop.core import keras_eval
+
+        keras_eval.prestart()
+        return keras_eval.discard
+    return lambda: None
+
+
 class Course:
     def __init__(self, settings: Settings) -> None:
         settings.ensure()
@@ -142,6 +156,17 @@ class Course:
             raise
         _publish(package, self.package_path(lesson))
         on_step("compiled", {"file": str(self.package_path(lesson))})  # the copy the learner opens
+        stop_warm = _warm_checks(lesson)  # slow check set-up overlaps the run
+        try:
+            return self._run_and_check(lesson, backend, arguments, on_event, on_run_id, on_step, package, source,
+                                       digest, started)
+        finally:
+            stop_warm()
+
+    def _run_and_check(self, lesson: Lesson, backend: Backend, arguments: dict[str, Any],
+                       on_event: Callable[[RunEvent], object], on_run_id: Callable[[str], object],
+                       on_step: Callable[[str, dict[str, Any]], object],
+                       package: Path, source: Path, digest: str, started: float) -> Attempt:
         ref = backend.upload_pipeline(package, lesson.pipeline_name, lesson.description_in("en"))
         on_step("uploaded", {"name": ref.name, "version": ref.version_name, "id": ref.pipeline_id,
                              "version_id": ref.version_id})

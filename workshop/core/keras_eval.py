@@ -1,20 +1,83 @@
 """Score a stored Keras digits model on held-out digits, in a process of its own.
 
-TensorFlow's import costs hundreds of MiB and writes C++ logs straight to the terminal;
-in a child process neither reaches the app. Prints one JSON line: {"accuracy": ..., "samples": ...}.
-Usage: python -m workshop.core.keras_eval MODEL_PATH [INPUT_SCALE]
+TensorFlow's import costs hundreds of MiB and seconds, and writes C++ logs straight to the
+terminal; in a child process neither reaches the app, and nothing of the learner's code is
+loaded there: only the model file fetched from the object store.
+
+The child imports TensorFlow first and then waits for one request on stdin, so the import can
+overlap the lesson's run: `prestart()` when a run of a lesson with this check begins, `score()`
+when the check runs (it takes the started child, or starts one). One child scores one model.
+
+Child protocol: `python -m workshop.core.keras_eval --serve` reads one JSON line
+{"path": ..., "scale": ...} and prints one JSON line {"accuracy": ..., "samples": ...} or
+{"error": ...}. `python -m workshop.core.keras_eval MODEL_PATH [INPUT_SCALE]` scores at once.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
+import threading
+from typing import Any
+
+_lock = threading.Lock()
+_spare: subprocess.Popen[str] | None = None
 
 
-def main() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    path, scale = sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+def _spawn() -> subprocess.Popen[str]:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
+    return subprocess.Popen([sys.executable, "-m", "workshop.core.keras_eval", "--serve"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+
+
+def prestart() -> None:
+    """Start a scorer now (it imports TensorFlow while the run trains); one at a time."""
+    global _spare
+    with _lock:
+        if _spare is None or _spare.poll() is not None:
+            _spare = _spawn()
+
+
+def discard() -> None:
+    """Stop a started scorer nobody used (the run ended without reaching the check)."""
+    global _spare
+    with _lock:
+        proc, _spare = _spare, None
+    if proc is not None:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    proc.communicate()
+
+
+def score(path: str, scale: float, timeout: float = 600.0) -> dict[str, Any]:
+    """{"accuracy", "samples"} or {"error"}: the model at `path` scored in a child process."""
+    global _spare
+    with _lock:
+        proc, _spare = _spare, None
+    if proc is None or proc.poll() is not None:
+        if proc is not None:
+            proc.communicate()
+        proc = _spawn()
+    try:
+        out, err = proc.communicate(json.dumps({"path": path, "scale": scale}) + "\n", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        return {"failed": f"scoring took longer than {timeout:.0f} s"}
+    lines = [line for line in out.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"failed": (err.strip().splitlines() or [f"the scorer exited with {proc.returncode}"])[-1]}
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def _score(path: str, scale: float) -> dict[str, Any]:
     import keras
     import numpy as np
     from sklearn.datasets import load_digits
@@ -27,10 +90,27 @@ def main() -> None:
     try:
         model = keras.models.load_model(path)
     except Exception as exc:
-        print(json.dumps({"error": f"not a Keras model: {type(exc).__name__}: {exc}"}))
-        return
+        return {"error": f"not a Keras model: {type(exc).__name__}: {exc}"}
     predictions = np.argmax(model.predict(x_test / scale, verbose=0), axis=1)
-    print(json.dumps({"accuracy": float((predictions == y_test).mean()), "samples": int(len(y_test))}))
+    return {"accuracy": float((predictions == y_test).mean()), "samples": int(len(y_test))}
+
+
+def main() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if sys.argv[1:2] == ["--serve"]:
+        # the slow part first, before anyone asks: imports, and the held-out digits
+        import keras  # noqa: F401
+        import sklearn.datasets  # noqa: F401
+        import sklearn.model_selection  # noqa: F401
+
+        line = sys.stdin.readline()
+        if not line.strip():
+            return  # the parent went away or discarded us
+        request = json.loads(line)
+        path, scale = str(request["path"]), float(request.get("scale", 1.0))
+    else:
+        path, scale = sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+    print(json.dumps(_score(path, scale)), flush=True)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop.core.events import (
     LogLine,
@@ -32,7 +32,9 @@ from workshop.core.events import (
     TaskState,
     to_dict,
 )
-from workshop.core.pipeline_spec import ExecutorPlatform, Param, PipelineSpec
+
+if TYPE_CHECKING:  # imported by run(): a spare worker waits without yaml and the spec reader
+    from workshop.core.pipeline_spec import ExecutorPlatform, Param
 
 _emit_lock = threading.Lock()
 _events_fd = -1
@@ -211,12 +213,17 @@ def _popen(run_id: str, task: str, command: list[str], env: dict[str, str], ente
 def preload() -> None:
     """Import what every run needs, before the spec arrives: a spare worker waits here, warm.
 
-    The backend sets KUBECONFIG when it starts the worker, because the kubernetes client
-    (imported by kfp) reads it once, at import, and forked tasks inherit that state.
+    The backend sets KUBECONFIG when it starts the worker, because the kubernetes client reads
+    it once, at import, and forked tasks inherit what the worker imported.
+    _KFP_RUNTIME=true is what a lightweight component's own command sets in its container:
+    kfp's __init__ then leaves out its compile-time imports (kfp.client and with it the
+    kubernetes client, about 60 MiB and most of the import time), which no task and no part
+    of the local orchestrator needs; a task that imports kubernetes gets its own import.
+    kfp.local and its pipeline_orchestrator (with the protobuf descriptors it loads) wait for
+    the spec: about 6 MiB of the idle worker for some 60 ms of CPU per run.
     """
-    from kfp import local  # noqa: F401
+    os.environ.setdefault("_KFP_RUNTIME", "true")
     from kfp.dsl import executor_main  # noqa: F401  imported once here, inherited by forked tasks
-    from kfp.local import pipeline_orchestrator  # noqa: F401
 
 
 class _PlatformError(Exception):
@@ -293,6 +300,7 @@ def run(spec: dict[str, Any], server: Any = None) -> None:
     from kfp.pipeline_spec import pipeline_spec_pb2
 
     from workshop.backends.local import kfp_fixes, mounts
+    from workshop.core.pipeline_spec import PipelineSpec
 
     kfp_fixes.install()
     run_id = spec["run_id"]
