@@ -113,8 +113,8 @@ async def test_enter_in_an_argument_runs_and_the_run_tab_shows_the_kubeflow_step
         assert any("[KFP Executor" in line for line in shown)
         await pilot.press("e")  # kfp's executor lines go, the steps and the prints stay
         await settle(pilot, lambda: not any("[KFP Executor" in s.text for s in log.lines))
-        shown = "\n".join(strip.text for strip in log.lines)
-        assert "① Compiled" in shown and "add number:" in shown and "x=9.0, y=144.0" in shown
+        text = "\n".join(strip.text for strip in log.lines)
+        assert "① Compiled" in text and "add number:" in text and "x=9.0, y=144.0" in text
 
 
 async def test_chinese_after_l_the_checks_tasks_and_header_speak_chinese(home: Path) -> None:

@@ -10,7 +10,9 @@ from workshop.core.course import Course
 
 
 def _code_blocks(text: str, lang: str) -> list[str]:
-    blocks, inside, current = [], False, []
+    blocks: list[str] = []
+    current: list[str] = []
+    inside = False
     for line in text.splitlines():
         if line.startswith("```"):
             if inside:

@@ -16,7 +16,7 @@ import pytest
 
 from tests.differential.harness import run_local, run_stock
 
-CASES = {
+CASES: dict[str, dict[str, Any]] = {
     "conditions": {"word": "two"},
     "loop_collected": {"numbers": [1, 2, 3, 4]},
     "exit_handler_ok": {},

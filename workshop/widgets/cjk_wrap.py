@@ -32,4 +32,4 @@ def words(text: str) -> Iterable[tuple[int, int, str]]:
 
 def install() -> None:
     """rich's divide_line looks `words` up in its module: give it this one (idempotent)."""
-    rich._wrap.words = words  # type: ignore[assignment]
+    rich._wrap.words = words

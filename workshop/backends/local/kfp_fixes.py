@@ -74,4 +74,4 @@ def _install_cel_casts() -> None:
         return bool(plain(to_python_casts(condition) if condition else condition, io_store))
 
     evaluate_condition._workshop = True  # type: ignore[attr-defined]
-    evaluator.evaluate_condition = staticmethod(evaluate_condition)  # type: ignore[method-assign]
+    evaluator.evaluate_condition = staticmethod(evaluate_condition)
