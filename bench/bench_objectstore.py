@@ -2,6 +2,8 @@
 
 Start-up is from start() to a signed request answering with the bucket there, on a fresh folder
 and again on the same folder (data present); a round trip is a signed put then get of one object.
+The share of start-up spent making the gRPC CA and certificate (mutual TLS) is timed on its own: in a
+fresh interpreter (importing `cryptography` included, as the first start of a session pays it) and warm.
 Usage: python bench/bench_objectstore.py [--runs N]
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workshop.backends.local.objectstore import BUCKET, ObjectStore  # noqa: E402
+from workshop.backends.local.objectstore import BUCKET, ObjectStore, _grpc_certificates  # noqa: E402
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -56,11 +59,25 @@ def main() -> None:
                     rt_big.append(timed(lambda i=i: store.get_bytes(BUCKET, _put(store, f"b/b{i}", big))))
             finally:
                 stops.append(timed(store.stop))
+    tls_cold, tls_warm = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-tls-") as tmp:
+        code = ("import sys, time; from pathlib import Path; "
+                "from workshop.backends.local.objectstore import _grpc_certificates; t = time.perf_counter(); "
+                "_grpc_certificates(Path(sys.argv[1])); print(time.perf_counter() - t)")
+        root = str(Path(__file__).resolve().parent.parent)
+        for run in range(args.runs):
+            out = subprocess.run([sys.executable, "-c", code, f"{tmp}/c{run}"], capture_output=True, text=True,
+                                 check=True, cwd=root, env={**os.environ, "PYTHONPATH": root})
+            tls_cold.append(float(out.stdout))
+        for run in range(args.runs * 5):
+            tls_warm.append(timed(lambda run=run: _grpc_certificates(Path(tmp) / f"w{run}")))
     summary("start, fresh folder", cold)
     summary("start, existing folder", warm)
     summary("stop (SIGTERM until exit)", stops)
     summary("put+get 1 KiB", rt_small)
     summary("put+get 8 MiB", rt_big)
+    summary("gRPC TLS certs, new process", tls_cold)
+    summary("gRPC TLS certs, warm", tls_warm)
 
 
 def _put(store: ObjectStore, key: str, data: bytes) -> str:

@@ -1,10 +1,14 @@
-"""The object store under faults (issue 15): a home in Chinese, and every port it listens on tried bare.
+"""The object store under faults (issue 15): a home in Chinese, and every port it listens on tried bare
+(HTTP without the S3 keys, gRPC without the client certificate).
 
 Real SeaweedFS (`weed mini`) on loopback; the ports come from /proc for weed's pid, not from our record.
 """
 
 from __future__ import annotations
 
+import stat
+
+import grpc
 import httpx
 import pytest
 
@@ -57,5 +61,65 @@ def test_no_port_of_the_store_serves_or_takes_a_model_without_the_s3_keys(
                     assert b"the real model" not in resp.content, (port, method, path)
         assert tried == 7 * len(ports)
         assert store.get_bytes(BUCKET, key) == b"the real model"
+    finally:
+        store.stop()
+
+
+# A read-only call each of weed's gRPC servers answers (weed/pb/*.proto); an empty message is a valid request
+_READ_ONLY_CALLS = {"master": "/master_pb.Seaweed/GetMasterConfiguration",
+                    "volume": "/volume_server_pb.VolumeServer/VolumeServerStatus",
+                    "filer": "/filer_pb.SeaweedFiler/GetFilerConfiguration"}
+
+
+def _call(channel: grpc.Channel, method: str) -> grpc.StatusCode:
+    call = channel.unary_unary(method, request_serializer=bytes, response_deserializer=bytes)
+    try:
+        call(b"", timeout=5.0, wait_for_ready=False)
+    except grpc.RpcError as exc:
+        return exc.code()  # type: ignore[no-any-return]  # grpc's RpcError is also a Call
+    return grpc.StatusCode.OK
+
+def test_no_grpc_port_of_the_store_answers_without_the_workshops_client_certificate(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each gRPC server of weed (TCP port and its unix socket in /tmp) ends the handshake of a client that
+    shows no certificate of this start's CA: a plain channel, and TLS that trusts the CA but brings no
+    certificate. The workshop's certificate gets through, so the refusal is the guard and not a dead port."""
+    store = ObjectStore(tmp_path_factory.mktemp("objectstore"))
+    store.start()
+    try:
+        store.put_bytes(BUCKET, "models/iris/model.joblib", b"the real model")
+        assert store.pid is not None
+        ports = sorted(port for _, port in listening(store.pid))
+        grpc_ports = {name.split(".")[0]: port for name, port in store.ports.items() if name.endswith(".grpc")}
+        assert set(grpc_ports) == {"master", "volume", "filer", "s3", "admin"}
+        assert set(grpc_ports.values()) <= set(ports), (grpc_ports, ports)
+        tls = store.root / "tls"
+        assert stat.S_IMODE(tls.stat().st_mode) == 0o700
+        assert stat.S_IMODE((tls / "weed.key").stat().st_mode) == 0o600
+        ca = (tls / "ca.crt").read_bytes()
+        own = grpc.ssl_channel_credentials(ca, (tls / "weed.key").read_bytes(), (tls / "weed.crt").read_bytes())
+        bare_tls = grpc.ssl_channel_credentials(ca)
+        targets = [(f"127.0.0.1:{port}", None, port) for port in ports]
+        targets += [(f"unix:/tmp/seaweedfs-{name}-grpc-{port}.sock", name, port) for name, port in grpc_ports.items()]
+        refused = 0
+        for target, name, port in targets:
+            server = name or next((n for n, p in grpc_ports.items() if p == port), None)
+            method = _READ_ONLY_CALLS.get(server or "", "/grpc.health.v1.Health/Check")
+            # unix targets: the certificate names localhost and 127.0.0.1, and a socket path is neither
+            options = [("grpc.ssl_target_name_override", "localhost")] if target.startswith("unix:") else []
+            with grpc.insecure_channel(target) as plain, grpc.secure_channel(target, bare_tls, options) as half:
+                for channel in (plain, half):
+                    code = _call(channel, method)
+                    assert code == grpc.StatusCode.UNAVAILABLE, (target, method, code)
+                    refused += 1
+            if server is not None:
+                with grpc.secure_channel(target, own, options) as full:
+                    code = _call(full, method)
+                # through the handshake: an answer, or the admin server saying it has no such service
+                assert code in (grpc.StatusCode.OK, grpc.StatusCode.UNIMPLEMENTED), (target, method, code)
+                if server in _READ_ONLY_CALLS:
+                    assert code == grpc.StatusCode.OK, (target, method, code)
+        assert refused == 2 * (len(ports) + len(grpc_ports))
+        assert store.get_bytes(BUCKET, "models/iris/model.joblib") == b"the real model"  # the S3 path still works
     finally:
         store.stop()

@@ -2,7 +2,8 @@
 
 It stands in for Kubeflow's artifact store (SeaweedFS since Kubeflow 2.16, MinIO before).
 Started on demand, on free ports, with its data, log and credentials under `root`;
-S3 requests must be signed with the workshop's key. Stopped by process id.
+S3 requests must be signed with the workshop's key, weed's own HTTP ports want its JWTs and its gRPC
+ports a client certificate of a CA made at each start. Stopped by process id.
 """
 
 from __future__ import annotations
@@ -85,13 +86,79 @@ def _write_private(path: Path, text: str, exclusive: bool = False) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _security_toml() -> str:
-    """JWT signing for the filer (reads and writes) and volume writes, with new random keys each start."""
+# weed's gRPC servers (each loads its own section) and their clients (grpc.client; mini's maintenance worker
+# dials the admin server as grpc.worker)
+_GRPC_PARTS = ("master", "volume", "filer", "s3", "admin", "worker", "client")
+
+
+def _grpc_certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A new CA and one certificate it signs, for both ends of weed's mutual TLS; returns (ca, cert, key).
+
+    The CA's private key is never written: once this returns nobody can sign another certificate, so
+    only a process that can read the 0600 key (the learner's own, like the S3 keys) gets past the handshake.
+    """
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    shutil.rmtree(folder, ignore_errors=True)  # the last start's certificates are of a CA that is gone
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o700)  # mkdir's mode is masked by the umask
+    # P-256 keys: a fraction of RSA's cost to make, and Go's and gRPC's TLS both take them
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.UTC)
+
+    def build(subject: str, public: ec.EllipticCurvePublicKey) -> x509.CertificateBuilder:
+        # valid from a little before now (a clock stepped back) for as long as a learner may leave weed up
+        return (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+                .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "workshop object store CA")]))
+                .public_key(public).serial_number(x509.random_serial_number())
+                .not_valid_before(now - datetime.timedelta(hours=1))
+                .not_valid_after(now + datetime.timedelta(days=3650)))
+
+    usage = {name: False for name in ("digital_signature", "content_commitment", "key_encipherment",
+                                      "data_encipherment", "key_agreement", "key_cert_sign", "crl_sign",
+                                      "encipher_only", "decipher_only")}
+    ca = (build("workshop object store CA", ca_key.public_key())
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+          .add_extension(x509.KeyUsage(**{**usage, "key_cert_sign": True, "crl_sign": True}), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    # weed's servers and clients all present this one: a server (SAN checked by the dialling side) and a client
+    cert = (build("workshop", key.public_key())
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                        x509.IPAddress(ipaddress.ip_address(LOOPBACK))]),
+                           critical=False)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
+                           critical=False)
+            .add_extension(x509.KeyUsage(**{**usage, "digital_signature": True}), critical=True)
+            .sign(ca_key, hashes.SHA256()))
+    paths = folder / "ca.crt", folder / "weed.crt", folder / "weed.key"
+    _write_private(paths[0], ca.public_bytes(serialization.Encoding.PEM).decode())
+    _write_private(paths[1], cert.public_bytes(serialization.Encoding.PEM).decode())
+    _write_private(paths[2], key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()).decode())
+    return paths
+
+
+def _toml_string(value: object) -> str:
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def _security_toml(tls: tuple[Path, Path, Path]) -> str:
+    """JWT signing for the filer (reads and writes) and volume writes, with new random keys each start;
+    mutual TLS with `tls` (ca, cert, key) on every gRPC server and client of weed."""
     sections = ["jwt.signing", "jwt.filer_signing", "jwt.filer_signing.read"]
     body = "".join(f'[{name}]\nkey = "{secrets.token_urlsafe(32)}"\nexpires_after_seconds = 10\n\n'
                    for name in sections)
     # no directory listings or UI on the filer's port, no UI on the volume server's
-    return body + "[access]\nui = false\n\n[filer.expose_directory_metadata]\nenabled = false\n"
+    body += "[access]\nui = false\n\n[filer.expose_directory_metadata]\nenabled = false\n\n"
+    ca, cert, key = (_toml_string(path) for path in tls)
+    body += f"[grpc]\nca = {ca}\n\n"
+    return body + "".join(f"[grpc.{part}]\ncert = {cert}\nkey = {key}\n\n" for part in _GRPC_PARTS)
 
 
 def _serves(pid: int, data_dir: Path) -> bool:
@@ -201,8 +268,9 @@ class ObjectStore:
                     "actions": ["Admin", "Read", "Write", "List", "Tagging"]}
         _write_private(self.root / "s3.json", json.dumps({"identities": [identity]}))
         # weed reads security.toml from its working folder (self.root): the filer's and the volume server's
-        # HTTP ports then want a JWT signed with keys only weed knows, so the S3 API and its keys are the way in
-        _write_private(self.root / "security.toml", _security_toml())
+        # HTTP ports then want a JWT signed with keys only weed knows, and every gRPC port (TCP and its unix
+        # socket in /tmp) a client certificate of this start's CA, so the S3 API and its keys are the way in
+        _write_private(self.root / "security.toml", _security_toml(_grpc_certificates(self.root / "tls")))
         self.ports = _free_ports()
         argv = [weed, "-logtostderr", "mini", f"-dir={self.data_dir}", f"-ip={LOOPBACK}", f"-ip.bind={LOOPBACK}",
                 *(f"-{flag}={port}" for flag, port in self.ports.items()),
