@@ -33,8 +33,33 @@ def test_a_home_of_thirty_chinese_characters_starts_the_store(tmp_path_factory: 
     assert not list(store.socket_dir().glob("*.sock"))
 
 
+def _file_ids(store: ObjectStore, content: bytes) -> list[str]:
+    """The file ids ("volume,key+cookie") of the stored needles whose data holds `content`, read from the
+    volume files as they lie on disk (an index entry is key, offset, size; a needle starts cookie, key, size).
+    The offset takes 4 bytes, or 5 in the large-disk build: the width whose needles match their index wins."""
+    found: list[str] = []
+    for dat in store.data_dir.glob(f"{BUCKET}_*.dat"):
+        volume, data, index = dat.stem.rsplit("_", 1)[1], dat.read_bytes(), dat.with_suffix(".idx").read_bytes()
+        for width in (16, 17):
+            ids = []
+            for at in range(0, len(index) - len(index) % width, width):
+                key = int.from_bytes(index[at:at + 8], "big")
+                offset = int.from_bytes(index[at + 8:at + 12], "big") + (index[at + 12] << 32 if width == 17 else 0)
+                size = int.from_bytes(index[at + width - 4:at + width], "big")
+                start = offset * 8  # needles are padded to 8 bytes
+                if data[start + 4:start + 12] != key.to_bytes(8, "big"):
+                    break
+                if content in data[start:start + 16 + size]:
+                    ids.append(f"{volume},{key:x}{data[start:start + 4].hex()}")
+            else:
+                found += ids
+    return found
+
+
 def test_no_port_of_the_store_serves_or_takes_a_model_without_the_s3_keys(
         tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Reads, writes and the master's admin calls (new file ids, lookups, deleting the bucket's volumes)
+    on every port weed listens on, with the real file id of the stored model: all refused."""
     store = ObjectStore(tmp_path_factory.mktemp("objectstore"))
     store.start()
     try:
@@ -43,23 +68,27 @@ def test_no_port_of_the_store_serves_or_takes_a_model_without_the_s3_keys(
         assert store.pid is not None
         ports = sorted(port for _, port in listening(store.pid))
         assert len(ports) >= 5, ports  # master, volume, filer, s3, admin and their gRPC ports
+        fids = _file_ids(store, b"the real model")
+        assert fids, "the model's needle is not in the volume files"
+        attempts = [("GET", f"/{BUCKET}/{key}"), ("GET", f"/buckets/{BUCKET}/{key}"),
+                    ("PUT", f"/buckets/{BUCKET}/{key}"), ("POST", f"/buckets/{BUCKET}/{key}"),
+                    ("PUT", f"/{BUCKET}/{key}"), ("GET", "/dir/assign"), ("GET", "/dir/lookup?volumeId=1"),
+                    ("POST", "/submit"), ("GET", "/vol/grow?count=1"), ("GET", "/vol/vacuum"),
+                    ("GET", f"/col/delete?collection={BUCKET}"), ("GET", "/dir/status")]
+        attempts += [(method, f"/{fid}") for fid in fids for method in ("GET", "POST", "PUT", "DELETE")]
         tried = 0
         with httpx.Client(timeout=3.0, trust_env=False, follow_redirects=True) as http:
-            assign = http.get(f"http://127.0.0.1:{store.ports['master.port']}/dir/assign").json()
             for port in ports:
                 base = f"http://127.0.0.1:{port}"
-                attempts = [("GET", f"/{BUCKET}/{key}"), ("GET", f"/buckets/{BUCKET}/{key}"),
-                            ("PUT", f"/buckets/{BUCKET}/{key}"), ("POST", f"/buckets/{BUCKET}/{key}"),
-                            ("PUT", f"/{BUCKET}/{key}"), ("POST", f"/{assign['fid']}"), ("PUT", f"/{assign['fid']}")]
                 for method, path in attempts:
                     tried += 1
                     try:
-                        resp = http.request(method, base + path, content=b"a swapped model")
+                        resp = http.request(method, base + path, files={"file": ("model.joblib", b"a swapped model")})
                     except httpx.HTTPError:
                         continue  # a gRPC port: it does not speak HTTP/1.1 at all
                     assert resp.status_code >= 400, (port, method, path, resp.status_code, resp.text[:200])
                     assert b"the real model" not in resp.content, (port, method, path)
-        assert tried == 7 * len(ports)
+        assert tried == len(attempts) * len(ports)
         assert store.get_bytes(BUCKET, key) == b"the real model"
     finally:
         store.stop()

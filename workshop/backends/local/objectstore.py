@@ -149,9 +149,10 @@ def _toml_string(value: object) -> str:
 
 
 def _security_toml(tls: tuple[Path, Path, Path]) -> str:
-    """JWT signing for the filer (reads and writes) and volume writes, with new random keys each start;
+    """JWT signing for the filer and the volume server (reads and writes), with new random keys each start;
     mutual TLS with `tls` (ca, cert, key) on every gRPC server and client of weed."""
-    sections = ["jwt.signing", "jwt.filer_signing", "jwt.filer_signing.read"]
+    # jwt.signing.read: without it the volume server hands a stored object to anyone who names its file id
+    sections = ["jwt.signing", "jwt.signing.read", "jwt.filer_signing", "jwt.filer_signing.read"]
     body = "".join(f'[{name}]\nkey = "{secrets.token_urlsafe(32)}"\nexpires_after_seconds = 10\n\n'
                    for name in sections)
     # no directory listings or UI on the filer's port, no UI on the volume server's
@@ -276,6 +277,10 @@ class ObjectStore:
                 *(f"-{flag}={port}" for flag, port in self.ports.items()),
                 "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
                 "-master.telemetry=false", "-volume.preStopSeconds=0", f"-s3.config={self.root / 's3.json'}",
+                # the master's HTTP API (/dir/assign, /dir/lookup, /col/delete, /vol/grow, /submit...) has no
+                # guard but an IP list, and on loopback every process has the same IP; weed's own parts talk
+                # to the master by gRPC, so only the read-only status page stays
+                "-disableHttp",
                 # the volume server's graceful stop waits for connections dialled but never used (about one
                 # stop in five), until this many idle seconds; the default 30 makes stop() fall back to SIGKILL
                 "-idleTimeout=3"]
