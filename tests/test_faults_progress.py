@@ -156,3 +156,56 @@ def test_a_full_disk_during_a_command_is_a_message_from_the_cli(tmp_path: Path,
         assert "Traceback" not in result.output and not isinstance(result.exception, sqlite3.Error)
         if result.exit_code != 0:  # a skip is a few bytes: it may still fit in SQLite's last free page
             assert "full" in result.output
+
+
+def _chinese_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("WORKSHOP_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+
+
+@pytest.mark.parametrize("how", ["--lang", "LANG"])
+def test_a_home_that_is_a_file_is_said_in_chinese_to_a_chinese_learner(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    monkeypatch.setenv("WORKSHOP_HOME", str(home))
+    if how == "LANG":
+        _chinese_locale(monkeypatch)
+    result = CliRunner().invoke(main, ["list", *(["--lang", "zh"] if how == "--lang" else [])])
+    assert result.exit_code == 1, result.output
+    assert f"工作坊的文件夹 {home} 是一个文件，而不是文件夹" in result.output, result.output
+    assert "is a file" not in result.output and "Traceback" not in result.output
+
+
+def test_a_read_only_disk_is_said_in_chinese_and_the_file_stays(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    with small_disk(tmp_path / "disk") as disk:
+        monkeypatch.setenv("WORKSHOP_HOME", str(disk))
+        assert CliRunner().invoke(main, ["skip", "1"]).exit_code == 0
+        before = _snapshot(disk)
+        remount_read_only(disk)
+        result = CliRunner().invoke(main, ["skip", "2", "--lang", "zh"])
+        assert result.exit_code == 1, result.output
+        assert f"无法写入你的进度文件 {disk / 'progress.db'}" in result.output, result.output
+        assert "你的进度文件没有被改动" in result.output and "Traceback" not in result.output
+        assert _snapshot(disk) == before
+
+
+def test_a_full_disk_is_said_in_the_language_the_app_switched_to(tmp_path: Path) -> None:
+    """The app's language toggle replaces the course's settings; the progress store's messages follow."""
+    import dataclasses
+
+    from workshop.core.course import Course
+    from workshop.core.settings import Settings
+
+    with small_disk(tmp_path / "disk") as disk:
+        course = Course(Settings(home=disk, language="en"))
+        course.progress.record_attempt(1, True, {"lesson": 1})
+        course.settings = dataclasses.replace(course.settings, language="zh")
+        fill(disk)
+        with pytest.raises(ProgressError) as caught:
+            for i in range(100):
+                course.progress.record_attempt(4, False, {"x": "y" * 20_000}, f"failure {i} " + "z" * 20_000)
+        assert str(caught.value).startswith(f"存放你进度的磁盘（{disk}）已满。"), str(caught.value)
+        assert caught.value.say("en").startswith(f"The disk holding your progress ({disk}) is full.")

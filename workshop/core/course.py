@@ -57,13 +57,22 @@ def _warm_checks(lesson: Lesson) -> Callable[[], None]:
 class Course:
     def __init__(self, settings: Settings) -> None:
         settings.ensure()
-        self.settings = settings
+        self._settings = settings
         self.lessons = load_lessons(settings.lessons_dir, settings.pipelines_dir)
-        self.progress = ProgressStore(settings.progress_db, settings.learner)
+        self.progress = ProgressStore(settings.progress_db, settings.learner, settings.language)
         # runs that failed with no task failing (a worker that died, a platform error): their
         # checks must not send the learner to their code
         self.not_the_code: set[str] = set()
         self.sync_notice = ""  # set once when the cluster copy of the progress could not be written
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self._settings = settings  # the app's language toggle replaces them: the progress store follows
+        self.progress.language = settings.language
 
     def sync_progress(self, backend: Backend) -> None:
         """Mirror the progress to the backend (the cluster's ConfigMap); the local record always stays."""

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workshop.core.home_text import LocalisedError
+
 SCHEMA_VERSION = 3  # 2: runs.source_file, runs.source_sha, lesson_progress.tried, exercises; 3: runs.owner
 
 _SCHEMA = """
@@ -73,18 +75,17 @@ _DISK_ERRORS = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOP
 _CORRUPT_ERRORS = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 
-class ProgressError(OSError):
+class ProgressError(LocalisedError):
     """The progress file cannot be read or written because of its disk or folder; nothing was changed."""
 
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "the progress file cannot be used"
+    default_key = "progress.unusable"
 
 
 class _Unreadable(Exception):
     """The file itself is bad (SQLite says corrupt, it is empty, or a newer schema): move it aside."""
 
 
-def disk_message(path: Path, exc: BaseException) -> str:
+def disk_error(path: Path, exc: BaseException, lang: str = "en") -> ProgressError:
     """What went wrong with the disk under `path`, and what to do, for any I/O or space error."""
     code = getattr(exc, "sqlite_errorcode", None)
     # the extended code's low byte is the primary one (SQLITE_IOERR_WRITE is IOERR)
@@ -97,16 +98,10 @@ def disk_message(path: Path, exc: BaseException) -> str:
         free, read_only = None, False
     where = path.parent
     if primary == sqlite3.SQLITE_READONLY or err in (errno.EROFS, errno.EACCES) or read_only:
-        return (f"Your progress file {path} cannot be written: the file or its disk is read-only ({exc}). "
-                f"Make {where} writable, or set WORKSHOP_HOME to a writable folder, and run the command again. "
-                "Your progress file was not changed.")
+        return ProgressError("progress.read_only", lang, path=path, folder=where, error=exc)
     if primary == sqlite3.SQLITE_FULL or err in (errno.ENOSPC, errno.EDQUOT) or (free is not None and free < 1 << 20):
-        return (f"The disk holding your progress ({where}) is full. Free some space there (old runs are under "
-                f"{where / 'local' / 'runs'}; deleting them loses no progress) and run the command again. "
-                "Your progress file was not changed.")
-    return (f"Your progress file {path} cannot be read or written ({exc}): the disk may be full, read-only, "
-            f"unplugged or failing. Check {where} (free space, permissions) and run the command again. "
-            "Your progress file was not changed.")
+        return ProgressError("progress.full", lang, folder=where, runs=where / "local" / "runs")
+    return ProgressError("progress.disk", lang, path=path, folder=where, error=exc)
 
 
 def _existing_parent(path: Path) -> Path:
@@ -171,9 +166,10 @@ class RunRecord:
 
 
 class ProgressStore:
-    def __init__(self, path: Path, learner: str = "default") -> None:
+    def __init__(self, path: Path, learner: str = "default", language: str = "en") -> None:
         self.path = path
         self.learner = learner
+        self.language = language  # of the ProgressErrors it raises; the app changes it with the learner's
         self.notice = ""  # set when the file had to be moved aside or repaired; the UI shows it once
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -186,11 +182,11 @@ class ProgressStore:
                     self._move_aside(str(exc))
                     self._open()
         except _Unreadable as exc:
-            raise ProgressError(f"Your progress file {path} could not be read ({exc}).") from exc
+            raise ProgressError("progress.unreadable", language, path=path, error=exc) from exc
         except (sqlite3.Error, OSError) as exc:
             if isinstance(exc, ProgressError):
                 raise
-            raise ProgressError(disk_message(path, exc)) from exc
+            raise disk_error(path, exc, language) from exc
         self.interrupted = self._close_dead_runs()
 
     # --- opening, migrating, recovering ---------------------------------------------
@@ -303,7 +299,7 @@ class ProgressStore:
                 conn.close()
         except sqlite3.OperationalError as exc:
             if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DISK_ERRORS:
-                raise ProgressError(disk_message(self.path, exc)) from exc
+                raise disk_error(self.path, exc, self.language) from exc
             raise
 
     def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
@@ -315,7 +311,7 @@ class ProgressStore:
                 conn.close()
         except sqlite3.OperationalError as exc:
             if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DISK_ERRORS:
-                raise ProgressError(disk_message(self.path, exc)) from exc
+                raise disk_error(self.path, exc, self.language) from exc
             raise
 
     # --- lessons ---------------------------------------------------------------------

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workshop.core.home_text import LocalisedError
+
 APP_NAME = "kubeflow-workshop"
 LANGUAGES = ("en", "zh")
 
@@ -113,15 +115,12 @@ class Settings:
             try:
                 path.mkdir(parents=True, exist_ok=True)
             except FileExistsError as exc:  # mkdir(exist_ok) still raises when a file holds the name
-                raise HomeError(f"The workshop's folder {path} is a file, not a folder: move that file away, or "
-                                "set WORKSHOP_HOME to a folder, and run the command again.") from exc
+                raise HomeError("home.is_a_file", self.language, path=path) from exc
             except OSError as exc:
-                raise HomeError(f"The workshop's folder {path} cannot be made ({exc.strerror or exc}): set "
-                                "WORKSHOP_HOME to a folder you can write to, and run the command again.") from exc
+                raise HomeError("home.cannot_make", self.language, path=path, error=exc.strerror or exc) from exc
 
 
-class HomeError(OSError):
+class HomeError(LocalisedError):
     """The workshop's own folder is unusable; the message says why and what to do."""
 
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "the workshop's folder cannot be used"
+    default_key = "home.unusable"
