@@ -89,6 +89,15 @@ def test_no_port_of_the_store_serves_or_takes_a_model_without_the_s3_keys(
                     assert resp.status_code >= 400, (port, method, path, resp.status_code, resp.text[:200])
                     assert b"the real model" not in resp.content, (port, method, path)
         assert tried == len(attempts) * len(ports)
+        # and the two HTTP unix sockets beside the data (the S3 API's and the filer's)
+        for sock in ("s3.sock", "filer.sock"):
+            transport = httpx.HTTPTransport(uds=str(store.socket_dir() / sock))
+            with httpx.Client(transport=transport, timeout=3.0, trust_env=False) as http:
+                for method, path in attempts:
+                    resp = http.request(method, "http://localhost" + path,
+                                        files={"file": ("model.joblib", b"a swapped model")})
+                    assert resp.status_code >= 400, (sock, method, path, resp.status_code, resp.text[:200])
+                    assert b"the real model" not in resp.content, (sock, method, path)
         assert store.get_bytes(BUCKET, key) == b"the real model"
     finally:
         store.stop()
