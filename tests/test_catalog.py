@@ -41,6 +41,13 @@ def test_every_check_message_has_chinese() -> None:
     assert not missing
 
 
+def test_every_home_and_progress_file_message_has_chinese() -> None:
+    from workshop.core.home_text import CATALOG
+
+    missing = [key for key, texts in CATALOG.items() if not _han(texts.get("zh", ""))]
+    assert not missing
+
+
 def test_every_evidence_key_a_check_gives_has_a_label_in_both_languages() -> None:
     keys: set[str] = set()
     for module in ("checks.py", "checks_more.py"):

@@ -114,7 +114,8 @@ def _call(channel: grpc.Channel, method: str) -> grpc.StatusCode:
     try:
         call(b"", timeout=5.0, wait_for_ready=False)
     except grpc.RpcError as exc:
-        return exc.code()  # type: ignore[no-any-return]  # grpc's RpcError is also a Call
+        code: grpc.StatusCode = exc.code()  # grpc's RpcError is also a Call
+        return code
     return grpc.StatusCode.OK
 
 def test_no_grpc_port_of_the_store_answers_without_the_workshops_client_certificate(
@@ -137,7 +138,7 @@ def test_no_grpc_port_of_the_store_answers_without_the_workshops_client_certific
         ca = (tls / "ca.crt").read_bytes()
         own = grpc.ssl_channel_credentials(ca, (tls / "weed.key").read_bytes(), (tls / "weed.crt").read_bytes())
         bare_tls = grpc.ssl_channel_credentials(ca)
-        targets = [(f"127.0.0.1:{port}", None, port) for port in ports]
+        targets: list[tuple[str, str | None, int]] = [(f"127.0.0.1:{port}", None, port) for port in ports]
         targets += [(f"unix:/tmp/seaweedfs-{name}-grpc-{port}.sock", name, port) for name, port in grpc_ports.items()]
         refused = 0
         for target, name, port in targets:
