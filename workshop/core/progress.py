@@ -72,6 +72,7 @@ PASSED, SKIPPED, OPEN = "passed", "skipped", "open"
 # the disk's fault, not the file's: such a file is never moved aside
 _DISK_ERRORS = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY,
                 sqlite3.SQLITE_PERM}
+_SQLITE_ERROR = 1  # sqlite3.h: generic error, e.g. no such column
 _CORRUPT_ERRORS = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 
@@ -220,8 +221,15 @@ class ProgressStore:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise _Unreadable(f"written by a newer workshop (schema {version}, this one reads {SCHEMA_VERSION})")
-        conn.executescript(_SCHEMA)
-        added = _migrate(conn) if version < SCHEMA_VERSION or _missing_columns(conn) else []
+        try:
+            conn.executescript(_SCHEMA)
+            added = _migrate(conn) if version < SCHEMA_VERSION or _missing_columns(conn) else []
+        except sqlite3.OperationalError as exc:
+            # SQLITE_ERROR is SQL the file's own tables refuse (an old layout no migration knows);
+            # a full, read-only or failing disk has codes of its own and is never taken for this
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF == _SQLITE_ERROR:
+                raise _Unreadable(f"its tables are not a layout this workshop can migrate: {exc}") from exc
+            raise
         if added and version == SCHEMA_VERSION:
             self.notice = (f"Your progress file lacked {', '.join(added)}; added with empty values. "
                            "Nothing else was changed.")

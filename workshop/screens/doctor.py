@@ -42,7 +42,7 @@ class DoctorScreen(ModalScreen[None]):
         try:
             from workshop.backends.base import run_doctor
 
-            items = run_doctor(app.backend, getattr(app, "lang", "en"))
+            items = list(run_doctor(app.backend, getattr(app, "lang", "en")))
         except Exception as exc:  # an unreachable cluster is an answer, not a crash
             self.app.call_from_thread(self._show_error, str(exc))
             return
