@@ -35,6 +35,8 @@ def test_run_streams_logs_prints_checks_and_exits_0(home: Path) -> None:
     assert "[add]" in out.stdout and "add number: x=25.0, y=144.0" in out.stdout
     assert "Output = 13, as expected" in out.stdout
     assert "Lesson 1 passed." in out.stdout
+    # the run graph, from the compile, before the first task starts
+    assert out.stdout.index("│ square-root │") < out.stdout.index("▶ ")
     check = workshop(home, "check", "1", "--lang", "en")
     assert check.returncode == 0 and "Output = 13" in check.stdout
     progress = json.loads(workshop(home, "progress", "--json").stdout)
@@ -119,3 +121,18 @@ def test_a_failed_rerun_of_a_passed_lesson_says_it_stays_passed(home: Path) -> N
     assert out.returncode == 1
     assert "This run did not pass; lesson 1 stays passed from before." in out.stdout
     assert json.loads(workshop(home, "progress", "--json").stdout)["lessons"][0]["state"] == "done"
+
+
+def test_graph_draws_the_lesson_without_running_it_and_without_colour_in_a_pipe(home: Path) -> None:
+    out = workshop(home, "graph", "1", "--lang", "en")
+    assert out.returncode == 0, out.stderr
+    assert "\x1b[" not in out.stdout  # not a terminal: plain text
+    for name in ("square", "square-2", "add", "square-root"):
+        assert f"│ {name} " in out.stdout
+    assert "▼" in out.stdout
+    narrow = workshop(home, "graph", "2", "--width", "24")
+    assert narrow.returncode == 0 and all(len(line) <= 24 for line in narrow.stdout.splitlines()[1:])
+    assert "■ sort-csv-component" in narrow.stdout  # folded to a list rather than cut boxes
+    assert workshop(home, "graph", "9").returncode == 1
+    assert workshop(home, "progress", "--json").returncode == 0
+    assert json.loads(workshop(home, "progress", "--json").stdout)["lessons"][0]["attempts"] == 0

@@ -44,6 +44,6 @@ def main() -> None:
 
 # By module, not by name: `progress` is both a command (lessons.py) and a module here.
 for _command in (lessons.start, lessons.list_lessons, lessons.run, lessons.check, lessons.progress, lessons.doctor,
-                 progress.reset, progress.verify, progress.skip, exercise.exercise, exercise.solution,
+                 lessons.graph, progress.reset, progress.verify, progress.skip, exercise.exercise, exercise.solution,
                  instructor.instructor):
     main.add_command(_command)

@@ -115,3 +115,34 @@ def lesson_tasks(lesson: Any) -> list[str]:
         if spec.kind == "compiled_wiring":  # the compiler names a second square task square-2
             return [f"{str(step['component']).replace('_', '-')}-2" for step in spec.params.get("steps", [])]
     return []
+
+
+def print_graph(package: Any, width: int | None = None) -> None:
+    """The run graph of a compiled package, in the KFP UI's colours on a terminal, plain text otherwise."""
+    import shutil
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from workshop.core import graph
+    from workshop.core.pipeline_spec import PipelineSpec, PipelineSpecError
+
+    try:
+        run_graph = graph.build(PipelineSpec.load(package))
+    except PipelineSpecError as exc:
+        click.secho(f"(no graph: {exc})", fg="yellow", err=True)
+        return
+    tty = sys.stdout.isatty()
+    width = width or (shutil.get_terminal_size((100, 24)).columns if tty else 100)
+    live = graph.Live()
+    states = graph.tag_states(run_graph, live)
+    console = Console(no_color=not tty, highlight=False, soft_wrap=True, width=max(width, 20))
+    for row in graph.render(run_graph, width, live):
+        text = Text()
+        for ch, tag in row:
+            if tag is None or tag == graph.EDGE or not tty:
+                text.append(ch, style="dim" if tag == graph.EDGE and tty else "")
+            else:
+                text.append(ch, style=graph.KFP_COLORS.get(states.get(tag, ""), ("", ""))[0])
+        text.rstrip()
+        console.print(text)

@@ -12,12 +12,14 @@ import click
 from workshop.cli.common import (
     BACKEND_OPTION,
     LANG_OPTION,
+    lesson_or_fail,
     lesson_tasks,
     open_backend,
     open_course,
     parse_args,
     print_checks,
     print_event,
+    print_graph,
 )
 
 if TYPE_CHECKING:
@@ -92,8 +94,13 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
             click.echo(f"running your own file {source}")
         width = max([len(t) + 2 for t in lesson_tasks(lesson)] + [12])
         noise = ExecutorNoise() if quiet else None
+
+        def step(name: str, details: dict[str, Any]) -> None:
+            if name == "compiled":  # the run graph, from the compile, before anything runs
+                print_graph(details["file"])
+
         attempt = service.run(course, backend, lesson, raw, on_event=lambda e: print_event(e, width, noise),
-                              on_run_id=submitted, pipeline_file=source)
+                              on_run_id=submitted, pipeline_file=source, on_step=step)
     except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
@@ -173,6 +180,33 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
     if run_all:
         click.echo(f"\ncourse took {time.perf_counter() - started:.1f} s")
     sys.exit(0 if ok else 1)
+
+
+@click.command()
+@click.argument("lesson")
+@click.option("--pipeline", "pipeline_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Draw your own version of the lesson's pipeline file.")
+@click.option("--width", type=click.IntRange(20, 1000), default=None,
+              help="Columns to draw in (default: the terminal's; 100 when not a terminal).")
+@LANG_OPTION
+def graph(lesson: str, pipeline_file: str | None, width: int | None, lang: str | None) -> None:
+    """Draw a lesson's pipeline as Kubeflow's run graph, from the compile alone (nothing runs)."""
+    import tempfile
+    from pathlib import Path
+
+    from workshop.core.compile import CompileError, compile_pipeline
+    from workshop.core.lessons import LessonError
+
+    course = open_course(lang)
+    item = lesson_or_fail(course, lesson)
+    try:
+        source = Path(pipeline_file) if pipeline_file else course.pipeline_file(item)
+        with tempfile.TemporaryDirectory(prefix="workshop-graph-") as tmp:
+            package = compile_pipeline(source, item.pipeline_function, Path(tmp) / "pipeline.yaml")
+            click.secho(f"{item.pipeline_name} ({source.name})", bold=True)
+            print_graph(package, width)
+    except (LessonError, CompileError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command()

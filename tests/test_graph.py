@@ -1,0 +1,67 @@
+"""The run graph's layout (workshop/core/graph.py) on packages kfp really compiles.
+
+The shape comes from the spec alone: kfp 2.17.3 compiles dsl.If/Elif/Else to condition-N DAG
+tasks with triggerPolicy.condition (inside condition-branches-N), ParallelFor to for-loop-N with
+parameterIterator.items.raw, ExitHandler to exit-handler-N with the exit task after it under
+triggerPolicy.strategy ALL_UPSTREAM_TASKS_COMPLETED (kfp/compiler/compiler_utils.py and
+pipeline_spec_builder.py, tag 2.17.3).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from workshop.core import graph
+from workshop.core.compile import compile_pipeline
+from workshop.core.pipeline_spec import PipelineSpec
+
+
+def compiled(tmp_path: Path, source: Path, function: str) -> graph.RunGraph:
+    return graph.build(PipelineSpec.load(compile_pipeline(source, function, tmp_path / "p.yaml")))
+
+
+@pytest.fixture(scope="module")
+def depth(tmp_path_factory: pytest.TempPathFactory) -> graph.RunGraph:
+    return compiled(tmp_path_factory.mktemp("g"), ROOT / "tests" / "fixtures" / "platform_depth.py",
+                    "depth_pipeline")
+
+
+def test_lesson_one_is_drawn_in_layers_with_its_edges(tmp_path: Path) -> None:
+    g = compiled(tmp_path, ROOT / "pipelines" / "pythagorean.py", "pythagorean")
+    text = graph.to_text(g, 100).splitlines()
+    row = {name: next(i for i, line in enumerate(text) if f"│ {name} " in line)
+           for name in ("square", "square-2", "add", "square-root")}
+    assert row["square"] == row["square-2"] < row["add"] < row["square-root"]  # layers
+    # both squares meet in one lane that arrows down into add
+    lane = text[row["square"] + 3]
+    assert lane.count("┘") + lane.count("└") == 2 and "┬" in lane
+    assert "▼" in text[row["add"] - 2]
+    assert all(len(line) <= 100 for line in text)
+
+
+def test_a_condition_a_loop_and_an_exit_handler_are_labelled_groups(depth: graph.RunGraph) -> None:
+    kinds = {n.key: n.kind for n in depth.walk()}
+    assert kinds["exit-handler-1"] == "exit-handler"
+    assert kinds["exit-handler-1/condition-2"] == "condition"
+    loop = next(n for n in depth.walk() if n.kind == "loop")
+    assert loop.iterations == 2 and [c.name for c in loop.children] == ["show-9"]
+    assert kinds["exit-handler-1/condition-branches-3/inner"] == "pipeline"
+    exit_task = depth.node("show-2")
+    assert exit_task is not None and exit_task.on_exit and exit_task.dependencies == ("exit-handler-1",)
+    wide = graph.to_text(depth, 400)
+    assert "┌─ ExitHandler (exit-handler-1)" in wide
+    assert "If int(three.output) > 1" in wide and "ParallelFor ×2 (for-loop-10)" in wide
+    assert "on exit" in wide
+    # live: the loop counts its iterations as they start
+    live = graph.Live(states={"show-9": "RUNNING"}, started={"show-9": 1})
+    assert "ParallelFor 1/2 (for-loop-10)" in graph.to_text(depth, 400, live)
+    assert live.state_of(loop) == "RUNNING"
+
+
+def test_too_wide_for_the_screen_it_folds_to_a_list(depth: graph.RunGraph) -> None:
+    lines = graph.to_text(depth, 80).splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "╭" not in "".join(lines)  # a list, not boxes drawn over each other
+    assert lines[-1].startswith("■ show-2") and "← exit-handler-1" in lines[-1]
+    assert any(line.startswith("    ▸ ParallelFor ×2") for line in lines)
