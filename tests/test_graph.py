@@ -65,3 +65,28 @@ def test_too_wide_for_the_screen_it_folds_to_a_list(depth: graph.RunGraph) -> No
     assert "╭" not in "".join(lines)  # a list, not boxes drawn over each other
     assert lines[-1].startswith("■ show-2") and "← exit-handler-1" in lines[-1]
     assert any(line.startswith("    ▸ ParallelFor ×2") for line in lines)
+
+
+def test_two_compiles_at_once_take_turns(tmp_path: Path) -> None:
+    """The run and the run graph's preview compile in two threads; kfp's pipeline context is global."""
+    import threading
+
+    source = tmp_path / "p.py"
+    source.write_text((ROOT / "pipelines" / "pythagorean.py").read_text() + "\n# fresh module\n")
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def one(i: int) -> None:
+        barrier.wait()
+        try:
+            compile_pipeline(source, "pythagorean", tmp_path / f"{i}.yaml")
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert {len(PipelineSpec.load(tmp_path / f"{i}.yaml").tasks) for i in range(4)} == {4}

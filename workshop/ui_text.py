@@ -226,6 +226,31 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+# The run graph and the training curve (widgets/run_graph.py, widgets/training_plot.py).
+_VIEW_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "graph_title": "Run graph",
+        "graph_none": "No graph: {error}",
+        "graph_inputs": "inputs:",
+        "graph_outputs": "outputs:",
+        "graph_log": "log:",
+        "curve_title": "Training curve",
+        "curve_epoch": "epoch",
+    },
+    "zh": {
+        "graph_title": "运行图",
+        "graph_none": "无法画出运行图：{error}",
+        "graph_inputs": "输入：",
+        "graph_outputs": "输出：",
+        "graph_log": "日志：",
+        "curve_title": "训练曲线",
+        "curve_epoch": "轮次",
+    },
+}
+for _lang, _words in _VIEW_TEXT.items():
+    TEXT[_lang].update(_words)
+
+
 def t(lang: str, key: str, **kwargs: object) -> str:
     text = TEXT.get(lang, TEXT["en"]).get(key) or TEXT["en"].get(key, key)
     return text.format(**kwargs) if kwargs else text

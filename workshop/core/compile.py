@@ -5,11 +5,17 @@ from __future__ import annotations
 import hashlib
 import linecache
 import sys
+import threading
 import types
 from pathlib import Path
 from typing import Any
 
 from workshop.core.errors import CompileError
+
+# kfp builds a pipeline in a process-wide default context, and a module being executed is in
+# sys.modules before its functions are: two compiles at once (a run and the run graph's
+# preview) must take turns, or one sees the other's half-built pipeline or module.
+_COMPILING = threading.RLock()
 
 
 def load_pipeline(path: Path, function: str, source: bytes | None = None) -> Any:
@@ -19,6 +25,11 @@ def load_pipeline(path: Path, function: str, source: bytes | None = None) -> Any
     file, and a file saved twice within a second is never served from a stale cache. linecache
     gets the same bytes, so kfp's inspect.getsource sees exactly the code that was executed.
     """
+    with _COMPILING:
+        return _load_pipeline(path, function, source)
+
+
+def _load_pipeline(path: Path, function: str, source: bytes | None) -> Any:
     if source is None:
         try:
             source = path.read_bytes()
@@ -66,12 +77,13 @@ def compile_pipeline(path: Path, function: str, package: Path, source: bytes | N
     """Compile `function` from `path` (or from `source`, its bytes) into `package` (YAML); returns the path."""
     from kfp import compiler  # heavy: only when a lesson runs
 
-    pipeline = load_pipeline(path, function, source)
-    package.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        compiler.Compiler().compile(pipeline, str(package))
-    except Exception as exc:
-        raise CompileError(f"{path.name} does not compile: {type(exc).__name__}: {exc}") from exc
+    with _COMPILING:
+        pipeline = load_pipeline(path, function, source)
+        package.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            compiler.Compiler().compile(pipeline, str(package))
+        except Exception as exc:
+            raise CompileError(f"{path.name} does not compile: {type(exc).__name__}: {exc}") from exc
     return package
 
 

@@ -223,7 +223,7 @@ def _task_block(node: Node, live: Live) -> Block:
     state = live.state_of(node)
     name = _short(node.name, NAME_MAX)
     status = state_text(state, live.started.get(node.name, 0))
-    inner = max(len(name), len(status), 11)
+    inner = max(len(name), len(status))
     block = Block(inner + 4, 4)
     _frame(block, 0, 0, inner + 4, 4, node.key)
     block.put(1, 2, name.ljust(inner), node.key)
@@ -444,3 +444,39 @@ def to_text(graph: RunGraph, width: int, live: Live | None = None) -> str:
 def tag_states(graph: RunGraph, live: Live) -> Mapping[str, str]:
     """Each tag's state: what a face colours a cell with."""
     return {node.key: live.state_of(node) for node in graph.walk()}
+
+
+# --- a task's inputs, as the run fed them ----------------------------------------------
+@dataclass(frozen=True)
+class Input:
+    name: str
+    source: str  # where it comes from: "pipeline input a", "square.Output", "constant"
+    value: Any = None  # known once the run (or its arguments) says; None before
+
+
+def task_inputs(spec: PipelineSpec, task: Task, arguments: Mapping[str, Any] | None = None,
+                outputs: Mapping[str, Mapping[str, Any]] | None = None) -> list[Input]:
+    """What the task takes, from its spec: a run argument, another task's output, or a constant."""
+    raw = spec.task_spec(task).get("inputs", {})
+    outputs = outputs or {}
+    values = {**spec.root_defaults(), **dict(arguments or {})}
+    found: list[Input] = []
+    for kind in ("parameters", "artifacts"):
+        for name, given in sorted((raw.get(kind) or {}).items()):
+            given = given if isinstance(given, dict) else {}
+            producer = given.get("taskOutputParameter") or given.get("taskOutputArtifact") or {}
+            if producer:
+                task_name = str(producer.get("producerTask", ""))
+                key = str(producer.get("outputParameterKey") or producer.get("outputArtifactKey") or "")
+                found.append(Input(name, f"{task_name}.{key}", outputs.get(task_name, {}).get(key)))
+            elif "componentInputParameter" in given or "componentInputArtifact" in given:
+                upstream = str(given.get("componentInputParameter") or given.get("componentInputArtifact"))
+                if task.depth == 0:
+                    found.append(Input(name, f"pipeline input {upstream}", values.get(upstream)))
+                else:
+                    found.append(Input(name, f"{task.parent.removeprefix('comp-')} input {upstream}"))
+            elif "constant" in (given.get("runtimeValue") or {}):
+                found.append(Input(name, "constant", given["runtimeValue"]["constant"]))
+            else:
+                found.append(Input(name, "set by the run"))
+    return found

@@ -23,6 +23,7 @@ from workshop.core.exercise import (
 )
 from workshop.core.lessons import Lesson, LessonError
 from workshop.ui_text import t
+from workshop.widgets.run_graph import RunGraphView
 
 
 def _read(path: Any) -> str:
@@ -47,6 +48,7 @@ class CodeView(Vertical):
             yield Button(t(self.lang, "exercise_fresh"), id="exercise-fresh")
             yield Button(t(self.lang, "exercise_off"), id="exercise-off")
         yield Static(id="code-note")
+        yield RunGraphView(self.lesson, self.lang, id="code-graph", classes="beside-code")  # the compile, drawn
         with ScrollableContainer(id="code-scroll"):  # long lines scroll sideways, not cut off
             yield Static(id="code")
 
@@ -59,6 +61,8 @@ class CodeView(Vertical):
 
     def reload(self) -> None:
         """Show what is true now: the mode, the learner's file as saved, the solution's gate."""
+        for view in self.query(RunGraphView):
+            view.show_code()  # the learner may have edited their file
         course, lang, lesson = self._course, self.lang, self.lesson
         mine = exercise_file(course.settings, lesson)
         exercising = in_exercise(course.progress, lesson)
