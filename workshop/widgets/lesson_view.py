@@ -18,6 +18,7 @@ from workshop.ui_text import t
 from workshop.widgets.checks_view import ChecksView
 from workshop.widgets.code_view import CodeView
 from workshop.widgets.run_panel import RunPanel
+from workshop.widgets.training_plot import TrainingPlot
 
 
 class LessonView(Vertical):
@@ -50,6 +51,7 @@ class LessonView(Vertical):
                 checks.empty_text = t(lang, "no_checks_yet")
                 checks.lang = lang
                 yield checks
+                yield TrainingPlot(lesson, lang, id="checks-curve")  # the last run's curve, as evidence
             if "try_model" in lesson.extra:
                 from workshop.widgets.try_model import TryModel
 
@@ -109,6 +111,7 @@ class LessonView(Vertical):
 
     def _show_results(self, results: list[Any]) -> None:
         self.query_one(ChecksView).show(results)
+        self.query_one("#checks-curve", TrainingPlot).show_saved()
         tab = self.tabs.get_tab("tab-checks")
         if results:
             counts = {status: sum(1 for r in results if r.status.value == status)

@@ -20,6 +20,7 @@ from workshop.core.ports import Prewarm
 from workshop.messages import AttemptFinished, ChecksShown, RunEventPosted, RunIdAssigned, RunStepPosted
 from workshop.ui_text import t
 from workshop.widgets.run_graph import RunGraphView
+from workshop.widgets.training_plot import TrainingPlot
 
 STATE_STYLE = {
     "PENDING": "grey50", "RUNNING": "yellow", "SUCCEEDED": "green",
@@ -80,6 +81,7 @@ class RunPanel(Vertical):
             yield Static("", id="epoch-line")
         with Vertical(id="run-body"):
             yield RunGraphView(self.lesson, self.lang, id="run-graph")  # docked left of the tasks and log
+            yield TrainingPlot(self.lesson, self.lang, id="run-curve")  # shown once an epoch or Metrics come
             yield Checkbox(t(self.lang, "hide_executor"), self.hide_executor, id="hide-executor", compact=True)
             table: DataTable[Any] = DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
             table.add_column(t(self.lang, "tasks"), key="task", width=28)
@@ -290,6 +292,7 @@ class RunPanel(Vertical):
     def on_run_event_posted(self, message: RunEventPosted) -> None:
         event = message.event
         self.query_one(RunGraphView).on_run_event(event)
+        self.query_one(TrainingPlot).on_run_event(event)
         table = self.query_one("#tasks", DataTable)
         if isinstance(event, RunStarted):
             for task in event.tasks:

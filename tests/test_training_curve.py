@@ -1,0 +1,75 @@
+"""The training curve (core/metrics.py, widgets/training_plot.py) on the real local backend.
+
+KFP Metrics: `Output[Metrics]` with `log_metric(name, value)` writes the artifact's metadata when
+the task ends (kfp/dsl/types/artifact_types.py, Metrics.log_metric, tag 2.17.3), so those are
+final figures; the per-epoch points come from the lines the component prints as it trains.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_app import new_app, settle
+from workshop.core.metrics import Curve, curve_path, logged_metrics, parse_epoch
+from workshop.widgets.lesson_view import LessonView
+from workshop.widgets.run_panel import RunPanel
+from workshop.widgets.training_plot import TrainingPlot
+
+FIXTURE = Path(__file__).parent / "fixtures" / "epochs_metrics.py"
+
+
+def test_an_epoch_line_is_a_point_and_a_metrics_artifact_is_final_figures(tmp_path: Path) -> None:
+    point = parse_epoch("epoch 3/15 loss=0.1234 accuracy=0.9710")
+    assert point is not None and (point.epoch, point.total) == (3, 15)
+    assert point.values == {"loss": 0.1234, "accuracy": 0.971}
+    assert parse_epoch("train: 1437 training images") is None
+    outputs = {"metrics": {"artifact": "Metrics", "metadata": {"accuracy": 0.9, "note": "x"}}, "Output": 0.9}
+    assert logged_metrics(outputs) == {"accuracy": 0.9}
+    curve = Curve("r1")
+    for line in ("epoch 1/2 loss=1.0", "epoch 2/2 loss=0.5", "epoch 1/2 loss=0.9"):  # a retry starts again
+        curve.add_line("train", line)
+    assert curve.series("train") == {"loss": ([1], [0.9])}
+    path = tmp_path / "c.json"
+    curve.save(path)
+    assert Curve.load(path).to_dict() == curve.to_dict()
+    path.write_text('{"run_id": "r1", "epochs": {"train": [["x"]]}}')
+    assert Curve.load(path).empty  # a damaged file: no curve, no traceback
+
+
+async def test_the_run_tab_plots_the_epochs_and_the_checks_tab_keeps_the_figures(home: Path) -> None:
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        panel = app.query_one(RunPanel)
+        panel.lesson = panel.lesson.__class__(**{**panel.lesson.__dict__, "pipeline_file": FIXTURE,
+                                                 "pipeline_function": "curve_pipeline", "arguments": ()})
+        plot = panel.query_one("#run-curve", TrainingPlot)
+        assert not plot.display  # lesson 1's own pipeline has no curve
+        seen: list[int] = []
+        original = plot.replot
+
+        def counting() -> None:
+            seen.append(len(plot.curve.epochs.get("fit", [])))
+            original()
+
+        plot.replot = counting  # type: ignore[method-assign]
+        await pilot.press("r")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks", timeout=60)
+        # drawn again as each epoch came, then once more for the Metrics the task logged
+        assert seen == [1, 2, 3, 4, 4]
+        assert plot.display
+        assert plot.curve.series("fit")["accuracy"] == ([1, 2, 3, 4], [0.5, 0.75, 0.875, 0.9375])
+        assert plot.curve.metrics == {"fit": {"accuracy": 0.9375, "loss": 0.125}}
+        kept = app.query_one("#checks-curve", TrainingPlot)
+        await settle(pilot, lambda: kept.display)
+        summary = str(kept.query_one("#curve-summary").render())
+        assert "fit: epoch 4/4 loss=0.1250 accuracy=0.9375" in summary
+        assert "fit: Metrics" in summary and "accuracy=0.9375" in summary
+    # back in the app later: the Checks tab still shows the last run's curve
+    again = new_app(home)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(again.query("#checks-curve")))
+        kept = again.query_one("#checks-curve", TrainingPlot)
+        await settle(pilot, lambda: kept.display)
+        assert kept.curve.series("fit")["loss"][1][-1] == 0.125
+    assert curve_path(home / "workspace", "01-pythagorean").is_file()

@@ -1,0 +1,113 @@
+"""The training curve: loss and accuracy per epoch, plotted as the epochs come (textual-plotext).
+
+The figures come from core/metrics.py (epoch lines and KFP Metrics, from the run's events).
+On the Run tab it follows the run live; on the Checks tab it shows the last run's final curve
+and figures as evidence, kept across sessions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from workshop.core.events import LogLine, RunEvent, RunFinished, RunStarted, TaskFinished
+from workshop.core.lessons import Lesson
+from workshop.core.metrics import Curve, curve_path
+from workshop.ui_text import t
+
+# figures that fall in 0..1 (accuracy, precision, ...) go on the right axis, the loss on the left
+LEFT = ("loss", "val_loss", "mse", "mae")
+COLORS = ["red", "green", "cyan", "magenta", "yellow", "blue"]
+
+
+class TrainingPlot(Vertical):
+    DEFAULT_CSS = """
+    TrainingPlot { height: auto; }
+    TrainingPlot PlotextPlot { height: 11; min-width: 30; }
+    TrainingPlot #curve-summary { height: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, lesson: Lesson, lang: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lesson = lesson
+        self.lang = lang
+        self.curve = Curve()
+
+    def compose(self) -> ComposeResult:
+        yield PlotextPlot(id="curve-plot")
+        yield Static("", id="curve-summary")
+
+    def on_mount(self) -> None:
+        self.display = False
+
+    def _path(self) -> Any:
+        course: Any = getattr(self.app, "course", None)
+        return curve_path(course.settings.workspace, self.lesson.key) if course is not None else None
+
+    # --- live, on the Run tab ------------------------------------------------------------
+    def on_run_event(self, event: RunEvent) -> None:
+        curve = self.curve
+        if isinstance(event, RunStarted):
+            self.curve = Curve(event.run_id)
+            self.display = False
+        elif isinstance(event, LogLine):
+            if curve.add_line(event.task, event.line) is not None:
+                self.replot()
+        elif isinstance(event, TaskFinished):
+            if curve.add_outputs(event.task, dict(event.outputs)):
+                self.replot()
+        elif isinstance(event, RunFinished):
+            path = self._path()
+            if path is not None and not curve.empty:
+                try:
+                    curve.save(path)
+                except OSError:
+                    pass  # the live plot stays; only the Checks tab after a restart misses it
+
+    # --- the last run's, on the Checks tab -----------------------------------------------
+    def show_saved(self) -> None:
+        """The last run's curve, where one was kept for it; hidden otherwise."""
+        course: Any = getattr(self.app, "course", None)
+        path = self._path()
+        last = course.progress.last_run(self.lesson.id) if course is not None else None
+        curve = Curve.load(path) if path is not None and path.is_file() else Curve()
+        if last is None or curve.run_id != last.run_id:
+            self.display = False
+            return
+        self.curve = curve
+        self.replot()
+
+    # --- drawing -------------------------------------------------------------------------
+    def replot(self) -> None:
+        curve = self.curve
+        if curve.empty:
+            self.display = False
+            return
+        self.display = True
+        widget = self.query_one(PlotextPlot)
+        plt = widget.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title(t(self.lang, "curve_title"))
+        plt.xlabel(t(self.lang, "curve_epoch"))
+        color = 0
+        total = 1
+        for task in curve.epochs:
+            for name, (xs, ys) in curve.series(task).items():
+                side = "left" if name in LEFT or max(ys, default=0) > 1.0 else "right"
+                label = name if len(curve.epochs) == 1 else f"{task} {name}"
+                plt.plot(xs, ys, label=label, yside=side, color=COLORS[color % len(COLORS)], marker="braille")
+                color += 1
+            total = max(total, curve.epochs[task][-1].total)
+        if curve.epochs:
+            plt.xlim(1, total)
+        else:  # Metrics only: the final figures as bars, one per name
+            names = [f"{task} {name}" for task, figures in curve.metrics.items() for name in figures]
+            values = [v for figures in curve.metrics.values() for v in figures.values()]
+            plt.bar(names, values, width=0.3)
+        widget.refresh()
+        self.query_one("#curve-summary", Static).update("\n".join(curve.summary()))
