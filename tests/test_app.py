@@ -158,6 +158,20 @@ async def test_try_the_model_tab_asks_the_served_model(home: Path) -> None:
         prediction = form.query_one("#prediction", Static)
         await settle(pilot, lambda: "setosa" in str(prediction.content) or "✗" in str(prediction.content))
         assert "setosa" in str(prediction.content)
+        # Copy as curl: the request a cluster's gateway takes; the real KServe server here answers it
+        import subprocess
+        from urllib.parse import urlsplit
+
+        form.query_one("#copy-curl", Button).press()
+        await settle(pilot, lambda: "curl -H" in str(form.query_one("#curl", Static).content))
+        command = app.clipboard
+        assert "-H 'Host: iris-svc." in command and "/v1/models/iris-svc:predict" in command
+        served = urlsplit(app.backend.service_status("iris-svc", app.course.progress.last_run(5)
+                                                     .arguments["namespace"]).url)
+        answer = subprocess.run(["bash", "-c", command + " -s"], capture_output=True, text=True, timeout=30,
+                                env={"PATH": "/usr/bin:/bin", "INGRESS_HOST": str(served.hostname),
+                                     "INGRESS_PORT": str(served.port)})
+        assert answer.returncode == 0 and '"predictions":[0]' in answer.stdout.replace(" ", ""), answer
         form.query_one("#feature-petal_width", Input).value = "wide"
         form.query_one("#predict", Button).press()
         await settle(pilot, lambda: "Petal width (cm) must be a number" in str(prediction.content))

@@ -236,6 +236,15 @@ _VIEW_TEXT: dict[str, dict[str, str]] = {
         "graph_log": "log:",
         "curve_title": "Training curve",
         "curve_epoch": "epoch",
+        "curl_copy": "Copy as curl",
+        "compare": "Compare with the solution",
+        "compare_off": "Back to my file",
+        "compare_mine": "your file ({name})",
+        "compare_reference": "the solution",
+        "compare_note": "Your file (left) beside the solution (right), rows that differ: {count} "
+                        "(~ changed, - only yours, + only the solution's).",
+        "curl_copied": "Copied: the request a Kubeflow cluster takes (through its Istio ingress gateway; "
+                       "set INGRESS_HOST and INGRESS_PORT to the gateway's address):",
     },
     "zh": {
         "graph_title": "运行图",
@@ -245,6 +254,15 @@ _VIEW_TEXT: dict[str, dict[str, str]] = {
         "graph_log": "日志：",
         "curve_title": "训练曲线",
         "curve_epoch": "轮次",
+        "curl_copy": "复制为 curl 命令",
+        "compare": "与参考答案对比",
+        "compare_off": "回到我的文件",
+        "compare_mine": "你的文件（{name}）",
+        "compare_reference": "参考答案",
+        "compare_note": "左边是你的文件，右边是参考答案：{count} 行不同"
+                        "（~ 有改动，- 只在你的文件里，+ 只在参考答案里）。",
+        "curl_copied": "已复制：Kubeflow 集群接受的请求（经由 Istio 入口网关；请把 INGRESS_HOST 和 INGRESS_PORT "
+                       "设为网关的地址）：",
     },
 }
 for _lang, _words in _VIEW_TEXT.items():

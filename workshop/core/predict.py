@@ -47,3 +47,24 @@ def predict(backend: Backend, service: str, namespace: str, features: list[float
     if not predictions:
         raise PredictionError(f"{url} answered without predictions: {response.text[:200]}")
     return predictions[0]
+
+
+# KServe names an InferenceService's URL {name}.{namespace}.{ingressDomain} (status.url), and the
+# Istio ingress gateway routes on that Host header; ingressDomain is "example.com" unless the
+# cluster's admin set another (inferenceservice-config, key ingress). KServe's own docs call the
+# model with exactly this: curl -H "Host: ${SERVICE_HOSTNAME}" http://${INGRESS_HOST}:${INGRESS_PORT}/v1/models/NAME:predict
+DEFAULT_DOMAIN = "example.com"
+
+
+def curl_command(service: str, namespace: str, features: list[float], domain: str = DEFAULT_DOMAIN,
+                 gateway: str = "${INGRESS_HOST}:${INGRESS_PORT}") -> str:
+    """The request a real cluster takes for these features, as a shell command (KServe's V1 protocol)."""
+    import json
+    import shlex
+
+    host = f"{service}.{namespace}.{domain}"
+    body = json.dumps({"instances": [features]})
+    url = f"http://{gateway}/v1/models/{service}:predict"
+    # the URL in double quotes: the shell fills in the gateway's variables
+    return (f"curl -H {shlex.quote('Host: ' + host)} -H 'Content-Type: application/json' \\\n"
+            f"  \"{url}\" \\\n  -d {shlex.quote(body)}")

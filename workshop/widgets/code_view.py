@@ -23,6 +23,7 @@ from workshop.core.exercise import (
 )
 from workshop.core.lessons import Lesson, LessonError
 from workshop.ui_text import t
+from workshop.widgets.code_compare import CodeCompare
 from workshop.widgets.run_graph import RunGraphView
 
 
@@ -39,18 +40,21 @@ class CodeView(Vertical):
         self.lesson = lesson
         self.lang = lang
         self.showing_solution = False
+        self.comparing = False
         self.shown = ""  # the code on screen, as text
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="code-actions"):
             yield Button(t(self.lang, "exercise_start"), id="exercise-start", variant="primary")
             yield Button(t(self.lang, "solution_show"), id="solution")
+            yield Button(t(self.lang, "compare"), id="compare")  # once the solution unlocks
             yield Button(t(self.lang, "exercise_fresh"), id="exercise-fresh")
             yield Button(t(self.lang, "exercise_off"), id="exercise-off")
         yield Static(id="code-note")
         yield RunGraphView(self.lesson, self.lang, id="code-graph", classes="beside-code")  # the compile, drawn
         with ScrollableContainer(id="code-scroll"):  # long lines scroll sideways, not cut off
             yield Static(id="code")
+            yield CodeCompare(id="compare-view")
 
     def on_mount(self) -> None:
         self.reload()
@@ -63,6 +67,35 @@ class CodeView(Vertical):
         """Show what is true now: the mode, the learner's file as saved, the solution's gate."""
         for view in self.query(RunGraphView):
             view.show_code()  # the learner may have edited their file
+        self._reload()
+        self._compare()
+
+    def _compare(self) -> None:
+        """Compare with the solution: offered once it unlocks, in place of the code while on."""
+        course, lesson = self._course, self.lesson
+        mine = exercise_file(course.settings, lesson)
+        offered = (in_exercise(course.progress, lesson) and mine.is_file() and lesson.pipeline_file.is_file()
+                   and course.solution_gate(lesson).unlocked)
+        button = self.query_one("#compare", Button)
+        button.display = offered
+        self.comparing = self.comparing and offered
+        button.label = t(self.lang, "compare_off" if self.comparing else "compare")
+        view = self.query_one("#compare-view", CodeCompare)
+        view.display = self.comparing
+        self.query_one("#code", Static).display = not self.comparing
+        if self.comparing:
+            count = view.show(_read(mine), lesson.code(), t(self.lang, "compare_mine", name=mine.name),
+                              t(self.lang, "compare_reference"))
+            self.query_one("#code-note", Static).update(t(self.lang, "compare_note", count=count))
+
+    @on(Button.Pressed, "#compare")
+    def toggle_compare(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.comparing = not self.comparing
+        self.showing_solution = False
+        self.reload()
+
+    def _reload(self) -> None:
         course, lang, lesson = self._course, self.lang, self.lesson
         mine = exercise_file(course.settings, lesson)
         exercising = in_exercise(course.progress, lesson)

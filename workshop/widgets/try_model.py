@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from workshop.core.lessons import Lesson, _text
+from workshop.ui_text import t
 
 
 class TryModel(Vertical):
@@ -19,7 +20,9 @@ class TryModel(Vertical):
     TryModel Horizontal { height: auto; }
     TryModel Label { width: 24; padding: 1 0 0 0; }
     TryModel Input { width: 16; }
-    TryModel #predict { margin-top: 1; }
+    TryModel #try-actions { margin-top: 1; }
+    TryModel #try-actions Button { margin-right: 1; }
+    TryModel #curl { margin-top: 1; color: $text-muted; }
     TryModel #prediction { margin-top: 1; }
     """
 
@@ -34,8 +37,11 @@ class TryModel(Vertical):
             with Horizontal():
                 yield Label(_text(item.get("label"), self.lang) or item["name"])
                 yield Input(str(item.get("default", "")), id=f"feature-{item['name']}")
-        yield Button("Predict" if self.lang == "en" else "预测", id="predict", variant="primary")
+        with Horizontal(id="try-actions"):
+            yield Button("Predict" if self.lang == "en" else "预测", id="predict", variant="primary")
+            yield Button(t(self.lang, "curl_copy"), id="copy-curl")
         yield Static("", id="prediction")
+        yield Static("", id="curl")
 
     @on(Button.Pressed, "#predict")
     def send(self) -> None:
@@ -52,6 +58,31 @@ class TryModel(Vertical):
             return
         self.query_one("#prediction", Static).update("…")
         self.ask(features)
+
+    @on(Button.Pressed, "#copy-curl")
+    def copy_curl(self) -> None:
+        """The exact request for these values on a real cluster, on the clipboard and on screen."""
+        from workshop.core.predict import PredictionError, curl_command, parse_features
+
+        names = [item["name"] for item in self.spec.get("inputs", [])]
+        raw = [self.query_one(f"#feature-{name}", Input).value for name in names]
+        try:
+            features = parse_features(raw, names)
+        except PredictionError as exc:
+            self.query_one("#prediction", Static).update(Text(f"✗ {exc}", style="bold red"))
+            return
+        command = curl_command(self.spec["service"], self._namespace(), features)
+        self.app.copy_to_clipboard(command)
+        self.query_one("#curl", Static).update(Text(t(self.lang, "curl_copied") + "\n" + command))
+
+    def _namespace(self) -> str:
+        """Where the learner's last run served the model (the lesson's namespace argument)."""
+        app: Any = self.app
+        last = app.course.progress.last_run(self.lesson.id)
+        if last is not None and last.arguments.get("namespace"):
+            return str(last.arguments["namespace"])
+        default = next((a.default for a in self.lesson.arguments if a.name == "namespace"), "")
+        return str(default or "kubeflow-user-example-com")
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def ask(self, features: list[float]) -> None:
