@@ -54,7 +54,15 @@ async def test_the_run_tab_colours_each_box_live_and_a_click_shows_the_task(home
         await pilot.pause()
         x, y = click_target(view, "add")
         canvas = view.query_one(GraphCanvas)
-        await pilot.click(canvas, offset=(x - canvas.scroll_offset.x, y))
+
+        def laid_out() -> bool:  # the tab just came back: click once the box is where it is drawn
+            try:
+                return app.get_widget_at(canvas.region.x + x, canvas.region.y + y)[0] is canvas
+            except Exception:  # noqa: BLE001 - not on screen yet
+                return False
+
+        await settle(pilot, laid_out)
+        assert await pilot.click(canvas, offset=(x, y))  # it landed on the graph
         await settle(pilot, lambda: view.selected == "add")
         detail = str(view.query_one("#graph-detail").render())
         assert "x ← square.Output = 9.0" in detail and "y ← square-2.Output = 16.0" in detail

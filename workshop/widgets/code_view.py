@@ -83,9 +83,12 @@ class CodeView(Vertical):
         view = self.query_one("#compare-view", CodeCompare)
         view.display = self.comparing
         self.query_one("#code", Static).display = not self.comparing
+        for graph_view in self.query(RunGraphView):
+            graph_view.display = not self.comparing  # the two files need the width
         if self.comparing:
+            width = self.query_one("#code-scroll").size.width or self.size.width
             count = view.show(_read(mine), lesson.code(), t(self.lang, "compare_mine", name=mine.name),
-                              t(self.lang, "compare_reference"))
+                              t(self.lang, "compare_reference"), max(width - 2, 40))
             self.query_one("#code-note", Static).update(t(self.lang, "compare_note", count=count))
 
     @on(Button.Pressed, "#compare")

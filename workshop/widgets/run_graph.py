@@ -9,6 +9,7 @@ the compile alone.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ from workshop.core.pipeline_spec import PipelineSpec, PipelineSpecError
 from workshop.ui_text import t
 
 LOG_TAIL = 5
+# the preview's compiled spec per (lesson, function, code digest), shared by the views that draw it
+_PREVIEWS: dict[tuple[str, str, str], PipelineSpec] = {}
+_PREVIEW_LOCK = threading.Lock()
 
 
 class GraphCanvas(Static):
@@ -45,7 +49,7 @@ class RunGraphView(Vertical, can_focus=True):
     RunGraphView:focus-within, RunGraphView:focus { border: round $accent; }
     RunGraphView #graph-scroll { height: 1fr; width: auto; scrollbar-size: 1 1; }
     RunGraphView GraphCanvas { width: auto; }
-    RunGraphView #graph-detail { height: auto; max-height: 12; width: auto; padding: 0 1;
+    RunGraphView #graph-detail { height: auto; max-height: 55%; width: 100%; padding: 0 1;
         border-top: solid $primary-darken-2; }
     """
     BINDINGS = [
@@ -104,6 +108,10 @@ class RunGraphView(Vertical, can_focus=True):
         except PipelineSpecError as exc:
             self.query_one(GraphCanvas).update(Text(str(exc), style="yellow"))
             return False
+        self._show_spec(spec)
+        return True
+
+    def _show_spec(self, spec: PipelineSpec) -> None:
         self.spec, self.graph = spec, graph.build(spec)
         self.live = graph.Live()
         self.logs.clear()
@@ -112,26 +120,39 @@ class RunGraphView(Vertical, can_focus=True):
         self.selected = None
         self.query_one("#graph-detail").display = False
         self.redraw()
-        return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="graph-preview")
     def preview(self, source: Path, code: bytes) -> None:
-        """Compile `code` aside (never over the run's package) and draw it."""
+        """Compile `code` aside (never over the run's package) and draw it; once per version of the code.
+
+        The Run tab and the Pipeline code tab both draw it: the second finds the first's spec.
+        """
+        import hashlib
+
         from workshop.core.compile import CompileError, compile_pipeline
 
         course: Any = self.app.course  # type: ignore[attr-defined]
-        target = course.settings.workspace / "graphs" / f"{self.lesson.key}-{id(self)}.yaml"
-        try:
-            package = compile_pipeline(source, self.lesson.pipeline_function, target, code)
-        except CompileError as exc:
-            self.app.call_from_thread(self._no_graph, str(exc))
-            return
-        self.app.call_from_thread(self._previewed_package, package)
+        key = (self.lesson.key, self.lesson.pipeline_function, hashlib.sha1(code).hexdigest())
+        with _PREVIEW_LOCK:
+            spec = _PREVIEWS.get(key)
+            if spec is None:
+                target = course.settings.workspace / "graphs" / f"{self.lesson.key}-{id(self)}.yaml"
+                try:
+                    package = compile_pipeline(source, self.lesson.pipeline_function, target, code)
+                    spec = PipelineSpec.load(package)
+                except (CompileError, PipelineSpecError) as exc:
+                    self.app.call_from_thread(self._no_graph, str(exc))
+                    return
+                finally:
+                    target.unlink(missing_ok=True)
+                if len(_PREVIEWS) > 32:
+                    _PREVIEWS.clear()
+                _PREVIEWS[key] = spec
+        self.app.call_from_thread(self._preview_done, spec)
 
-    def _previewed_package(self, package: Path) -> None:
+    def _preview_done(self, spec: PipelineSpec) -> None:
         if not self.live.states:  # a run began meanwhile: its graph stays
-            self.load(package)
-        package.unlink(missing_ok=True)
+            self._show_spec(spec)
 
     def _no_graph(self, message: str) -> None:
         self.spec = self.graph = None
