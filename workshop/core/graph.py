@@ -134,6 +134,11 @@ def build(spec: PipelineSpec) -> RunGraph:
 
 
 # --- states ------------------------------------------------------------------------------
+def task_of(event_task: str) -> str:
+    """The graph's task for an event's task name: a loop's iteration `square[3]` is its body `square`."""
+    return event_task.partition("[")[0]
+
+
 @dataclass
 class Live:
     """What a run has shown so far: task name -> state, and how many times each started (loops)."""

@@ -169,20 +169,19 @@ class RunGraphView(Vertical, can_focus=True):
             return
         live = self.live
         if isinstance(event, TaskStarted):
-            live.states[event.task] = "RUNNING"
-            live.started[event.task] = live.started.get(event.task, 0) + 1
+            name = graph.task_of(event.task)
+            live.states[name] = "RUNNING"
+            live.started[name] = live.started.get(name, 0) + 1
         elif isinstance(event, TaskFinished):
-            live.finished[event.task] = live.finished.get(event.task, 0) + 1
-            # a loop's task is running while some of its iterations still are
-            still = live.started.get(event.task, 0) > live.finished[event.task]
-            if not (still and event.state.value == "SUCCEEDED"):
-                live.states[event.task] = event.state.value
-            self.outputs[event.task] = dict(event.outputs)
+            name = graph.task_of(event.task)
+            live.finished[name] = live.finished.get(name, 0) + 1
+            # a loop's task is running while some of its iterations still are; a failed one stays failed
+            still = live.started.get(name, 0) > live.finished[name]
+            if live.states.get(name) != "FAILED" and not (still and event.state.value == "SUCCEEDED"):
+                live.states[name] = event.state.value
+            self.outputs[name] = dict(event.outputs)
         elif isinstance(event, LogLine):
-            if not self.noise.is_noise(event.task, event.line):  # the component's prints, not kfp's
-                self.logs.setdefault(event.task, []).append(event.line)
-            if event.task == self._selected_name():
-                self._show_detail()
+            self.on_lines([event])
             return
         elif isinstance(event, RunFinished):
             for node in self.graph.tasks() if self.graph else []:
@@ -190,6 +189,14 @@ class RunGraphView(Vertical, can_focus=True):
                     live.states[node.name] = "CANCELED" if event.state.value == "CANCELED" else "NOT RUN"
         self.redraw()
         if self.selected:
+            self._show_detail()
+
+    def on_lines(self, batch: list[LogLine]) -> None:
+        """A batch of the run's lines: each task keeps what its component printed (not kfp's lines)."""
+        for event in batch:
+            if not self.noise.is_noise(event.task, event.line):
+                self.logs.setdefault(graph.task_of(event.task), []).append(event.line)
+        if self.selected and any(graph.task_of(e.task) == self._selected_name() for e in batch):
             self._show_detail()
 
     # --- drawing ---------------------------------------------------------------------

@@ -233,6 +233,8 @@ class RunPanel(Vertical):
             batch.append(self._pending.popleft())
         if not batch:
             return
+        self.query_one(RunGraphView).on_lines(batch)  # each task's log, beside its box
+        self.query_one(TrainingPlot).on_lines(batch)  # the epochs among them
         skipped = max(arrived - len(batch), 0) + max(len(batch) - LINES_PER_FLUSH, 0)
         noise: dict[int, bool] = {}
         for event in batch:

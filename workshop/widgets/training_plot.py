@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from workshop.core.events import LogLine, RunEvent, RunFinished, RunStarted, TaskFinished
+from workshop.core.events import LogLine, RunEvent, RunStarted, TaskFinished
 from workshop.core.lessons import Lesson
 from workshop.core.metrics import Curve, curve_path
 from workshop.ui_text import t
@@ -50,23 +50,30 @@ class TrainingPlot(Vertical):
 
     # --- live, on the Run tab ------------------------------------------------------------
     def on_run_event(self, event: RunEvent) -> None:
-        curve = self.curve
         if isinstance(event, RunStarted):
             self.curve = Curve(event.run_id)
             self.display = False
         elif isinstance(event, LogLine):
-            if curve.add_line(event.task, event.line) is not None:
-                self.replot()
+            self.on_lines([event])
         elif isinstance(event, TaskFinished):
-            if curve.add_outputs(event.task, dict(event.outputs)):
-                self.replot()
-        elif isinstance(event, RunFinished):
-            path = self._path()
-            if path is not None and not curve.empty:
-                try:
-                    curve.save(path)
-                except OSError:
-                    pass  # the live plot stays; only the Checks tab after a restart misses it
+            if self.curve.add_outputs(_body(event.task), dict(event.outputs)):
+                self._changed()
+
+    def on_lines(self, batch: list[LogLine]) -> None:
+        """A batch of the run's lines (the Run tab draws the log in batches): one redraw for its epochs."""
+        points = [self.curve.add_line(_body(event.task), event.line) for event in batch]
+        if any(point is not None for point in points):
+            self._changed()
+
+    def _changed(self) -> None:
+        self.replot()
+        # kept as it grows, so the Checks tab finds the whole curve whatever order the end comes in
+        path = self._path()
+        if path is not None and self.curve.run_id:
+            try:
+                self.curve.save(path)
+            except OSError:
+                pass  # the live plot stays; only the Checks tab after a restart misses it
 
     # --- the last run's, on the Checks tab -----------------------------------------------
     def show_saved(self) -> None:
@@ -111,3 +118,8 @@ class TrainingPlot(Vertical):
             plt.bar(names, values, width=0.3)
         widget.refresh()
         self.query_one("#curve-summary", Static).update("\n".join(curve.summary()))
+
+
+def _body(task: str) -> str:
+    """A loop's iteration (`train[2]`) plots as its task."""
+    return task.partition("[")[0]
