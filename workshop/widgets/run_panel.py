@@ -11,6 +11,8 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog, Static
 
 from workshop.core.checks import CheckResult, Status
@@ -34,6 +36,28 @@ EPOCH = re.compile(r"^epoch (\d+)/(\d+)\b(.*)")
 KEEP_LINES = 5000
 FLUSH_EVERY = 0.1  # seconds between batches
 LINES_PER_FLUSH = 200  # at most this many are drawn a batch; older ones of a burst are counted, not drawn
+# Drawing a line (rich wraps it and cuts it into strips) costs about a millisecond on a busy 2-core machine, so
+# 200 at a time held the event loop for 300 ms and more and a key waited behind it. A batch draws only as many
+# as fit this much time, by the cost per line the last batches took; the others are counted, not drawn.
+DRAW_BUDGET = 0.02  # seconds
+
+
+class RunLog(RichLog):
+    """The Run tab's log: a RichLog whose growth repaints the log and its scrollbar, not the whole screen.
+
+    RichLog sets its virtual size on every write, and Widget's virtual_size asks for a layout of the whole
+    screen (every widget of every tab arranged again), the most a batch cost during a flood. A log that grows
+    needs a layout only when its scrollbar comes or goes; otherwise the scrollbar's new size is enough.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
+
+    def watch_virtual_size(self, old: Size, new: Size) -> None:
+        height = self.container_size.height
+        if old.width != new.width or (old.height > height) != (new.height > height):
+            self.refresh(layout=True)
+        else:
+            self._scroll_update(new)
 
 
 class RunPanel(Vertical):
@@ -51,6 +75,7 @@ class RunPanel(Vertical):
         # filled by the run's worker thread (deque appends are atomic), drained by the UI every FLUSH_EVERY
         self._pending: deque[LogLine] = deque(maxlen=KEEP_LINES)
         self._arrived = 0  # lines handed over since the last batch, so a batch knows how many it skips
+        self._line_cost = 0.0005  # seconds to draw one line, as the last batches took (a moving average)
         self.steps: list[str] = []  # the Kubeflow steps said so far, in the panel's language
         self._noise: deque[bool] = deque(maxlen=KEEP_LINES)  # per kept line: one of kfp's executor lines
         self._noise_filter = ExecutorNoise()
@@ -89,7 +114,7 @@ class RunPanel(Vertical):
             yield table
             # min_width: RichLog renders at least 78 columns by default, wider than the pane in a
             # 100-column terminal, which cut the ends of long lines off instead of wrapping them
-            yield RichLog(id="log", max_lines=5000, wrap=True, min_width=20, markup=False, highlight=False)
+            yield RunLog(id="log", max_lines=5000, wrap=True, min_width=20, markup=False, highlight=False)
 
     def on_mount(self) -> None:
         self.set_interval(FLUSH_EVERY, self.flush_log)
@@ -225,36 +250,37 @@ class RunPanel(Vertical):
             self.post_message(RunEventPosted(event))
 
     def flush_log(self) -> None:
-        """Draw the lines that came since the last batch: the newest LINES_PER_FLUSH of them, and say how many
-        of a burst were not drawn (the run's folder keeps its head and tail)."""
+        """Draw the lines that came since the last batch: the newest of them, as many as DRAW_BUDGET allows (at
+        most LINES_PER_FLUSH), and say how many of a burst were not drawn (the run's folder keeps its head and
+        tail; the panel keeps the last KEEP_LINES)."""
         arrived, self._arrived = self._arrived, 0
-        batch: list[LogLine] = []
-        while self._pending:
-            batch.append(self._pending.popleft())
+        pending = self._pending
+        batch = [pending.popleft() for _ in range(len(pending))]  # the thread may append meanwhile: those wait
         if not batch:
             return
         self.query_one(RunGraphView).on_lines(batch)  # each task's log, beside its box
         self.query_one(TrainingPlot).on_lines(batch)  # the epochs among them
-        skipped = max(arrived - len(batch), 0) + max(len(batch) - LINES_PER_FLUSH, 0)
-        noise: dict[int, bool] = {}
-        for event in batch:
-            self.log_lines.append((event.task, event.line))
-            noise[id(event)] = self._noise_filter.is_noise(event.task, event.line)
-            self._noise.append(noise[id(event)])
-        last_epoch = None
-        for event in batch:
-            match = EPOCH.match(event.line)
-            if match:
-                last_epoch = (event.task, match)
-        if last_epoch is not None:
-            task, epoch = last_epoch
-            self._show_epoch(task, int(epoch[1]), int(epoch[2]), epoch[3].strip())
-        shown = [e for e in batch if self._shows(e.task, noise[id(e)])][-LINES_PER_FLUSH:]
+        # a pass a line, kept cheap: at 10,000 lines a second this loop is most of a batch's own time
+        is_noise = self._noise_filter.is_noise
+        noise = [is_noise(event.task, event.line) for event in batch]
+        self.log_lines.extend((event.task, event.line) for event in batch)
+        self._noise.extend(noise)
+        for event in reversed(batch):  # only the newest epoch line shows
+            if event.line.startswith("epoch ") and (epoch := EPOCH.match(event.line)):
+                self._show_epoch(event.task, int(epoch[1]), int(epoch[2]), epoch[3].strip())
+                break
+        fits = max(1, min(LINES_PER_FLUSH, int(DRAW_BUDGET / self._line_cost)))
+        shown = [e for e, hush in zip(batch, noise, strict=True) if self._shows(e.task, hush)]
+        skipped = max(arrived - len(batch), 0) + max(len(shown) - fits, 0)
+        shown = shown[-fits:]
         block = Text("\n").join(
             ([Text(f"… {skipped} lines not shown (too fast to draw)", style="dim")] if skipped else [])
             + [self._line_text(e.task, e.line) for e in shown])
         if block:
+            began = time.perf_counter()
             self.query_one("#log", RichLog).write(block)  # one write a batch: each write costs a render and a scroll
+            cost = (time.perf_counter() - began) / (len(shown) + (1 if skipped else 0))
+            self._line_cost = 0.5 * self._line_cost + 0.5 * cost
 
     def _reset_view(self) -> None:
         self.query_one("#training").display = False
