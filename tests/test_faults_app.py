@@ -68,3 +68,32 @@ async def test_a_flooding_task_keeps_the_run_panel_bounded_and_a_key_answers(hom
         log = panel.query_one("#log", RichLog)
         await settle(pilot, lambda: any("flood: last line" in line.text for line in log.lines[-3:]))
         assert len(log.lines) <= 5000 * 2  # the widget's cap (a wrapped line takes two)
+
+
+async def test_a_flooding_log_grows_without_laying_out_the_whole_screen(home: Path) -> None:
+    """Each batch of a flood used to set RichLog's virtual size, which asks for a layout of the whole screen
+    (every widget of every tab), and that layout was what a key waited behind. The log's growth now repaints
+    the log and its scrollbar; a layout comes only when the scrollbar appears."""
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        app.query_one(LessonView).tabs.active = "tab-run"
+        await pilot.pause()
+        panel = app.query_one(RunPanel)
+        log = panel.query_one("#log", RichLog)
+        screen = app.screen
+        layouts = [0]
+        original = screen._refresh_layout
+
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            layouts[0] += 1
+            return original(*args, **kwargs)
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        for batch in range(20):  # twenty batches, one flush each, as a flood brings them
+            for n in range(30):
+                _send(panel, LogLine("r", "square", f"flood line {batch}.{n}"))
+            await settle(pilot, lambda b=batch: any(f"flood line {b}.29" in s.text for s in log.lines[-3:]))
+        assert layouts[0] <= 3, layouts[0]  # before: a layout a batch, 20 and more
+        # it still scrolls, and to the end (scroll_end waits for the next refresh)
+        await settle(pilot, lambda: log.max_scroll_y > 0 and log.scroll_y == log.max_scroll_y, timeout=5)
