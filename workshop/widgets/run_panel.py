@@ -40,6 +40,9 @@ LINES_PER_FLUSH = 200  # at most this many are drawn a batch; older ones of a bu
 # 200 at a time held the event loop for 300 ms and more and a key waited behind it. A batch draws only as many
 # as fit this much time, by the cost per line the last batches took; the others are counted, not drawn.
 DRAW_BUDGET = 0.02  # seconds
+# While lines come faster than they are drawn, the timer draws less often: each batch also costs a repaint of
+# the log, and a learner reads nothing at ten screens a second anyway.
+FLOOD_FLUSH_EVERY = 0.3  # seconds
 
 
 class RunLog(RichLog):
@@ -76,6 +79,7 @@ class RunPanel(Vertical):
         self._pending: deque[LogLine] = deque(maxlen=KEEP_LINES)
         self._arrived = 0  # lines handed over since the last batch, so a batch knows how many it skips
         self._line_cost = 0.0005  # seconds to draw one line, as the last batches took (a moving average)
+        self._next_flush = 0.0  # time.monotonic() before which the timer does not draw (during a flood)
         self.steps: list[str] = []  # the Kubeflow steps said so far, in the panel's language
         self._noise: deque[bool] = deque(maxlen=KEEP_LINES)  # per kept line: one of kfp's executor lines
         self._noise_filter = ExecutorNoise()
@@ -117,7 +121,7 @@ class RunPanel(Vertical):
             yield RunLog(id="log", max_lines=5000, wrap=True, min_width=20, markup=False, highlight=False)
 
     def on_mount(self) -> None:
-        self.set_interval(FLUSH_EVERY, self.flush_log)
+        self.set_interval(FLUSH_EVERY, self._flush_on_timer)
         self.query_one("#training").display = False
         self.show_source()
         wanted = {a.default_from for a in self.lesson.arguments if a.default_from}
@@ -249,6 +253,10 @@ class RunPanel(Vertical):
         else:
             self.post_message(RunEventPosted(event))
 
+    def _flush_on_timer(self) -> None:
+        if time.monotonic() >= self._next_flush:
+            self.flush_log()
+
     def flush_log(self) -> None:
         """Draw the lines that came since the last batch: the newest of them, as many as DRAW_BUDGET allows (at
         most LINES_PER_FLUSH), and say how many of a burst were not drawn (the run's folder keeps its head and
@@ -281,6 +289,7 @@ class RunPanel(Vertical):
             self.query_one("#log", RichLog).write(block)  # one write a batch: each write costs a render and a scroll
             cost = (time.perf_counter() - began) / (len(shown) + (1 if skipped else 0))
             self._line_cost = 0.5 * self._line_cost + 0.5 * cost
+        self._next_flush = time.monotonic() + (FLOOD_FLUSH_EVERY if skipped else 0.0)
 
     def _reset_view(self) -> None:
         self.query_one("#training").display = False
