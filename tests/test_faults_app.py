@@ -85,11 +85,11 @@ async def test_a_flooding_log_grows_without_laying_out_the_whole_screen(home: Pa
         layouts = [0]
         original = screen._refresh_layout
 
-        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def counted(*args, **kwargs):
             layouts[0] += 1
             return original(*args, **kwargs)
 
-        screen._refresh_layout = counted  # type: ignore[method-assign]
+        screen._refresh_layout = counted
         for batch in range(20):  # twenty batches, one flush each, as a flood brings them
             for n in range(30):
                 _send(panel, LogLine("r", "square", f"flood line {batch}.{n}"))
