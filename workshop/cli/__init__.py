@@ -7,37 +7,16 @@ their options and printers through common.py; they only present what the core re
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from workshop.cli import exercise, instructor, lessons, progress
+from workshop.cli.common import GROUP_LANG_OPTION, WorkshopGroup, localise
+from workshop.core.settings import default_language
 
 
-class _Group(click.Group):
-    """Lists each command with its whole first sentence: click cuts them at 45 characters with "..."."""
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
-                rows.append((name, command.get_short_help_str(limit=10_000)))
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        from workshop.core.progress import ProgressError
-
-        try:
-            return super().invoke(ctx)
-        except ProgressError as exc:  # a full or read-only disk under any command: say so, no traceback
-            raise click.ClickException(str(exc)) from exc
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=WorkshopGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kubeflow-workshop")
+@GROUP_LANG_OPTION
 def main() -> None:
     """Kubeflow Workshop: learn Kubeflow Pipelines by doing."""
 
@@ -47,3 +26,6 @@ for _command in (lessons.start, lessons.list_lessons, lessons.run, lessons.check
                  lessons.graph, progress.reset, progress.verify, progress.skip, exercise.exercise, exercise.solution,
                  instructor.instructor):
     main.add_command(_command)
+
+# The help in the locale's language (LANG=zh_CN); `workshop --lang zh --help` switches it again.
+localise(main, default_language())

@@ -6,14 +6,154 @@ import sys
 from typing import Any
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
+from workshop.cli.words import CHOSEN, HELP_ZH, OPTION_HELP_ZH, language, say
 from workshop.core.ports import Backend
-from workshop.core.settings import LANGUAGES, Settings
+from workshop.core.settings import LANGUAGES, Settings, default_language
 
-LANG_OPTION = click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-                           help="Language of the lessons (default: from the locale).")
+
+def _remember_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        CHOSEN["lang"] = value  # so a usage error raised after this option is shown in this language too
+    return value
+
+
+LANG_OPTION = click.option("--lang", type=click.Choice(LANGUAGES), default=None, callback=_remember_language,
+                           help="Language of the lessons and messages (default: from the locale, LANG=zh_CN).")
 BACKEND_OPTION = click.option("--backend", type=click.Choice(["local", "cluster"]), default=None,
                               help="Where pipelines run (default: the cluster inside a Kubeflow notebook, else local).")
+
+
+# click's own words (its gettext catalog has no Chinese), as the help and error output show them
+CLICK_ZH = {"Usage: ": "用法：", "Options": "选项", "Commands": "命令", "Arguments": "参数",
+            "Show this message and exit.": "显示本帮助并退出。", "Show the version and exit.": "显示版本并退出。",
+            "Missing command.": "缺少命令。"}
+
+
+def _click_zh(text: str) -> str:
+    return CLICK_ZH.get(text, text) if language(None) == "zh" else text
+
+
+class WorkshopFormatter(click.HelpFormatter):
+    """click's help layout with its headings in the command's language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _click_zh("Usage: ") if prefix is None else prefix)
+
+    def section(self, name: str) -> Any:
+        return super().section(_click_zh(name))
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, _click_zh(text)) for term, text in rows], col_max, col_spacing)
+
+
+class WorkshopContext(click.Context):
+    formatter_class = WorkshopFormatter
+
+
+def _show_zh(exc: click.ClickException) -> None:
+    """click's error output, in Chinese: usage line, where to get help, what went wrong."""
+    if isinstance(exc, NoArgsIsHelpError):  # its message is the help, already in Chinese
+        exc.show()
+        return
+    message = CLICK_ZH.get(exc.format_message(), exc.format_message())
+    if isinstance(exc, click.UsageError) and exc.ctx is not None:
+        ctx = exc.ctx
+        click.echo(ctx.get_usage(), err=True)
+        names = ctx.command.get_help_option_names(ctx)
+        if names:
+            click.echo(f"试试 '{ctx.command_path} {max(names, key=len)}' 查看帮助。", err=True)
+        click.echo(err=True)
+        if isinstance(exc, click.MissingParameter) and exc.param is not None:
+            message = f"缺少参数 {exc.param.get_error_hint(ctx)}。"
+        elif isinstance(exc, click.NoSuchOption):
+            message = f"没有这个选项：{exc.option_name}"
+        elif isinstance(exc, click.BadParameter):
+            hint = exc.param_hint if isinstance(exc.param_hint, str) else (
+                exc.param.get_error_hint(ctx) if exc.param is not None else "")
+            message = f"{hint} 的值无效：{exc.message}" if hint else f"值无效：{exc.message}"
+    click.echo(f"错误：{message}", err=True)
+
+
+class WorkshopGroup(click.Group):
+    """Lists each command with its whole first sentence: click cuts them at 45 characters with "...".
+
+    Its help and errors speak the command's language (click's own words included).
+    """
+
+    context_class = WorkshopContext
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        CHOSEN["lang"] = None
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            if language(None) == "zh":
+                _show_zh(exc)
+            else:
+                exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已中止！" if language(None) == "zh" else "Aborted!", err=True)
+            sys.exit(1)
+        finally:
+            if CHOSEN["lang"] is not None:  # an in-process caller's next invocation starts from the locale
+                CHOSEN["lang"] = None
+                localise(self, default_language())
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section(say(None, "commands")):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from workshop.core.progress import ProgressError
+
+        try:
+            return super().invoke(ctx)
+        except ProgressError as exc:  # a full or read-only disk under any command: say so, no traceback
+            raise click.ClickException(str(exc)) from exc
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """`workshop --lang zh ...`: eager, so `workshop --lang zh --help` is already in Chinese."""
+    if value:
+        CHOSEN["lang"] = value  # the subcommands' language() follows it
+        localise(ctx.find_root().command, value)
+
+
+GROUP_LANG_OPTION = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, expose_value=False,
+    callback=_choose_language, help="Language of every command below (default: from the locale, LANG=zh_CN).")
+
+_ENGLISH: dict[int, str | None] = {}
+
+
+def localise(command: click.Command, lang: str, path: str = "") -> None:
+    """Give the command tree its help in `lang`: Chinese from words.HELP_ZH, English from the docstrings."""
+    for item in (command, *command.params):
+        _ENGLISH.setdefault(id(item), item.help if isinstance(item, click.Command) else getattr(item, "help", None))
+    zh = HELP_ZH.get(path) if lang == "zh" else None
+    command.help = zh or _ENGLISH[id(command)]
+    command.short_help = zh.split("\n")[0] if zh else None
+    command.context_class = WorkshopContext
+    for param in command.params:
+        if isinstance(param, click.Option):
+            zh_help = OPTION_HELP_ZH.get(f"{path}:{param.name}") or OPTION_HELP_ZH.get(param.name or "")
+            param.help = (zh_help if lang == "zh" else None) or _ENGLISH[id(param)]
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            localise(sub, lang, f"{path} {name}".strip())
 
 
 def open_course(lang: str | None) -> Any:
@@ -21,7 +161,7 @@ def open_course(lang: str | None) -> Any:
     from workshop.core.lessons import LessonError
 
     try:
-        course = Course(Settings.load(lang))
+        course = Course(Settings.load(language(lang)))
     except (LessonError, OSError) as exc:  # OSError: the home or the progress file is unusable (a full disk)
         raise click.ClickException(str(exc)) from exc
     if course.progress.notice:
@@ -38,7 +178,7 @@ def open_backend(course: Any, name: str | None) -> Backend:
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
     if course.restore_progress(backend):
-        click.secho("Your progress was restored from the cluster (ConfigMap workshop-progress).", err=True)
+        click.secho(say(course.settings.language, "restored"), err=True)
     return backend
 
 
@@ -51,25 +191,25 @@ def lesson_or_fail(course: Any, ref: str) -> Any:
         raise click.ClickException(str(exc)) from exc
 
 
-def confirm(question: str) -> bool:
+def confirm(question: str, lang: str | None = None) -> bool:
     try:
         return click.confirm(question, default=False, err=True)
     except click.Abort:  # no stdin to answer on (a script, CI): refuse, never guess
         click.echo(err=True)
-        raise click.ClickException("reset removes things and needs a yes: pass --yes to reset without asking") from None
+        raise click.ClickException(say(lang, "needs_yes")) from None
 
 
-def parse_args(pairs: tuple[str, ...]) -> dict[str, str]:
+def parse_args(pairs: tuple[str, ...], lang: str | None = None) -> dict[str, str]:
     result = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--arg")
+            raise click.BadParameter(say(lang, "not_name_value", pair=pair), param_hint="--arg")
         result[name.strip()] = value
     return result
 
 
-def print_event(event: Any, width: int, noise: Any = None) -> None:
+def print_event(event: Any, width: int, noise: Any = None, lang: str = "en") -> None:
     from workshop.core.events import LogLine, RunFinished, TaskFinished, TaskStarted
 
     if isinstance(event, LogLine):
@@ -77,15 +217,28 @@ def print_event(event: Any, width: int, noise: Any = None) -> None:
             return
         click.echo(f"{click.style(f'[{event.task}]'.ljust(width), fg='cyan')} {event.line}")
     elif isinstance(event, TaskStarted):
-        click.secho(f"▶ {event.task} started", fg="blue")
+        click.secho(say(lang, "task_started", task=event.task), fg="blue")
     elif isinstance(event, TaskFinished):
-        click.secho(f"■ {event.task} {event.state.value.lower()}",
+        click.secho(f"■ {event.task} {_state(lang, event.state.value)}",
                     fg="green" if event.state.value == "SUCCEEDED" else "red")
     elif isinstance(event, RunFinished):
-        click.secho(f"run {event.state.value.lower()}" + (f": {event.error}" if event.error else ""), bold=True)
+        click.secho(say(lang, "run_finished", state=_state(lang, event.state.value))
+                    + (f": {event.error}" if event.error else ""), bold=True)
 
 
-def print_checks(attempt: Any) -> None:
+def _state(lang: str, state: str) -> str:
+    from workshop.ui_text import t
+
+    return t(lang, f"task_{state}") if lang == "zh" else state.lower()
+
+
+def _evidence_label(lang: str, key: str) -> str:
+    from workshop.ui_text import TEXT, t
+
+    return t(lang, f"evidence_{key}") if lang == "zh" and f"evidence_{key}" in TEXT["en"] else key
+
+
+def print_checks(attempt: Any, lang: str = "en") -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -94,15 +247,15 @@ def print_checks(attempt: Any) -> None:
         for result in attempt.checks:
             click.echo(f"{marks[result.status.value]} {result.title}: {result.summary}")
             for key, value in result.evidence.items():
-                click.echo(f"     {key}: " + value.replace("\n", "\n       "))
+                click.echo(f"     {_evidence_label(lang, key)}: " + value.replace("\n", "\n       "))
             if result.hint:
-                click.echo(f"     hint: {result.hint}")
+                click.echo(f"     {say(lang, 'hint')}: {result.hint}")
         return
     table = Table(show_lines=True)
-    for column in ("", "check", "seen", "hint"):
+    for column in ("", say(lang, "col_check"), say(lang, "col_seen"), say(lang, "col_hint")):
         table.add_column(column, overflow="fold")
     for result in attempt.checks:
-        evidence = "\n".join(f"{k}: {v}" for k, v in result.evidence.items())
+        evidence = "\n".join(f"{_evidence_label(lang, k)}: {v}" for k, v in result.evidence.items())
         table.add_row(marks[result.status.value], result.title,
                       result.summary + ("\n" + evidence if evidence else ""), result.hint)
     Console(soft_wrap=False).print(table)

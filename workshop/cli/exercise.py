@@ -7,6 +7,8 @@ import re
 import click
 
 from workshop.cli.common import LANG_OPTION, lesson_or_fail, open_course
+from workshop.cli.words import language as cli_language
+from workshop.cli.words import say
 
 
 @click.command()
@@ -29,18 +31,19 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
     )
     from workshop.core.lessons import LessonError
 
+    lang = cli_language(lang)
     if fresh and off:
-        raise click.UsageError("--fresh and --off do not go together")
+        raise click.UsageError(say(lang, "fresh_off"))
     course = open_course(lang)
     item = lesson_or_fail(course, lesson)
     if off:
         if not in_exercise(course.progress, item):
-            click.echo(f"Lesson {item.id} is not an exercise: it follows along with the reference already.")
+            click.echo(say(lang, "not_exercise", id=item.id))
             return
         kept = stop_exercise(course.settings, course.progress, item)
-        click.echo(f"Lesson {item.id}: following along; runs use the reference pipeline again.")
+        click.echo(say(lang, "following", id=item.id))
         if kept is not None:
-            click.echo(f"Your file stays at {kept}; `workshop exercise {item.id}` takes it up again.")
+            click.echo(say(lang, "file_stays", path=kept, id=item.id))
         return
     existed = in_exercise(course.progress, item) and exercise_file(course.settings, item).is_file()
     try:
@@ -48,22 +51,20 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
     except (LessonError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     if existed and not fresh:
-        click.echo(f"You are already writing lesson {item.id} yourself; your file is:\n  {path}")
-        click.echo("(`--fresh` starts over from the starter and keeps your file as a .bak)")
+        click.echo(say(lang, "already", id=item.id, path=path))
+        click.echo(say(lang, "fresh_tip"))
         return
     if backup is not None:
-        click.echo(f"Your previous file is kept as {backup}")
+        click.echo(say(lang, "backup", path=backup))
     todos = len(set(re.findall(r"TODO (\d+)", path.read_text(encoding="utf-8"))))
-    click.echo(f"Lesson {item.id}: your file is\n  {path}")
+    click.echo(say(lang, "your_file", id=item.id, path=path))
     if course.states()[item.id].value == "locked":
-        click.echo(f"(lesson {item.id} is locked until you pass lesson {', '.join(map(str, item.requires))}; "
-                   "you can prepare your file meanwhile)")
-    click.echo(f"Fill in its {todos} TODOs in any editor, then run it: workshop run {item.id}")
+        click.echo(say(lang, "locked_prepare", id=item.id, req=", ".join(map(str, item.requires))))
+    click.echo(say(lang, "fill_todos", todos=todos, id=item.id))
     if course.solution_gate(item).unlocked:
-        click.echo(f"The reference solution is yours to compare: workshop solution {item.id}")
+        click.echo(say(lang, "solution_open", id=item.id))
     else:
-        click.echo(f"The reference solution unlocks when you pass, or after {FAILED_ATTEMPTS_TO_REVEAL} failed "
-                   f"attempts with your own changes: workshop solution {item.id}")
+        click.echo(say(lang, "solution_later", total=FAILED_ATTEMPTS_TO_REVEAL, id=item.id))
 
 
 @click.command()
@@ -73,14 +74,13 @@ def solution(lesson: str, lang: str | None) -> None:
     """Print the lesson's reference solution (in exercise mode: once you passed, skipped or failed three times)."""
 
     course = open_course(lang)
+    lang = course.settings.language
     item = lesson_or_fail(course, lesson)
     gate = course.solution_gate(item)
     if not gate.unlocked:
-        tries = "attempt" if gate.failed_attempts == 1 else "attempts"
-        raise click.ClickException(
-            f"the solution of lesson {item.id} unlocks when you pass it, or after "
-            f"{gate.failed_attempts + gate.attempts_left} failed attempts with your own changes (you have "
-            f"{gate.failed_attempts} failed {tries}, {gate.attempts_left} to go). Meanwhile, the hint beside "
-            f"each failed check says more with each attempt.")
-    click.secho(f"# Lesson {item.id} reference solution: {item.pipeline_file}", fg="cyan", err=True)
+        raise click.ClickException(say(
+            lang, "solution_locked", id=item.id, total=gate.failed_attempts + gate.attempts_left,
+            failed=gate.failed_attempts, tries=say(lang, "attempt" if gate.failed_attempts == 1 else "attempts"),
+            left=gate.attempts_left))
+    click.secho(say(lang, "solution_head", id=item.id, file=item.pipeline_file), fg="cyan", err=True)
     click.echo(item.code(), nl=False)

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from workshop.cli.common import confirm, lesson_or_fail, open_course
+from workshop.cli.common import GROUP_LANG_OPTION, LANG_OPTION, WorkshopGroup, confirm, lesson_or_fail, open_course
+from workshop.cli.words import language as cli_language
+from workshop.cli.words import say
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend
@@ -43,7 +45,8 @@ def _backend() -> ClusterBackend:
     return backend
 
 
-@click.group()
+@click.group(cls=WorkshopGroup)
+@GROUP_LANG_OPTION
 def instructor() -> None:
     """For the instructor: tokens, the class's progress, preparing learners' namespaces."""
 
@@ -54,7 +57,8 @@ def instructor() -> None:
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Where to write the token (mode 0600); default <WORKSHOP_HOME>/kfp-token.")
 @click.option("--print", "show", is_flag=True, help="Also print the token (it is never printed otherwise).")
-def token(namespace: str, duration: str, output: str | None, show: bool) -> None:
+@LANG_OPTION
+def token(namespace: str, duration: str, output: str | None, show: bool, lang: str | None) -> None:
     """Create the kfp-api-user service account and binding if missing, and write a KFP token for it."""
     from workshop.backends.base import BackendError
     from workshop.core.settings import Settings
@@ -77,17 +81,18 @@ def token(namespace: str, duration: str, output: str | None, show: bool) -> None
         be.close()
     for line in result.steps:
         click.echo(line)
-    click.echo(f"the token expires at {result.expires}; learners set WORKSHOP_TOKEN_FILE to a copy of {output}")
+    click.echo(say(lang, "token_expires", expires=result.expires, output=output))
     if show:
         click.echo(result.token)
 
 
-@instructor.group("class", invoke_without_command=True)
+@instructor.group("class", cls=WorkshopGroup, invoke_without_command=True)
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Write one row per learner and lesson to this CSV file (- for stdout).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@LANG_OPTION
 @click.pass_context
-def class_(ctx: click.Context, csv_file: str | None, as_json: bool) -> None:
+def class_(ctx: click.Context, csv_file: str | None, as_json: bool, lang: str | None) -> None:
     """Every learner's progress, from the workshop-progress ConfigMaps in their namespaces."""
     if ctx.invoked_subcommand is not None:
         return
@@ -107,14 +112,15 @@ def class_(ctx: click.Context, csv_file: str | None, as_json: bool) -> None:
         with click.open_file(csv_file, "w", encoding="utf-8") as handle:
             handle.write(classroom.to_csv(view))
         if csv_file != "-":
-            click.echo(f"wrote {len(classroom.rows(view))} rows for {len(view.learners)} learners to {csv_file}")
+            click.echo(say(lang, "wrote_rows", rows=len(classroom.rows(view)), learners=len(view.learners),
+                           file=csv_file))
     else:
-        _table(classroom, view)
+        _table(classroom, view, cli_language(lang))
     for problem in [] if as_json else view.problems:
-        click.secho(f"skipped: {problem}", fg="yellow", err=True)
+        click.secho(say(lang, "problem_skipped", problem=problem), fg="yellow", err=True)
 
 
-def _table(classroom: Any, view: Any) -> None:
+def _table(classroom: Any, view: Any, lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -128,13 +134,14 @@ def _table(classroom: Any, view: Any) -> None:
             lessons = "  ".join(f"{i}: {cell(learner, i)}" for i in ids if cell(learner, i))
             click.echo(f"{learner.namespace}  {learner.learner}  {lessons}  {learner.last_failure}".rstrip())
         return
-    table = Table(title=f"{len(view.learners)} learners")
-    for column in ["namespace", "learner", *(f"lesson {i}" for i in ids), "last failure"]:
+    table = Table(title=say(lang, "learners", n=len(view.learners)))
+    for column in [say(lang, "col_namespace"), say(lang, "col_learner"), *(say(lang, "col_lesson", id=i) for i in ids),
+                   say(lang, "col_last_failure")]:
         table.add_column(column, overflow="fold")
     for learner in view.learners:
         table.add_row(learner.namespace, learner.learner, *(cell(learner, i) for i in ids), learner.last_failure)
     Console(soft_wrap=False).print(table)
-    click.echo(f"(n): attempts; {classroom.OWN_CODE_MARK}: passed with their own code (exercise mode)")
+    click.echo(say(lang, "class_legend", mark=classroom.OWN_CODE_MARK))
 
 
 @class_.command("reset")
@@ -142,27 +149,29 @@ def _table(classroom: Any, view: Any) -> None:
 @click.option("--namespace", required=True, help="The learner's namespace.")
 @click.option("--dry-run", is_flag=True, help="List what would be removed; change nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before removing.")
-def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool) -> None:
+@LANG_OPTION
+def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool, lang: str | None) -> None:
     """Reset one learner: remove a lesson's (or every lesson's) artifacts in their namespace, reopen it."""
     from workshop.backends.base import BackendError
     from workshop.core.reset import describe
     from workshop.instructor import classroom
 
-    course = open_course(None)
+    course = open_course(lang)
+    lang = course.settings.language
     lessons = [lesson_or_fail(course, lesson)] if lesson else list(course.lessons)
     base = _backend()
     be = base.for_namespace(namespace)
     try:
         plan = classroom.plan_reset(be, lessons)
-        click.echo(("Would remove:" if dry_run else "This removes:") if plan else "Nothing left to remove.")
+        click.echo(say(lang, ("would_remove" if dry_run else "this_removes") if plan else "nothing_to_remove"))
         for artifact in plan:
-            click.echo(f"  lesson {artifact.lesson_id}: {describe(artifact)}")
+            click.echo(say(lang, "artifact", id=artifact.lesson_id, what=describe(artifact, lang)))
         ids = ", ".join(str(item.id) for item in lessons)
-        click.echo(f"Lesson(s) {ids} of {namespace} {'would go' if dry_run else 'go'} back to open.")
+        click.echo(say(lang, "learner_back_dry" if dry_run else "learner_back", ids=ids, namespace=namespace))
         if dry_run:
             return
-        if not yes and not confirm("Remove these and reset the learner's progress?"):
-            raise click.ClickException("nothing was changed")
+        if not yes and not confirm(say(lang, "confirm_learner"), lang):
+            raise click.ClickException(say(lang, "nothing_changed"))
         lines, ok = classroom.apply_reset(be, plan, [item.id for item in lessons])
     except BackendError as exc:
         raise click.ClickException(str(exc)) from None
@@ -172,34 +181,35 @@ def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool) ->
     for line in lines:
         click.echo(line)
     if not ok:
-        raise click.ClickException("the reset did not finish: see above")
+        raise click.ClickException(say(lang, "reset_unfinished"))
 
 
 @instructor.command()
 @click.option("--namespace", "namespaces", multiple=True, help="A learner namespace (repeatable).")
 @click.option("--all-profiles", is_flag=True, help="Every Kubeflow profile namespace.")
 @click.option("--no-doctor", is_flag=True, help="Skip the cluster checks.")
-def prepare(namespaces: tuple[str, ...], all_profiles: bool, no_doctor: bool) -> None:
+@LANG_OPTION
+def prepare(namespaces: tuple[str, ...], all_profiles: bool, no_doctor: bool, lang: str | None) -> None:
     """Before class: check the cluster and create what lessons need in each learner namespace."""
     from workshop.backends.base import BackendError
     from workshop.core.settings import course_root
     from workshop.instructor.prepare import learner_namespaces, prepare_namespace
 
+    lang = cli_language(lang)
     if not namespaces and not all_profiles:
-        raise click.UsageError("name learner namespaces with --namespace, or use --all-profiles")
+        raise click.UsageError(say(lang, "need_namespaces"))
     csv_text = (course_root() / "assets" / "input_numbers.csv").read_text(encoding="utf-8")
     base = _backend()
     ok = True
     try:
         targets = learner_namespaces(base.kube, namespaces, all_profiles)
         if not targets:
-            raise click.ClickException("no Kubeflow profile namespace found (label app.kubernetes.io/part-of="
-                                       "kubeflow-profile)")
+            raise click.ClickException(say(lang, "no_profiles"))
         if not no_doctor:  # the cluster-wide checks, once, as seen from the first learner namespace
             be = base.for_namespace(targets[0])
             try:
-                click.secho("== cluster checks ==", bold=True)
-                ok = _doctor(be)
+                click.secho(say(lang, "cluster_checks"), bold=True)
+                ok = _doctor(be, lang)
             finally:
                 be.close()
         for namespace in targets:
@@ -219,11 +229,11 @@ def prepare(namespaces: tuple[str, ...], all_profiles: bool, no_doctor: bool) ->
     sys.exit(0 if ok else 1)
 
 
-def _doctor(be: Any) -> bool:
-    items = be.doctor()
+def _doctor(be: Any, lang: str) -> bool:
+    items = be.doctor(lang)
     for item in items:
         mark = {True: "✓", False: "✗", None: "–"}[item.ok]
         click.echo(f"  {mark} {item.name}: {item.detail}")
         if item.ok is False and item.fix:
-            click.echo(f"      fix: {item.fix}")
+            click.echo(f"      {say(lang, 'fix')}: {item.fix}")
     return not any(item.ok is False and item.name.startswith(("KFP API", "KServe")) for item in items)

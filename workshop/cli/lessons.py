@@ -21,6 +21,8 @@ from workshop.cli.common import (
     print_event,
     print_graph,
 )
+from workshop.cli.words import language as cli_language
+from workshop.cli.words import say
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,6 +41,7 @@ def start(lang: str | None, backend: str | None) -> None:
     from workshop.app import make_app
 
     course = open_course(lang)
+    lang = course.settings.language
     app = make_app(course, backend_name=backend)
     # Stopping the local services takes a second or two: do it after the terminal is given back,
     # saying so, rather than behind a blank screen.
@@ -48,7 +51,7 @@ def start(lang: str | None, backend: str | None) -> None:
     finally:
         if app._backend is not None:
             if app._backend.name == "local":
-                click.echo("Stopping the workshop's local services…", err=True)
+                click.echo(say(lang, "stopping"), err=True)
             app._backend.close()
     if app.return_code:
         sys.exit(app.return_code)
@@ -80,7 +83,7 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
     from workshop.core.lessons import LessonError
 
     lang = course.settings.language
-    click.secho(f"\n== Lesson {lesson.id}: {lesson.title_in(lang)} ==", bold=True)
+    click.secho(say(lang, "lesson_head", id=lesson.id, title=lesson.title_in(lang)), bold=True)
     run_ids: list[str] = []
 
     def submitted(run_id: str) -> None:
@@ -91,7 +94,7 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
     try:
         source = pipeline_file or course.pipeline_file(lesson)
         if source != lesson.pipeline_file and pipeline_file is None:
-            click.echo(f"running your own file {source}")
+            click.echo(say(lang, "own_file", file=source))
         width = max([len(t) + 2 for t in lesson_tasks(lesson)] + [12])
         noise = ExecutorNoise() if quiet else None
 
@@ -99,23 +102,23 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
             if name == "compiled":  # the run graph, from the compile, before anything runs
                 print_graph(details["file"])
 
-        attempt = service.run(course, backend, lesson, raw, on_event=lambda e: print_event(e, width, noise),
+        attempt = service.run(course, backend, lesson, raw, on_event=lambda e: print_event(e, width, noise, lang),
                               on_run_id=submitted, pipeline_file=source, on_step=step)
     except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
         if run_ids:
-            click.secho("\ninterrupted: canceling the run…", fg="yellow", err=True)
+            click.secho(say(lang, "interrupted"), fg="yellow", err=True)
             backend.cancel(run_ids[-1])
             course.progress.finish_run(run_ids[-1], "CANCELED", {}, "interrupted")
         raise
-    print_checks(attempt)
+    print_checks(attempt, lang)
     if attempt.passed:
-        click.secho(f"Lesson {lesson.id} passed.", fg="green", bold=True)
+        click.secho(say(lang, "lesson_passed", id=lesson.id), fg="green", bold=True)
     elif attempt.passed_before:
-        click.secho(f"This run did not pass; lesson {lesson.id} stays passed from before.", fg="yellow", bold=True)
+        click.secho(say(lang, "still_passed", id=lesson.id), fg="yellow", bold=True)
     else:
-        click.secho(f"Lesson {lesson.id} is not passed yet.", fg="red", bold=True)
+        click.secho(say(lang, "not_passed", id=lesson.id), fg="red", bold=True)
     return bool(attempt.passed)
 
 
@@ -136,18 +139,19 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
     from workshop.core.course import LessonState
     from workshop.core.lessons import LessonError
 
+    lang = cli_language(lang)
     if not run_all and lesson is None:
-        raise click.UsageError("name a lesson (for example `workshop run 1`) or use --all")
+        raise click.UsageError(say(lang, "need_lesson"))
     course = open_course(lang)
     try:
         lessons = [item for item in course.lessons if item.available] if run_all else [course.lesson(lesson or "")]
     except LessonError as exc:
         raise click.ClickException(str(exc)) from exc
-    raw = parse_args(args)
+    raw = parse_args(args, lang)
     taken = {arg.name for item in lessons for arg in item.arguments}
     if run_all and set(raw) - taken:  # --all gives each lesson the arguments it takes; one no lesson takes is a typo
-        raise click.BadParameter(f"no lesson takes an argument named {sorted(set(raw) - taken)[0]!r} "
-                                 f"(the lessons take: {', '.join(sorted(taken)) or 'none'})", param_hint="--arg")
+        raise click.BadParameter(say(lang, "no_such_arg", name=sorted(set(raw) - taken)[0],
+                                     taken=", ".join(sorted(taken)) or say(lang, "none")), param_hint="--arg")
     be = open_backend(course, backend)
     # A worker that imports kfp while this process compiles; in --all, the next lesson's worker
     # starts as soon as this lesson's run is submitted.
@@ -161,10 +165,9 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
             more = number < len(lessons)
             state = course.states()[item.id]
             if state is LessonState.LOCKED:
-                raise click.ClickException(
-                    f"lesson {item.id} is locked: pass lesson {', '.join(map(str, item.requires))} first")
+                raise click.ClickException(say(lang, "locked", id=item.id, req=", ".join(map(str, item.requires))))
             if state is LessonState.COMING_SOON:
-                raise click.ClickException(f"lesson {item.id} is coming soon: it cannot run yet")
+                raise click.ClickException(say(lang, "coming_soon", id=item.id))
             mine = {name: value for name, value in raw.items() if not run_all or name in
                     {arg.name for arg in item.arguments}}
             passed = _run_one(course, be, item, mine,
@@ -178,7 +181,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
     finally:
         be.close()
     if run_all:
-        click.echo(f"\ncourse took {time.perf_counter() - started:.1f} s")
+        click.echo(say(lang, "course_took", seconds=f"{time.perf_counter() - started:.1f}"))
     sys.exit(0 if ok else 1)
 
 
@@ -230,7 +233,7 @@ def check(lesson: str, lang: str | None, backend: str | None) -> None:
         raise click.ClickException(str(exc)) from exc
     finally:
         be.close()
-    print_checks(attempt)
+    print_checks(attempt, course.settings.language)
     sys.exit(0 if attempt.passed else 1)
 
 
@@ -295,8 +298,8 @@ PROGRESS_WORDS = {
 }
 
 
-DOCTOR_WORDS = {"en": {"title": "workshop doctor — {backend} backend", "fix": "fix"},
-                "zh": {"title": "workshop doctor —— {backend}后端", "fix": "解决办法"}}
+DOCTOR_WORDS = {"en": {"title": "workshop doctor — {backend} backend"},
+                "zh": {"title": "workshop doctor —— {backend}后端"}}
 
 
 @click.command()
@@ -323,7 +326,7 @@ def doctor(lang: str | None, backend: str | None, as_json: bool) -> None:
                 mark = {True: click.style("✓", fg="green"), False: click.style("✗", fg="red"), None: "–"}[item.ok]
                 click.echo(f" {mark} {item.name}: {item.detail}")
                 if item.ok is False and item.fix:
-                    click.echo(f"     {words['fix']}: {item.fix}")
+                    click.echo(f"     {say(language, 'fix')}: {item.fix}")
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

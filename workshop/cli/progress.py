@@ -19,6 +19,8 @@ from workshop.cli.common import (
     print_checks,
     print_event,
 )
+from workshop.cli.words import language as cli_language
+from workshop.cli.words import say
 
 
 @click.command()
@@ -37,32 +39,33 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
     from workshop.core import reset as core_reset
     from workshop.core import service
 
+    lang = cli_language(lang)
     if reset_all == (lesson is not None):
-        raise click.UsageError("name one lesson (for example `workshop reset 2`) or use --all")
+        raise click.UsageError(say(lang, "need_one"))
     course = open_course(lang)
     ids = [item.id for item in course.lessons] if reset_all else [lesson_or_fail(course, lesson or "").id]
     be = open_backend(course, backend)
     try:
         plan = _plan(course, be, ids)
         if plan.empty:
-            click.echo(f"Nothing left to reset for {core_reset.lessons_text(ids)}: nothing was changed.")
+            click.echo(say(lang, "nothing_to_reset", lessons=core_reset.lessons_text(ids, lang)))
             return
         _show_plan(core_reset, course, plan, dry_run)
         if dry_run:
             return
-        if not yes and not confirm("Remove these and reset the progress?"):
-            raise click.ClickException("nothing was changed")
+        if not yes and not confirm(say(lang, "confirm_reset"), lang):
+            raise click.ClickException(say(lang, "nothing_changed"))
         try:
             lines = service.apply_reset(course, be, plan)
         except core_reset.ResetError as exc:
             for line in exc.lines:
                 click.echo(line)
-            raise click.ClickException("the reset did not finish: see above") from None
+            raise click.ClickException(say(lang, "reset_unfinished")) from None
     finally:
         be.close()
     for line in lines:
         click.echo(line)
-    click.secho(f"Reset {core_reset.lessons_text(ids)}.", fg="green", bold=True)
+    click.secho(say(lang, "reset_done", lessons=core_reset.lessons_text(ids, lang)), fg="green", bold=True)
 
 
 def _plan(course: Any, be: Any, ids: list[int]) -> Any:
@@ -72,26 +75,26 @@ def _plan(course: Any, be: Any, ids: list[int]) -> Any:
     try:
         return service.plan_reset(course, be, ids)
     except BackendError as exc:
-        raise click.ClickException(f"cannot tell what the lessons created: {exc}") from exc
+        raise click.ClickException(say(course.settings.language, "cannot_plan", error=exc)) from exc
 
 
 def _show_plan(core_reset: Any, course: Any, reset_plan: Any, dry_run: bool) -> None:
-    head = "Would remove:" if dry_run else "This removes:"
+    lang = course.settings.language
     plan = reset_plan.plan
     if plan:
-        click.echo(head)
+        click.echo(say(lang, "would_remove" if dry_run else "this_removes"))
         for artifact in plan:
-            click.echo(f"  lesson {artifact.lesson_id}: {core_reset.describe(artifact)}")
+            click.echo(say(lang, "artifact", id=artifact.lesson_id, what=core_reset.describe(artifact, lang)))
     else:
-        click.echo("Nothing left to remove.")
+        click.echo(say(lang, "nothing_to_remove"))
     if plan.rows:
-        verb = "would go" if dry_run else "goes"
-        click.echo(f"The progress of {core_reset.lessons_text(plan.rows)} {verb} back to open.")
+        click.echo(say(lang, "back_to_open_dry" if dry_run else "back_to_open",
+                       lessons=core_reset.lessons_text(plan.rows, lang)))
     locking = reset_plan.relocks
     if locking:
-        verb = "would lock" if dry_run else "locks"
-        click.echo(f"{core_reset.lessons_text(locking).capitalize()} {verb} again until "
-                   f"{core_reset.lessons_text(plan.lesson_ids)} is passed again.")
+        click.echo(say(lang, "relock_dry" if dry_run else "relock",
+                       locked=core_reset.lessons_text(locking, lang).capitalize(),
+                       needed=core_reset.lessons_text(plan.lesson_ids, lang)))
     _mention_kept_files(course, plan.rows)
 
 
@@ -102,7 +105,7 @@ def _mention_kept_files(course: Any, lesson_ids: Any) -> None:
     for lesson_id in lesson_ids:
         mine = exercise_file(course.settings, course.lesson(lesson_id))
         if mine.is_file():
-            click.echo(f"Your own file for lesson {lesson_id} stays as it is: {mine}")
+            click.echo(say(course.settings.language, "kept_file", id=lesson_id, path=mine))
 
 
 @click.command()
@@ -122,24 +125,26 @@ def verify(lang: str | None, backend: str | None) -> None:
         results = service.verify(course, be)
     finally:
         be.close()
-    if not results:
-        click.echo("No completed lesson to verify yet.")
-        return
-    broken = 0
     language = course.settings.language
+    if not results:
+        click.echo(say(language, "none_to_verify"))
+        return
+    from workshop.ui_text import t
+
+    broken = 0
     for item, checks in results:
-        state = course.states()[item.id].value
-        title = f"Lesson {item.id} ({state}): {item.title_in(language)}"
+        state = t(language, f"state_{course.states()[item.id].value}")
+        title = say(language, "verify_title", id=item.id, state=state, title=item.title_in(language))
         if core_verify.holds(checks):
-            click.secho(f"✔ {title}: still holds", fg="green")
+            click.secho(say(language, "holds", title=title), fg="green")
             continue
         broken += 1
-        click.secho(f"✘ {title}: no longer holds", fg="red", bold=True)
-        print_checks(SimpleNamespace(checks=[c for c in checks if not c.passed]))
+        click.secho(say(language, "broken", title=title), fg="red", bold=True)
+        print_checks(SimpleNamespace(checks=[c for c in checks if not c.passed]), language)
     if broken:
-        click.secho(f"{broken} of {len(results)} completed lessons no longer hold.", fg="red", bold=True)
+        click.secho(say(language, "broken_count", broken=broken, total=len(results)), fg="red", bold=True)
         sys.exit(1)
-    click.secho(f"All {len(results)} completed lessons still hold.", fg="green", bold=True)
+    click.secho(say(language, "all_hold", total=len(results)), fg="green", bold=True)
 
 
 @click.command()
@@ -159,12 +164,13 @@ def skip(lesson: str, lang: str | None, backend: str | None) -> None:
     reason = core_verify.why_not_skippable(course, item)
     if reason:
         raise click.ClickException(reason)
-    click.secho(f"\n== Skipping lesson {item.id}: running its reference solution ==", bold=True)
+    language = course.settings.language
+    click.secho(say(language, "skipping_head", id=item.id), bold=True)
     width = max([len(t) + 2 for t in lesson_tasks(item)] + [12])
     be = open_backend(course, backend)
     run_ids: list[str] = []
     try:
-        attempt = service.skip(course, be, item, on_event=lambda e: print_event(e, width),
+        attempt = service.skip(course, be, item, on_event=lambda e: print_event(e, width, lang=language),
                                on_run_id=run_ids.append)
     except (LessonError, CompileError, BackendError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -176,8 +182,6 @@ def skip(lesson: str, lang: str | None, backend: str | None) -> None:
     finally:
         be.close()
     if not attempt.passed:
-        print_checks(SimpleNamespace(checks=[c for c in attempt.checks if not c.passed]))
-        raise click.ClickException(
-            f"the reference solution of lesson {item.id} did not pass here, so the lesson is not marked skipped")
-    click.secho(f"Lesson {item.id} is skipped: its reference solution ran, so what later lessons need exists.",
-                fg="yellow", bold=True)
+        print_checks(SimpleNamespace(checks=[c for c in attempt.checks if not c.passed]), language)
+        raise click.ClickException(say(language, "skip_failed", id=item.id))
+    click.secho(say(language, "skipped", id=item.id), fg="yellow", bold=True)

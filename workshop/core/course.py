@@ -95,7 +95,7 @@ class Course:
             return False
 
     def lesson(self, ref: str | int) -> Lesson:
-        return find_lesson(self.lessons, ref)
+        return find_lesson(self.lessons, ref, self.settings.language)
 
     def states(self) -> dict[int, LessonState]:
         records = self.progress.all_lessons()
@@ -207,7 +207,8 @@ class Course:
         """Run the lesson's checks on its last run and record the attempt."""
         run = run or self.progress.last_run(lesson.id)
         if run is None:
-            raise LookupError(f"lesson {lesson.id} has not been run yet: run it first")
+            raise LookupError(f"第 {lesson.id} 课还没有运行过：请先运行" if self.settings.language == "zh"
+                              else f"lesson {lesson.id} has not been run yet: run it first")
         rechecked = bool(run.checks)  # `workshop check` on a run that was checked before
         passed_before = self.progress.lesson(lesson.id).state == PASSED
         attempt_no = self.progress.lesson(lesson.id).attempts + (0 if rechecked else 1)

@@ -258,11 +258,13 @@ def load_lessons(lessons_dir: Path, pipelines_dir: Path, starters_dir: Path | No
     return sorted(lessons, key=lambda lesson: lesson.id)
 
 
-def find_lesson(lessons: list[Lesson], ref: str | int) -> Lesson:
+def find_lesson(lessons: list[Lesson], ref: str | int, lang: str = "en") -> Lesson:
     """A lesson by id ("1"), key ("01-pythagorean") or slug ("pythagorean")."""
     text = str(ref).strip()
     for lesson in lessons:
         if text in (str(lesson.id), lesson.key, lesson.slug, f"{lesson.id:02d}"):
             return lesson
     names = ", ".join(f"{lesson.id} ({lesson.slug})" for lesson in lessons)
+    if lang == "zh":
+        raise LessonError(f"没有 {text!r} 这一课；现有的课：{names}")
     raise LessonError(f"no lesson {text!r}; the lessons are: {names}")

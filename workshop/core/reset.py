@@ -108,7 +108,7 @@ def plan(course: Any, backend: Backend, lesson_ids: list[int]) -> Plan:
     return Plan(artifacts, lesson_ids, [i for i in lesson_ids if i in records])
 
 
-def apply(course: Any, backend: Backend, plan: list[Artifact]) -> list[str]:
+def apply(course: Any, backend: Backend, plan: list[Artifact], lang: str = "en") -> list[str]:
     """Remove each artifact, then reset the lessons' progress; returns what was done, in words.
 
     A lesson whose artifacts could not all be removed keeps its run records and its state, so
@@ -116,7 +116,7 @@ def apply(course: Any, backend: Backend, plan: list[Artifact]) -> list[str]:
     """
     lesson_ids = list(getattr(plan, "lesson_ids", None) or sorted({a.lesson_id for a in plan}))
     if isinstance(plan, Plan) and plan.empty:
-        return [f"Nothing left to reset for {lessons_text(lesson_ids)}: nothing was changed."]
+        return [_line(lang, "nothing", lessons=lessons_text(lesson_ids, lang))]
     before = course.states()
     lines: list[str] = []
     failed: set[int] = set()
@@ -125,32 +125,57 @@ def apply(course: Any, backend: Backend, plan: list[Artifact]) -> list[str]:
             backend.remove_artifact(artifact)
         except Exception as exc:  # one stubborn artifact must not stop the rest
             if getattr(exc, "kept", False):  # the backend may not remove it, and it does no harm: say so, go on
-                lines.append(f"kept {describe(artifact)}: {exc}")
+                lines.append(_line(lang, "kept", what=describe(artifact, lang), error=exc))
                 continue
             failed.add(artifact.lesson_id)
-            lines.append(f"could not remove {describe(artifact)}: {exc}")
+            lines.append(_line(lang, "not_removed", what=describe(artifact, lang), error=exc))
         else:
-            lines.append(f"removed {describe(artifact)}")
+            lines.append(_line(lang, "removed", what=describe(artifact, lang)))
     done = [i for i in lesson_ids if i not in failed]
     for lesson_id in done:
         course.progress.delete_runs(lesson_id)
     course.progress.reset(done)
     course.sync_progress(backend)
     if not plan:
-        lines.append("nothing left to remove")
+        lines.append(_line(lang, "none_left"))
     after = course.states()
     touched = {a.lesson_id for a in plan} | set(getattr(plan, "rows", ()))
     for lesson in course.lessons:  # the lessons reset, and those that lock again because of them
         if (lesson.id in done and lesson.id in touched) or after[lesson.id] != before[lesson.id]:
-            lines.append(f"lesson {lesson.id} is {after[lesson.id].value} again")
+            lines.append(_line(lang, "again", id=lesson.id, state=_state(lang, after[lesson.id].value)))
     if failed:
         its = "its" if len(failed) == 1 else "their"
-        lines.append(f"{lessons_text(sorted(failed))} kept {its} progress: reset again once the error is fixed")
+        lines.append(_line(lang, "kept_progress", lessons=lessons_text(sorted(failed), lang), its=its))
         raise ResetError(lines)
     return lines
 
 
-def lessons_text(lesson_ids: list[int]) -> str:
+LINES: dict[str, dict[str, str]] = {
+    "en": {"nothing": "Nothing left to reset for {lessons}: nothing was changed.",
+           "kept": "kept {what}: {error}", "not_removed": "could not remove {what}: {error}",
+           "removed": "removed {what}", "none_left": "nothing left to remove",
+           "again": "lesson {id} is {state} again",
+           "kept_progress": "{lessons} kept {its} progress: reset again once the error is fixed"},
+    "zh": {"nothing": "{lessons}已没有可重置的内容：什么也没有改动。",
+           "kept": "保留了{what}：{error}", "not_removed": "无法删除{what}：{error}",
+           "removed": "已删除{what}", "none_left": "没有可删除的内容",
+           "again": "第 {id} 课重新变为「{state}」",
+           "kept_progress": "{lessons}保留了进度：错误解决后请再重置一次"},
+}
+_STATES_ZH = {"locked": "未解锁", "open": "进行中", "done": "已完成", "skipped": "已跳过", "coming soon": "即将推出"}
+
+
+def _line(lang: str, key: str, **kwargs: object) -> str:
+    return LINES["zh" if lang == "zh" else "en"][key].format(**kwargs)
+
+
+def _state(lang: str, state: str) -> str:
+    return _STATES_ZH.get(state, state) if lang == "zh" else state
+
+
+def lessons_text(lesson_ids: list[int], lang: str = "en") -> str:
+    if lang == "zh":
+        return f"第 {'、'.join(map(str, lesson_ids))} 课"
     if len(lesson_ids) == 1:
         return f"lesson {lesson_ids[0]}"
     return "lessons " + ", ".join(map(str, lesson_ids))

@@ -83,8 +83,11 @@ def plan_reset(course: Course, backend: Backend, lesson_ids: list[int]) -> Reset
 
 
 def apply_reset(course: Course, backend: Backend, plan: ResetPlan) -> list[str]:
-    """Remove what the plan lists and reset the progress; ResetError (with every line) when something stayed."""
-    return core_reset.apply(course, backend, plan.plan)
+    """Remove what the plan lists and reset the progress; ResetError (with every line) when something stayed.
+
+    The lines are in the course's language.
+    """
+    return core_reset.apply(course, backend, plan.plan, course.settings.language)
 
 
 @dataclass(frozen=True)

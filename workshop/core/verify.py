@@ -59,12 +59,17 @@ def holds(results: list[CheckResult]) -> bool:
 
 def why_not_skippable(course: Course, lesson: Lesson) -> str | None:
     state = course.states()[lesson.id]
+    needed = ", ".join(map(str, lesson.requires))
+    zh = course.settings.language == "zh"
     if state is LessonState.LOCKED:
-        return f"lesson {lesson.id} is locked: pass or skip lesson {', '.join(map(str, lesson.requires))} first"
+        return f"第 {lesson.id} 课未解锁：请先通过或跳过第 {needed} 课" if zh else \
+            f"lesson {lesson.id} is locked: pass or skip lesson {needed} first"
     if state is LessonState.COMING_SOON:
-        return f"lesson {lesson.id} is coming soon: it cannot run yet"
+        return f"第 {lesson.id} 课即将推出：暂时还不能运行" if zh else \
+            f"lesson {lesson.id} is coming soon: it cannot run yet"
     if state is LessonState.DONE:
-        return f"lesson {lesson.id} is already passed: there is nothing to skip"
+        return f"第 {lesson.id} 课已经通过：没有可跳过的" if zh else \
+            f"lesson {lesson.id} is already passed: there is nothing to skip"
     return None
 
 
