@@ -19,10 +19,12 @@ def _han(text: str) -> bool:
 def catalogs() -> list[tuple[str, dict[str, dict[str, str]]]]:
     from workshop.backends.local.doctor import TEXT as DOCTOR
     from workshop.cli.lessons import DOCTOR_WORDS, PROGRESS_WORDS
+    from workshop.cli.words import WORDS
+    from workshop.core.reset import LINES
     from workshop.screens.doctor import HEAD
 
     return [("ui_text.TEXT", TEXT), ("local doctor", DOCTOR), ("cli doctor", DOCTOR_WORDS),
-            ("cli progress", PROGRESS_WORDS), ("doctor screen", HEAD)]
+            ("cli progress", PROGRESS_WORDS), ("doctor screen", HEAD), ("cli words", WORDS), ("reset lines", LINES)]
 
 
 @pytest.mark.parametrize("name,catalog", catalogs())
@@ -75,3 +77,72 @@ def test_the_help_screen_has_the_same_rows_in_both_languages() -> None:
     for part in ("keys", "tabs", "files"):
         assert len(HELP["en"][part]) == len(HELP["zh"][part])
         assert all(_han(what) or what.startswith("{") or what == "中文 / English" for _, what in HELP["zh"][part])
+
+
+CLI = sorted((ROOT / "workshop" / "cli").glob("*.py"))
+PRINTS = {"echo", "secho", "confirm", "ClickException", "UsageError", "BadParameter", "LookupError"}
+
+
+def _called(node: ast.Call) -> str:
+    return getattr(node.func, "attr", None) or getattr(node.func, "id", None) or ""
+
+
+def test_every_key_the_cli_says_has_chinese() -> None:
+    from workshop.cli.words import WORDS
+
+    keys = set()
+    for module in CLI:
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Call) and _called(node) == "say":
+                for arg in node.args[1:2]:
+                    if isinstance(arg, ast.Constant):
+                        keys.add(arg.value)
+                    elif isinstance(arg, ast.IfExp):  # say(lang, "a" if dry_run else "b")
+                        keys.update(part.value for part in ast.walk(arg)
+                                    if isinstance(part, ast.Constant) and isinstance(part.value, str))
+    assert len(keys) > 60, "the CLI says its words through say()"
+    missing = sorted(k for k in keys if k not in WORDS["en"] or not _han(WORDS["zh"].get(k, "")))
+    assert not missing
+
+
+def test_the_cli_prints_no_english_of_its_own() -> None:
+    """What the CLI prints goes through the catalog: a literal with English words in it has no Chinese."""
+    import re
+
+    bare = []
+    for module in CLI:
+        for node in ast.walk(ast.parse(module.read_text())):
+            if not (isinstance(node, ast.Call) and _called(node) in PRINTS and node.args):
+                continue
+            first = node.args[0]
+            parts = [first] if isinstance(first, ast.Constant) else \
+                [v for v in first.values if isinstance(v, ast.Constant)] if isinstance(first, ast.JoinedStr) else []
+            if any(isinstance(p.value, str) and re.search(r"[A-Za-z]{3,}", p.value) for p in parts):
+                bare.append(f"{module.name}:{node.lineno}")
+    assert not bare
+
+
+def test_every_command_and_option_has_chinese_help() -> None:
+    import click
+
+    from workshop.cli import main
+    from workshop.cli.common import CLICK_ZH, localise
+    from workshop.core.settings import default_language
+
+    missing = []
+    localise(main, "zh")
+    try:
+        def walk(command: click.Command, path: str) -> None:
+            if not _han(command.help or ""):
+                missing.append(path or "workshop")
+            for param in command.params:
+                if isinstance(param, click.Option) and param.help and not _han(CLICK_ZH.get(param.help, param.help)):
+                    missing.append(f"{path} {param.opts[-1]}")
+            for name, sub in getattr(command, "commands", {}).items():
+                walk(sub, f"{path} {name}".strip())
+
+        walk(main, "")
+    finally:
+        localise(main, default_language())
+    assert not missing
+    assert all(not _han(c.help or "") for c in main.commands.values()) or default_language() == "zh"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
 
 
@@ -41,3 +43,66 @@ def test_lang_zh_cn_picks_chinese_in_the_cli_and_doctor_takes_lang(home: Path) -
     assert "的进度" in out.stdout and "已完成" in out.stdout or "进行中" in out.stdout
     doctor = workshop(home, "doctor", "--lang", "zh")
     assert "本地后端" in doctor.stdout and "对象存储（SeaweedFS）" in doctor.stdout, doctor.stdout + doctor.stderr
+
+
+def _han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+ENGLISH = re.compile(r"\b[A-Za-z]{2,}\b(?:[ ,;:]+\b[A-Za-z]{2,}\b){2,}")  # three English words in a row
+
+
+def english_left(out: subprocess.CompletedProcess[str]) -> list[str]:
+    """Lines of the CLI's own output with English in them (kfp's executor lines, `[task] …`, are kfp's words)."""
+    lines = (out.stdout + out.stderr).splitlines()
+    return [line for line in lines if not line.lstrip().startswith("[") and
+            (ENGLISH.search(re.sub(r"(python -m )?workshop( [a-z-]+)*", "", line))
+             or line.startswith(("Usage:", "Error:", "Try '", "Aborted")) or "[required]" in line)]
+
+
+def zh(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return workshop(home, *args, LANG="zh_CN.UTF-8")
+
+
+@pytest.mark.parametrize("args", [
+    ("run",), ("run", "3"), ("run", "99"), ("run", "1", "--arg", "x"), ("run", "--all", "--arg", "zz=1"),
+    ("check", "1"), ("skip", "2"), ("verify",), ("reset",), ("reset", "1", "--dry-run"), ("list",),
+    ("exercise",), ("exercise", "1", "--fresh", "--off"), ("exercise", "1"), ("solution", "1"),
+    ("instructor", "prepare"), ("exercise", "1", "--off"),
+])
+def test_lang_zh_cn_every_message_of_a_command_is_chinese(home: Path, args: tuple[str, ...]) -> None:
+    out = zh(home, *args)
+    if args[0] == "solution":  # stdout is the pipeline's code, as the tutorial writes it; the heading is on stderr
+        assert "from kfp import dsl" in out.stdout
+        out.stdout = ""
+    said = out.stdout + out.stderr
+    assert _han(said), said
+    assert not english_left(out), said
+    assert "Traceback" not in said
+
+
+def test_a_lesson_run_and_its_reset_speak_chinese(home: Path) -> None:
+    run = zh(home, "run", "1", "--arg", "a=3", "--arg", "b=4", "--quiet")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "== 第 1 课：" in run.stdout and "第 1 课通过。" in run.stdout and "运行成功" in run.stdout
+    assert not english_left(run), english_left(run)
+    reset = zh(home, "reset", "1", "--yes")
+    assert reset.returncode == 0, reset.stderr
+    for line in ("已删除运行", "第 1 课重新变为「进行中」", "已重置第 1 课。"):
+        assert line in reset.stdout, reset.stdout
+    assert not english_left(reset), reset.stdout
+
+
+@pytest.mark.parametrize("how", [{"LANG": "zh_CN.UTF-8"}, {"ARGS": "--lang zh"}])
+def test_help_is_chinese_and_whole(home: Path, how: dict[str, str]) -> None:
+    env = {k: v for k, v in how.items() if k != "ARGS"}
+    pre = how.get("ARGS", "").split()
+    top = workshop(home, *pre, "--help", **env)
+    assert top.returncode == 0 and "命令" in top.stdout
+    rows = top.stdout.split("\n命令")[1].strip().splitlines()
+    assert "..." not in "\n".join(rows)
+    assert len(rows) >= 12 and all(_han(row) for row in rows if row.startswith("  ") and not row.startswith("   "))
+    assert "检查课程需要的一切，每个问题都给出解决办法" in "".join(top.stdout.split())
+    for command in (["run"], ["reset"], ["instructor", "class", "reset"]):
+        sub = workshop(home, *pre, *command, "--help", **env)
+        assert sub.returncode == 0 and "用法" in sub.stdout and not english_left(sub), sub.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -52,3 +53,20 @@ def test_the_installed_wheel_runs_lesson_one_from_another_directory(wheel: Path,
                            capture_output=True, text=True, timeout=120)
     assert start.returncode == 0, start.stderr
     assert (tmp_path / "home" / "exercises" / "01-pythagorean" / "pythagorean.py").is_file()
+
+
+def test_the_wheel_ships_the_docs_and_a_message_names_them_where_they_are(wheel: Path, tmp_path: Path) -> None:
+    """A message that says "see …/cluster.md" points at a file the learner has, not at a source checkout."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for doc in (ROOT / "docs").glob("*.md"):
+        assert f"workshop/_course/docs/{doc.name}" in names
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, text=True)
+    env = {**os.environ, "PYTHONPATH": str(target), "WORKSHOP_HOME": str(tmp_path / "home")}
+    said = subprocess.run([sys.executable, "-c", "from workshop.backends.cluster.kube import KubeApi\n"
+                           "try:\n    KubeApi(None, 'ns').rest\nexcept Exception as exc:\n    print(exc)"],
+                          env=env, cwd="/", capture_output=True, text=True, check=True).stdout
+    [named] = re.findall(r"see (/\S+\.md)", said)
+    assert named.startswith(str(target)) and Path(named).is_file(), said
+    assert "Configuration" in Path(named).read_text(encoding="utf-8")

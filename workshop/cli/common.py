@@ -32,7 +32,9 @@ CLICK_ZH = {"Usage: ": "用法：", "Options": "选项", "Commands": "命令", "
 
 
 def _click_zh(text: str) -> str:
-    return CLICK_ZH.get(text, text) if language(None) == "zh" else text
+    if language(None) != "zh":
+        return text
+    return CLICK_ZH.get(text, text).replace("[required]", "[必填]").replace("[default: ", "[默认：")
 
 
 class WorkshopFormatter(click.HelpFormatter):

@@ -30,6 +30,11 @@ def course_root() -> Path:
     return here.parent
 
 
+def docs_path(name: str) -> Path:
+    """A guide under docs/, where it is on this machine: a wheel ships them as workshop/_course/docs."""
+    return course_root() / "docs" / name
+
+
 def default_language() -> str:
     for var in ("WORKSHOP_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from workshop.backends.base import BackendError, DoctorItem
 from workshop.backends.cluster.auth import describe_expiry, renew_hint
 from workshop.backends.cluster.pods import GPU_LABEL, gpu_nodes
+from workshop.core.settings import docs_path
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend
@@ -51,9 +52,11 @@ def _steps(backend: ClusterBackend) -> list[Step]:
         ("permissions", "ask the admin to make you a contributor of the namespace", lambda: _permissions(backend)),
         (f"PVC {PVC} (lesson 2)", "create it in the Kubeflow dashboard: Volumes, New volume", lambda: _pvc(backend)),
         ("GPU nodes (lesson 3)", "", lambda: _gpus(backend)),
-        ("object store (lessons 4-5)", "see docs/cluster.md, object store", lambda: _objects(backend)),
+        ("object store (lessons 4-5)", f"set WORKSHOP_S3_ENDPOINT (and WORKSHOP_S3_URL outside the cluster); see "
+         f"{docs_path('cluster.md')}, \"The object store, per release\"", lambda: _objects(backend)),
         ("KServe (lesson 5)", "ask the admin to install KServe", lambda: _kserve(backend)),
-        (MESH, "see docs/cluster.md, lesson 5 on a stock mesh", lambda: _mesh(backend)),
+        (MESH, "ask the admin for an AuthorizationPolicy that lets your namespace call the predictor; "
+         f"see {docs_path('cluster.md')}, \"Lesson 5 on a stock mesh\"", lambda: _mesh(backend)),
         ("ML Metadata (task outputs)", "", lambda: _mlmd(backend)),
     ]
 
@@ -142,7 +145,7 @@ def _token(backend: ClusterBackend) -> DoctorItem:
 def _permissions(backend: ClusterBackend) -> list[DoctorItem]:
     if not backend.kube.available:
         return [DoctorItem("permissions", None, backend.kube_note or "no Kubernetes API",
-                           "run in a Kubeflow notebook, or see docs/cluster.md")]
+                           f"run in a Kubeflow notebook, or see {docs_path('cluster.md')}, \"Configuration\"")]
     items = []
     for verb, resource, sub, group, why in PERMISSIONS:
         allowed, reason = backend.kube.can_i(verb, resource, sub, group)

@@ -27,8 +27,11 @@ class KubeApi:
     @property
     def rest(self) -> Rest:
         if self._rest is None:
+            from workshop.core.settings import docs_path
+
             raise NoKubeApi("no access to the Kubernetes API is configured: run inside a Kubeflow notebook, or set "
-                            "WORKSHOP_KUBE_HOST with WORKSHOP_KUBE_TOKEN_FILE, or a kubeconfig (see docs/cluster.md)")
+                            "WORKSHOP_KUBE_HOST with WORKSHOP_KUBE_TOKEN_FILE, or a kubeconfig (see "
+                            f"{docs_path('cluster.md')}, \"Configuration\")")
         return self._rest
 
     def _ns(self, namespace: str | None) -> str:

@@ -34,6 +34,7 @@ from workshop.core.events import (
     TaskStarted,
     TaskState,
 )
+from workshop.core.settings import docs_path
 
 RUN_STATES = {
     "SUCCEEDED": RunState.SUCCEEDED, "FAILED": RunState.FAILED, "CANCELED": RunState.CANCELED,
@@ -110,7 +111,8 @@ class RunWatcher:
         if not self.kube.available:
             for task in self.info.tasks[:1]:
                 yield LogLine(run_id, task, "[workshop] task logs need the Kubernetes API, which is not configured "
-                                            "here (see docs/cluster.md); the KFP UI shows them")
+                                            f"here (see {docs_path('cluster.md')}, \"Configuration\"); the KFP UI "
+                                            "shows them")
         failures_since = 0.0
         while True:
             try:
