@@ -285,7 +285,7 @@ def print_graph(package: Any, width: int | None = None) -> None:
     try:
         run_graph = graph.build(PipelineSpec.load(package))
     except PipelineSpecError as exc:
-        click.secho(f"(no graph: {exc})", fg="yellow", err=True)
+        click.secho(say(None, "no_graph", error=exc), fg="yellow", err=True)
         return
     tty = sys.stdout.isatty()
     width = width or (shutil.get_terminal_size((100, 24)).columns if tty else 100)

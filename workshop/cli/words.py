@@ -98,6 +98,7 @@ WORDS: dict[str, dict[str, str]] = {
         "cluster_checks": "== cluster checks ==",
         "fix": "fix",
         "commands": "Commands",
+        "no_graph": "(no graph: {error})",
     },
     "zh": {
         "restored": "已从集群恢复你的进度（ConfigMap workshop-progress）。",
@@ -181,6 +182,7 @@ WORDS: dict[str, dict[str, str]] = {
         "cluster_checks": "== 集群检查 ==",
         "fix": "解决办法",
         "commands": "命令",
+        "no_graph": "（无法画出运行图：{error}）",
     },
 }
 
@@ -201,6 +203,7 @@ HELP_ZH: dict[str, str] = {
     "exercise": "自己写本课的流水线：把带 TODO 的起始代码复制到你的文件夹。\n\n"
                 "此后 `workshop run` 和应用的「运行」页运行你的文件；参考答案在你通过本课，"
                 "或失败三次之后才能查看（`workshop solution`）。",
+    "graph": "把一课的流水线画成 Kubeflow 的运行图，只靠编译（什么也不运行）。",
     "solution": "显示本课的参考答案（练习模式下：通过、跳过或失败三次之后）。",
     "instructor": "讲师用：令牌、全班进度、准备学员的命名空间。",
     "instructor token": "如缺少则创建 kfp-api-user 服务账号及其绑定，并为它写入一个 KFP 令牌。",
@@ -223,6 +226,8 @@ OPTION_HELP_ZH: dict[str, str] = {
     "fresh": "从一份新的起始代码重新开始（你的文件保留为 .bak）。",
     "off": "回到跟着教程做：运行使用参考代码；你的文件保留。",
     "reset_all": "重置每一课。",
+    "graph:pipeline_file": "画出你自己版本的本课流水线文件。",
+    "width": "画图用的列数（默认：终端的宽度；不是终端时为 100）。",
     "instructor token:namespace": "服务账号所在的命名空间。",
     "duration": "令牌的有效期：24h、90m、3600s。",
     "output": "令牌写到哪里（权限 0600）；默认 <WORKSHOP_HOME>/kfp-token。",
