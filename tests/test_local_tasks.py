@@ -33,7 +33,9 @@ def run_fixture(backend: Any, tmp_path: Path, name: str, function: str) -> tuple
 def launchers(backend: Any, run_id: str) -> dict[str, str]:
     """task -> the launcher that ran it, from the markers the worker writes in worker.log."""
     log = (backend.root / "runs" / run_id / "worker.log").read_text(encoding="utf-8", errors="replace")
-    return {m[2]: m[1] for m in re.finditer(r"^\[workshop\] launcher (\S+) (\S+)$", log, flags=re.M)}
+    # The marker is one write(2) on an O_APPEND file, so it is whole, but a task's own output written
+    # in two writes (text, then its newline) can put it mid-line: match it wherever it starts.
+    return {m[2]: m[1] for m in re.finditer(r"\[workshop\] launcher (\S+) (\S+)\n", log)}
 
 
 def test_every_loop_iteration_forks_and_keeps_its_own_log_and_output(backend: Any, tmp_path: Path) -> None:
