@@ -140,6 +140,8 @@ class Sim:
         self.terminated: int | None = None  # GETs of the run since it was terminated
         self._routes()
         self.store = Store(fake, self.release, namespace)
+        if fake.rbac is not None:  # a learner's permissions are those of this release
+            fake.rbac = learner_rbac(namespace, self.release)
         for name, ports in self.release.services.items():
             fake.on("GET", f"/api/v1/namespaces/kubeflow/services/{name}", service_json(name, ports))
         fake.on("GET", f"{ns_path(namespace)}/secrets/mlpipeline-minio-artifact", self.store.secret())
@@ -154,12 +156,16 @@ class Sim:
             return self.frames[self.index]
 
     def _terminate(self, req: Request, run_id: str) -> Any:
-        """KFP 2.17.0: TerminateRun sets CANCELING (backend/src/apiserver/storage/run_store.go ~823-846) and
-        Argo stops the workflow; the run's final state then comes from the workflow's phase, Failed
-        (resource/resource_manager.go ~1537-1540, common/util/workflow.go ~314-318): never CANCELED."""
+        """KFP 2.17.0: TerminateRun sets CANCELING, only on a PAUSED, PENDING, RUNNING or unspecified run
+        (backend/src/apiserver/storage/run_store.go 823-846; any other: InvalidInputError "Row not found",
+        wrapped by resource/resource_manager.go 1053-1056). Argo stops the workflow; the run shows CANCELING
+        while the workflow is terminating (resource_manager.go 1535-1540, common/util/workflow.go 314-318)
+        and then takes the workflow's final phase, Failed (workflow.go 836-841): never CANCELED."""
         with self.lock:
-            if str(self.frames[self.index].run.get("state")) in ("SUCCEEDED", "FAILED", "CANCELED"):
-                return Reply(400, kfp_error(9, f"Failed to terminate run {run_id}: the run has finished"))
+            if str(self.frames[self.index].run.get("state")) not in ("PENDING", "RUNNING", "PAUSED") \
+                    or self.terminated is not None:
+                return Reply(400, kfp_error(3, f"Failed to terminate run {run_id}: Failed to terminate a run "
+                                               f"{run_id}. Row not found"))
             self.terminated = 0
         return {}
 
@@ -395,23 +401,31 @@ class Release:
     name: str
     kfp: str
     services: dict[str, tuple[int, ...]]  # object store services in namespace kubeflow -> their ports
-    per_namespace_keys: bool  # each profile its own S3 keys, limited to PREFIXES, no DeleteObject
+    per_namespace_keys: bool  # each profile its own S3 keys, limited to the four PREFIXES
     endpoint: str  # where the pipeline pods reach S3
+    may_delete: bool  # the namespace's keys may DeleteObject under their prefixes
+    reads_policies: bool  # kubeflow-edit may get/list AuthorizationPolicies (security.istio.io)
 
 
 RELEASES = {
-    # kubeflow/manifests v1.10.2: MinIO; profile controller sync.py ~369-374 copies the root keys
+    # kubeflow/manifests v1.10.2 (KFP 2.5.0): MinIO; profile controller sync.py 369-374 copies the root
+    # keys; kubeflow-istio-view there has no security.istio.io
     "kubeflow-1.10": Release("kubeflow-1.10", "2.5.0", {"minio-service": (9000,)}, False,
-                             "minio-service.kubeflow:9000"),
-    # KFP 2.15.0 manifests/kustomize/third-party/seaweedfs/base/seaweedfs/seaweedfs-service.yaml: 8111, 8333,
-    # 9333, 19333, 18888, 8888, no 9000; minio-service.yaml beside it: 9000 -> 8333. KM v1.11.0 profile
-    # controller sync.py ~356-373: per-namespace keys on four prefixes, no DeleteObject.
+                             "minio-service.kubeflow:9000", True, False),
+    # KFP 2.15.0 manifests/kustomize/third-party/seaweedfs/base/seaweedfs/seaweedfs-service.yaml lines 11-35:
+    # 8111, 8333, 9333, 19333, 18888, 8888, no 9000; minio-service.yaml beside it lines 10-14: 9000 -> 8333.
+    # KM v1.11.0 applications/pipeline/upstream/base/installs/multi-user/pipelines-profile-controller/
+    # sync.py 356-376: per-namespace keys, s3:Put*/Get*/List* (364-368) on four prefixes (370-373), no
+    # DeleteObject. KM v1.11.0 common/istio/kubeflow-istio-resources/base/cluster-roles.yaml 42-64:
+    # kubeflow-istio-view (aggregated into kubeflow-view, so kubeflow-edit) reads authorizationpolicies.
     "kubeflow-1.11": Release("kubeflow-1.11", "2.15.0", {"seaweedfs": (8111, 8333, 9333, 19333, 18888, 8888),
                                                          "minio-service": (9000,)}, True,
-                             "seaweedfs.kubeflow:8333"),
-    # KFP 2.17.0 seaweedfs-service.yaml lines 17-20: http-s3-compat 9000 -> 8333
-    "kfp-2.17": Release("kfp-2.17", "2.17.0", {"seaweedfs": (8111, 8333, 9000, 9333, 19333, 18888, 8888),
-                                               "minio-service": (9000,)}, True, "seaweedfs.kubeflow:9000"),
+                             "seaweedfs.kubeflow:8333", False, True),
+    # KFP 2.17.0 seaweedfs-service.yaml lines 18-21: http-s3-compat 9000 -> 8333; its kustomization.yaml
+    # has no minio-service any more (2.16.0 neither). Profile controller sync.py 468-490 adds
+    # s3:DeleteObject (481) on the same four prefixes.
+    "kfp-2.17": Release("kfp-2.17", "2.17.0", {"seaweedfs": (8111, 8333, 9000, 9333, 19333, 18888, 8888)}, True,
+                        "seaweedfs.kubeflow:9000", True, True),
 }
 
 
@@ -424,7 +438,7 @@ class Store:
     """The S3 side of a release: objects in buckets, and what the caller's access key may do there.
 
     Per-namespace keys (Kubeflow 1.11 and later) reach artifacts/*, private-artifacts/<ns>/*,
-    private/<ns>/* and shared/* for Get/Put/List, never DeleteObject; root keys reach everything."""
+    private/<ns>/* and shared/* for Get/Put/List, and Delete from KFP 2.17; root keys reach everything."""
 
     def __init__(self, fake: FakeServer, release: Release, namespace: str = NS) -> None:
         self.release = release
@@ -440,7 +454,7 @@ class Store:
         credential = req.headers.get("authorization", "").partition("Credential=")[2].split("/")[0]
         if not self.release.per_namespace_keys:
             return credential == self.access_key
-        if credential != self.access_key or req.method == "DELETE":
+        if credential != self.access_key or (req.method == "DELETE" and not self.release.may_delete):
             return False
         ns = self.namespace
         return key.startswith(("artifacts/", f"private-artifacts/{ns}/", f"private/{ns}/", "shared/"))
@@ -498,12 +512,18 @@ _NAMESPACED = re.compile(r"^/apis?/(?:[^/]+/)?v[0-9a-z]+/namespaces/(?P<ns>[^/]+
                          r"(?:/(?P<name>[^/]+)(?:/(?P<sub>[^/]+))?)?$")
 
 
-def learner_rbac(namespace: str = NS) -> Callable[[Request], str]:
+def learner_rbac(namespace: str = NS, release: Release | None = None) -> Callable[[Request], str]:
     """The Kubernetes API's answer to a learner's request: '' when allowed, else the Forbidden message.
+
+    On Kubeflow 1.11 and later (the default) kubeflow-edit also reads AuthorizationPolicies (kubeflow/manifests
+    v1.11.0 common/istio/kubeflow-istio-resources/base/cluster-roles.yaml 57-64); on 1.10 it does not.
 
     KFP's own API and S3 are not Kubernetes RBAC; discovery and SelfSubjectAccessReview are open to every
     authenticated user (system:discovery, system:basic-user). An instructor's token is a cluster admin."""
     user = f"system:serviceaccount:{namespace}:default-editor"
+    rules = dict(LEARNER_RULES)
+    if release is None or release.reads_policies:
+        rules["authorizationpolicies"] = {"get", "list", "watch"}
 
     def decide(req: Request) -> str:
         path = req.path
@@ -524,7 +544,7 @@ def learner_rbac(namespace: str = NS) -> Callable[[Request], str]:
         resource = match["res"] + (f"/{match['sub']}" if match["sub"] else "")
         if req.method == "GET" and not match["name"]:
             verb = "list"
-        if match["ns"] != namespace or verb not in LEARNER_RULES.get(resource, set()):
+        if match["ns"] != namespace or verb not in rules.get(resource, set()):
             return (f'{match["res"]} is forbidden: User "{user}" cannot {verb} resource "{resource}" in the '
                     f'namespace "{match["ns"]}"')
         return ""

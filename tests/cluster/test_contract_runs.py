@@ -57,9 +57,10 @@ def test_task_states_map_to_events_in_order(make_backend, sim: Sim, fake: FakeSe
 
 def test_a_run_the_workshop_terminated_ends_canceled_though_kfp_says_failed(make_backend, sim: Sim,
                                                                           fake: FakeServer, tmp_path: Path) -> None:
-    """KFP 2.17.0: terminate sets CANCELING (backend/src/apiserver/storage/run_store.go ~823-846) and the run
-    then ends with the workflow's phase, FAILED (resource/resource_manager.go ~1537-1540,
-    common/util/workflow.go ~314-318). The workshop asked for it, so it is a canceled run, not a failure."""
+    """KFP 2.17.0: terminate sets CANCELING (backend/src/apiserver/storage/run_store.go 823-846); the run stays
+    CANCELING while the workflow is terminating (resource/resource_manager.go 1535-1540, common/util/
+    workflow.go 314-318) and then takes its final phase, FAILED (workflow.go 836-841). The workshop asked for
+    it, so it is a canceled run, not a failure."""
     backend = make_backend()
     run_id = start(backend, tmp_path)
     sim.scenario(Frame(run_json(run_id, "RUNNING", states(square="RUNNING", square_2="RUNNING"))))

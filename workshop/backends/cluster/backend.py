@@ -54,7 +54,7 @@ class ClusterBackend:
         self.mlmd = Mlmd(config.mlmd_endpoint)
         self.objects = ObjectStore(self.kube, config.s3_endpoint, config.s3_url,
                                    in_pod=config.in_notebook or config.in_pod or bool(config.pod_name),
-                                   verify=config.verify_tls, probe=probe)
+                                   verify=config.verify_tls, probe=probe, kfp_version=self.kfp.version)
         self.volumes = Volumes(self.kube, config.pod_name, config.reader_image, poll=min(1.0, config.poll_interval))
         self.serving = Serving(self.kube, self.objects, poll=config.poll_interval)
         self.outputs = OutputReader(self.mlmd, self.kfp.get_run, self.task_log, self._record_outputs_problem)
