@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 
 import kfp_server_api as kfp
@@ -138,6 +139,7 @@ class Sim:
         self.experiments: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         self.terminated: int | None = None  # GETs of the run since it was terminated
+        self.other_pods: Callable[[], list[dict[str, Any]]] = list  # pods of no run (a model server's)
         self._routes()
         self.store = Store(fake, self.release, namespace)
         if fake.rbac is not None:  # a learner's permissions are those of this release
@@ -258,7 +260,7 @@ class Sim:
     # --- Kubernetes -----------------------------------------------------------------------
     def _list_pods(self, req: Request) -> Any:
         key, _, value = (req.q("labelSelector") or "").partition("=")
-        items = [p for p in self.frame.pods if p["metadata"]["labels"].get(key) == value]
+        items = [p for p in self.frame.pods + self.other_pods() if p["metadata"]["labels"].get(key) == value]
         return {"apiVersion": "v1", "kind": "PodList", "items": items}
 
     def _get_pod(self, req: Request, name: str) -> Any:
@@ -444,11 +446,20 @@ class Store:
         self.release = release
         self.namespace = namespace
         self.objects: dict[str, bytes] = {}
+        self.modified: dict[str, float] = {}  # when a PUT wrote the key (objects put directly are from 2025)
         self.access_key = f"{namespace}-key" if release.per_namespace_keys else "minio"
         for method in ("HEAD", "GET", "PUT", "DELETE"):
             fake.on(method, "/(?P<bucket>mlpipeline)/(?P<key>.+)", self._object)
         fake.on("HEAD", "/(?P<bucket>mlpipeline)/?", lambda req, bucket: Reply(200, b""))
-        fake.on("GET", "/(?P<bucket>mlpipeline)/?", lambda req, bucket: Reply(200, b""))
+        fake.on("GET", "/(?P<bucket>mlpipeline)/?", self._bucket)
+
+    @staticmethod
+    def _bucket(req: Request, bucket: str) -> Reply:
+        if "location" in req.query:  # GetBucketLocation, which an S3 client asks before its first request
+            return Reply(200, '<?xml version="1.0" encoding="UTF-8"?><LocationConstraint '
+                              'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></LocationConstraint>',
+                         {"Content-Type": "application/xml"})
+        return Reply(200, b"")
 
     def _allowed(self, req: Request, key: str) -> bool:
         credential = req.headers.get("authorization", "").partition("Credential=")[2].split("/")[0]
@@ -459,12 +470,21 @@ class Store:
         ns = self.namespace
         return key.startswith(("artifacts/", f"private-artifacts/{ns}/", f"private/{ns}/", "shared/"))
 
+    def may_read(self, key: str) -> bool:
+        """Whether this namespace's keys may GET the key (what a storage initializer with them may fetch)."""
+        ns = self.namespace
+        return not self.release.per_namespace_keys or key.startswith(
+            ("artifacts/", f"private-artifacts/{ns}/", f"private/{ns}/", "shared/"))
+
     def _object(self, req: Request, bucket: str, key: str) -> Any:
         if not self._allowed(req, key):
             return Reply(403, "<?xml version='1.0'?><Error><Code>AccessDenied</Code><Message>Access Denied."
                               "</Message></Error>", {"Content-Type": "application/xml"})
         if req.method == "PUT":
+            import time
+
             self.objects[key] = req.body
+            self.modified[key] = time.time()
             return Reply(200, b"", {"ETag": '"e"'})
         if key not in self.objects:
             body = "" if req.method == "HEAD" else ("<?xml version='1.0'?><Error><Code>NoSuchKey</Code>"
@@ -475,7 +495,8 @@ class Store:
             return Reply(204, b"")
         data = self.objects[key]
         headers = {"ETag": '"e"', "Content-Length": str(len(data)), "Content-Type": "application/octet-stream",
-                   "Last-Modified": "Wed, 01 Jan 2025 00:00:00 GMT"}
+                   "Last-Modified": formatdate(self.modified[key], usegmt=True) if key in self.modified
+                   else "Wed, 01 Jan 2025 00:00:00 GMT"}
         return Reply(200, data if req.method == "GET" else b"", headers)
 
     def secret(self) -> dict[str, Any]:
@@ -531,7 +552,7 @@ def learner_rbac(namespace: str = NS, release: Release | None = None) -> Callabl
             return ""
         if not path.startswith(("/api/", "/apis/")) or path.startswith(("/apis/v2beta1", "/apis/v1beta1")):
             return ""
-        if path.endswith("/selfsubjectaccessreviews") or re.fullmatch(r"/apis?(/[^/]+){0,2}", path):
+        if path.endswith("/selfsubjectaccessreviews") or re.fullmatch(r"/api(/v1)?|/apis(/[^/]+){0,2}", path):
             return ""
         match = _NAMESPACED.match(path)
         verb = _VERB.get(req.method, req.method.lower())

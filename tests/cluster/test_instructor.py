@@ -228,6 +228,7 @@ def test_prepare_creates_once_then_reports_already_there(cli, fake: FakeServer) 
         ("GET", f"{ns}/serviceaccounts/workshop-kserve-sa"), ("GET", f"{ns}/secrets/mlpipeline-minio-artifact"),
         ("GET", "/api/v1/namespaces/kubeflow/services/seaweedfs"),
         ("GET", "/api/v1/namespaces/kubeflow/services/minio-service"),
+        ("GET", "/apis/v1beta1/healthz"),  # neither service: the default endpoint is the KFP release's
         ("POST", f"{ns}/secrets"), ("POST", f"{ns}/serviceaccounts"),
         ("GET", f"{PODDEFAULTS}/access-ml-pipeline"), ("POST", PODDEFAULTS)]
     poddefault = objects.get("poddefaults", NS, "access-ml-pipeline")
