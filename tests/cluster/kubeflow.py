@@ -12,6 +12,7 @@ from __future__ import annotations
 import email
 import email.policy
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -66,6 +67,24 @@ def submitted(fake: FakeServer, run_id: str = "run-1") -> Submitted:
     docs = [d for d in yaml.safe_load_all(part.get_payload(decode=True)) if d]
     run = fake.calls("POST", f"{API}/runs")[-1].json()
     return Submitted(docs[0], docs[1] if len(docs) > 1 else {}, dict(run["runtime_config"]["parameters"]), run_id)
+
+
+def run_reference_training(tmp: Path) -> bytes:
+    """load_data and train_model of pipelines/kserve_iris.py, their own code, on local paths: model.joblib."""
+    import importlib.util
+
+    from kfp.dsl import Dataset, Model
+
+    source = Path(__file__).resolve().parents[2] / "pipelines" / "kserve_iris.py"
+    spec = importlib.util.spec_from_file_location("kserve_iris_reference", source)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    dataset, model = Dataset(uri="minio://mlpipeline/d"), Model(uri="minio://mlpipeline/m")
+    dataset.path, model.path = str(tmp / "dataset.csv"), str(tmp / "model_output")
+    module.load_data.python_func(dataset_output=dataset)
+    module.train_model.python_func(input_dataset=dataset, model_output=model)
+    return (tmp / "model_output" / "model.joblib").read_bytes()
 
 
 def pipeline_root(release: Release, namespace: str) -> str:

@@ -13,7 +13,6 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,25 +23,9 @@ from tests.cluster.kubeflow import KServe, Submitted, pipeline_root, pod_address
 from tests.cluster.mlmd_fake import FakeMlmd, M, execution
 from tests.cluster.sim import NS, Frame, Log, Objects, Sim, node_json, run_json
 from workshop.core.course import Course
-from workshop.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 RTX = "NVIDIA-GeForce-RTX-3090"
-
-
-@pytest.fixture
-def course(tmp_path: Path) -> Course:
-    return Course(Settings(home=tmp_path / "home", language="en", learner="tester"))
-
-
-@pytest.fixture
-def mlmd() -> Iterator[FakeMlmd]:
-    server = FakeMlmd()
-    server.server.start()
-    try:
-        yield server
-    finally:
-        server.server.stop(None)
 
 
 def _refused(fake: FakeServer) -> set[tuple[str, str]]:
@@ -195,28 +178,6 @@ def test_lesson_4_scores_the_model_the_run_stored_under_its_own_key(make_backend
 
 
 # --- lesson 5 ----------------------------------------------------------------------------------
-def run_reference_training(tmp: Path) -> bytes:
-    """load_data and train_model of pipelines/kserve_iris.py, their own code, on local paths: model.joblib."""
-    import importlib.util
-
-    from kfp.dsl import Dataset, Model
-
-    spec = importlib.util.spec_from_file_location("kserve_iris_reference", ROOT / "pipelines" / "kserve_iris.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    dataset, model = Dataset(uri="minio://mlpipeline/d"), Model(uri="minio://mlpipeline/m")
-    dataset.path, model.path = str(tmp / "dataset.csv"), str(tmp / "model_output")
-    module.load_data.python_func(dataset_output=dataset)
-    module.train_model.python_func(input_dataset=dataset, model_output=model)
-    return (tmp / "model_output" / "model.joblib").read_bytes()
-
-
-@pytest.fixture(scope="module")
-def iris_model(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    return run_reference_training(tmp_path_factory.mktemp("iris"))
-
-
 def lesson_5_cluster(sim: Sim, fake: FakeServer, mlmd: FakeMlmd, model: bytes,
                      waits: list[tuple[dict[str, Any], dict[str, Any] | None]] | None = None) -> KServe:
     """A run of kserver-pipeline: train-model's artifact lands under the pipeline root, in MLMD and in S3; the

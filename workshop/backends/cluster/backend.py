@@ -289,6 +289,11 @@ class ClusterBackend:
         # a first pull of the model server's image can take minutes: WORKSHOP_SERVING_TIMEOUT decides
         return self.serving.status(name, namespace, max(timeout, self.config.serving_timeout))
 
+    def wait_for_service(self, name: str, namespace: str,
+                         on_wait: Callable[[str, str], object]) -> ServiceStatus:
+        """service_status, saying what it waits for (Ready, the predictor URL, its pods) as that changes."""
+        return self.serving.status(name, namespace, max(60.0, self.config.serving_timeout), on_wait)
+
     def ensure_kserve_prerequisites(self) -> dict[str, str]:
         return self.serving.ensure_prerequisites()
 
