@@ -77,6 +77,21 @@ def test_a_run_the_workshop_terminated_ends_canceled_though_kfp_says_failed(make
     assert again.status(run_id) is RunState.CANCELED
 
 
+def test_a_second_cancel_while_kfp_is_canceling_is_harmless(make_backend, sim: Sim, fake: FakeServer,
+                                                             tmp_path: Path) -> None:
+    """KFP 2.17.0 run_store.go 823-846 updates only a PAUSED, PENDING, RUNNING or unspecified run: a second
+    terminate of a CANCELING run is InvalidArgument ("Row not found"). The learner pressed Cancel twice: the
+    run is still canceled, and no error reaches them."""
+    backend = make_backend()
+    run_id = start(backend, tmp_path)
+    sim.scenario(Frame(run_json(run_id, "RUNNING", states(square="RUNNING", square_2="RUNNING"))))
+    backend.cancel(run_id)
+    backend.cancel(run_id)  # KFP now says CANCELING and refuses
+    assert len(fake.calls("POST", f"{API}/runs/{run_id}:terminate")) == 2
+    events = collect(backend, run_id)
+    assert events[-1].state is RunState.CANCELED
+
+
 def test_a_run_terminated_elsewhere_stays_failed(make_backend, sim: Sim, tmp_path: Path) -> None:
     """Only the workshop's own terminate turns FAILED into canceled: one stopped in the KFP UI failed."""
     backend = make_backend()

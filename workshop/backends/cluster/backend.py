@@ -224,9 +224,13 @@ class ClusterBackend:
         try:
             self.kfp.terminate_run(run_id)
         except HttpError:
-            if not self.status(run_id).finished:
+            # KFP refuses to terminate a run that is not PENDING, RUNNING or PAUSED (run_store.go 823-846 at
+            # 2.17.0): one finished needs nothing; one CANCELING is being stopped already (a second press)
+            state = str(self.kfp.get_run(run_id).get("state") or "")
+            if state in ("SUCCEEDED", "FAILED", "CANCELED"):
+                return
+            if state != "CANCELING":
                 raise
-            return
         folder.mkdir(parents=True, exist_ok=True)
         (folder / CANCELED_MARK).write_text(json.dumps({"terminated_at": time.time()}))
 
