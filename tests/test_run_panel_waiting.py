@@ -1,4 +1,4 @@
-"""While a check waits on the cluster (lesson 5's InferenceService), the Run tab says what it waits for."""
+"""While a step or a check waits on the cluster (lesson 5's InferenceService), the Run tab says what for."""
 
 from __future__ import annotations
 
@@ -32,4 +32,4 @@ async def test_the_run_status_follows_each_waiting_event(home: Path) -> None:
             while detail not in str(status.render()):
                 assert loop.time() < deadline, str(status.render())
                 await pilot.pause(0.02)
-        assert "Checking the result… waiting for InferenceService team-a/iris-svc" in str(status.render())
+        assert "Waiting for InferenceService team-a/iris-svc: pod p" in str(status.render())

@@ -179,9 +179,11 @@ def test_lesson_4_scores_the_model_the_run_stored_under_its_own_key(make_backend
 
 # --- lesson 5 ----------------------------------------------------------------------------------
 def lesson_5_cluster(sim: Sim, fake: FakeServer, mlmd: FakeMlmd, model: bytes,
-                     waits: list[tuple[dict[str, Any], dict[str, Any] | None]] | None = None) -> KServe:
+                     waits: list[tuple[dict[str, Any], dict[str, Any] | None]] | None = None,
+                     deploy_waits: bool = False) -> KServe:
     """A run of kserver-pipeline: train-model's artifact lands under the pipeline root, in MLMD and in S3; the
-    deploy step creates the InferenceService from the run's arguments (the deploy component's code)."""
+    deploy step creates the InferenceService from the run's arguments (the deploy component's code) and, with
+    deploy_waits, the run goes on until the service has been through `waits` (wait_isvc_ready)."""
     objects = Objects(fake)
     objects.put("secrets", NS, sim.store.secret())
     kserve = KServe(fake, sim, objects)
@@ -199,8 +201,13 @@ def lesson_5_cluster(sim: Sim, fake: FakeServer, mlmd: FakeMlmd, model: bytes,
                       "workshop-kserve-sa", waits)
         return True
 
-    sim.scenario(Frame(run_json("run-1", "RUNNING", dict.fromkeys(tasks, "RUNNING")), until=trained_and_deployed),
-                 Frame(run_json("run-1", "SUCCEEDED", dict.fromkeys(tasks, "SUCCEEDED"), context_id="9")))
+    running = run_json("run-1", "RUNNING", dict.fromkeys(tasks, "RUNNING"))
+    frames = [Frame(running, until=trained_and_deployed)]
+    if deploy_waits:  # the step ends when the service is Ready, or after 200 polls of the run (a bound, not a wait)
+        polls = iter(range(200))
+        frames.append(Frame(running, until=lambda: len(kserve.steps[(NS, "iris-svc")]) == 1
+                            or next(polls, None) is None))
+    sim.scenario(*frames, Frame(run_json("run-1", "SUCCEEDED", dict.fromkeys(tasks, "SUCCEEDED"), context_id="9")))
     return kserve
 
 

@@ -80,6 +80,25 @@ def test_the_ready_check_says_what_it_waits_for_as_it_changes(make_backend, sim:
     assert not [path for _, path, _ in fake.denied if "/pods" in path]  # kubeflow-edit lists pods
 
 
+def test_while_the_deploy_step_waits_the_run_says_what_for(make_backend, sim: Sim, fake: FakeServer,
+                                                           mlmd: FakeMlmd, course: Course, iris_model: bytes) -> None:
+    """The deploy step's wait_isvc_ready takes as long as KServe does (a first image pull: minutes); the run's
+    events say what it waits for meanwhile, and the checks then find the service Ready without waiting."""
+    backend = make_backend(mlmd_endpoint=mlmd.endpoint, s3_url=fake.url)
+    lesson_5_cluster(sim, fake, mlmd, iris_model, waits=first_deploy(fake.url), deploy_waits=True)
+    events: list[RunEvent] = []
+    attempt = course.run_lesson(course.lesson(5), backend, {"service_name": "iris-svc", "namespace": NS},
+                                on_event=events.append)
+    assert attempt.passed, [(c.id, c.summary) for c in attempt.checks]
+    finished = next(i for i, e in enumerate(events) if type(e).__name__ == "RunFinished")
+    assert not [e for e in events[finished:] if isinstance(e, Waiting)]
+    details = _details(events[:finished])
+    assert len(details) == 4 and details[0].startswith("the Ready condition (not reported yet)")
+    assert "storage-initializer waiting (ErrImagePull)" in details[1]
+    assert "storage-initializer waiting (ImagePullBackOff)" in details[2]
+    assert "kserve-container waiting (ContainerCreating)" in details[3]
+
+
 def test_workshop_check_prints_each_change_of_the_wait(make_backend, sim: Sim, fake: FakeServer, mlmd: FakeMlmd,
                                                        course: Course, iris_model: bytes,
                                                        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -125,7 +125,7 @@ class Serving:
             if is_ready(isvc):
                 return ServiceStatus(name, True, cluster_url(isvc, name, namespace), "ready", storage_uri(isvc))
             if on_wait is not None:
-                detail = waiting_text(isvc, self._pods(name, namespace))
+                detail = waiting_text(isvc, self.pods(name, namespace))
                 if detail != said:
                     said = detail
                     on_wait(f"InferenceService {namespace}/{name}", detail)
@@ -137,7 +137,7 @@ class Serving:
                                      "WORKSHOP_SERVING_TIMEOUT to wait longer", storage_uri(isvc))
             time.sleep(min(self.poll, max(0.0, deadline - time.monotonic())))
 
-    def _pods(self, name: str, namespace: str) -> list[dict[str, Any]]:
+    def pods(self, name: str, namespace: str) -> list[dict[str, Any]]:
         """The predictor pods (KServe labels them with their InferenceService); [] when they may not be read."""
         try:
             return self.kube.list_pods(f"serving.kserve.io/inferenceservice={name}", namespace)
