@@ -88,8 +88,8 @@ def test_a_second_cancel_while_kfp_is_canceling_is_harmless(make_backend, sim: S
     backend.cancel(run_id)
     backend.cancel(run_id)  # KFP now says CANCELING and refuses
     assert len(fake.calls("POST", f"{API}/runs/{run_id}:terminate")) == 2
-    events = collect(backend, run_id)
-    assert events[-1].state is RunState.CANCELED
+    finished = collect(backend, run_id)[-1]
+    assert isinstance(finished, RunFinished) and finished.state is RunState.CANCELED
 
 
 def test_a_run_terminated_elsewhere_stays_failed(make_backend, sim: Sim, tmp_path: Path) -> None:
