@@ -10,10 +10,14 @@ from typing import Any
 import pytest
 
 from tests.cluster.fake import FakeServer
+from tests.cluster.kubeflow import run_reference_training
+from tests.cluster.mlmd_fake import FakeMlmd
 from tests.cluster.sim import INSTRUCTOR_TOKEN, LEARNER_TOKEN, NS, RELEASES, Release, Sim, learner_rbac
 from workshop.backends.cluster import ClusterBackend
 from workshop.backends.cluster.config import ClusterConfig
+from workshop.core.course import Course
 from workshop.core.events import RunEvent, RunFinished
+from workshop.core.settings import Settings
 
 
 @pytest.fixture
@@ -28,6 +32,27 @@ def fake() -> Iterator[FakeServer]:
         server.stop()
     # a body the real server refuses is the backend's defect even when it handled the 400 gracefully
     assert not server.invalid, f"requests the real server would refuse with 400: {server.invalid}"
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Course:
+    return Course(Settings(home=tmp_path / "home", language="en", learner="tester"))
+
+
+@pytest.fixture
+def mlmd() -> Iterator[FakeMlmd]:
+    server = FakeMlmd()
+    server.server.start()
+    try:
+        yield server
+    finally:
+        server.server.stop(None)
+
+
+@pytest.fixture(scope="session")
+def iris_model(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """model.joblib as lesson 5's reference load_data and train_model make it (scikit-learn, a second)."""
+    return run_reference_training(tmp_path_factory.mktemp("iris"))
 
 
 @pytest.fixture(params=sorted(RELEASES))

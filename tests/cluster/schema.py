@@ -1,7 +1,10 @@
 """Request bodies checked against the published client models, as the real servers decode them.
 
 KFP 2.15 and later decode JSON with protojson and DiscardUnknown: false, so an unknown field is a
-400 (kubeflow/pipelines 2.15.0 backend/src/apiserver/common/utils.go ~152-166); protojson takes a
+400 (kubeflow/pipelines 2.15.0 and 2.17.0 backend/src/apiserver/common/utils.go 153-166, the option on
+line 164, installed on the gateway by main.go 328 at 2.15.0 and 407 at 2.17.0). KFP 2.5.0 (main.go 244)
+keeps grpc-gateway v1.16's default marshaler; the fakes are as strict on every profile, since a body
+the newer servers refuse is a defect wherever it is sent. protojson takes a
 field's proto name (snake_case) or its lowerCamelCase JSON name. The Kubernetes API server, with
 field validation Strict (what kubectl sends since 1.27) answers 400 to an unknown field, and a
 missing required field fails validation. The models are those of the installed kfp_server_api and

@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 
 import kfp_server_api as kfp
@@ -138,8 +139,11 @@ class Sim:
         self.experiments: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         self.terminated: int | None = None  # GETs of the run since it was terminated
+        self.other_pods: Callable[[], list[dict[str, Any]]] = list  # pods of no run (a model server's)
         self._routes()
         self.store = Store(fake, self.release, namespace)
+        if fake.rbac is not None:  # a learner's permissions are those of this release
+            fake.rbac = learner_rbac(namespace, self.release)
         for name, ports in self.release.services.items():
             fake.on("GET", f"/api/v1/namespaces/kubeflow/services/{name}", service_json(name, ports))
         fake.on("GET", f"{ns_path(namespace)}/secrets/mlpipeline-minio-artifact", self.store.secret())
@@ -154,12 +158,16 @@ class Sim:
             return self.frames[self.index]
 
     def _terminate(self, req: Request, run_id: str) -> Any:
-        """KFP 2.17.0: TerminateRun sets CANCELING (backend/src/apiserver/storage/run_store.go ~823-846) and
-        Argo stops the workflow; the run's final state then comes from the workflow's phase, Failed
-        (resource/resource_manager.go ~1537-1540, common/util/workflow.go ~314-318): never CANCELED."""
+        """KFP 2.17.0: TerminateRun sets CANCELING, only on a PAUSED, PENDING, RUNNING or unspecified run
+        (backend/src/apiserver/storage/run_store.go 823-846; any other: InvalidInputError "Row not found",
+        wrapped by resource/resource_manager.go 1053-1056). Argo stops the workflow; the run shows CANCELING
+        while the workflow is terminating (resource_manager.go 1535-1540, common/util/workflow.go 314-318)
+        and then takes the workflow's final phase, Failed (workflow.go 836-841): never CANCELED."""
         with self.lock:
-            if str(self.frames[self.index].run.get("state")) in ("SUCCEEDED", "FAILED", "CANCELED"):
-                return Reply(400, kfp_error(9, f"Failed to terminate run {run_id}: the run has finished"))
+            if str(self.frames[self.index].run.get("state")) not in ("PENDING", "RUNNING", "PAUSED") \
+                    or self.terminated is not None:
+                return Reply(400, kfp_error(3, f"Failed to terminate run {run_id}: Failed to terminate a run "
+                                               f"{run_id}. Row not found"))
             self.terminated = 0
         return {}
 
@@ -252,7 +260,7 @@ class Sim:
     # --- Kubernetes -----------------------------------------------------------------------
     def _list_pods(self, req: Request) -> Any:
         key, _, value = (req.q("labelSelector") or "").partition("=")
-        items = [p for p in self.frame.pods if p["metadata"]["labels"].get(key) == value]
+        items = [p for p in self.frame.pods + self.other_pods() if p["metadata"]["labels"].get(key) == value]
         return {"apiVersion": "v1", "kind": "PodList", "items": items}
 
     def _get_pod(self, req: Request, name: str) -> Any:
@@ -395,23 +403,31 @@ class Release:
     name: str
     kfp: str
     services: dict[str, tuple[int, ...]]  # object store services in namespace kubeflow -> their ports
-    per_namespace_keys: bool  # each profile its own S3 keys, limited to PREFIXES, no DeleteObject
+    per_namespace_keys: bool  # each profile its own S3 keys, limited to the four PREFIXES
     endpoint: str  # where the pipeline pods reach S3
+    may_delete: bool  # the namespace's keys may DeleteObject under their prefixes
+    reads_policies: bool  # kubeflow-edit may get/list AuthorizationPolicies (security.istio.io)
 
 
 RELEASES = {
-    # kubeflow/manifests v1.10.2: MinIO; profile controller sync.py ~369-374 copies the root keys
+    # kubeflow/manifests v1.10.2 (KFP 2.5.0): MinIO; profile controller sync.py 369-374 copies the root
+    # keys; kubeflow-istio-view there has no security.istio.io
     "kubeflow-1.10": Release("kubeflow-1.10", "2.5.0", {"minio-service": (9000,)}, False,
-                             "minio-service.kubeflow:9000"),
-    # KFP 2.15.0 manifests/kustomize/third-party/seaweedfs/base/seaweedfs/seaweedfs-service.yaml: 8111, 8333,
-    # 9333, 19333, 18888, 8888, no 9000; minio-service.yaml beside it: 9000 -> 8333. KM v1.11.0 profile
-    # controller sync.py ~356-373: per-namespace keys on four prefixes, no DeleteObject.
+                             "minio-service.kubeflow:9000", True, False),
+    # KFP 2.15.0 manifests/kustomize/third-party/seaweedfs/base/seaweedfs/seaweedfs-service.yaml lines 11-35:
+    # 8111, 8333, 9333, 19333, 18888, 8888, no 9000; minio-service.yaml beside it lines 10-14: 9000 -> 8333.
+    # KM v1.11.0 applications/pipeline/upstream/base/installs/multi-user/pipelines-profile-controller/
+    # sync.py 356-376: per-namespace keys, s3:Put*/Get*/List* (364-368) on four prefixes (370-373), no
+    # DeleteObject. KM v1.11.0 common/istio/kubeflow-istio-resources/base/cluster-roles.yaml 42-64:
+    # kubeflow-istio-view (aggregated into kubeflow-view, so kubeflow-edit) reads authorizationpolicies.
     "kubeflow-1.11": Release("kubeflow-1.11", "2.15.0", {"seaweedfs": (8111, 8333, 9333, 19333, 18888, 8888),
                                                          "minio-service": (9000,)}, True,
-                             "seaweedfs.kubeflow:8333"),
-    # KFP 2.17.0 seaweedfs-service.yaml lines 17-20: http-s3-compat 9000 -> 8333
-    "kfp-2.17": Release("kfp-2.17", "2.17.0", {"seaweedfs": (8111, 8333, 9000, 9333, 19333, 18888, 8888),
-                                               "minio-service": (9000,)}, True, "seaweedfs.kubeflow:9000"),
+                             "seaweedfs.kubeflow:8333", False, True),
+    # KFP 2.17.0 seaweedfs-service.yaml lines 18-21: http-s3-compat 9000 -> 8333; its kustomization.yaml
+    # has no minio-service any more (2.16.0 neither). Profile controller sync.py 468-490 adds
+    # s3:DeleteObject (481) on the same four prefixes.
+    "kfp-2.17": Release("kfp-2.17", "2.17.0", {"seaweedfs": (8111, 8333, 9000, 9333, 19333, 18888, 8888)}, True,
+                        "seaweedfs.kubeflow:9000", True, True),
 }
 
 
@@ -424,33 +440,51 @@ class Store:
     """The S3 side of a release: objects in buckets, and what the caller's access key may do there.
 
     Per-namespace keys (Kubeflow 1.11 and later) reach artifacts/*, private-artifacts/<ns>/*,
-    private/<ns>/* and shared/* for Get/Put/List, never DeleteObject; root keys reach everything."""
+    private/<ns>/* and shared/* for Get/Put/List, and Delete from KFP 2.17; root keys reach everything."""
 
     def __init__(self, fake: FakeServer, release: Release, namespace: str = NS) -> None:
         self.release = release
         self.namespace = namespace
         self.objects: dict[str, bytes] = {}
+        self.modified: dict[str, float] = {}  # when a PUT wrote the key (objects put directly are from 2025)
         self.access_key = f"{namespace}-key" if release.per_namespace_keys else "minio"
         for method in ("HEAD", "GET", "PUT", "DELETE"):
             fake.on(method, "/(?P<bucket>mlpipeline)/(?P<key>.+)", self._object)
         fake.on("HEAD", "/(?P<bucket>mlpipeline)/?", lambda req, bucket: Reply(200, b""))
-        fake.on("GET", "/(?P<bucket>mlpipeline)/?", lambda req, bucket: Reply(200, b""))
+        fake.on("GET", "/(?P<bucket>mlpipeline)/?", self._bucket)
+
+    @staticmethod
+    def _bucket(req: Request, bucket: str) -> Reply:
+        if "location" in req.query:  # GetBucketLocation, which an S3 client asks before its first request
+            return Reply(200, '<?xml version="1.0" encoding="UTF-8"?><LocationConstraint '
+                              'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></LocationConstraint>',
+                         {"Content-Type": "application/xml"})
+        return Reply(200, b"")
 
     def _allowed(self, req: Request, key: str) -> bool:
         credential = req.headers.get("authorization", "").partition("Credential=")[2].split("/")[0]
         if not self.release.per_namespace_keys:
             return credential == self.access_key
-        if credential != self.access_key or req.method == "DELETE":
+        if credential != self.access_key or (req.method == "DELETE" and not self.release.may_delete):
             return False
         ns = self.namespace
         return key.startswith(("artifacts/", f"private-artifacts/{ns}/", f"private/{ns}/", "shared/"))
+
+    def may_read(self, key: str) -> bool:
+        """Whether this namespace's keys may GET the key (what a storage initializer with them may fetch)."""
+        ns = self.namespace
+        return not self.release.per_namespace_keys or key.startswith(
+            ("artifacts/", f"private-artifacts/{ns}/", f"private/{ns}/", "shared/"))
 
     def _object(self, req: Request, bucket: str, key: str) -> Any:
         if not self._allowed(req, key):
             return Reply(403, "<?xml version='1.0'?><Error><Code>AccessDenied</Code><Message>Access Denied."
                               "</Message></Error>", {"Content-Type": "application/xml"})
         if req.method == "PUT":
+            import time
+
             self.objects[key] = req.body
+            self.modified[key] = time.time()
             return Reply(200, b"", {"ETag": '"e"'})
         if key not in self.objects:
             body = "" if req.method == "HEAD" else ("<?xml version='1.0'?><Error><Code>NoSuchKey</Code>"
@@ -461,7 +495,8 @@ class Store:
             return Reply(204, b"")
         data = self.objects[key]
         headers = {"ETag": '"e"', "Content-Length": str(len(data)), "Content-Type": "application/octet-stream",
-                   "Last-Modified": "Wed, 01 Jan 2025 00:00:00 GMT"}
+                   "Last-Modified": formatdate(self.modified[key], usegmt=True) if key in self.modified
+                   else "Wed, 01 Jan 2025 00:00:00 GMT"}
         return Reply(200, data if req.method == "GET" else b"", headers)
 
     def secret(self) -> dict[str, Any]:
@@ -498,12 +533,18 @@ _NAMESPACED = re.compile(r"^/apis?/(?:[^/]+/)?v[0-9a-z]+/namespaces/(?P<ns>[^/]+
                          r"(?:/(?P<name>[^/]+)(?:/(?P<sub>[^/]+))?)?$")
 
 
-def learner_rbac(namespace: str = NS) -> Callable[[Request], str]:
+def learner_rbac(namespace: str = NS, release: Release | None = None) -> Callable[[Request], str]:
     """The Kubernetes API's answer to a learner's request: '' when allowed, else the Forbidden message.
+
+    On Kubeflow 1.11 and later (the default) kubeflow-edit also reads AuthorizationPolicies (kubeflow/manifests
+    v1.11.0 common/istio/kubeflow-istio-resources/base/cluster-roles.yaml 57-64); on 1.10 it does not.
 
     KFP's own API and S3 are not Kubernetes RBAC; discovery and SelfSubjectAccessReview are open to every
     authenticated user (system:discovery, system:basic-user). An instructor's token is a cluster admin."""
     user = f"system:serviceaccount:{namespace}:default-editor"
+    rules = dict(LEARNER_RULES)
+    if release is None or release.reads_policies:
+        rules["authorizationpolicies"] = {"get", "list", "watch"}
 
     def decide(req: Request) -> str:
         path = req.path
@@ -511,7 +552,7 @@ def learner_rbac(namespace: str = NS) -> Callable[[Request], str]:
             return ""
         if not path.startswith(("/api/", "/apis/")) or path.startswith(("/apis/v2beta1", "/apis/v1beta1")):
             return ""
-        if path.endswith("/selfsubjectaccessreviews") or re.fullmatch(r"/apis?(/[^/]+){0,2}", path):
+        if path.endswith("/selfsubjectaccessreviews") or re.fullmatch(r"/api(/v1)?|/apis(/[^/]+){0,2}", path):
             return ""
         match = _NAMESPACED.match(path)
         verb = _VERB.get(req.method, req.method.lower())
@@ -524,7 +565,7 @@ def learner_rbac(namespace: str = NS) -> Callable[[Request], str]:
         resource = match["res"] + (f"/{match['sub']}" if match["sub"] else "")
         if req.method == "GET" and not match["name"]:
             verb = "list"
-        if match["ns"] != namespace or verb not in LEARNER_RULES.get(resource, set()):
+        if match["ns"] != namespace or verb not in rules.get(resource, set()):
             return (f'{match["res"]} is forbidden: User "{user}" cannot {verb} resource "{resource}" in the '
                     f'namespace "{match["ns"]}"')
         return ""

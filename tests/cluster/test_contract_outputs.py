@@ -101,8 +101,8 @@ def test_when_mlmd_cannot_be_reached_the_log_gives_the_artifact_uri(make_backend
 
 
 def test_a_log_never_gives_a_value_kfps_executor_does_not_print(make_backend, sim: Sim, tmp_path: Path) -> None:
-    """kfp's executor logs its executor_input but never the output values (kfp 2.x
-    sdk/python/kfp/dsl/executor_main.py ~96; executor.py prints nothing): a value comes from MLMD only,
+    """kfp's executor logs its executor_input but never the output values (KFP 2.17.0
+    sdk/python/kfp/dsl/executor_main.py line 96; executor.py prints nothing): a value comes from MLMD only,
     and a line that merely looks like one is not taken for it."""
     backend = make_backend()
     run_id = start(backend, tmp_path)

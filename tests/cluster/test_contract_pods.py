@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.cluster.conftest import collect
 from tests.cluster.fake import FakeServer
 from tests.cluster.sim import NS, Frame, Sim, event_json, node_json, pod_json, run_json
@@ -25,9 +27,11 @@ def _pending(sim: Sim, run_id: str, polls: int = 6) -> None:
                                 [pending]))
 
 
+@pytest.mark.parametrize("identity", ["learner", "instructor"])
 def test_a_pod_pending_for_gpus_is_explained_once_on_its_task(make_backend, sim: Sim, fake: FakeServer,
-                                                              tmp_path: Path) -> None:
-    backend = make_backend()
+                                                              tmp_path: Path, identity: str) -> None:
+    """Only an instructor may list nodes (kubeflow-edit grants nothing cluster-scoped): a learner is told so."""
+    backend = make_backend(identity)
     run_id = start(backend, tmp_path, "cgpu_setting_node_selector_pipeline")
     sim.nodes = [node_json("cpu-1", labels={"kubernetes.io/hostname": "cpu-1"}),
                  node_json("gpu-1", gpus=1, labels={"nvidia.com/gpu.product": "NVIDIA-A10"})]
@@ -38,9 +42,12 @@ def test_a_pod_pending_for_gpus_is_explained_once_on_its_task(make_backend, sim:
         f"[workshop] train-model is waiting for a node: {SCHEDULER}",
         "[workshop] train-model asks for 2 nvidia.com/gpu on nodes labelled "
         "nvidia.com/gpu.product=NVIDIA-GeForce-RTX-3090",
+    ] + ([
         "[workshop] nodes with that label: none",
         "[workshop] nodes with GPUs: gpu-1 (1 GPUs, nvidia.com/gpu.product=NVIDIA-A10)",
-    ]
+    ] if identity == "instructor" else [
+        "[workshop] this account may not list nodes; an admin can check with kubectl get nodes -L "
+        "nvidia.com/gpu.product (and kubectl describe node | grep nvidia.com/gpu)"])
     queried = fake.calls("GET", f"/api/v1/namespaces/{NS}/events")
     assert queried and queried[0].q("fieldSelector") == "involvedObject.kind=Pod,involvedObject.name=p-train"
     assert len(fake.calls("GET", "/api/v1/nodes")) == 1

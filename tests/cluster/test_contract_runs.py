@@ -57,9 +57,10 @@ def test_task_states_map_to_events_in_order(make_backend, sim: Sim, fake: FakeSe
 
 def test_a_run_the_workshop_terminated_ends_canceled_though_kfp_says_failed(make_backend, sim: Sim,
                                                                           fake: FakeServer, tmp_path: Path) -> None:
-    """KFP 2.17.0: terminate sets CANCELING (backend/src/apiserver/storage/run_store.go ~823-846) and the run
-    then ends with the workflow's phase, FAILED (resource/resource_manager.go ~1537-1540,
-    common/util/workflow.go ~314-318). The workshop asked for it, so it is a canceled run, not a failure."""
+    """KFP 2.17.0: terminate sets CANCELING (backend/src/apiserver/storage/run_store.go 823-846); the run stays
+    CANCELING while the workflow is terminating (resource/resource_manager.go 1535-1540, common/util/
+    workflow.go 314-318) and then takes its final phase, FAILED (workflow.go 836-841). The workshop asked for
+    it, so it is a canceled run, not a failure."""
     backend = make_backend()
     run_id = start(backend, tmp_path)
     sim.scenario(Frame(run_json(run_id, "RUNNING", states(square="RUNNING", square_2="RUNNING"))))
@@ -74,6 +75,21 @@ def test_a_run_the_workshop_terminated_ends_canceled_though_kfp_says_failed(make
     assert backend.status(run_id) is RunState.CANCELED
     again = make_backend()  # another session (the CLI after the app) sees it canceled too
     assert again.status(run_id) is RunState.CANCELED
+
+
+def test_a_second_cancel_while_kfp_is_canceling_is_harmless(make_backend, sim: Sim, fake: FakeServer,
+                                                             tmp_path: Path) -> None:
+    """KFP 2.17.0 run_store.go 823-846 updates only a PAUSED, PENDING, RUNNING or unspecified run: a second
+    terminate of a CANCELING run is InvalidArgument ("Row not found"). The learner pressed Cancel twice: the
+    run is still canceled, and no error reaches them."""
+    backend = make_backend()
+    run_id = start(backend, tmp_path)
+    sim.scenario(Frame(run_json(run_id, "RUNNING", states(square="RUNNING", square_2="RUNNING"))))
+    backend.cancel(run_id)
+    backend.cancel(run_id)  # KFP now says CANCELING and refuses
+    assert len(fake.calls("POST", f"{API}/runs/{run_id}:terminate")) == 2
+    finished = collect(backend, run_id)[-1]
+    assert isinstance(finished, RunFinished) and finished.state is RunState.CANCELED
 
 
 def test_a_run_terminated_elsewhere_stays_failed(make_backend, sim: Sim, tmp_path: Path) -> None:

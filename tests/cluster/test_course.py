@@ -74,7 +74,8 @@ def test_lesson_2_reads_the_sorted_file_from_the_pvc(make_backend, sim: Sim, fak
 
 def test_a_lesson_run_terminated_midway_is_canceled_not_a_failed_attempt(make_backend, sim: Sim,
                                                                           course: Course) -> None:
-    """Terminate on KFP ends the run FAILED (KFP 2.17.0 resource/resource_manager.go ~1537-1540); a run the
+    """Terminate on KFP ends the run FAILED (KFP 2.17.0 backend/src/apiserver/resource/resource_manager.go
+    1535-1540: CANCELING only while the workflow terminates, then its phase); a run the
     workshop stopped is recorded CANCELED, so it is not graded and counts as no attempt."""
     backend = make_backend()
     tasks = ("square", "square-2", "add", "square-root")
@@ -97,7 +98,8 @@ def test_a_lesson_run_terminated_midway_is_canceled_not_a_failed_attempt(make_ba
 def test_lesson_1_without_ml_metadata_says_it_cannot_read_the_output_and_what_to_do(make_backend, sim: Sim,
                                                                                      course: Course) -> None:
     """Output values live in ML Metadata (KFP 2.17.0 backend/src/v2/metadata/client.go ~615-653); kfp's
-    executor never prints them (sdk/python/kfp/dsl/executor_main.py ~96), so the log cannot stand in."""
+    executor logs only its input (KFP 2.17.0 sdk/python/kfp/dsl/executor_main.py line 96, "Got executor_input")
+    and never the outputs, so the log cannot stand in."""
     backend = make_backend()  # MLMD at a closed port
     tasks = ("square", "square-2", "add", "square-root")
     pods = [pod_json(f"p-{t}", t, "run-1", main="terminated") for t in tasks]

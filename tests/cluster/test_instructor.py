@@ -228,6 +228,7 @@ def test_prepare_creates_once_then_reports_already_there(cli, fake: FakeServer) 
         ("GET", f"{ns}/serviceaccounts/workshop-kserve-sa"), ("GET", f"{ns}/secrets/mlpipeline-minio-artifact"),
         ("GET", "/api/v1/namespaces/kubeflow/services/seaweedfs"),
         ("GET", "/api/v1/namespaces/kubeflow/services/minio-service"),
+        ("GET", "/apis/v1beta1/healthz"),  # neither service: the default endpoint is the KFP release's
         ("POST", f"{ns}/secrets"), ("POST", f"{ns}/serviceaccounts"),
         ("GET", f"{PODDEFAULTS}/access-ml-pipeline"), ("POST", PODDEFAULTS)]
     poddefault = objects.get("poddefaults", NS, "access-ml-pipeline")
@@ -275,8 +276,9 @@ def test_the_instructors_course_on_each_release(make_backend, fake: FakeServer, 
                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """prepare, class, class reset and token on each release profile (sim.RELEASES), as a cluster admin:
     KServe's S3 secret follows the endpoint that release really has (KFP 2.15.0 seaweedfs-service.yaml: no
-    9000; 2.17.0 lines 17-20: 9000), and a reset on a store without DeleteObject (KM v1.11.0 sync.py
-    ~356-373) keeps the object, says so, and still reopens the lesson."""
+    9000; 2.17.0 lines 18-21: 9000), and a reset on a store without DeleteObject (KM v1.11.0 sync.py
+    364-368) keeps the object, says so, and still reopens the lesson; KFP 2.17.0 sync.py 481 grants
+    DeleteObject, so there the object goes."""
     monkeypatch.setenv("WORKSHOP_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(cli_instructor, "_make_backend",
                         lambda: make_backend("instructor", namespace="kubeflow", s3_url=fake.url))
@@ -305,7 +307,7 @@ def test_the_instructors_course_on_each_release(make_backend, fake: FakeServer, 
     reset = cli("class", "reset", "--namespace", NS, "4", "--yes")
     assert reset.exit_code == 0, reset.output
     assert "lesson 4 of ada (team-a) is open again" in reset.output
-    if release.per_namespace_keys:
+    if not release.may_delete:
         assert f"kept object s3://mlpipeline/{key}" in reset.output and "the object stays" in reset.output
         assert key in sim.store.objects
     else:

@@ -18,8 +18,9 @@ def _open_ports(release: Release) -> set[tuple[str, int]]:
 
 def test_inside_a_pod_the_endpoint_is_the_first_that_accepts_a_connection(make_backend, sim: Sim,
                                                                            release: Release) -> None:
-    """Kubeflow 1.11 (KFP 2.15.0 seaweedfs-service.yaml): seaweedfs has 8333 and no 9000, so a name that
-    resolves is not enough; KFP 2.17.0 seaweedfs-service.yaml lines 17-20 add 9000; v1.10 is MinIO on 9000."""
+    """Kubeflow 1.11 (KFP 2.15.0 manifests/kustomize/third-party/seaweedfs/base/seaweedfs/seaweedfs-service.yaml
+    lines 11-35): seaweedfs has 8333 and no 9000, so a name that resolves is not enough; KFP 2.17.0's lines
+    18-21 add 9000 and drop minio-service; v1.10 is MinIO on 9000."""
     base = make_backend()
     open_ports = _open_ports(release)
     backend = ClusterBackend(base.config.__class__(**{**base.config.__dict__, "in_pod": True}),
@@ -41,13 +42,19 @@ def test_outside_the_endpoint_comes_from_the_services_ports(make_backend, sim: S
     backend = make_backend("instructor")  # a learner may not read services in kubeflow
     assert backend.defaults({"object_store_endpoint"}) == {"object_store_endpoint": release.endpoint}
     assert "ports of service" in backend.objects.found_by
-    learner = make_backend()  # outside a pod and without that permission: the documented default
-    assert learner.defaults({"object_store_endpoint"}) == {"object_store_endpoint": "minio-service.kubeflow:9000"}
+    # outside a pod and without that permission: the default of the release KFP reports (v1beta1 healthz);
+    # KFP 2.16 and later ship no minio-service at all (KFP 2.17.0 .../seaweedfs/base/seaweedfs/kustomization.yaml)
+    learner = make_backend()
+    default = learner.defaults({"object_store_endpoint"})["object_store_endpoint"]
+    host, _, port = default.partition(":")
+    assert (host, int(port)) in _open_ports(release)
+    assert default == ("minio-service.kubeflow:9000" if release.kfp == "2.5.0" else "seaweedfs.kubeflow:8333")
 
 
 def test_lesson_4s_key_is_one_the_namespace_may_write(make_backend, sim: Sim, fake: FakeServer,
                                                       release: Release) -> None:
-    """KM v1.11.0 profile controller sync.py ~356-373: a namespace's keys reach private/<ns>/*; the key the
+    """KM v1.11.0 profile controller sync.py 356-376 (prefixes 370-373): a namespace's keys reach
+    private/<ns>/*; the key the
     backend gives lesson 4 lies there on every release, and the check reads it back with the same keys."""
     store = Store(fake, release)
     fake.on("GET", f"/api/v1/namespaces/{NS}/secrets/mlpipeline-minio-artifact", store.secret())
@@ -73,7 +80,8 @@ def test_access_denied_names_the_prefix_policy(make_backend, fake: FakeServer) -
 
 
 def test_reset_says_plainly_that_the_store_forbids_deleting(make_backend, fake: FakeServer) -> None:
-    """KM v1.11.0 sync.py ~356-373 grants no DeleteObject: reset says so and that the object remains."""
+    """KM v1.11.0 applications/pipeline/upstream/base/installs/multi-user/pipelines-profile-controller/sync.py
+    364-368 grants s3:Put*, Get*, List* and no DeleteObject: reset says so and that the object remains."""
     store = Store(fake, RELEASES["kubeflow-1.11"])
     key = f"private/{NS}/models/detect-digits.keras"
     store.objects[key] = b"model"

@@ -212,7 +212,7 @@ def parse_args(pairs: tuple[str, ...], lang: str | None = None) -> dict[str, str
 
 
 def print_event(event: Any, width: int, noise: Any = None, lang: str = "en") -> None:
-    from workshop.core.events import LogLine, RunFinished, TaskFinished, TaskStarted
+    from workshop.core.events import LogLine, RunFinished, TaskFinished, TaskStarted, Waiting
 
     if isinstance(event, LogLine):
         if noise is not None and noise.is_noise(event.task, event.line):
@@ -226,6 +226,8 @@ def print_event(event: Any, width: int, noise: Any = None, lang: str = "en") -> 
     elif isinstance(event, RunFinished):
         click.secho(say(lang, "run_finished", state=_state(lang, event.state.value))
                     + (f": {event.error}" if event.error else ""), bold=True)
+    elif isinstance(event, Waiting):
+        click.secho(say(lang, "waiting_for", what=event.what, detail=event.detail), fg="yellow")
 
 
 def _state(lang: str, state: str) -> str:

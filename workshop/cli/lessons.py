@@ -228,7 +228,8 @@ def check(lesson: str, lang: str | None, backend: str | None) -> None:
         raise click.ClickException(str(exc)) from exc
     be = open_backend(course, backend)
     try:
-        attempt = service.check(course, be, item)
+        attempt = service.check(course, be, item,
+                                on_event=lambda e: print_event(e, 0, lang=course.settings.language))
     except LookupError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

@@ -9,7 +9,7 @@ from typing import Any
 from workshop.core.check_base import CheckContext, Outcome, check, failed, passed, skipped
 from workshop.core.check_text import order_word, say
 from workshop.core.pipeline_spec import Task
-from workshop.core.ports import ClockSkew, PredictionHints, ServiceNamespaces, TaskPods
+from workshop.core.ports import ClockSkew, PredictionHints, ServiceNamespaces, ServiceStatus, ServiceWaits, TaskPods
 from workshop.core.wiring import task_input_value
 
 # Iris samples whose species every reasonable classifier gets right (setosa, versicolor, virginica).
@@ -331,10 +331,17 @@ def _same_uri(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
+def _ready(ctx: CheckContext, name: str, namespace: str) -> ServiceStatus:
+    """The service's status once Ready (or the wait's end); a backend that can says what it waits for meanwhile."""
+    if isinstance(ctx.backend, ServiceWaits):
+        return ctx.backend.wait_for_service(name, namespace, ctx.on_wait)
+    return ctx.backend.service_status(name, namespace)
+
+
 @check("kserve_ready")
 def kserve_ready(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     name, namespace = _service(ctx, params)
-    status = ctx.backend.service_status(name, namespace)
+    status = _ready(ctx, name, namespace)
     if not status.ready:
         return failed(say(ctx.lang, "kserve_ready.not_ready", name=status.name, detail=status.detail),
                       namespace=namespace)
@@ -359,7 +366,7 @@ def kserve_prediction(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
 
     protocol = params.get("protocol", "v1")
     name, namespace = _service(ctx, params)
-    status = ctx.backend.service_status(name, namespace)
+    status = _ready(ctx, name, namespace)
     if not status.ready:
         return failed(say(ctx.lang, "kserve_prediction.not_ready", name=name, detail=status.detail))
     if protocol == "v2":

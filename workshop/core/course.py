@@ -12,7 +12,7 @@ from typing import Any
 from workshop.core.checks import CheckContext, CheckResult, run_checks
 from workshop.core.compile import CompileError, compile_pipeline
 from workshop.core.errors import BackendError
-from workshop.core.events import RunEvent, RunFinished, RunState, TaskFinished, TaskState
+from workshop.core.events import RunEvent, RunFinished, RunState, TaskFinished, TaskState, Waiting
 from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
 from workshop.core.ports import Backend, ProgressMirror
@@ -201,10 +201,12 @@ class Course:
         self.progress.finish_run(run_id, finished.state.value, finished.outputs, finished.error)
         own = self.progress.run(run_id)  # this run, not the newest: another process may have started one since
         assert own is not None
-        return self.check(lesson, backend, own)
+        return self.check(lesson, backend, own, on_event)
 
-    def check(self, lesson: Lesson, backend: Backend, run: RunRecord | None = None) -> Attempt:
-        """Run the lesson's checks on its last run and record the attempt."""
+    def check(self, lesson: Lesson, backend: Backend, run: RunRecord | None = None,
+              on_event: Callable[[RunEvent], object] = lambda event: None) -> Attempt:
+        """Run the lesson's checks on its last run and record the attempt; a check that waits on the cluster
+        says what it waits for through on_event (Waiting), each time that changes."""
         run = run or self.progress.last_run(lesson.id)
         if run is None:
             raise LookupError(f"第 {lesson.id} 课还没有运行过：请先运行" if self.settings.language == "zh"
@@ -212,8 +214,10 @@ class Course:
         rechecked = bool(run.checks)  # `workshop check` on a run that was checked before
         passed_before = self.progress.lesson(lesson.id).state == PASSED
         attempt_no = self.progress.lesson(lesson.id).attempts + (0 if rechecked else 1)
+        run_id = run.run_id
         ctx = CheckContext(lesson, run, backend, self.settings.language, max(attempt_no, 1),
-                           not_the_code=run.run_id in self.not_the_code)
+                           not_the_code=run.run_id in self.not_the_code,
+                           on_wait=lambda what, detail: on_event(Waiting(run_id, what, detail)))
         results = run_checks(ctx)
         self.progress.save_checks(run.run_id, [r.to_dict() for r in results])
         attempt = Attempt(run, results, passed_before)

@@ -73,10 +73,20 @@ class RunFinished:
     ts: float = field(default_factory=time.time)
 
 
-RunEvent = RunStarted | TaskStarted | LogLine | TaskFinished | RunFinished
+@dataclass(frozen=True)
+class Waiting:
+    """A check (or a step) waits on the cluster: for what, and where that stands now; sent again as it changes."""
+
+    run_id: str
+    what: str
+    detail: str
+    ts: float = field(default_factory=time.time)
+
+
+RunEvent = RunStarted | TaskStarted | LogLine | TaskFinished | RunFinished | Waiting
 
 _KINDS: dict[str, type] = {
-    cls.__name__: cls for cls in (RunStarted, TaskStarted, LogLine, TaskFinished, RunFinished)
+    cls.__name__: cls for cls in (RunStarted, TaskStarted, LogLine, TaskFinished, RunFinished, Waiting)
 }
 
 

@@ -11,7 +11,7 @@ What only some backends can do is a small protocol of its own (an ability), aske
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -21,7 +21,7 @@ from workshop.core.events import RunEvent, RunState
 
 __all__ = [
     "Artifact", "Backend", "BackendError", "ClockSkew", "DoctorItem", "ObjectInfo", "PipelineRef",
-    "PredictionHints", "Prewarm", "ProgressMirror", "ServiceStatus", "TaskPods",
+    "PredictionHints", "Prewarm", "ProgressMirror", "ServiceStatus", "ServiceWaits", "TaskPods",
 ]
 
 
@@ -172,6 +172,15 @@ class ServiceNamespaces(Protocol):
     namespace created it."""
 
     def service_namespaces(self, name: str) -> list[str]: ...
+
+
+@runtime_checkable
+class ServiceWaits(Protocol):
+    """A readiness wait that says, as it changes, what it waits for (the Ready condition, the predictor's URL,
+    its pods' image pull and container states): on_wait(what, detail)."""
+
+    def wait_for_service(self, name: str, namespace: str,
+                         on_wait: Callable[[str, str], object]) -> ServiceStatus: ...
 
 
 @runtime_checkable

@@ -45,9 +45,10 @@ def run(
                              pipeline_file=pipeline_file, on_step=on_step)
 
 
-def check(course: Course, backend: Backend, lesson: Lesson) -> Attempt:
+def check(course: Course, backend: Backend, lesson: Lesson,
+          on_event: Callable[[RunEvent], object] = lambda event: None) -> Attempt:
     """The lesson's checks on its last run; LookupError when it has not run yet."""
-    return course.check(lesson, backend)
+    return course.check(lesson, backend, on_event=on_event)
 
 
 def skip(

@@ -16,7 +16,7 @@ from textual.reactive import Reactive
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog, Static
 
 from workshop.core.checks import CheckResult, Status
-from workshop.core.events import ExecutorNoise, LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted
+from workshop.core.events import ExecutorNoise, LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted, Waiting
 from workshop.core.lessons import Lesson, LessonError
 from workshop.core.ports import Prewarm
 from workshop.messages import AttemptFinished, ChecksShown, RunEventPosted, RunIdAssigned, RunStepPosted
@@ -349,6 +349,9 @@ class RunPanel(Vertical):
                     self._set_state(str(row_key.value), "CANCELED" if event.state.value == "CANCELED" else "NOT RUN")
             self.query_one("#run-status", Static).update(
                 t(self.lang, "canceled") if event.state.value == "CANCELED" else t(self.lang, "checking"))
+        elif isinstance(event, Waiting):  # a check waits on the cluster: what for, as it changes
+            self.query_one("#run-status", Static).update(
+                t(self.lang, "waiting_for", what=event.what, detail=event.detail))
 
     def _show_epoch(self, task: str, epoch: int, total: int, rest: str) -> None:
         self.query_one("#training").display = True

@@ -27,9 +27,9 @@ from workshop.backends.cluster.outputs import OutputReader
 from workshop.backends.cluster.pods import RUN_LABEL, describe_pod, executor_pods, gpu_nodes
 from workshop.backends.cluster.rest import HttpError, Rest
 from workshop.backends.cluster.runs import RunInfo, RunWatcher, run_state
-from workshop.backends.cluster.serving import Serving, prediction_hint
+from workshop.backends.cluster.serving import Serving, is_ready, prediction_hint, waiting_text
 from workshop.backends.cluster.volumes import Volumes
-from workshop.core.events import RunEvent, RunState
+from workshop.core.events import RunEvent, RunState, Waiting
 
 CANCELED_MARK = "canceled.json"  # in a run's state folder: the workshop terminated it
 QUICK = 5.0  # seconds for the first question a session asks the KFP API
@@ -54,7 +54,7 @@ class ClusterBackend:
         self.mlmd = Mlmd(config.mlmd_endpoint)
         self.objects = ObjectStore(self.kube, config.s3_endpoint, config.s3_url,
                                    in_pod=config.in_notebook or config.in_pod or bool(config.pod_name),
-                                   verify=config.verify_tls, probe=probe)
+                                   verify=config.verify_tls, probe=probe, kfp_version=self.kfp.version)
         self.volumes = Volumes(self.kube, config.pod_name, config.reader_image, poll=min(1.0, config.poll_interval))
         self.serving = Serving(self.kube, self.objects, poll=config.poll_interval)
         self.outputs = OutputReader(self.mlmd, self.kfp.get_run, self.task_log, self._record_outputs_problem)
@@ -166,12 +166,15 @@ class ClusterBackend:
             "runtime_config": {"parameters": dict(arguments)},
         }
         run_id = str(self.kfp.create_run(body)["run_id"])
-        info = RunInfo(run_id, pipeline.name, specs.task_names(docs[0]), docs[0])
+        serving = ((str(arguments["service_name"]), str(arguments.get("namespace") or self.config.namespace))
+                   if "model_serving" in services and arguments.get("service_name") else None)
+        info = RunInfo(run_id, pipeline.name, specs.task_names(docs[0]), docs[0], serving)
         self._runs[run_id] = info
         folder = self._run_dir(run_id)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "run.json").write_text(json.dumps({"run_id": run_id, "pipeline": info.pipeline,
-                                                     "tasks": list(info.tasks), "spec": info.spec}))
+                                                     "tasks": list(info.tasks), "spec": info.spec,
+                                                     "serving": list(serving) if serving else None}))
         return run_id
 
     def _run_dir(self, run_id: str) -> Path:
@@ -185,7 +188,9 @@ class ClusterBackend:
         saved = self._run_dir(run_id) / "run.json"
         if saved.is_file():
             data = json.loads(saved.read_text())
-            info = RunInfo(run_id, data["pipeline"], tuple(data["tasks"]), data.get("spec") or {})
+            serving = data.get("serving")
+            info = RunInfo(run_id, data["pipeline"], tuple(data["tasks"]), data.get("spec") or {},
+                           (str(serving[0]), str(serving[1])) if serving else None)
         else:  # a run started elsewhere: its spec comes from the run or its pipeline version
             run = self.kfp.get_run(run_id)
             spec = run.get("pipeline_spec") or {}
@@ -200,14 +205,39 @@ class ClusterBackend:
         return info
 
     def events(self, run_id: str) -> Iterator[RunEvent]:
-        watcher = RunWatcher(self.kfp, self.kube, self.outputs, self._info(run_id), self._run_dir(run_id) / "logs",
-                             self.config.poll_interval, canceled=lambda: self.canceled_here(run_id))
+        info = self._info(run_id)
+        watcher = RunWatcher(self.kfp, self.kube, self.outputs, info, self._run_dir(run_id) / "logs",
+                             self.config.poll_interval, canceled=lambda: self.canceled_here(run_id),
+                             waiting=self._deploy_wait(run_id, info.serving))
         self._watchers.append(watcher)
         try:
             yield from watcher.events()
         finally:
             watcher.close()
             self._watchers.remove(watcher)
+
+    def _deploy_wait(self, run_id: str, serving: tuple[str, str] | None) -> Callable[[], RunEvent | None]:
+        """While the run's deploy step waits for its InferenceService: what it waits for, each time that changes
+        (nothing before the step creates it, nor once it is Ready)."""
+        said = [""]
+
+        def look() -> RunEvent | None:
+            if serving is None or not self.kube.available:
+                return None
+            name, namespace = serving
+            try:
+                isvc = self.kube.get_isvc(name, namespace)
+            except BackendError:
+                return None
+            if isvc is None or is_ready(isvc):
+                return None
+            detail = waiting_text(isvc, self.serving.pods(name, namespace))
+            if detail == said[0]:
+                return None
+            said[0] = detail
+            return Waiting(run_id, f"InferenceService {namespace}/{name}", detail)
+
+        return look
 
     def status(self, run_id: str) -> RunState:
         state = run_state(self.kfp.get_run(run_id))
@@ -224,9 +254,13 @@ class ClusterBackend:
         try:
             self.kfp.terminate_run(run_id)
         except HttpError:
-            if not self.status(run_id).finished:
+            # KFP refuses to terminate a run that is not PENDING, RUNNING or PAUSED (run_store.go 823-846 at
+            # 2.17.0): one finished needs nothing; one CANCELING is being stopped already (a second press)
+            state = str(self.kfp.get_run(run_id).get("state") or "")
+            if state in ("SUCCEEDED", "FAILED", "CANCELED"):
+                return
+            if state != "CANCELING":
                 raise
-            return
         folder.mkdir(parents=True, exist_ok=True)
         (folder / CANCELED_MARK).write_text(json.dumps({"terminated_at": time.time()}))
 
@@ -288,6 +322,11 @@ class ClusterBackend:
     def service_status(self, name: str, namespace: str, timeout: float = 60.0) -> ServiceStatus:
         # a first pull of the model server's image can take minutes: WORKSHOP_SERVING_TIMEOUT decides
         return self.serving.status(name, namespace, max(timeout, self.config.serving_timeout))
+
+    def wait_for_service(self, name: str, namespace: str,
+                         on_wait: Callable[[str, str], object]) -> ServiceStatus:
+        """service_status, saying what it waits for (Ready, the predictor URL, its pods) as that changes."""
+        return self.serving.status(name, namespace, max(60.0, self.config.serving_timeout), on_wait)
 
     def ensure_kserve_prerequisites(self) -> dict[str, str]:
         return self.serving.ensure_prerequisites()

@@ -5,10 +5,12 @@ Which store, and on which port, depends on the release:
 - Kubeflow 1.11 (KFP 2.15): SeaweedFS; service seaweedfs.kubeflow has S3 on 8333 and no 9000 (a
   minio-service on 9000 forwards to 8333). Each namespace gets its own keys, limited to the prefixes
   artifacts/, private-artifacts/<ns>/, private/<ns>/ and shared/, without DeleteObject.
-- KFP 2.16 and later: SeaweedFS answers on 9000 too.
+- KFP 2.16 and later: SeaweedFS answers on 9000 too, and there is no minio-service; from 2.17 the
+  namespace's keys may also delete under their prefixes.
 The endpoint is found in this order (docs/cluster.md): WORKSHOP_S3_ENDPOINT; inside a pod, the
 first of CANDIDATES that accepts a TCP connection; else the ports of those services read through
-the Kubernetes API; else minio-service.kubeflow:9000. The credentials are the keys
+the Kubernetes API; else by the KFP release (seaweedfs.kubeflow:8333 from 2.15, minio-service.kubeflow:9000
+before). The credentials are the keys
 `accesskey`/`secretkey` of the secret mlpipeline-minio-artifact in the learner's namespace: the same
 secret the lesson's pipeline mounts.
 """
@@ -28,7 +30,7 @@ from workshop.backends.cluster.rest import HttpError
 
 SECRET = "mlpipeline-minio-artifact"
 CANDIDATES = (("seaweedfs", "kubeflow", 9000), ("seaweedfs", "kubeflow", 8333), ("minio-service", "kubeflow", 9000))
-# What a Kubeflow 1.11 profile's own keys may write (kubeflow/manifests v1.11.0 profile controller sync.py ~356-373)
+# What a Kubeflow 1.11 profile's own keys may write (kubeflow/manifests v1.11.0 profile controller sync.py 370-373)
 PREFIXES = ("artifacts/", "private-artifacts/{ns}/", "private/{ns}/", "shared/")
 DENIED = {"AccessDenied", "AllAccessDisabled"}
 REJECTED = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken"}
@@ -52,14 +54,26 @@ def connects(host: str, port: int, timeout: float = 1.5) -> bool:
         return False
 
 
+def _release(tag: str) -> tuple[int, ...]:
+    """(2, 15) from '2.15.0' or 'v2.15.0-rc.1'; () when the server does not say."""
+    parts = []
+    for part in tag.lstrip("v").split("-")[0].split(".")[:2]:
+        if not part.isdigit():
+            return ()
+        parts.append(int(part))
+    return tuple(parts)
+
+
 def allowed_prefixes(namespace: str) -> list[str]:
     return [prefix.format(ns=namespace) for prefix in PREFIXES]
 
 
 class ObjectStore:
     def __init__(self, kube: KubeApi, endpoint: str = "", url: str = "", in_pod: bool = False,
-                 verify: bool = True, probe: Callable[[str, int], bool] = connects) -> None:
+                 verify: bool = True, probe: Callable[[str, int], bool] = connects,
+                 kfp_version: Callable[[], str] = lambda: "") -> None:
         self.kube = kube
+        self.kfp_version = kfp_version
         self._endpoint = endpoint
         self._url = url
         self.in_pod = in_pod
@@ -93,8 +107,17 @@ class ObjectStore:
                     if candidate == name and port in ports:
                         self.found_by = f"the ports of service {namespace}/{name}"
                         return self._set(f"{name}.{namespace}:{port}")
-        self.found_by = ("default (MinIO); nothing answered at " + ", ".join(tried)) if tried else "default (MinIO)"
-        return self._set("minio-service.kubeflow:9000")
+        default, which = self._default()
+        self.found_by = f"default ({which}); nothing answered at " + ", ".join(tried) if tried else f"default ({which})"
+        return self._set(default)
+
+    def _default(self) -> tuple[str, str]:
+        """By the KFP release: 2.16 and later ship no minio-service at all (KFP 2.17.0 manifests/kustomize/
+        third-party/seaweedfs/base/seaweedfs/kustomization.yaml), while seaweedfs:8333 is there from 2.15 on."""
+        version = _release(self.kfp_version())
+        if version >= (2, 15):
+            return "seaweedfs.kubeflow:8333", f"SeaweedFS, KFP {'.'.join(map(str, version))}"
+        return "minio-service.kubeflow:9000", "MinIO"
 
     def _set(self, endpoint: str) -> str:
         self._endpoint = endpoint

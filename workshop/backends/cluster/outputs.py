@@ -5,7 +5,7 @@
    its OUTPUT events lead to its artifacts and their URIs.
 2. The task's own log, when MLMD cannot be reached: KFP's Python executor logs its
    executor_input, which names every output artifact's URI. It never logs the output values
-   (kfp sdk/python/kfp/dsl/executor_main.py ~96; executor.py prints nothing), so a parameter
+   (kfp sdk/python/kfp/dsl/executor_main.py line 96 at 2.17.0; executor.py prints nothing), so a parameter
    output such as lesson 1's number comes from MLMD only; when MLMD cannot be reached the reader
    keeps why (`problem`), and the check says so and what to do.
 3. The run details' artifact ids, so that a check can at least tell an artifact was written.

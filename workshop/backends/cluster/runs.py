@@ -65,6 +65,7 @@ class RunInfo:
     pipeline: str
     tasks: tuple[str, ...]
     spec: dict[str, Any] = field(default_factory=dict)
+    serving: tuple[str, str] | None = None  # the InferenceService (name, namespace) the run deploys
 
 
 class LogSink:
@@ -86,8 +87,10 @@ class LogSink:
 
 class RunWatcher:
     def __init__(self, kfp: KfpApi, kube: KubeApi, outputs: OutputReader, info: RunInfo, logs_dir: Path,
-                 poll: float, grace: float = 15.0, canceled: Callable[[], bool] = lambda: False) -> None:
+                 poll: float, grace: float = 15.0, canceled: Callable[[], bool] = lambda: False,
+                 waiting: Callable[[], RunEvent | None] = lambda: None) -> None:
         self.kfp, self.kube, self.outputs, self.info = kfp, kube, outputs, info
+        self.waiting = waiting  # while the run goes on: what a step waits for on the cluster, when that changed
         self.poll = poll
         self.canceled = canceled  # did the workshop terminate this run (KFP then says FAILED)
         self.grace = grace  # how long to wait for the last log lines once the run has ended
@@ -135,6 +138,9 @@ class RunWatcher:
                 return
             if self.stop.is_set():  # the backend is closing: nobody is listening any more
                 return
+            said = self.waiting()
+            if said is not None:
+                yield said
             yield from self._wait(self.poll)
 
     def _wait(self, seconds: float) -> Iterator[RunEvent]:

@@ -9,6 +9,7 @@ updates both, copying the keys from mlpipeline-minio-artifact, labelled as the w
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from workshop.backends.base import BackendError, ServiceStatus
@@ -54,6 +55,48 @@ def conditions_text(isvc: dict[str, Any]) -> str:
     return "; ".join(parts) or "no status conditions yet (is the KServe controller running?)"
 
 
+def _container_text(status: dict[str, Any]) -> str:
+    state = status.get("state") or {}
+    name = status.get("name", "?")
+    if "waiting" in state:
+        waiting = state["waiting"] or {}
+        message = f": {waiting['message']}" if waiting.get("message") else ""
+        return f"{name} waiting ({waiting.get('reason') or 'no reason yet'}{message})"
+    if "terminated" in state:
+        done = state["terminated"] or {}
+        return f"{name} terminated ({done.get('reason') or 'no reason'}, exit {done.get('exitCode', '?')})"
+    if "running" in state:
+        return f"{name} running"
+    return f"{name} not started"
+
+
+def pod_text(pod: dict[str, Any]) -> str:
+    """A predictor pod as the learner needs it: its init container (the model download) and its server."""
+    status = pod.get("status") or {}
+    name = (pod.get("metadata") or {}).get("name", "?")
+    containers = (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or [])
+    if containers:
+        return f"pod {name}: " + ", ".join(_container_text(c) for c in containers)
+    unscheduled = next((c for c in status.get("conditions") or [] if c.get("type") == "PodScheduled"
+                        and c.get("status") == "False"), None)
+    if unscheduled:
+        return f"pod {name}: not scheduled ({unscheduled.get('message') or unscheduled.get('reason')})"
+    return f"pod {name}: {status.get('phase') or 'Pending'}"
+
+
+def waiting_text(isvc: dict[str, Any], pods: list[dict[str, Any]]) -> str:
+    """What a readiness wait waits for now: the Ready condition, the predictor's URL, the predictor pods."""
+    status = isvc.get("status") or {}
+    conditions = status.get("conditions") or []
+    ready = next((c for c in conditions if c.get("type") == "Ready"), None)
+    parts = [f"the Ready condition ({conditions_text(isvc)})" if ready is not None or conditions
+             else "the Ready condition (not reported yet)"]
+    predictor = ((status.get("components") or {}).get("predictor") or {}).get("address") or {}
+    parts.append(f"predictor URL {predictor['url']}" if predictor.get("url") else "the predictor's URL (none yet)")
+    parts += [pod_text(pod) for pod in pods] or ["no predictor pod yet"]
+    return "; ".join(parts)
+
+
 def is_ready(isvc: dict[str, Any]) -> bool:
     return any(c.get("type") == "Ready" and c.get("status") == "True"
                for c in (isvc.get("status") or {}).get("conditions") or [])
@@ -70,14 +113,22 @@ class Serving:
         self.objects = objects
         self.poll = poll
 
-    def status(self, name: str, namespace: str, timeout: float = 60.0) -> ServiceStatus:
+    def status(self, name: str, namespace: str, timeout: float = 60.0,
+               on_wait: Callable[[str, str], object] | None = None) -> ServiceStatus:
+        """Wait up to timeout for Ready; on_wait(what, detail) hears what it waits for each time that changes."""
         deadline = time.monotonic() + timeout
+        said = ""
         while True:
             isvc = self.kube.get_isvc(name, namespace)
             if isvc is None:
                 return ServiceStatus(name, False, "", f"no InferenceService {name} in namespace {namespace}")
             if is_ready(isvc):
                 return ServiceStatus(name, True, cluster_url(isvc, name, namespace), "ready", storage_uri(isvc))
+            if on_wait is not None:
+                detail = waiting_text(isvc, self.pods(name, namespace))
+                if detail != said:
+                    said = detail
+                    on_wait(f"InferenceService {namespace}/{name}", detail)
             if time.monotonic() >= deadline:
                 return ServiceStatus(name, False, "", f"InferenceService {namespace}/{name} did not report Ready "
                                      f"within {timeout:g} s (waiting for its predictor pod: the image pull, the "
@@ -85,6 +136,13 @@ class Serving:
                                      f"{conditions_text(isvc)}. A first image pull can take minutes: set "
                                      "WORKSHOP_SERVING_TIMEOUT to wait longer", storage_uri(isvc))
             time.sleep(min(self.poll, max(0.0, deadline - time.monotonic())))
+
+    def pods(self, name: str, namespace: str) -> list[dict[str, Any]]:
+        """The predictor pods (KServe labels them with their InferenceService); [] when they may not be read."""
+        try:
+            return self.kube.list_pods(f"serving.kserve.io/inferenceservice={name}", namespace)
+        except BackendError:
+            return []
 
     def ensure_prerequisites(self) -> dict[str, str]:
         access, key = self.objects.credentials()
