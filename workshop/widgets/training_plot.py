@@ -51,16 +51,25 @@ class TrainingPlot(Vertical):
     # --- live, on the Run tab ------------------------------------------------------------
     def on_run_event(self, event: RunEvent) -> None:
         if isinstance(event, RunStarted):
-            self.curve = Curve(event.run_id)
-            self.display = False
+            self._for_run(event.run_id)
         elif isinstance(event, LogLine):
             self.on_lines([event])
         elif isinstance(event, TaskFinished):
+            self._for_run(event.run_id)
             if self.curve.add_outputs(_body(event.task), dict(event.outputs)):
                 self._changed()
 
+    def _for_run(self, run_id: str) -> None:
+        """A new run starts a new curve; its own events never do. The log's batches and the posted
+        events take two paths, so a run's first lines may come before its RunStarted."""
+        if run_id and run_id != self.curve.run_id:
+            self.curve = Curve(run_id)
+            self.display = False
+
     def on_lines(self, batch: list[LogLine]) -> None:
         """A batch of the run's lines (the Run tab draws the log in batches): one redraw for its epochs."""
+        for event in batch[:1]:
+            self._for_run(event.run_id)
         points = [self.curve.add_line(_body(event.task), event.line) for event in batch]
         if any(point is not None for point in points):
             self._changed()
