@@ -97,7 +97,7 @@ async def test_quitting_during_a_run_asks_then_cancels_it(home: Path) -> None:
         panel.lesson = panel.lesson.__class__(**{**panel.lesson.__dict__, "pipeline_file": fixture})
         await pilot.press("r")
         await settle(pilot, lambda: ("add", "add is waiting forever") in panel.log_lines)
-        worker_pid = app.backend._runs[panel.run_id].proc.pid
+        worker_pid = app.backend.runs.live[panel.run_id].proc.pid
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "Confirm"

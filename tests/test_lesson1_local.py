@@ -85,7 +85,7 @@ def test_cancel_leaves_no_process_behind(course: Course, backend: Any) -> None:
     runner = threading.Thread(target=take_it)
     runner.start()
     assert waiting.wait(60), "the blocking task never started"
-    worker_pid = backend._runs[run_ids[0]].proc.pid
+    worker_pid = backend.runs.live[run_ids[0]].proc.pid
     assert len(processes_in_session(worker_pid)) >= 3  # worker, watchdog, task, its grandchild
     backend.cancel(run_ids[0])
     runner.join(60)
@@ -119,11 +119,11 @@ def test_events_of_a_finished_run_replay_from_its_journal(course: Course, backen
 
 def test_a_prewarmed_worker_takes_the_next_run_and_close_ends_a_spare(course: Course, backend: Any) -> None:
     backend.prewarm(wait=True)
-    spare = backend._spare
+    spare = backend.runs.spare
     attempt, _ = take(course, backend, {"a": 8, "b": 15})
     assert attempt.passed and attempt.run.outputs["Output"] == 17.0
-    assert backend._runs[attempt.run.run_id].proc is spare  # the run went to the warm worker
+    assert backend.runs.live[attempt.run.run_id].proc is spare  # the run went to the warm worker
     backend.prewarm(wait=True)
-    pid = backend._spare.pid
+    pid = backend.runs.spare.pid
     backend.close()
     assert processes_in_session(pid) == []

@@ -48,7 +48,8 @@ def test_reset_removes_exactly_what_the_lesson_created(course: Course, backend: 
     plan = reset.plan(course, backend, [2])
     assert {(a.kind, a.ref) for a in plan} == {("volume_file", f"aidatasource:/{OUTPUT}")} | {
         ("run", r) for r in lesson2_runs}
-    assert backend._control_plane is None and backend._object_store is None  # nothing started to look
+    services = backend.services
+    assert services.started_control_plane is None and services.started_object_store is None  # nothing started to look
 
     lines = reset.apply(course, backend, plan)
     assert f"removed file /{OUTPUT} on volume aidatasource" in lines
@@ -96,7 +97,7 @@ def test_a_half_finished_run_resets_and_then_nothing_is_left(course: Course, bac
 def test_planning_every_lesson_on_a_fresh_backend_starts_no_service(course: Course, backend: Any) -> None:
     plan = reset.plan(course, backend, [lesson.id for lesson in course.lessons])
     assert plan.empty
-    assert backend._control_plane is None and backend._object_store is None
+    assert backend.services.started_control_plane is None and backend.services.started_object_store is None
 
 
 def test_an_unknown_or_odd_artifact_is_refused_not_guessed(backend: Any) -> None:

@@ -10,15 +10,19 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from workshop.backends.base import Artifact, BackendError
+from workshop.core.errors import BackendError
+from workshop.core.ports import Artifact
+
+if TYPE_CHECKING:
+    from workshop.backends.local.backend import LocalBackend
 
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _DNS = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
-def artifact_exists(local: Any, artifact: Artifact) -> bool:
+def artifact_exists(local: LocalBackend, artifact: Artifact) -> bool:
     kind = artifact.kind
     if kind == "run":
         return _run_folder(local, artifact.ref).is_dir()
@@ -31,13 +35,14 @@ def artifact_exists(local: Any, artifact: Artifact) -> bool:
             namespace, name = _service(artifact.ref)
         except BackendError:
             return False  # a name the control plane refuses was never created there
-        if local._control_plane is not None:
-            return local._control_plane.get_service(name, namespace) is not None
+        plane = local.services.started_control_plane
+        if plane is not None:
+            return plane.get_service(name, namespace) is not None
         return _service_file(local, namespace, name).is_file()  # as the control plane stores it
     raise BackendError(f"the local backend does not know the artifact kind {kind!r}")
 
 
-def remove_artifact(local: Any, artifact: Artifact) -> None:
+def remove_artifact(local: LocalBackend, artifact: Artifact) -> None:
     """Remove the artifact; removing one that is already gone is not an error."""
     kind = artifact.kind
     if kind == "run":
@@ -65,13 +70,13 @@ def remove_artifact(local: Any, artifact: Artifact) -> None:
 
 
 # --- runs and volumes ---------------------------------------------------------------------
-def _run_folder(local: Any, run_id: str) -> Path:
+def _run_folder(local: LocalBackend, run_id: str) -> Path:
     if not _RUN_ID.match(run_id):
         raise BackendError(f"not a local run id: {run_id!r}")
     return Path(local.root) / "runs" / run_id
 
 
-def _volume_file(local: Any, ref: str) -> Path:
+def _volume_file(local: LocalBackend, ref: str) -> Path:
     volume, sep, path = ref.partition(":")
     if not sep or not path.strip("/"):
         raise BackendError(f"not a volume file: {ref!r} (expected volume:/path)")
@@ -99,9 +104,9 @@ def _object(ref: str) -> tuple[str, str]:
     return bucket, key
 
 
-def _object_exists(local: Any, ref: str) -> bool:
+def _object_exists(local: LocalBackend, ref: str) -> bool:
     bucket, key = _object(ref)
-    if local._object_store is None and not (Path(local.root) / "objectstore").exists():
+    if local.services.started_object_store is None and not (Path(local.root) / "objectstore").exists():
         return False  # the store never ran here: nothing can be in it
     from minio.error import S3Error
 
@@ -122,5 +127,5 @@ def _service(ref: str) -> tuple[str, str]:
     return namespace, name
 
 
-def _service_file(local: Any, namespace: str, name: str) -> Path:
+def _service_file(local: LocalBackend, namespace: str, name: str) -> Path:
     return Path(local.root) / "serving" / "isvc" / namespace / f"{name}.json"

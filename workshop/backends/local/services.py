@@ -1,0 +1,69 @@
+"""The local backend's servers, each started the first time a lesson needs it: the object store
+(SeaweedFS, objectstore.py) and the control plane that serves InferenceServices (controlplane.py)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workshop.core.errors import BackendError
+
+if TYPE_CHECKING:  # both import heavy clients (minio, kserve's): only when a lesson needs them
+    from workshop.backends.local.controlplane import LocalControlPlane
+    from workshop.backends.local.objectstore import ObjectStore
+
+
+class LazyServices:
+    """Starts each server once, on first use, and stops what was started."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._object_store: ObjectStore | None = None
+        self._control_plane: LocalControlPlane | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def started_object_store(self) -> ObjectStore | None:
+        """The object store if it runs for this backend already, else None (nothing is started)."""
+        return self._object_store
+
+    @property
+    def started_control_plane(self) -> LocalControlPlane | None:
+        """The control plane if it runs for this backend already, else None (nothing is started)."""
+        return self._control_plane
+
+    def object_store(self) -> ObjectStore:
+        with self._lock:
+            if self._object_store is None:
+                from workshop.backends.local.objectstore import ObjectStore, ObjectStoreError
+
+                store = ObjectStore(self.root / "objectstore")
+                try:
+                    store.start()
+                except ObjectStoreError as exc:
+                    raise BackendError(str(exc)) from exc
+                except BaseException:  # Ctrl+C mid-start: start() has stopped what it launched; make sure
+                    store.stop()
+                    raise
+                self._object_store = store
+            return self._object_store
+
+    def control_plane(self) -> LocalControlPlane:
+        with self._lock:
+            if self._control_plane is None:
+                from workshop.backends.local.controlplane import LocalControlPlane
+
+                plane = LocalControlPlane(self.root / "serving")
+                plane.start()
+                self._control_plane = plane
+            return self._control_plane
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._control_plane is not None:
+                self._control_plane.stop()
+                self._control_plane = None
+            if self._object_store is not None:
+                self._object_store.stop()
+                self._object_store = None
