@@ -52,8 +52,10 @@ def test_every_home_and_progress_file_message_has_chinese() -> None:
 
 def test_every_evidence_key_a_check_gives_has_a_label_in_both_languages() -> None:
     keys: set[str] = set()
-    for module in ("checks.py", "checks_more.py"):
-        tree = ast.parse((ROOT / "workshop" / "core" / module).read_text())
+    modules = [ROOT / "workshop" / "core" / "checks.py", *sorted((ROOT / "workshop" / "core").glob("checks_*.py"))]
+    assert len(modules) == 5, modules  # checks.py and the four families
+    for module in modules:
+        tree = ast.parse(module.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("passed", "failed", "skipped"):
                 keys.update(kw.arg for kw in node.keywords if kw.arg)

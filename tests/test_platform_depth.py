@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import ROOT
 from workshop.core.checks import CheckContext, Status
-from workshop.core.checks_more import pvc_mounts
+from workshop.core.checks_volume import pvc_mounts
 from workshop.core.compile import compile_pipeline
 from workshop.core.events import LogLine, RunFinished, RunState, TaskFinished
 from workshop.core.progress import RunRecord

@@ -113,7 +113,7 @@ def test_lesson_4s_checks_and_reset_follow_the_runs_object_key(make_backend, fak
     import time
 
     from workshop.core.checks import CheckContext
-    from workshop.core.checks_more import object_key, s3_object
+    from workshop.core.checks_object_store import object_key, s3_object
     from workshop.core.course import Course
     from workshop.core.progress import RunRecord
     from workshop.core.reset import created_by

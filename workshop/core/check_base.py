@@ -1,8 +1,9 @@
 """What every check kind is built from: its context, its outcome, its result, and the registry.
 
-Check kinds register themselves with `@check("kind")` (checks.py for lesson 1 and the kinds
-every lesson uses, checks_more.py for lessons 2-5); checks.py runs them. Both import this
-module, never each other's registry.
+Check kinds register themselves with `@check("kind")`: checks.py for lesson 1 and the kinds
+every lesson uses, and one module per family of the later lessons, named for what it looks at
+(checks_volume.py, checks_resources.py, checks_object_store.py, checks_serving.py). checks.py
+runs them. Each imports this module, never another's.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from workshop.core.lessons import Lesson
-from workshop.core.pipeline_spec import PipelineSpec
-from workshop.core.ports import Backend
+from workshop.core.pipeline_spec import PipelineSpec, Task
+from workshop.core.ports import Backend, ClockSkew
 from workshop.core.progress import RunRecord
 
 
@@ -112,3 +113,26 @@ def failed(summary: str, hint: str | None = None, **evidence: Any) -> Outcome:
 
 def skipped(summary: str, **evidence: Any) -> Outcome:
     return Outcome(Status.SKIPPED, summary, {k: str(v) for k, v in evidence.items()})
+
+
+# --- what several check families use ----------------------------------------------------
+def clock_skew(ctx: CheckContext) -> float:
+    """How far the backend's clock may be off ours: none locally, a little on a cluster."""
+    return float(ctx.backend.clock_skew) if isinstance(ctx.backend, ClockSkew) else 0.0
+
+
+def clock_time(ts: float) -> str:
+    import time
+
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+def spec_task(ctx: CheckContext, name: str) -> Task | None:
+    """The task called `name` at any depth of the DAG (inside dsl.If, ParallelFor, ...): root first."""
+    return ctx.pipeline().task(name)
+
+
+def as_yaml(data: Any) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=True, default_flow_style=False).strip()
