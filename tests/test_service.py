@@ -30,3 +30,49 @@ def test_progress_rows_and_the_reset_plan(course: Course, backend: Any) -> None:
     assert [a.kind for a in plan.plan] == ["run"] and plan.relocks == [2]  # lesson 2 locks again
     lines = service.apply_reset(course, backend, plan)
     assert "lesson 1 is open again" in lines and course.progress.runs(1) == []
+
+
+def test_the_exercise_operations_go_through_the_service(course: Course) -> None:
+    lesson = course.lesson(1)
+    mine = service.exercise_file(course, lesson)
+    assert not service.in_exercise(course, lesson) and not mine.exists()
+    assert service.solution_gate(course, lesson).reason == "following"
+    started = service.start_exercise(course, lesson)
+    assert started.path == mine and started.backup is None and not started.existed
+    assert service.in_exercise(course, lesson) and "TODO" in mine.read_text(encoding="utf-8")
+    gate = service.solution_gate(course, lesson)
+    assert not gate.unlocked and gate.attempts_left == service.FAILED_ATTEMPTS_TO_REVEAL
+    mine.write_text("# my work\n", encoding="utf-8")
+    again = service.start_exercise(course, lesson)  # already an exercise, the file in place: kept as it is
+    assert again.existed and again.backup is None and mine.read_text(encoding="utf-8") == "# my work\n"
+    fresh = service.start_exercise(course, lesson, fresh=True)
+    assert fresh.existed and fresh.backup is not None and fresh.backup.read_text(encoding="utf-8") == "# my work\n"
+    assert [r.your_file for r in service.progress_rows(course)][0] == mine
+    assert service.stop_exercise(course, lesson) == mine and mine.is_file()  # the file stays
+    assert not service.in_exercise(course, lesson) and service.solution_gate(course, lesson).unlocked
+
+
+def test_the_reset_plan_names_what_goes_and_the_learners_file_that_stays(course: Course, backend: Any) -> None:
+    lesson = course.lesson(1)
+    attempt = service.run(course, backend, lesson)
+    mine = service.start_exercise(course, lesson).path
+    plan = service.plan_reset(course, backend, [1])
+    assert plan.artifact_lines("en") == [(1, f"run {attempt.run.run_id} (its record and its files)")]
+    assert plan.artifact_lines("zh") == [(1, f"运行 {attempt.run.run_id}（记录与文件）")]
+    assert plan.exercising == {1: mine} and plan.files_kept == {1: mine}
+    assert service.lessons_text([1, 2], "en") == "lessons 1, 2" and service.lessons_text([1], "zh") == "第 1 课"
+    outcome = service.reset(course, backend, plan)
+    assert outcome.ok and "lesson 1 is open again" in outcome.lines
+    assert mine.is_file() and course.progress.runs(1) == []  # reset never touches the learner's own code
+
+
+def test_a_reset_that_stops_halfway_is_an_outcome_not_an_exception(course: Course, backend: Any) -> None:
+    from workshop.core import reset as core_reset
+    from workshop.core.ports import Artifact
+
+    service.run(course, backend, course.lesson(1))
+    runs = course.progress.runs(1)
+    plan = service.ResetPlan(core_reset.Plan([Artifact("run", "../not-a-run", 1)], [1], [1]), [])
+    outcome = service.reset(course, backend, plan)
+    assert not outcome.ok and any(line.startswith("could not remove run ../not-a-run") for line in outcome.lines)
+    assert "lesson 1 kept its progress" in outcome.lines[-1] and course.progress.runs(1) == runs

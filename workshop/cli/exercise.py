@@ -22,13 +22,7 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
     From then on `workshop run` and the app's Run tab run your file, and the reference
     solution stays hidden until you pass, or after three failed attempts (`workshop solution`).
     """
-    from workshop.core.exercise import (
-        FAILED_ATTEMPTS_TO_REVEAL,
-        exercise_file,
-        in_exercise,
-        start_exercise,
-        stop_exercise,
-    )
+    from workshop.core import service
     from workshop.core.lessons import LessonError
 
     lang = cli_language(lang)
@@ -37,20 +31,20 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
     course = open_course(lang)
     item = lesson_or_fail(course, lesson)
     if off:
-        if not in_exercise(course.progress, item):
+        if not service.in_exercise(course, item):
             click.echo(say(lang, "not_exercise", id=item.id))
             return
-        kept = stop_exercise(course.settings, course.progress, item)
+        kept = service.stop_exercise(course, item)
         click.echo(say(lang, "following", id=item.id))
         if kept is not None:
             click.echo(say(lang, "file_stays", path=kept, id=item.id))
         return
-    existed = in_exercise(course.progress, item) and exercise_file(course.settings, item).is_file()
     try:
-        path, backup = start_exercise(course.settings, course.progress, item, fresh=fresh)
+        started = service.start_exercise(course, item, fresh=fresh)
     except (LessonError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    if existed and not fresh:
+    path, backup = started.path, started.backup
+    if started.existed and not fresh:
         click.echo(say(lang, "already", id=item.id, path=path))
         click.echo(say(lang, "fresh_tip"))
         return
@@ -61,10 +55,10 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
     if course.states()[item.id].value == "locked":
         click.echo(say(lang, "locked_prepare", id=item.id, req=", ".join(map(str, item.requires))))
     click.echo(say(lang, "fill_todos", todos=todos, id=item.id))
-    if course.solution_gate(item).unlocked:
+    if service.solution_gate(course, item).unlocked:
         click.echo(say(lang, "solution_open", id=item.id))
     else:
-        click.echo(say(lang, "solution_later", total=FAILED_ATTEMPTS_TO_REVEAL, id=item.id))
+        click.echo(say(lang, "solution_later", total=service.FAILED_ATTEMPTS_TO_REVEAL, id=item.id))
 
 
 @click.command()
@@ -72,11 +66,12 @@ def exercise(lesson: str, fresh: bool, off: bool, lang: str | None) -> None:
 @LANG_OPTION
 def solution(lesson: str, lang: str | None) -> None:
     """Print the lesson's reference solution (in exercise mode: once you passed, skipped or failed three times)."""
+    from workshop.core import service
 
     course = open_course(lang)
     lang = course.settings.language
     item = lesson_or_fail(course, lesson)
-    gate = course.solution_gate(item)
+    gate = service.solution_gate(course, item)
     if not gate.unlocked:
         raise click.ClickException(say(
             lang, "solution_locked", id=item.id, total=gate.failed_attempts + gate.attempts_left,

@@ -36,7 +36,6 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
 
     Only what the workshop created is removed; files and objects you put there yourself stay.
     """
-    from workshop.core import reset as core_reset
     from workshop.core import service
 
     lang = cli_language(lang)
@@ -48,16 +47,16 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
     try:
         plan = _plan(course, be, ids)
         if plan.empty:
-            click.echo(say(lang, "nothing_to_reset", lessons=core_reset.lessons_text(ids, lang)))
+            click.echo(say(lang, "nothing_to_reset", lessons=service.lessons_text(ids, lang)))
             return
-        _show_plan(core_reset, course, plan, dry_run)
+        _show_plan(course, plan, dry_run)
         if dry_run:
             return
         if not yes and not confirm(say(lang, "confirm_reset"), lang):
             raise click.ClickException(say(lang, "nothing_changed"))
         try:
             lines = service.apply_reset(course, be, plan)
-        except core_reset.ResetError as exc:
+        except service.ResetError as exc:
             for line in exc.lines:
                 click.echo(line)
             raise click.ClickException(say(lang, "reset_unfinished")) from None
@@ -65,7 +64,7 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
         be.close()
     for line in lines:
         click.echo(line)
-    click.secho(say(lang, "reset_done", lessons=core_reset.lessons_text(ids, lang)), fg="green", bold=True)
+    click.secho(say(lang, "reset_done", lessons=service.lessons_text(ids, lang)), fg="green", bold=True)
 
 
 def _plan(course: Any, be: Any, ids: list[int]) -> Any:
@@ -78,34 +77,28 @@ def _plan(course: Any, be: Any, ids: list[int]) -> Any:
         raise click.ClickException(say(course.settings.language, "cannot_plan", error=exc)) from exc
 
 
-def _show_plan(core_reset: Any, course: Any, reset_plan: Any, dry_run: bool) -> None:
+def _show_plan(course: Any, reset_plan: Any, dry_run: bool) -> None:
+    from workshop.core.service import lessons_text
+
     lang = course.settings.language
     plan = reset_plan.plan
     if plan:
         click.echo(say(lang, "would_remove" if dry_run else "this_removes"))
-        for artifact in plan:
-            click.echo(say(lang, "artifact", id=artifact.lesson_id, what=core_reset.describe(artifact, lang)))
+        for lesson_id, what in reset_plan.artifact_lines(lang):
+            click.echo(say(lang, "artifact", id=lesson_id, what=what))
     else:
         click.echo(say(lang, "nothing_to_remove"))
     if plan.rows:
         click.echo(say(lang, "back_to_open_dry" if dry_run else "back_to_open",
-                       lessons=core_reset.lessons_text(plan.rows, lang)))
+                       lessons=lessons_text(plan.rows, lang)))
     locking = reset_plan.relocks
     if locking:
         click.echo(say(lang, "relock_dry" if dry_run else "relock",
-                       locked=core_reset.lessons_text(locking, lang).capitalize(),
-                       needed=core_reset.lessons_text(plan.lesson_ids, lang)))
-    _mention_kept_files(course, plan.rows)
-
-
-def _mention_kept_files(course: Any, lesson_ids: Any) -> None:
-    """Reset never touches the learner's own code: say so, so nobody fears for it."""
-    from workshop.core.exercise import exercise_file
-
-    for lesson_id in lesson_ids:
-        mine = exercise_file(course.settings, course.lesson(lesson_id))
-        if mine.is_file():
-            click.echo(say(course.settings.language, "kept_file", id=lesson_id, path=mine))
+                       locked=lessons_text(locking, lang).capitalize(),
+                       needed=lessons_text(plan.lesson_ids, lang)))
+    # Reset never touches the learner's own code: say so, so nobody fears for it.
+    for lesson_id, mine in reset_plan.files_kept.items():
+        click.echo(say(lang, "kept_file", id=lesson_id, path=mine))
 
 
 @click.command()

@@ -2,28 +2,33 @@
 
 Both faces call these and only present the answers: the lesson's arguments (a backend may
 provide some, `default_from` in lesson.toml), a run, a check, skip, verify, reset (plan, then
-apply) and the rows of the progress table. Everything here is blocking; the app calls it
-from worker threads.
+apply), the rows of the progress table, and the exercise operations (take a lesson as an
+exercise, go back to following along, the solution's gate). Everything here is blocking; the
+app calls it from worker threads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workshop.core import exercise as core_exercise
 from workshop.core import reset as core_reset
 from workshop.core import verify as core_verify
 from workshop.core.checks import CheckResult
 from workshop.core.course import Attempt, Course, LessonState
+from workshop.core.errors import ResetError
 from workshop.core.events import RunEvent
-from workshop.core.exercise import exercise_file
+from workshop.core.exercise import FAILED_ATTEMPTS_TO_REVEAL, SolutionGate
 from workshop.core.lessons import Lesson, lesson_arguments
 from workshop.core.ports import Backend
 
-__all__ = ["ProgressRow", "ResetPlan", "apply_reset", "check", "lesson_arguments", "plan_reset", "progress_rows",
-           "run", "skip", "verify"]
+__all__ = ["FAILED_ATTEMPTS_TO_REVEAL", "ExerciseStart", "ProgressRow", "ResetError", "ResetOutcome", "ResetPlan",
+           "SolutionGate", "apply_reset", "check", "exercise_file", "in_exercise", "lesson_arguments", "lessons_text",
+           "plan_reset", "progress_rows", "reset", "run", "skip", "solution_gate", "start_exercise", "stop_exercise",
+           "verify"]
 
 
 def run(
@@ -67,20 +72,33 @@ def verify(course: Course, backend: Backend) -> list[tuple[Lesson, list[CheckRes
 
 @dataclass(frozen=True)
 class ResetPlan:
-    """What a reset would do: the artifacts that exist now, and the lessons that lock again."""
+    """What a reset would do: the artifacts that exist now, and the lessons that lock again.
+
+    Reset never touches the learner's own code; the plan names those files so that both faces
+    can say they stay.
+    """
 
     plan: core_reset.Plan
     relocks: list[int]
+    exercising: dict[int, Path] = field(default_factory=dict)  # lessons asked for, in exercise mode: their file
+    files_kept: dict[int, Path] = field(default_factory=dict)  # lessons reset, whose own file exists: it stays
 
     @property
     def empty(self) -> bool:
         return self.plan.empty
 
+    def artifact_lines(self, lang: str = "en") -> list[tuple[int, str]]:
+        """Each artifact the reset removes, described in `lang`, with its lesson."""
+        return [(artifact.lesson_id, core_reset.describe(artifact, lang)) for artifact in self.plan]
+
 
 def plan_reset(course: Course, backend: Backend, lesson_ids: list[int]) -> ResetPlan:
     """Look, change nothing (BackendError when the backend cannot tell)."""
     plan = core_reset.plan(course, backend, lesson_ids)
-    return ResetPlan(plan, core_reset.relocked(course, plan.lesson_ids))
+    exercising = {i: exercise_file(course, course.lesson(i)) for i in lesson_ids
+                  if in_exercise(course, course.lesson(i))}
+    kept = {i: mine for i in plan.rows if (mine := exercise_file(course, course.lesson(i))).is_file()}
+    return ResetPlan(plan, core_reset.relocked(course, plan.lesson_ids), exercising, kept)
 
 
 def apply_reset(course: Course, backend: Backend, plan: ResetPlan) -> list[str]:
@@ -89,6 +107,29 @@ def apply_reset(course: Course, backend: Backend, plan: ResetPlan) -> list[str]:
     The lines are in the course's language.
     """
     return core_reset.apply(course, backend, plan.plan, course.settings.language)
+
+
+@dataclass(frozen=True)
+class ResetOutcome:
+    """How a reset went: its lines (what was removed, or what stayed and why), and whether all went."""
+
+    lines: list[str]
+    ok: bool
+
+
+def reset(course: Course, backend: Backend, plan: ResetPlan) -> ResetOutcome:
+    """apply_reset, never raising: a reset that stopped halfway, or a backend error, is an outcome too."""
+    try:
+        return ResetOutcome(apply_reset(course, backend, plan), True)
+    except ResetError as exc:
+        return ResetOutcome(exc.lines, False)
+    except Exception as exc:  # a backend that fails is said, never a traceback
+        return ResetOutcome([str(exc)], False)
+
+
+def lessons_text(lesson_ids: list[int], lang: str = "en") -> str:
+    """"lesson 1", "lessons 1 and 2"... in `lang`, as the reset's lines name them."""
+    return core_reset.lessons_text(lesson_ids, lang)
 
 
 @dataclass(frozen=True)
@@ -116,6 +157,48 @@ def progress_rows(course: Course) -> list[ProgressRow]:
         rows.append(ProgressRow(
             lesson, states[lesson.id], rec.attempts if rec else 0, rec.passed_at if rec else None,
             rec.time_spent if rec else 0.0, rec.last_failure if rec else "", exercising,
-            exercise_file(course.settings, lesson) if exercising else None,
+            exercise_file(course, lesson) if exercising else None,
         ))
     return rows
+
+
+# --- exercise mode (workshop/core/exercise.py) ----------------------------------------------
+def exercise_file(course: Course, lesson: Lesson) -> Path:
+    """The learner's own copy of the lesson's pipeline (it may not exist yet)."""
+    return core_exercise.exercise_file(course.settings, lesson)
+
+
+def in_exercise(course: Course, lesson: Lesson) -> bool:
+    """The learner chose to write this lesson themselves (and has not gone back to following along)."""
+    return core_exercise.in_exercise(course.progress, lesson)
+
+
+@dataclass(frozen=True)
+class ExerciseStart:
+    """A lesson taken as an exercise: the learner's file, the backup of an older one, and whether
+    the lesson was already an exercise with its file in place (then nothing was copied)."""
+
+    path: Path
+    backup: Path | None
+    existed: bool
+
+
+def start_exercise(course: Course, lesson: Lesson, fresh: bool = False) -> ExerciseStart:
+    """Take the lesson as an exercise (LessonError or OSError when its starter cannot be written).
+
+    An existing file is the learner's work and is kept, unless `fresh`: then it is first moved
+    aside to a new .bak name, never overwritten.
+    """
+    existed = in_exercise(course, lesson) and exercise_file(course, lesson).is_file()
+    path, backup = core_exercise.start_exercise(course.settings, course.progress, lesson, fresh=fresh)
+    return ExerciseStart(path, backup, existed)
+
+
+def stop_exercise(course: Course, lesson: Lesson) -> Path | None:
+    """Back to following along: runs use the reference again. The learner's file (if any) stays; it is returned."""
+    return core_exercise.stop_exercise(course.settings, course.progress, lesson)
+
+
+def solution_gate(course: Course, lesson: Lesson) -> SolutionGate:
+    """Whether the reference solution may be shown in exercise mode, and why (not)."""
+    return course.solution_gate(lesson)

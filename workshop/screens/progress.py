@@ -1,7 +1,8 @@
-"""The progress screen (lessons, state, attempts, time spent, last failure, mode) and the app's reset flow.
+"""The progress screen (lessons, state, attempts, time spent, last failure, mode) and the app's reset dialog.
 
-Reset asks first: the Confirm modal lists exactly what would be removed. Planning and
-removing run in worker threads (they may start the object store or the control plane).
+Reset asks first: the Confirm modal lists exactly what would be removed. The plan and the
+removal are the application service's (core/service.py: plan_reset, reset); they run in
+worker threads (they may start the object store or the control plane), and this only presents.
 """
 
 from __future__ import annotations
@@ -165,21 +166,17 @@ def _plan_then_ask(app: Any, lesson_id: int, on_done: Callable[[], None] | None)
 
 
 def _ask(app: Any, lesson_id: int, plan: Any, on_done: Callable[[], None] | None) -> None:
-    from workshop.core import reset as core_reset
     from workshop.screens.confirm import Confirm
 
     lang = app.lang
     if plan.empty:
         app.notify(tr(lang, "reset_nothing", id=lesson_id))
         return
-    items = "\n".join(f"• {core_reset.describe(a, lang)}" for a in plan.plan) or tr(lang, "reset_progress_only")
+    items = "\n".join(f"• {what}" for _, what in plan.artifact_lines(lang)) or tr(lang, "reset_progress_only")
     if plan.relocks:
         items += "\n" + tr(lang, "reset_relocks", ids=", ".join(map(str, plan.relocks)), id=lesson_id)
-    from workshop.core.exercise import exercise_file, in_exercise
-
-    lesson = app.course.lesson(lesson_id)
-    if in_exercise(app.course.progress, lesson):
-        items += "\n" + tr(lang, "reset_keeps_file", path=exercise_file(app.course.settings, lesson))
+    if lesson_id in plan.exercising:
+        items += "\n" + tr(lang, "reset_keeps_file", path=plan.exercising[lesson_id])
 
     def answered(yes: bool | None) -> None:
         if yes:
@@ -191,16 +188,10 @@ def _ask(app: Any, lesson_id: int, plan: Any, on_done: Callable[[], None] | None
 
 
 def _apply(app: Any, lesson_id: int, plan: Any, on_done: Callable[[], None] | None) -> None:
-    from workshop.core import reset as core_reset
     from workshop.core import service
 
-    try:
-        lines, ok = service.apply_reset(app.course, app.backend, plan), True
-    except core_reset.ResetError as exc:
-        lines, ok = exc.lines, False
-    except Exception as exc:
-        lines, ok = [str(exc)], False
-    app.call_from_thread(_finished, app, lesson_id, lines, ok, on_done)
+    outcome = service.reset(app.course, app.backend, plan)
+    app.call_from_thread(_finished, app, lesson_id, outcome.lines, outcome.ok, on_done)
 
 
 def _finished(app: Any, lesson_id: int, lines: list[str], ok: bool, on_done: Callable[[], None] | None) -> None:

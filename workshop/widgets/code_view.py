@@ -1,7 +1,7 @@
 """The Pipeline code tab: the reference pipeline, or the learner's own file in exercise mode.
 
 In exercise mode the reference solution stays hidden until the lesson is passed or skipped,
-or after three failed attempts (workshop.core.exercise decides; this only shows it).
+or after three failed attempts (the application service, workshop.core.service, decides; this only shows it).
 """
 
 from __future__ import annotations
@@ -14,13 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.widgets import Button, Static
 
-from workshop.core.exercise import (
-    FAILED_ATTEMPTS_TO_REVEAL,
-    exercise_file,
-    in_exercise,
-    start_exercise,
-    stop_exercise,
-)
+from workshop.core import service
 from workshop.core.lessons import Lesson, LessonError
 from workshop.ui_text import t
 from workshop.widgets.code_compare import CodeCompare
@@ -73,9 +67,9 @@ class CodeView(Vertical):
     def _compare(self) -> None:
         """Compare with the solution: offered once it unlocks, in place of the code while on."""
         course, lesson = self._course, self.lesson
-        mine = exercise_file(course.settings, lesson)
-        offered = (in_exercise(course.progress, lesson) and mine.is_file() and lesson.pipeline_file.is_file()
-                   and course.solution_gate(lesson).unlocked)
+        mine = service.exercise_file(course, lesson)
+        offered = (service.in_exercise(course, lesson) and mine.is_file() and lesson.pipeline_file.is_file()
+                   and service.solution_gate(course, lesson).unlocked)
         button = self.query_one("#compare", Button)
         button.display = offered
         self.comparing = self.comparing and offered
@@ -100,8 +94,8 @@ class CodeView(Vertical):
 
     def _reload(self) -> None:
         course, lang, lesson = self._course, self.lang, self.lesson
-        mine = exercise_file(course.settings, lesson)
-        exercising = in_exercise(course.progress, lesson)
+        mine = service.exercise_file(course, lesson)
+        exercising = service.in_exercise(course, lesson)
         start = self.query_one("#exercise-start", Button)
         solution = self.query_one("#solution", Button)
         self.query_one("#exercise-fresh", Button).display = exercising
@@ -117,11 +111,11 @@ class CodeView(Vertical):
             note.update(t(lang, "code_reference") if lesson.gaps_file is not None else "")
             self._show(lesson.code())
             return
-        gate = course.solution_gate(lesson)
+        gate = service.solution_gate(course, lesson)
         if not gate.unlocked:
             self.showing_solution = False
             solution.disabled = True
-            solution.label = t(lang, "solution_locked", total=FAILED_ATTEMPTS_TO_REVEAL,
+            solution.label = t(lang, "solution_locked", total=service.FAILED_ATTEMPTS_TO_REVEAL,
                                failed=gate.failed_attempts)
         else:
             solution.disabled = False
@@ -137,7 +131,8 @@ class CodeView(Vertical):
         else:
             text = t(lang, "code_mine", path=mine)
             if not gate.unlocked:
-                text += "\n" + t(lang, "solution_when", total=FAILED_ATTEMPTS_TO_REVEAL, failed=gate.failed_attempts)
+                text += "\n" + t(lang, "solution_when", total=service.FAILED_ATTEMPTS_TO_REVEAL,
+                                  failed=gate.failed_attempts)
             note.update(text)
             self._show(_read(mine))
 
@@ -160,7 +155,7 @@ class CodeView(Vertical):
                 self._start(fresh=True)
 
         lang = self.lang
-        if not exercise_file(self._course.settings, self.lesson).is_file():
+        if not service.exercise_file(self._course, self.lesson).is_file():
             self._start(fresh=True)  # nothing of the learner's to keep: no question to ask
             return
         self.app.push_screen(Confirm(t(lang, "fresh_title"), t(lang, "fresh_body"), t(lang, "fresh_yes"),
@@ -168,7 +163,7 @@ class CodeView(Vertical):
 
     def _start(self, fresh: bool) -> None:
         try:
-            _, backup = start_exercise(self._course.settings, self._course.progress, self.lesson, fresh=fresh)
+            backup = service.start_exercise(self._course, self.lesson, fresh=fresh).backup
         except (LessonError, OSError) as exc:
             self.notify(str(exc), severity="error", title=t(self.lang, "error"))
             return
@@ -180,13 +175,13 @@ class CodeView(Vertical):
     @on(Button.Pressed, "#exercise-off")
     def follow_along(self, event: Button.Pressed) -> None:
         event.stop()
-        stop_exercise(self._course.settings, self._course.progress, self.lesson)  # the learner's file stays where it is
+        service.stop_exercise(self._course, self.lesson)  # the learner's file stays where it is
         self.showing_solution = False
         self.reload()
 
     @on(Button.Pressed, "#solution")
     def toggle_solution(self, event: Button.Pressed) -> None:
         event.stop()
-        if self._course.solution_gate(self.lesson).unlocked:
+        if service.solution_gate(self._course, self.lesson).unlocked:
             self.showing_solution = not self.showing_solution
         self.reload()
