@@ -15,10 +15,9 @@ import pytest
 from kfp import compiler, dsl, kubernetes
 
 from tests.conftest import ROOT
-from workshop.backends.base import BackendError
 from workshop.backends.cluster import spec as cluster_spec
 from workshop.core.compile import compile_pipeline, task_names
-from workshop.core.errors import WorkshopError
+from workshop.core.errors import BackendError, WorkshopError
 from workshop.core.pipeline_spec import PipelineSpec, PipelineSpecError, dependency_order
 
 FIXTURE = ROOT / "tests" / "fixtures" / "platform_depth.py"

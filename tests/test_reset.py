@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from workshop.backends.base import Artifact
 from workshop.core import reset
 from workshop.core.course import Course, LessonState
+from workshop.core.ports import Artifact
 from workshop.core.progress import RunRecord
 
 OUTPUT = "output/sorted_numbers.csv"
@@ -101,7 +101,7 @@ def test_planning_every_lesson_on_a_fresh_backend_starts_no_service(course: Cour
 
 
 def test_an_unknown_or_odd_artifact_is_refused_not_guessed(backend: Any) -> None:
-    from workshop.backends.base import BackendError
+    from workshop.core.errors import BackendError
 
     assert not backend.artifact_exists(Artifact("inference_service", "Not A Namespace/x", 5))
     with pytest.raises(BackendError):

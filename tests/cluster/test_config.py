@@ -11,10 +11,10 @@ import pytest
 from tests.cluster.fake import FakeServer
 from tests.cluster.sim import API, NS, Sim
 from workshop.backends import make_backend
-from workshop.backends.base import BackendError
 from workshop.backends.cluster import ClusterBackend
 from workshop.backends.cluster.auth import describe_expiry, jwt_claims, write_token_file
 from workshop.backends.cluster.config import DEFAULT_KFP_HOST, load_config
+from workshop.core.errors import BackendError
 from workshop.core.settings import Settings
 
 

@@ -14,7 +14,7 @@ import pytest
 from tests.cluster.fake import FakeServer, Reply, k8s_status, kfp_error
 from tests.cluster.sim import API, NS, Sim
 from tests.cluster.test_contract_runs import start
-from workshop.backends.base import BackendError
+from workshop.core.errors import BackendError
 
 
 def jwt(exp: float, sub: str = "system:serviceaccount:kubeflow:kfp-api-user") -> str:

@@ -10,8 +10,8 @@ import yaml
 
 from tests.cluster.fake import FakeServer, Reply, kfp_error, kfpjson
 from tests.cluster.sim import API, NS, Sim
-from workshop.backends.base import PipelineRef
 from workshop.core.compile import compile_pipeline
+from workshop.core.ports import PipelineRef
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,8 @@ from kubernetes import client as k8s
 from tests.cluster.fake import FakeServer, Reply, k8s_status, kfp_error, kjson
 from tests.cluster.sim import API, NS, Frame, Sim, run_json
 from tests.cluster.test_contract_runs import start
-from workshop.backends.base import Artifact, BackendError
+from workshop.core.errors import BackendError
+from workshop.core.ports import Artifact
 
 ISVC = f"/apis/serving.kserve.io/v1beta1/namespaces/{NS}/inferenceservices/iris-svc"
 

@@ -20,7 +20,8 @@ from kubernetes import client as k8s
 
 from tests.cluster.fake import FakeServer, Reply, k8s_status, kjson
 from tests.cluster.sim import NS, Sim
-from workshop.backends.base import BackendError, ServiceStatus
+from workshop.core.errors import BackendError
+from workshop.core.ports import ServiceStatus
 
 ISVC = f"/apis/serving.kserve.io/v1beta1/namespaces/{NS}/inferenceservices/iris-svc"
 URI = "s3://mlpipeline/v2/artifacts/kserver-pipeline/run-1/train-model/model_output"

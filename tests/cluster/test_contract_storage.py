@@ -14,7 +14,8 @@ from kubernetes import client as k8s
 
 from tests.cluster.fake import FakeServer, Reply, Request, k8s_status, kjson
 from tests.cluster.sim import NS, Sim
-from workshop.backends.base import BackendError, ObjectInfo
+from workshop.core.errors import BackendError
+from workshop.core.ports import ObjectInfo
 
 PODS = f"/api/v1/namespaces/{NS}/pods"
 PVC = f"/api/v1/namespaces/{NS}/persistentvolumeclaims/aidatasource"

@@ -32,9 +32,9 @@ from typing import Any
 
 import pytest
 
-from workshop.backends.base import PipelineRef
 from workshop.core.course import Course
 from workshop.core.events import LogLine, RunEvent
+from workshop.core.ports import PipelineRef
 from workshop.core.settings import Settings
 
 pytestmark = [

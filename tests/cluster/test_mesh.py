@@ -121,7 +121,7 @@ def test_a_run_against_a_host_that_never_answers_gives_up_quickly(make_backend, 
     """Issue 15: `run 1` took 44 s. The first question a session asks KFP has a short timeout, and the
     message names the host and what to check; progress is untouched (nothing was submitted)."""
     from tests.cluster.test_contract_runs import start
-    from workshop.backends.base import BackendError
+    from workshop.core.errors import BackendError
 
     backend = make_backend(kfp_host=silent_host, kube_host=silent_host)
     errors: list[BaseException] = []

@@ -6,8 +6,9 @@ import pytest
 
 from tests.cluster.fake import FakeServer, Reply, k8s_status
 from tests.cluster.sim import NS, RELEASES, Release, Sim, Store, service_json
-from workshop.backends.base import Artifact, BackendError
 from workshop.backends.cluster import ClusterBackend
+from workshop.core.errors import BackendError
+from workshop.core.ports import Artifact
 
 SERVICES = "/api/v1/namespaces/kubeflow/services"
 

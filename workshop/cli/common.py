@@ -173,7 +173,7 @@ def open_course(lang: str | None) -> Any:
 
 def open_backend(course: Any, name: str | None) -> Backend:
     from workshop.backends import make_backend
-    from workshop.backends.base import BackendError
+    from workshop.core.errors import BackendError
 
     try:
         backend = make_backend(course.settings, name)

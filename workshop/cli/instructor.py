@@ -35,7 +35,7 @@ def _make_backend() -> ClusterBackend:
 
 
 def _backend() -> ClusterBackend:
-    from workshop.backends.base import BackendError
+    from workshop.core.errors import BackendError
 
     try:
         backend = _make_backend()
@@ -60,7 +60,7 @@ def instructor() -> None:
 @LANG_OPTION
 def token(namespace: str, duration: str, output: str | None, show: bool, lang: str | None) -> None:
     """Create the kfp-api-user service account and binding if missing, and write a KFP token for it."""
-    from workshop.backends.base import BackendError
+    from workshop.core.errors import BackendError
     from workshop.core.settings import Settings
     from workshop.instructor.token import issue_token, parse_duration
 
@@ -96,7 +96,7 @@ def class_(ctx: click.Context, csv_file: str | None, as_json: bool, lang: str | 
     """Every learner's progress, from the workshop-progress ConfigMaps in their namespaces."""
     if ctx.invoked_subcommand is not None:
         return
-    from workshop.backends.base import BackendError
+    from workshop.core.errors import BackendError
     from workshop.instructor import classroom
 
     be = _backend()
@@ -152,7 +152,7 @@ def _table(classroom: Any, view: Any, lang: str) -> None:
 @LANG_OPTION
 def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool, lang: str | None) -> None:
     """Reset one learner: remove a lesson's (or every lesson's) artifacts in their namespace, reopen it."""
-    from workshop.backends.base import BackendError
+    from workshop.core.errors import BackendError
     from workshop.core.reset import describe
     from workshop.instructor import classroom
 
@@ -191,7 +191,7 @@ def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool, la
 @LANG_OPTION
 def prepare(namespaces: tuple[str, ...], all_profiles: bool, no_doctor: bool, lang: str | None) -> None:
     """Before class: check the cluster and create what lessons need in each learner namespace."""
-    from workshop.backends.base import BackendError
+    from workshop.core.errors import BackendError
     from workshop.core.settings import course_root
     from workshop.instructor.prepare import learner_namespaces, prepare_namespace
 

@@ -76,9 +76,9 @@ def list_lessons(lang: str | None) -> None:
 
 def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, str], pipeline_file: Path | None,
              quiet: bool = False, after_submit: Callable[[], None] | None = None) -> bool:
-    from workshop.backends.base import BackendError
     from workshop.core import service
     from workshop.core.compile import CompileError
+    from workshop.core.errors import BackendError
     from workshop.core.events import ExecutorNoise
     from workshop.core.lessons import LessonError
 
@@ -309,7 +309,8 @@ DOCTOR_WORDS = {"en": {"title": "workshop doctor — {backend} backend"},
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def doctor(lang: str | None, backend: str | None, as_json: bool) -> None:
     """Check everything the course needs, with a fix for each problem (exit 1 if one fails)."""
-    from workshop.backends.base import BackendError, run_doctor
+    from workshop.core.errors import BackendError
+    from workshop.core.ports import run_doctor
 
     course = open_course(lang)
     language = course.settings.language

@@ -68,8 +68,8 @@ def reset(lesson: str | None, reset_all: bool, dry_run: bool, yes: bool, lang: s
 
 
 def _plan(course: Any, be: Any, ids: list[int]) -> Any:
-    from workshop.backends.base import BackendError
     from workshop.core import service
+    from workshop.core.errors import BackendError
 
     try:
         return service.plan_reset(course, be, ids)
@@ -146,10 +146,10 @@ def verify(lang: str | None, backend: str | None) -> None:
 @BACKEND_OPTION
 def skip(lesson: str, lang: str | None, backend: str | None) -> None:
     """Stuck? Run the lesson's reference solution and mark it skipped, so the next lesson opens."""
-    from workshop.backends.base import BackendError
     from workshop.core import service
     from workshop.core import verify as core_verify
     from workshop.core.compile import CompileError
+    from workshop.core.errors import BackendError
     from workshop.core.lessons import LessonError
 
     course = open_course(lang)

@@ -10,9 +10,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from workshop.backends.base import Artifact, BackendError
 from workshop.backends.cluster import reset as cluster_reset
 from workshop.backends.cluster.progress_configmap import CONFIGMAP, SELECTOR, configmap_body, parse_configmap
+from workshop.core.errors import BackendError
+from workshop.core.ports import Artifact
 from workshop.core.reset import KIND_ORDER, describe
 
 if TYPE_CHECKING:

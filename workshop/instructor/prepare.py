@@ -15,10 +15,10 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from workshop.backends.base import BackendError
 from workshop.backends.cluster.config import PART_OF
 from workshop.backends.cluster.doctor import PVC
 from workshop.backends.cluster.serving import S3_SECRET, SERVICE_ACCOUNT
+from workshop.core.errors import BackendError
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend

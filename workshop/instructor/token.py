@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from workshop.backends.base import BackendError
 from workshop.backends.cluster.auth import write_token_file
 from workshop.backends.cluster.config import PART_OF
 from workshop.backends.cluster.rest import HttpError
+from workshop.core.errors import BackendError
 
 ACCOUNT = "kfp-api-user"
 BINDING = "kfp-api-user-binding"

@@ -40,7 +40,7 @@ class DoctorScreen(ModalScreen[None]):
     def examine(self) -> None:
         app: Any = self.app
         try:
-            from workshop.backends.base import run_doctor
+            from workshop.core.ports import run_doctor
 
             items = list(run_doctor(app.backend, getattr(app, "lang", "en")))
         except Exception as exc:  # an unreachable cluster is an answer, not a crash

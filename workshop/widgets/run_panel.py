@@ -211,9 +211,9 @@ class RunPanel(Vertical):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
     def run_worker_thread(self, raw: dict[str, Any]) -> None:
-        from workshop.backends.base import BackendError
         from workshop.core import service
         from workshop.core.compile import CompileError
+        from workshop.core.errors import BackendError
 
         app: Any = self.app
         try:

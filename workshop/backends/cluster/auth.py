@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from workshop.backends.base import BackendError
+from workshop.core.errors import BackendError
 
 
 class TokenSource:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from workshop.backends.base import Artifact, BackendError, ObjectInfo, PipelineRef, ServiceStatus
 from workshop.backends.cluster import spec as specs
 from workshop.backends.cluster.auth import FileToken, HookToken, TokenSource, kfp_token_source, renew_hint
 from workshop.backends.cluster.config import ClusterConfig, load_config
@@ -29,7 +28,9 @@ from workshop.backends.cluster.rest import HttpError, Rest
 from workshop.backends.cluster.runs import RunInfo, RunWatcher, run_state
 from workshop.backends.cluster.serving import Serving, is_ready, prediction_hint, waiting_text
 from workshop.backends.cluster.volumes import Volumes
+from workshop.core.errors import BackendError
 from workshop.core.events import RunEvent, RunState, Waiting
+from workshop.core.ports import Artifact, ObjectInfo, PipelineRef, ServiceStatus
 
 CANCELED_MARK = "canceled.json"  # in a run's state folder: the workshop terminated it
 QUICK = 5.0  # seconds for the first question a session asks the KFP API

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workshop.backends.base import BackendError
+from workshop.core.errors import BackendError
 
 DEFAULT_KFP_HOST = "http://ml-pipeline.kubeflow.svc.cluster.local:8888"
 DEFAULT_KFP_TOKEN_PATH = "/var/run/secrets/kubeflow/pipelines/token"

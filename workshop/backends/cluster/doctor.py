@@ -11,9 +11,10 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from workshop.backends.base import BackendError, DoctorItem
 from workshop.backends.cluster.auth import describe_expiry, renew_hint
 from workshop.backends.cluster.pods import GPU_LABEL, gpu_nodes
+from workshop.core.errors import BackendError
+from workshop.core.ports import DoctorItem
 from workshop.core.settings import docs_path
 
 if TYPE_CHECKING:

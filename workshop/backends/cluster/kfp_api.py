@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workshop.backends.base import BackendError
 from workshop.backends.cluster.rest import HttpError, Rest
+from workshop.core.errors import BackendError
 
 API = "/apis/v2beta1"
 

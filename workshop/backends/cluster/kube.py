@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from workshop.backends.base import BackendError
 from workshop.backends.cluster.rest import HttpError, Rest
+from workshop.core.errors import BackendError
 
 KSERVE = "/apis/serving.kserve.io/v1beta1"
 RBAC = "/apis/rbac.authorization.k8s.io/v1"

@@ -13,10 +13,10 @@ import re
 import threading
 from collections.abc import Callable
 
-from workshop.backends.base import BackendError
 from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.pods import container_done, container_waiting
 from workshop.backends.cluster.rest import HttpError
+from workshop.core.errors import BackendError
 
 _TS = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$")
 Emit = Callable[[str, str], None]  # (task, line)

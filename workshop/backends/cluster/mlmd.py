@@ -14,7 +14,7 @@ import struct
 from collections.abc import Iterator
 from typing import Any
 
-from workshop.backends.base import BackendError
+from workshop.core.errors import BackendError
 
 SERVICE = "/ml_metadata.MetadataStoreService/"
 RUN_CONTEXT_TYPE = "system.PipelineRun"

@@ -24,9 +24,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from workshop.backends.base import BackendError, ObjectInfo
 from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.rest import HttpError
+from workshop.core.errors import BackendError
+from workshop.core.ports import ObjectInfo
 
 SECRET = "mlpipeline-minio-artifact"
 CANDIDATES = (("seaweedfs", "kubeflow", 9000), ("seaweedfs", "kubeflow", 8333), ("minio-service", "kubeflow", 9000))

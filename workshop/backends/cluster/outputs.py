@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from workshop.backends.base import BackendError
+from workshop.core.errors import BackendError
 
 MLMD_FIX = ("the task's output values are kept in ML Metadata, and kfp's executor does not print them in the "
             "log. Run the workshop in a Kubeflow notebook (profile namespaces may reach "

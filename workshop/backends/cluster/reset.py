@@ -11,8 +11,9 @@ import re
 import shutil
 from typing import TYPE_CHECKING, Any
 
-from workshop.backends.base import Artifact, BackendError
 from workshop.backends.cluster.config import PART_OF
+from workshop.core.errors import BackendError
+from workshop.core.ports import Artifact
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend

@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from workshop.backends.base import BackendError
 from workshop.backends.cluster.auth import TokenSource, describe_expiry
+from workshop.core.errors import BackendError
 
 _VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workshop.backends.base import BackendError
 from workshop.backends.cluster.kfp_api import KfpApi
 from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.logs import LogFollower
 from workshop.backends.cluster.outputs import OutputReader
 from workshop.backends.cluster.pods import RUN_LABEL, TaskPod, executor_pods, explain_pending, unschedulable_message
 from workshop.backends.cluster.rest import HttpError
+from workshop.core.errors import BackendError
 from workshop.core.events import (
     LogLine,
     RunEvent,

@@ -12,10 +12,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from workshop.backends.base import BackendError, ServiceStatus
 from workshop.backends.cluster.config import PART_OF
 from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.objectstore import ObjectStore
+from workshop.core.errors import BackendError
+from workshop.core.ports import ServiceStatus
 
 SERVICE_ACCOUNT = "workshop-kserve-sa"
 S3_SECRET = "workshop-kserve-s3"

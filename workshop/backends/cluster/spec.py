@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from workshop.backends.base import BackendError
+from workshop.core.errors import BackendError
 from workshop.core.pipeline_spec import PipelineSpec, PipelineSpecError
 
 

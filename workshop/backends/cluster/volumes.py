@@ -13,11 +13,11 @@ import uuid
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from workshop.backends.base import BackendError
 from workshop.backends.cluster.config import PART_OF
 from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.pods import unschedulable_message
 from workshop.backends.cluster.rest import HttpError
+from workshop.core.errors import BackendError
 
 RESULT = "WORKSHOP-RESULT "
 READER = """

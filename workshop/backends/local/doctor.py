@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workshop.backends.base import DoctorItem
+from workshop.core.ports import DoctorItem
 
 DISTRIBUTION = "kubeflow-workshop"
 SETUP = {"en": "run the README's set-up command (make start)", "zh": "运行 README 里的安装命令（make start）"}
