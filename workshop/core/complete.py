@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workshop.core.course import Course, LessonState
+from workshop.core.progress import RunRecord
 
 # Per lesson: what to do on a real Kubeflow, filled in with the learner's own runs. The keys are
 # the lessons' pipeline names, so a renumbered lesson keeps its item.
@@ -68,7 +69,7 @@ def checklist(course: Course, lang: str) -> list[str]:
             lines.append(words["skipped"].format(id=lesson.id, title=lesson.title_in(lang)))
             continue
         runs = [run for run in course.progress.runs(lesson.id) if run.state == "SUCCEEDED"]
-        run: Any = runs[-1] if runs else course.progress.last_run(lesson.id)
+        run: RunRecord | None = runs[-1] if runs else course.progress.last_run(lesson.id)
         arguments: dict[str, Any] = dict(run.arguments) if run is not None else lesson.defaults()
         values = {name: str(value) for name, value in {**lesson.defaults(), **arguments}.items()}
         args = ", ".join(f"{k}={v}" for k, v in arguments.items()) or words["none"]

@@ -10,11 +10,15 @@ object under another key, is never touched.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from workshop.core.errors import ResetError
 from workshop.core.lessons import Lesson
 from workshop.core.ports import Artifact, Backend
+from workshop.core.progress import RunRecord
+
+if TYPE_CHECKING:  # the course runs reset's plan: a type here, never an import
+    from workshop.core.course import Course
 
 # Removal order: the model servers first (they read models from run folders), the runs last
 # (their records tell a later reset where the other things were, should this one stop halfway).
@@ -49,7 +53,7 @@ def describe(artifact: Artifact, lang: str = "en") -> str:
     return f"{artifact.kind} {ref}"
 
 
-def relocked(course: Any, lesson_ids: Iterable[int]) -> list[int]:
+def relocked(course: Course, lesson_ids: Iterable[int]) -> list[int]:
     """The open lessons that lock again when these go back to open (a passed lesson stays passed)."""
     from workshop.core.course import LessonState
 
@@ -60,14 +64,14 @@ def relocked(course: Any, lesson_ids: Iterable[int]) -> list[int]:
             and any(required in reset_ids for required in lesson.requires)]
 
 
-def _namespaces(backend: Backend, runs: list[Any]) -> list[str]:
+def _namespaces(backend: Backend, runs: list[RunRecord]) -> list[str]:
     found = {str(run.arguments.get("namespace") or "local") for run in runs}
     if not found:  # no run record left (a reset that stopped halfway): the backend's own namespace
         found = {str(backend.defaults({"namespace"}).get("namespace") or "local")}
     return sorted(found)
 
 
-def created_by(course: Any, backend: Backend, lesson: Lesson) -> list[Artifact]:
+def created_by(course: Course, backend: Backend, lesson: Lesson) -> list[Artifact]:
     """Everything the lesson may have created, whether or not it exists now, in removal order."""
     runs = course.progress.runs(lesson.id)
     found: dict[tuple[str, str], Artifact] = {}
@@ -93,7 +97,7 @@ def created_by(course: Any, backend: Backend, lesson: Lesson) -> list[Artifact]:
     return sorted(found.values(), key=lambda a: KIND_ORDER.get(a.kind, len(KIND_ORDER)))
 
 
-def plan(course: Any, backend: Backend, lesson_ids: list[int]) -> Plan:
+def plan(course: Course, backend: Backend, lesson_ids: list[int]) -> Plan:
     """What a reset of these lessons would remove: only what exists now.
 
     A run counts while its record is in the progress store, even when its files are gone.
@@ -108,7 +112,7 @@ def plan(course: Any, backend: Backend, lesson_ids: list[int]) -> Plan:
     return Plan(artifacts, lesson_ids, [i for i in lesson_ids if i in records])
 
 
-def apply(course: Any, backend: Backend, plan: list[Artifact], lang: str = "en") -> list[str]:
+def apply(course: Course, backend: Backend, plan: list[Artifact], lang: str = "en") -> list[str]:
     """Remove each artifact, then reset the lessons' progress; returns what was done, in words.
 
     A lesson whose artifacts could not all be removed keeps its run records and its state, so

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop.backends.cluster import spec as specs
 from workshop.backends.cluster.auth import FileToken, HookToken, TokenSource, kfp_token_source, renew_hint
@@ -30,7 +30,10 @@ from workshop.backends.cluster.serving import Serving, is_ready, prediction_hint
 from workshop.backends.cluster.volumes import Volumes
 from workshop.core.errors import BackendError
 from workshop.core.events import RunEvent, RunState, Waiting
-from workshop.core.ports import Artifact, ObjectInfo, PipelineRef, ServiceStatus
+from workshop.core.ports import Artifact, DoctorItem, ObjectInfo, PipelineRef, ServiceStatus
+
+if TYPE_CHECKING:
+    from workshop.core.settings import Settings
 
 CANCELED_MARK = "canceled.json"  # in a run's state folder: the workshop terminated it
 QUICK = 5.0  # seconds for the first question a session asks the KFP API
@@ -64,7 +67,7 @@ class ClusterBackend:
         self._namespace_checked = False
 
     @classmethod
-    def from_environment(cls, settings: Any) -> ClusterBackend:
+    def from_environment(cls, settings: Settings) -> ClusterBackend:
         return cls(load_config(Path(settings.home)))
 
     def _kube_rest(self) -> Rest | None:
@@ -349,13 +352,13 @@ class ClusterBackend:
         return [f"node {name}: {count} GPU(s), nvidia.com/gpu.product={labels.get('nvidia.com/gpu.product', '?')}"
                 for name, count, labels in found]
 
-    def doctor(self, lang: str = "en") -> list[Any]:
+    def doctor(self, lang: str = "en") -> list[DoctorItem]:
         """The cluster's rows speak English only for now: their details quote the cluster's own words."""
         from workshop.backends.cluster.doctor import doctor
 
         return doctor(self)
 
-    def doctor_rows(self, lang: str = "en") -> Iterator[Any]:
+    def doctor_rows(self, lang: str = "en") -> Iterator[DoctorItem]:
         """The doctor's rows as each is decided, all within config.doctor_timeout seconds."""
         from workshop.backends.cluster.doctor import doctor_rows
 

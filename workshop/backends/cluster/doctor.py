@@ -19,6 +19,7 @@ from workshop.core.settings import docs_path
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend
+    from workshop.backends.cluster.kube import KubeApi
 
 __all__ = ["DoctorItem", "doctor", "doctor_rows"]
 
@@ -288,7 +289,7 @@ def _mesh(backend: ClusterBackend) -> DoctorItem:
                       "the predictor to a caller with a sidecar", fix)
 
 
-def _list(kube: Any, api: str, plural: str, namespace: str) -> list[dict[str, Any]] | None:
+def _list(kube: KubeApi, api: str, plural: str, namespace: str) -> list[dict[str, Any]] | None:
     from workshop.backends.cluster.rest import HttpError
 
     try:

@@ -21,13 +21,18 @@ import base64
 import socket
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlparse
 
 from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.rest import HttpError
 from workshop.core.errors import BackendError
 from workshop.core.ports import ObjectInfo
+
+if TYPE_CHECKING:  # minio is imported when an object is first read
+    from minio import Minio
+
+T = TypeVar("T")
 
 SECRET = "mlpipeline-minio-artifact"
 CANDIDATES = (("seaweedfs", "kubeflow", 9000), ("seaweedfs", "kubeflow", 8333), ("minio-service", "kubeflow", 9000))
@@ -81,7 +86,7 @@ class ObjectStore:
         self.verify = verify
         self.probe = probe
         self.found_by = "configured" if endpoint else ""
-        self._client: Any = None
+        self._client: Minio | None = None
 
     def endpoint(self) -> str:
         """host:port as the pipeline pods reach it (the lesson's s3_endpoint default)."""
@@ -147,7 +152,7 @@ class ObjectStore:
             raise BackendError(f"the secret {SECRET} has no usable {exc} key") from None
         return access, key
 
-    def client(self) -> Any:
+    def client(self) -> Minio:
         if self._client is None:
             import urllib3
             from minio import Minio
@@ -160,7 +165,7 @@ class ObjectStore:
                                  region="us-east-1", http_client=http, cert_check=self.verify)
         return self._client
 
-    def _call(self, what: str, bucket: str, key: str, fn: Callable[[Any], Any]) -> Any:
+    def _call(self, what: str, bucket: str, key: str, fn: Callable[[Minio], T]) -> T:
         from minio.error import MinioException, S3Error
         from urllib3.exceptions import HTTPError as Urllib3Error
 
@@ -205,7 +210,7 @@ class ObjectStore:
         return ObjectInfo(bucket, key, int(info.size or 0), str(info.etag or "").strip('"'), modified)
 
     def get(self, bucket: str, key: str) -> bytes:
-        def read(client: Any) -> bytes:
+        def read(client: Minio) -> bytes:
             response = client.get_object(bucket, key)
             try:
                 return bytes(response.read())

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workshop.core.errors import BackendError
+
+if TYPE_CHECKING:
+    from workshop.backends.cluster.mlmd import Mlmd
 
 MLMD_FIX = ("the task's output values are kept in ML Metadata, and kfp's executor does not print them in the "
             "log. Run the workshop in a Kubeflow notebook (profile namespaces may reach "
@@ -74,7 +77,7 @@ def outputs_from_log(lines: list[str]) -> dict[str, Any]:
 class OutputReader:
     """task_outputs for the backend: MLMD first, then the log, then the run details."""
 
-    def __init__(self, mlmd: Any, get_run: Callable[[str], dict[str, Any]],
+    def __init__(self, mlmd: Mlmd, get_run: Callable[[str], dict[str, Any]],
                  task_log: Callable[[str, str], list[str]],
                  record: Callable[[str, str], None] = lambda run_id, problem: None) -> None:
         self.mlmd = mlmd

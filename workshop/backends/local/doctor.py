@@ -13,9 +13,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from workshop.core.ports import DoctorItem
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+
+    from workshop.backends.local.backend import LocalBackend
 
 DISTRIBUTION = "kubeflow-workshop"
 SETUP = {"en": "run the README's set-up command (make start)", "zh": "运行 README 里的安装命令（make start）"}
@@ -116,7 +121,7 @@ def _kfp_local(lang: str) -> DoctorItem:
                       SETUP[lang], key="kfp")
 
 
-def requirements() -> list[Any] | None:
+def requirements() -> list[Requirement] | None:
     """The course's own requirements for this platform, from its installed distribution's metadata."""
     from packaging.requirements import Requirement
 
@@ -190,7 +195,7 @@ def _mount_namespace(lang: str) -> DoctorItem:
     return DoctorItem(text["volumes"], False, _last_line(done.stderr, lang), text["volumes_fix"], key="volumes")
 
 
-def _object_store(backend: Any, lang: str) -> DoctorItem:
+def _object_store(backend: LocalBackend, lang: str) -> DoctorItem:
     text = TEXT[lang]
     weed = Path(sys.executable).parent / "weed"
     if not weed.is_file() and not shutil.which("weed"):
@@ -206,7 +211,7 @@ def _object_store(backend: Any, lang: str) -> DoctorItem:
     return DoctorItem(text["store"], has_bucket, detail, fix, key="object-store")
 
 
-def _control_plane(backend: Any, lang: str) -> DoctorItem:
+def _control_plane(backend: LocalBackend, lang: str) -> DoctorItem:
     """List InferenceServices through the API with the kubeconfig's token, as the lesson's client does."""
     import httpx
 
@@ -229,7 +234,7 @@ def _control_plane(backend: Any, lang: str) -> DoctorItem:
                                                                   path=plane.kubeconfig_path), key="control-plane")
 
 
-def doctor(backend: Any, lang: str = "en") -> list[DoctorItem]:
+def doctor(backend: LocalBackend, lang: str = "en") -> list[DoctorItem]:
     lang = lang if lang in TEXT else "en"
     text = TEXT[lang]
     items = [_kfp_local(lang), *_versions(lang), _mount_namespace(lang), _object_store(backend, lang),

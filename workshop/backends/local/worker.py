@@ -34,6 +34,7 @@ from workshop.core.events import (
 )
 
 if TYPE_CHECKING:  # imported by run(): a spare worker waits without yaml and the spec reader
+    from workshop.backends.local.fastpath import ForkServer
     from workshop.core.pipeline_spec import ExecutorPlatform, Param
 
 _emit_lock = threading.Lock()
@@ -128,7 +129,7 @@ def _launch(
     task_mounts: list[tuple[str, str]],
     masked: list[str],
     enter: Callable[[], None],
-    server: Any,
+    server: ForkServer | None,
     pip_cache: Path,
 ) -> int:
     """Run one task; its exit code. The original command's pip never runs: see fastpath and taskenv."""
@@ -290,7 +291,7 @@ def _apply_platform(plat: ExecutorPlatform, io_store: Any, secrets: dict[str, di
     return _Applied(env, task_mounts)
 
 
-def run(spec: dict[str, Any], server: Any = None) -> None:
+def run(spec: dict[str, Any], server: ForkServer | None = None) -> None:
     os.environ.update(spec.get("env", {}))
     from google.protobuf import json_format
     from kfp import local
@@ -405,7 +406,7 @@ def main() -> None:
             server.close()
 
 
-def _die_with(server: Any) -> None:
+def _die_with(server: ForkServer) -> None:
     """On the backend's SIGTERM (cancel, close): the fork server is reaped before the worker exits,
     so once the backend has waited for the worker, no process of the run is left."""
     try:
@@ -415,7 +416,7 @@ def _die_with(server: Any) -> None:
         os._exit(128 + signal.SIGTERM)
 
 
-def _start_fork_server() -> Any:
+def _start_fork_server() -> ForkServer | None:
     """Started right after kfp is imported, while the worker has a single thread (see fastpath)."""
     from workshop.backends.local import fastpath
 
