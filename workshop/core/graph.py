@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from workshop.core.pipeline_spec import PipelineSpec, Task
 
@@ -252,7 +252,7 @@ def _node_block(node: Node, live: Live) -> Block:
     return _group_block(node, live) if node.is_group else _task_block(node, live)
 
 
-def _layers(nodes: list[Node]) -> list[list[Any]]:
+def _layers(nodes: list[Node]) -> list[list[_Item]]:
     """Layers top to bottom, each in grandalf's order; a _Dummy is a point a long edge passes.
 
     Returns nodes of one DAG; an edge (u, v) spanning k layers becomes u, k-1 dummies, v.
@@ -268,7 +268,7 @@ def _layers(nodes: list[Node]) -> list[list[Any]]:
         v.view = _View()
     edges = [Edge(vertices[d], vertices[n.name]) for n in nodes for d in n.dependencies if d in vertices]
     graph = Graph(list(vertices.values()), edges)
-    merged: list[list[Any]] = []
+    merged: list[list[_Item]] = []
     for component in graph.C:
         layout = SugiyamaLayout(component)
         layout.init_all()
@@ -284,8 +284,11 @@ def _layers(nodes: list[Node]) -> list[list[Any]]:
 class _Dummy:
     """A point a long edge passes through in a middle layer."""
 
-    def __init__(self, vertex: Any) -> None:
+    def __init__(self, vertex: Any) -> None:  # a grandalf Vertex (grandalf has no types)
         self.vertex = vertex
+
+
+_Item: TypeAlias = "Node | _Dummy"  # what a layer holds: a node's box, or a point a long edge passes
 
 
 _JUNCTIONS = {
@@ -302,7 +305,7 @@ def _dag_block(nodes: list[Node], live: Live) -> Block:
     layers = _layers(nodes)
     blocks = {id(n): _node_block(n, live) for n in nodes}
 
-    def size(item: Any) -> tuple[int, int]:
+    def size(item: _Item) -> tuple[int, int]:
         return (blocks[id(item)].width, blocks[id(item)].height) if isinstance(item, Node) else (1, 1)
 
     widths = [sum(size(i)[0] for i in layer) + GAP * (len(layer) - 1) for layer in layers]
@@ -316,13 +319,13 @@ def _dag_block(nodes: list[Node], live: Live) -> Block:
             col += size(item)[0] + GAP
     heights = [max(size(i)[1] for i in layer) for layer in layers]
 
-    def port(item: Any) -> int:
+    def port(item: _Item) -> int:
         return place[id(item)][1] + size(item)[0] // 2
 
     # the edges between consecutive layers, with grandalf's dummies standing for long edges
     by_name = {n.name: n for n in nodes}
     dummy_items = [i for layer in layers for i in layer if isinstance(i, _Dummy)]
-    chains: list[list[Any]] = []
+    chains: list[list[_Item]] = []
     for n in nodes:
         for d in n.dependencies:
             if d not in by_name:
@@ -330,7 +333,7 @@ def _dag_block(nodes: list[Node], live: Live) -> Block:
             src, ls, ld = by_name[d], place[id(by_name[d])][0], place[id(n)][0]
             middle = [_dummy_in(dummy_items, src, n, li, place) for li in range(ls + 1, ld)]
             chains.append([src, *(m for m in middle if m is not None), n])
-    transitions: list[list[tuple[Any, Any]]] = [[] for _ in range(max(len(layers) - 1, 0))]
+    transitions: list[list[tuple[_Item, _Item]]] = [[] for _ in range(max(len(layers) - 1, 0))]
     for chain in chains:
         for a, b in zip(chain, chain[1:], strict=False):
             transitions[place[id(a)][0]].append((a, b))
@@ -353,10 +356,10 @@ def _dag_block(nodes: list[Node], live: Live) -> Block:
         for item in layer:
             _, col = place[id(item)]
             if isinstance(item, Node):
-                b = blocks[id(item)]
-                block.paste(b, top, col)
-                if b.height < heights[li] and li < len(layers) - 1 and any(a is item for a, _ in transitions[li]):
-                    for r in range(top + b.height, top + heights[li]):
+                box = blocks[id(item)]
+                block.paste(box, top, col)
+                if box.height < heights[li] and li < len(layers) - 1 and any(a is item for a, _ in transitions[li]):
+                    for r in range(top + box.height, top + heights[li]):
                         block.put(r, port(item), "│", EDGE)
             else:
                 for r in range(top, top + heights[li]):
@@ -397,7 +400,8 @@ def _dag_block(nodes: list[Node], live: Live) -> Block:
     return block
 
 
-def _dummy_in(dummies: list[Any], src: Node, dst: Node, layer: int, place: dict[int, tuple[int, int]]) -> Any:
+def _dummy_in(dummies: list[_Dummy], src: Node, dst: Node, layer: int,
+              place: dict[int, tuple[int, int]]) -> _Dummy | None:
     for item in dummies:
         ctrl = getattr(item.vertex, "ctrl", None)
         if place[id(item)][0] != layer or not isinstance(ctrl, dict):
