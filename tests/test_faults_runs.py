@@ -79,6 +79,33 @@ def test_a_run_whose_process_died_is_marked_interrupted_by_the_next_command(home
     assert state == "CANCELED" and "interrupted" in str(error)
 
 
+def test_a_full_disk_under_the_run_journal_is_said_in_both_languages(tmp_path: Path) -> None:
+    """The event reader's ENOSPC becomes the run's error before anyone knows who reads it in which language (it
+    is kept in the journal and the progress file): it says it in English and in Chinese, from the catalog."""
+    import errno
+    import types
+
+    from workshop.backends.local.backend import LocalBackend, _Run
+    from workshop.core.events import RunState
+
+    def pump(run: _Run) -> None:  # what the journal's write raised on a full disk
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    proc = subprocess.Popen(["true"], start_new_session=True)  # its own group: the reader kills the run's group
+    proc.wait()
+    (tmp_path / "runs" / "r1").mkdir(parents=True)
+    run = _Run("r1", tmp_path / "runs" / "r1", proc)  # type: ignore[arg-type]
+    reader = types.SimpleNamespace(root=tmp_path, _pump=pump)
+    LocalBackend._read_events(reader, run)  # type: ignore[arg-type]
+    finished = run.queue.get_nowait()
+    assert finished.state is RunState.FAILED
+    english, chinese = finished.error.splitlines()
+    assert english.startswith("the disk is full") and str(tmp_path / "runs") in english
+    assert chinese.startswith("磁盘已满") and str(tmp_path / "runs") in chinese
+    journal = (run.folder / "events.jsonl").read_text(encoding="utf-8")
+    assert "磁盘已满" in json.loads(journal.splitlines()[-1])["error"]
+
+
 def test_a_component_that_fills_the_disk_ends_the_run_failed_with_the_reason(tmp_path: Path) -> None:
     """The event reader's journal hits ENOSPC: the CLI must not wait forever, and earlier progress stays."""
     from tests.faults import small_disk
@@ -96,7 +123,7 @@ def test_a_component_that_fills_the_disk_ends_the_run_failed_with_the_reason(tmp
                 proc.kill()
                 proc.wait()
         assert proc.returncode != 0 and "Traceback" not in out, out
-        assert "full" in out and "run failed" in out, out
+        assert "full" in out and "run failed" in out and "磁盘已满" in out, out
         for junk in (home / "local" / "runs").glob("*/root"):  # free the disk: what the component wrote
             subprocess.run(["rm", "-rf", str(junk)], check=True)
         after = ProgressStore(home / "progress.db", "tester")

@@ -56,6 +56,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "无法创建工作坊的文件夹 {path}（{error}）：请把 WORKSHOP_HOME 设为一个你可以写入的文件夹，"
               "然后重新运行命令。",
     },
+    "run.disk_full": {
+        "en": "the disk is full: the run's log could not be written ({error}). Free some space on the disk "
+              "holding {folder} (old runs are in {runs}) and run again",
+        "zh": "磁盘已满：无法写入这次运行的日志（{error}）。请在存放 {folder} 的磁盘上腾出一些空间"
+              "（旧的运行记录在 {runs} 下），然后重新运行",
+    },
 }
 
 
@@ -70,6 +76,12 @@ def say(lang: str, key: str, /, **kwargs: Any) -> str:
         except (KeyError, IndexError, ValueError):
             pass  # a broken translation must never hide what went wrong
     return english.format(**kwargs)
+
+
+def say_both(key: str, /, **kwargs: Any) -> str:
+    """The message `key` in English, then in Chinese on the next line: for a message stored before anyone
+    knows who reads it in which language (a run's error, kept in its journal and the progress file)."""
+    return f"{say('en', key, **kwargs)}\n{say('zh', key, **kwargs)}"
 
 
 class LocalisedError(OSError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ class RunGraphView(Vertical, can_focus=True):
         self.spec: PipelineSpec | None = None
         self.graph: graph.RunGraph | None = None
         self.live = graph.Live()
-        self.logs: dict[str, list[str]] = {}
+        self.logs: dict[str, deque[str]] = {}  # each task's last LOG_TAIL lines: all the detail shows
         self.outputs: dict[str, dict[str, Any]] = {}
         self.arguments: dict[str, Any] = {}
         self.selected: str | None = None
@@ -191,11 +192,19 @@ class RunGraphView(Vertical, can_focus=True):
         if self.selected:
             self._show_detail()
 
-    def on_lines(self, batch: list[LogLine]) -> None:
-        """A batch of the run's lines: each task keeps what its component printed (not kfp's lines)."""
-        for event in batch:
-            if not self.noise.is_noise(event.task, event.line):
-                self.logs.setdefault(graph.task_of(event.task), []).append(event.line)
+    def on_lines(self, batch: list[LogLine], noise: list[bool] | None = None) -> None:
+        """A batch of the run's lines: each task keeps what its component printed (not kfp's lines), its last
+        LOG_TAIL of them, however many a flood brings. `noise`: which are kfp's, when the caller knows."""
+        if noise is None:
+            noise = [self.noise.is_noise(event.task, event.line) for event in batch]
+        logs = self.logs
+        for event, hush in zip(batch, noise, strict=True):
+            if not hush:
+                task = graph.task_of(event.task)
+                kept = logs.get(task)
+                if kept is None:
+                    kept = logs[task] = deque(maxlen=LOG_TAIL)
+                kept.append(event.line)
         if self.selected and any(graph.task_of(e.task) == self._selected_name() for e in batch):
             self._show_detail()
 
@@ -289,7 +298,7 @@ class RunGraphView(Vertical, can_focus=True):
                 text.append(f"\n {key} = {_short(value)}")
         else:
             text.append(" –")
-        lines = self.logs.get(node.name, [])
+        lines = list(self.logs.get(node.name, ()))
         text.append(f"\n{t(lang, 'graph_log')}", style="dim")
         for line in lines[-LOG_TAIL:]:
             text.append(f"\n {line}")

@@ -5,14 +5,21 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+from rich.measure import measure_renderables
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import Reactive
+from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog, Static
 
 from workshop.core.checks import CheckResult, Status
@@ -43,17 +50,67 @@ DRAW_BUDGET = 0.02  # seconds
 # While lines come faster than they are drawn, the timer draws less often: each batch also costs a repaint of
 # the log, and a learner reads nothing at ten screens a second anyway.
 FLOOD_FLUSH_EVERY = 0.3  # seconds
+# Drawing the log afresh (`e`, a task's filter, a new width, the tab shown again after a flood) takes up to
+# KEEP_LINES lines, seconds of drawing: the newest lines are drawn at once, the older ones a step at a time
+# above them, each step as many as fit DRAW_BUDGET, so a key never waits behind more than one step.
+FIRST_STEP_LINES = 60  # about two screens of the newest lines, drawn at once
+STEP_GAP = 0.03  # seconds, at least, between two steps
+REFLOW_AFTER = 0.15  # seconds a new width must hold before the log is wrapped again (a drag sends many)
+
+Item = TypeVar("Item")
 
 
 class RunLog(RichLog):
-    """The Run tab's log: a RichLog whose growth repaints the log and its scrollbar, not the whole screen.
+    """The Run tab's log: a RichLog that grows without laying out the screen, and is drawn afresh in steps.
 
     RichLog sets its virtual size on every write, and Widget's virtual_size asks for a layout of the whole
     screen (every widget of every tab arranged again), the most a batch cost during a flood. A log that grows
     needs a layout only when its scrollbar comes or goes; otherwise the scrollbar's new size is enough.
+
+    RichLog wraps a line once, when it is written: at a new width its lines would be cut, not wrapped. The
+    log asks its panel to draw it again (a Redraw message) when its width changes, and when it is shown again
+    after lines came while it was hidden (`stale`: the panel keeps them and does not draw what nobody sees).
     """
 
+    class Redraw(Message):
+        """The log wants drawing afresh from the panel's kept lines (a new width, or shown again when stale)."""
+
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stale = False  # lines came while hidden and were not drawn
+        self.line_cost = 0.0005  # seconds to draw one line, as the last steps took (a moving average)
+        self._older: list[Text] = []  # a redraw's lines still to go above what shows, oldest first
+        self._older_items: Sequence[Any] = ()
+        self._make: Callable[[Any], Text] | None = None
+        self._step_timer: Timer | None = None
+        self._reflow_timer: Timer | None = None
+        self._width = 0  # the width the lines were wrapped at
+        self._frame: tuple[Style, int, int, int] | None = None  # style, scroll x and y, width: one frame's
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """One frame: RichLog asks for its style, a walk of every ancestor's styles, for each line it draws,
+        most of what a frame of the log cost. It is the same for every line of a frame: asked once here."""
+        scroll_x, scroll_y = self.scroll_offset
+        self._frame = (self.rich_style, scroll_x, scroll_y, self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def render_line(self, y: int) -> Strip:
+        if self._frame is None:
+            return super().render_line(y)
+        style, scroll_x, scroll_y, width = self._frame
+        index = scroll_y + y
+        if index >= len(self.lines):
+            return Strip.blank(width, style)
+        key = (index + self._start_line, scroll_x, width, self._widest_line_width)  # RichLog's own cache
+        line = self._line_cache.get(key)
+        if line is None:
+            line = self._line_cache[key] = self.lines[index].crop_extend(scroll_x, scroll_x + width, style)
+        return line.apply_style(style)
 
     def watch_virtual_size(self, old: Size, new: Size) -> None:
         height = self.container_size.height
@@ -61,6 +118,102 @@ class RunLog(RichLog):
             self.refresh(layout=True)
         else:
             self._scroll_update(new)
+
+    @property
+    def redrawing(self) -> bool:
+        """Whether older lines of a redraw are still to be drawn."""
+        return bool(self._older_items)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        width = event.size.width
+        if self._width and width and width != self._width:
+            if self._reflow_timer is not None:
+                self._reflow_timer.stop()
+            self._reflow_timer = self.set_timer(REFLOW_AFTER, self._reflow)
+        if width:
+            self._width = self._width or width
+
+    def _reflow(self) -> None:
+        self._reflow_timer = None
+        if self.size.width and self.size.width != self._width:
+            self.post_message(self.Redraw())
+
+    def _on_show(self, event: events.Show) -> None:
+        if self.stale:
+            self.post_message(self.Redraw())
+
+    def _on_hide(self, event: events.Hide) -> None:
+        if self.redrawing:  # nobody sees it: the rest waits, and the log is drawn afresh when it shows again
+            self.clear()
+            self.stale = True
+
+    def redraw(self, items: Sequence[Item], make: Callable[[Item], Text]) -> None:
+        """Draw `items` afresh (`make` turns one into its line): the newest at once, the older ones in steps
+        above them. A later redraw, or a clear, drops what is left of an earlier one."""
+        self.clear()
+        self.stale = False
+        self._width = self.size.width or self._width
+        cut = max(len(items) - FIRST_STEP_LINES, 0)
+        recent = [make(item) for item in items[cut:]]
+        if recent:
+            self.write(Text("\n").join(recent))  # one write: each write costs a render and a scroll
+        self._older_items, self._make = items[:cut], make
+        if cut:
+            self._step_timer = self.set_timer(0.01, self._draw_older)
+
+    def clear(self) -> RunLog:
+        self._older_items, self._make = (), None
+        if self._step_timer is not None:
+            self._step_timer.stop()
+            self._step_timer = None
+        super().clear()
+        return self
+
+    def _draw_older(self) -> None:
+        """One step of a redraw: as many of the older lines as fit DRAW_BUDGET, drawn above the others."""
+        self._step_timer = None
+        items, make = self._older_items, self._make
+        if not items or make is None:
+            return
+        room = (self.max_lines or 1 << 30) - len(self.lines)
+        count = min(len(items), max(1, int(DRAW_BUDGET / self.line_cost)))
+        if room <= 0:  # the log is full: what is older would be dropped at once
+            self._older_items, self._make = (), None
+            return
+        began = time.perf_counter()
+        strips = self._strips(Text("\n").join([make(item) for item in items[len(items) - count:]]))
+        self._older_items = items[: len(items) - count]
+        self._prepend(strips[-room:])
+        took = time.perf_counter() - began
+        self.line_cost = 0.5 * self.line_cost + 0.5 * took / count
+        if self._older_items:  # the app is idle at least as long as a step took: keys and frames go in between
+            self._step_timer = self.set_timer(max(STEP_GAP, 2 * took), self._draw_older)
+
+    def _strips(self, text: Text) -> list[Strip]:
+        """`text` wrapped into the log's lines, as RichLog.write wraps what it is given."""
+        console = self.app.console
+        options = console.options
+        width = measure_renderables(console, options, [text]).maximum
+        width = max(min(width, self.scrollable_content_region.width), self.min_width)
+        lines = list(Segment.split_lines(console.render(text, options.update_width(width))))
+        strips = Strip.from_lines(lines)
+        for strip in strips:
+            strip.adjust_cell_length(width)
+        return strips
+
+    def _prepend(self, strips: list[Strip]) -> None:
+        if not strips:
+            return
+        at_end = self.scroll_y >= self.max_scroll_y
+        self.lines[0:0] = strips
+        self._line_cache.clear()  # its keys are line numbers, which have all moved
+        self._widest_line_width = max(self._widest_line_width, max(strip.cell_length for strip in strips))
+        self.virtual_size = Size(self._widest_line_width, len(self.lines))
+        if at_end:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        else:  # the learner scrolled up to read: the lines they read stay where they are
+            self.scroll_to(y=self.scroll_y + len(strips), animate=False, immediate=True)
+        self.refresh()
 
 
 class RunPanel(Vertical):
@@ -78,7 +231,6 @@ class RunPanel(Vertical):
         # filled by the run's worker thread (deque appends are atomic), drained by the UI every FLUSH_EVERY
         self._pending: deque[LogLine] = deque(maxlen=KEEP_LINES)
         self._arrived = 0  # lines handed over since the last batch, so a batch knows how many it skips
-        self._line_cost = 0.0005  # seconds to draw one line, as the last batches took (a moving average)
         self._next_flush = 0.0  # time.monotonic() before which the timer does not draw (during a flood)
         self.steps: list[str] = []  # the Kubeflow steps said so far, in the panel's language
         self._noise: deque[bool] = deque(maxlen=KEEP_LINES)  # per kept line: one of kfp's executor lines
@@ -266,18 +418,22 @@ class RunPanel(Vertical):
         batch = [pending.popleft() for _ in range(len(pending))]  # the thread may append meanwhile: those wait
         if not batch:
             return
-        self.query_one(RunGraphView).on_lines(batch)  # each task's log, beside its box
-        self.query_one(TrainingPlot).on_lines(batch)  # the epochs among them
         # a pass a line, kept cheap: at 10,000 lines a second this loop is most of a batch's own time
         is_noise = self._noise_filter.is_noise
         noise = [is_noise(event.task, event.line) for event in batch]
+        self.query_one(RunGraphView).on_lines(batch, noise)  # each task's log, beside its box
+        self.query_one(TrainingPlot).on_lines(batch)  # the epochs among them
         self.log_lines.extend((event.task, event.line) for event in batch)
         self._noise.extend(noise)
         for event in reversed(batch):  # only the newest epoch line shows
             if event.line.startswith("epoch ") and (epoch := EPOCH.match(event.line)):
                 self._show_epoch(event.task, int(epoch[1]), int(epoch[2]), epoch[3].strip())
                 break
-        fits = max(1, min(LINES_PER_FLUSH, int(DRAW_BUDGET / self._line_cost)))
+        log = self.query_one("#log", RunLog)
+        if not log.is_on_screen:  # another tab shows: kept, not drawn; drawn afresh when the log shows again
+            log.stale = True
+            return
+        fits = max(1, min(LINES_PER_FLUSH, int(DRAW_BUDGET / log.line_cost)))
         shown = [e for e, hush in zip(batch, noise, strict=True) if self._shows(e.task, hush)]
         skipped = max(arrived - len(batch), 0) + max(len(shown) - fits, 0)
         shown = shown[-fits:]
@@ -286,9 +442,9 @@ class RunPanel(Vertical):
             + [self._line_text(e.task, e.line) for e in shown])
         if block:
             began = time.perf_counter()
-            self.query_one("#log", RichLog).write(block)  # one write a batch: each write costs a render and a scroll
+            log.write(block)  # one write a batch: each write costs a render and a scroll
             cost = (time.perf_counter() - began) / (len(shown) + (1 if skipped else 0))
-            self._line_cost = 0.5 * self._line_cost + 0.5 * cost
+            log.line_cost = 0.5 * log.line_cost + 0.5 * cost
         self._next_flush = time.monotonic() + (FLOOD_FLUSH_EVERY if skipped else 0.0)
 
     def _reset_view(self) -> None:
@@ -381,7 +537,11 @@ class RunPanel(Vertical):
         return self.filter_task in (None, task) and not (noise and self.hide_executor)
 
     def _write_line(self, task: str, line: str) -> None:
-        self.query_one("#log", RichLog).write(self._line_text(task, line))
+        log = self.query_one("#log", RunLog)
+        if log.is_on_screen:
+            log.write(self._line_text(task, line))
+        else:
+            log.stale = True
 
     def _line_text(self, task: str, line: str) -> Text:
         if not task:  # a Kubeflow step (compiled, uploaded, run created)
@@ -403,12 +563,18 @@ class RunPanel(Vertical):
         self._rewrite_log()
 
     def _rewrite_log(self) -> None:
-        log = self.query_one("#log", RichLog)
-        log.clear()
-        shown = [self._line_text(line_task, line) for (line_task, line), noise in
-                 zip(self.log_lines, self._noise, strict=False) if self._shows(line_task, noise)]
-        if shown:
-            log.write(Text("\n").join(shown))  # one write: each write costs a render and a scroll
+        """The kept lines drawn afresh, as the filters say: the newest at once, the older in steps (RunLog)."""
+        shown = [item for item, noise in zip(self.log_lines, self._noise, strict=False) if self._shows(item[0], noise)]
+        self.query_one("#log", RunLog).redraw(shown, self._item_text)
+
+    def _item_text(self, item: tuple[str, str]) -> Text:
+        return self._line_text(*item)
+
+    @on(RunLog.Redraw)
+    def redraw_log(self, message: RunLog.Redraw) -> None:
+        message.stop()
+        self.flush_log()  # what came since the last batch is kept first
+        self._rewrite_log()
 
     def on_attempt_finished(self, message: AttemptFinished) -> None:
         self.run_active = False

@@ -70,7 +70,8 @@ class TrainingPlot(Vertical):
         """A batch of the run's lines (the Run tab draws the log in batches): one redraw for its epochs."""
         for event in batch[:1]:
             self._for_run(event.run_id)
-        points = [self.curve.add_line(_body(event.task), event.line) for event in batch]
+        # only a line with "epoch " in it can be one (metrics.EPOCH): a flood's other lines cost a test each
+        points = [self.curve.add_line(_body(event.task), event.line) for event in batch if "epoch " in event.line]
         if any(point is not None for point in points):
             self._changed()
 

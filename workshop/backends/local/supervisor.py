@@ -140,8 +140,9 @@ class RunSupervisor:
         except BaseException as exc:  # a full disk under the journal (ENOSPC), or worse: never a silent hang
             kill_group(run.proc, 5.0)
             if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                reason = (f"the disk is full: the run's log could not be written ({exc.strerror}). Free some space "
-                          f"on the disk holding {self.root} (old runs are in {self.runs_dir}) and run again")
+                from workshop.core.home_text import say_both
+
+                reason = say_both("run.disk_full", error=exc.strerror, folder=self.root, runs=self.runs_dir)
             else:
                 reason = f"the local run's events could not be recorded: {type(exc).__name__}: {exc}"
             finished = RunFinished(run.run_id, RunState.FAILED, {}, reason)
