@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypedDict, runtime_checkable
 
 from workshop.core.errors import BackendError
 from workshop.core.events import RunEvent, RunState
 
 __all__ = [
     "Artifact", "Backend", "BackendError", "ClockSkew", "DoctorItem", "ObjectInfo", "PipelineRef",
-    "PredictionHints", "Prewarm", "ProgressMirror", "ServiceStatus", "ServiceWaits", "TaskPods",
+    "PodFacts", "PredictionHints", "Prewarm", "ProgressMirror", "ServiceStatus", "ServiceWaits", "TaskPods",
 ]
 
 
@@ -159,11 +159,25 @@ class StreamingDoctor(Protocol):
     def doctor_rows(self, lang: str = "en") -> Iterator[DoctorItem]: ...
 
 
+class PodFacts(TypedDict):
+    """What the cluster gave a task's pod: its container's resources, and where it was (or would be) placed."""
+
+    name: str
+    namespace: str
+    phase: str
+    container: str
+    limits: dict[str, str]
+    requests: dict[str, str]
+    node_selector: dict[str, str]
+    node_name: str
+    node_labels: dict[str, str] | None  # None: the node could not be read (or none was chosen yet)
+
+
 @runtime_checkable
 class TaskPods(Protocol):
     """The pod a task ran in, as the cluster gave it (limits, node selector, node); cluster only."""
 
-    def task_pod(self, run_id: str, task: str) -> dict[str, Any] | None: ...
+    def task_pod(self, run_id: str, task: str) -> PodFacts | None: ...
 
 
 @runtime_checkable

@@ -30,7 +30,7 @@ from workshop.backends.cluster.serving import Serving, is_ready, prediction_hint
 from workshop.backends.cluster.volumes import Volumes
 from workshop.core.errors import BackendError
 from workshop.core.events import RunEvent, RunState, Waiting
-from workshop.core.ports import Artifact, DoctorItem, ObjectInfo, PipelineRef, ServiceStatus
+from workshop.core.ports import Artifact, DoctorItem, ObjectInfo, PipelineRef, PodFacts, ServiceStatus
 
 if TYPE_CHECKING:
     from workshop.core.settings import Settings
@@ -302,7 +302,7 @@ class ClusterBackend:
         path = self._run_dir(run_id) / OUTPUTS_PROBLEM
         return path.read_text(encoding="utf-8") if path.is_file() else ""
 
-    def task_pod(self, run_id: str, task: str) -> dict[str, Any] | None:
+    def task_pod(self, run_id: str, task: str) -> PodFacts | None:
         """The executor pod of the task's last attempt: resources, node selector, node and its labels."""
         attempts = executor_pods(self.kube.list_pods(f"{RUN_LABEL}={run_id}")).get(task)
         if not attempts:

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from workshop.core.ports import PodFacts
+
 RUN_LABEL = "pipeline/runid"
 NODE_NAME = "workflows.argoproj.io/node-name"
 LAUNCHER = "kfp-launcher"
@@ -96,7 +98,7 @@ def container_done(pod: dict[str, Any], container: str = "main") -> bool:
     return False
 
 
-def describe_pod(pod: dict[str, Any], node: dict[str, Any] | None) -> dict[str, Any]:
+def describe_pod(pod: dict[str, Any], node: dict[str, Any] | None) -> PodFacts:
     """What task_pod returns: the container's resources and where the pod was (or would be) placed."""
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
     resources = main_container(pod).get("resources") or {}
