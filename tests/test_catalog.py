@@ -17,6 +17,8 @@ def _han(text: str) -> bool:
 
 
 def catalogs() -> list[tuple[str, dict[str, dict[str, str]]]]:
+    from workshop.backends.cluster.auth import WORDS as TOKEN_WORDS
+    from workshop.backends.cluster.doctor import TEXT as CLUSTER_DOCTOR
     from workshop.backends.local.doctor import TEXT as DOCTOR
     from workshop.cli.lessons import DOCTOR_WORDS, PROGRESS_WORDS
     from workshop.cli.words import WORDS
@@ -24,7 +26,8 @@ def catalogs() -> list[tuple[str, dict[str, dict[str, str]]]]:
     from workshop.screens.doctor import HEAD
 
     return [("ui_text.TEXT", TEXT), ("local doctor", DOCTOR), ("cli doctor", DOCTOR_WORDS),
-            ("cli progress", PROGRESS_WORDS), ("doctor screen", HEAD), ("cli words", WORDS), ("reset lines", LINES)]
+            ("cli progress", PROGRESS_WORDS), ("doctor screen", HEAD), ("cli words", WORDS), ("reset lines", LINES),
+            ("cluster doctor", CLUSTER_DOCTOR), ("token words", TOKEN_WORDS)]
 
 
 @pytest.mark.parametrize("name,catalog", catalogs())

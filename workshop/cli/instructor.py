@@ -236,4 +236,4 @@ def _doctor(be: Any, lang: str) -> bool:
         click.echo(f"  {mark} {item.name}: {item.detail}")
         if item.ok is False and item.fix:
             click.echo(f"      {say(lang, 'fix')}: {item.fix}")
-    return not any(item.ok is False and item.name.startswith(("KFP API", "KServe")) for item in items)
+    return not any(item.ok is False and item.key in ("kfp-api", "kserve") for item in items)

@@ -107,49 +107,82 @@ def token_expiry(token: str) -> float | None:
     return float(exp) if isinstance(exp, int | float) else None
 
 
-def describe_expiry(token: str, now: float | None = None) -> tuple[bool | None, str]:
-    """(still valid?, words) for a token, without ever showing it."""
+def describe_expiry(token: str, now: float | None = None, lang: str = "en") -> tuple[bool | None, str]:
+    """(still valid?, words in `lang`) for a token, without ever showing it."""
+    words = WORDS["zh" if lang == "zh" else "en"]
     claims = jwt_claims(token)
     exp = token_expiry(token)
     subject = claims.get("sub", "")
-    who = f" for {subject}" if subject else ""
+    who = words["who"].format(subject=subject) if subject else ""
     if exp is None:
-        return None, f"present{who} (not a JWT: its expiry is unknown)"
+        return None, words["not_jwt"].format(who=who)
     left = exp - (time.time() if now is None else now)
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(exp))
     if left <= 0:
-        return False, f"expired {_span(-left)} ago ({when}){who}"
-    return True, f"valid for {_span(left)} more (until {when}){who}"
+        return False, words["expired"].format(span=_span(-left, lang), when=when, who=who)
+    return True, words["valid"].format(span=_span(left, lang), when=when, who=who)
 
 
-def _span(seconds: float) -> str:
+def _span(seconds: float, lang: str = "en") -> str:
+    words = WORDS["zh" if lang == "zh" else "en"]
     if seconds >= 2 * 86400:
-        return f"{seconds / 86400:.0f} days"
+        return words["days"].format(n=f"{seconds / 86400:.0f}")
     if seconds >= 2 * 3600:
-        return f"{seconds / 3600:.0f} h"
-    return f"{max(1, round(seconds / 60))} min"
+        return words["hours"].format(n=f"{seconds / 3600:.0f}")
+    return words["minutes"].format(n=max(1, round(seconds / 60)))
 
 
-NO_NOTEBOOK_TOKEN = (
-    "this notebook has no KFP token ({path} is missing): Kubeflow projects one only into notebooks created "
-    "with the option \"Allow access to Kubeflow Pipelines\" (the PodDefault access-ml-pipeline). Recreate "
-    "the notebook with that option ticked under Advanced options, Configurations (your files on the "
-    "workspace volume stay); if the option is not offered, ask the instructor to run "
-    "`workshop instructor prepare`, which adds it to your namespace")
+# The token's words in both languages (the doctor's KFP token row; a 401 names the English ones).
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "who": " for {subject}",
+        "not_jwt": "present{who} (not a JWT: its expiry is unknown)",
+        "expired": "expired {span} ago ({when}){who}",
+        "valid": "valid for {span} more (until {when}){who}",
+        "days": "{n} days", "hours": "{n} h", "minutes": "{n} min",
+        "no_notebook_token":
+            "this notebook has no KFP token ({path} is missing): Kubeflow projects one only into notebooks created "
+            "with the option \"Allow access to Kubeflow Pipelines\" (the PodDefault access-ml-pipeline). Recreate "
+            "the notebook with that option ticked under Advanced options, Configurations (your files on the "
+            "workspace volume stay); if the option is not offered, ask the instructor to run "
+            "`workshop instructor prepare`, which adds it to your namespace",
+        "renew_notebook": "the notebook's projected token is renewed by the kubelet and re-read on every request; "
+                          "if this persists, stop and start the notebook server so it gets a fresh token",
+        "a_file": "<a file>",
+        "renew_file": "ask the instructor for a token file (they make one with `workshop instructor token --output "
+                      "FILE`), save it as {target} (chmod 600) and set WORKSHOP_TOKEN_FILE to it; the file is re-read "
+                      "on every request",
+    },
+    "zh": {
+        "who": "，属于 {subject}",
+        "not_jwt": "已提供{who}（不是 JWT：不知道何时过期）",
+        "expired": "已过期 {span}（{when}）{who}",
+        "valid": "还有 {span}有效（到 {when}）{who}",
+        "days": "{n} 天", "hours": "{n} 小时", "minutes": "{n} 分钟",
+        "no_notebook_token":
+            "这个笔记本没有 KFP 令牌（缺少 {path}）：Kubeflow 只会把令牌放进创建时勾选了 "
+            "\"Allow access to Kubeflow Pipelines\" 选项（PodDefault access-ml-pipeline）的笔记本。请在 Advanced "
+            "options 的 Configurations 下勾选这个选项，重新创建笔记本（工作区卷上的文件会保留）；如果没有这个选项，"
+            "请讲师运行 `workshop instructor prepare`，它会把该选项加到你的命名空间",
+        "renew_notebook": "笔记本里投射的令牌由 kubelet 续期，每次请求都会重新读取；如果问题一直存在，请停止再启动"
+                          "笔记本服务器，让它拿到新的令牌",
+        "a_file": "<某个文件>",
+        "renew_file": "向讲师要一个令牌文件（讲师用 `workshop instructor token --output FILE` 生成），保存为 "
+                      "{target}（chmod 600），并把 WORKSHOP_TOKEN_FILE 设为它；每次请求都会重新读取这个文件",
+    },
+}
+NO_NOTEBOOK_TOKEN = WORDS["en"]["no_notebook_token"]
 
 
 def renew_hint(in_notebook: bool, token_file: str, in_pod: bool = False,
-               projected: str = "/var/run/secrets/kubeflow/pipelines/token") -> str:
-    """What to do about a missing or refused KFP token, for where the workshop runs."""
+               projected: str = "/var/run/secrets/kubeflow/pipelines/token", lang: str = "en") -> str:
+    """What to do about a missing or refused KFP token, for where the workshop runs, in `lang`."""
+    words = WORDS["zh" if lang == "zh" else "en"]
     if in_notebook and token_file:
-        return ("the notebook's projected token is renewed by the kubelet and re-read on every request; "
-                "if this persists, stop and start the notebook server so it gets a fresh token")
+        return words["renew_notebook"]
     if in_pod and not token_file:  # a learner cannot create tokens: name what they can do
-        return NO_NOTEBOOK_TOKEN.format(path=projected)
-    target = token_file or "<a file>"
-    return ("ask the instructor for a token file (they make one with `workshop instructor token --output FILE`), "
-            f"save it as {target} (chmod 600) and set WORKSHOP_TOKEN_FILE to it; the file is re-read on every "
-            "request")
+        return words["no_notebook_token"].format(path=projected)
+    return words["renew_file"].format(target=token_file or words["a_file"])
 
 
 def write_token_file(path: str, token: str) -> None:
