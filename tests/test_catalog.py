@@ -23,11 +23,13 @@ def catalogs() -> list[tuple[str, dict[str, dict[str, str]]]]:
     from workshop.cli.lessons import DOCTOR_WORDS, PROGRESS_WORDS
     from workshop.cli.words import WORDS
     from workshop.core.reset import LINES
+    from workshop.instructor.words import WORDS as INSTRUCTOR
     from workshop.screens.doctor import HEAD
 
     return [("ui_text.TEXT", TEXT), ("local doctor", DOCTOR), ("cli doctor", DOCTOR_WORDS),
             ("cli progress", PROGRESS_WORDS), ("doctor screen", HEAD), ("cli words", WORDS), ("reset lines", LINES),
-            ("cluster doctor", CLUSTER_DOCTOR), ("token words", TOKEN_WORDS)]
+            ("cluster doctor", CLUSTER_DOCTOR), ("token words", TOKEN_WORDS),
+            ("instructor steps", INSTRUCTOR)]
 
 
 @pytest.mark.parametrize("name,catalog", catalogs())

@@ -64,8 +64,9 @@ def token(namespace: str, duration: str, output: str | None, show: bool, lang: s
     from workshop.core.settings import Settings
     from workshop.instructor.token import issue_token, parse_duration
 
+    lang = cli_language(lang)
     try:
-        seconds = parse_duration(duration)
+        seconds = parse_duration(duration, lang)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--duration") from None
     if output is None:
@@ -74,7 +75,7 @@ def token(namespace: str, duration: str, output: str | None, show: bool, lang: s
         output = str(home / "kfp-token")
     be = _backend()
     try:
-        result = issue_token(be.kube, namespace, seconds, output)
+        result = issue_token(be.kube, namespace, seconds, output, lang)
     except BackendError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -172,7 +173,7 @@ def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool, la
             return
         if not yes and not confirm(say(lang, "confirm_learner"), lang):
             raise click.ClickException(say(lang, "nothing_changed"))
-        lines, ok = classroom.apply_reset(be, plan, [item.id for item in lessons])
+        lines, ok = classroom.apply_reset(be, plan, [item.id for item in lessons], lang)
     except BackendError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -216,7 +217,7 @@ def prepare(namespaces: tuple[str, ...], all_profiles: bool, no_doctor: bool, la
             be = base.for_namespace(namespace)
             try:
                 click.secho(f"== {namespace} ==", bold=True)
-                lines, done = prepare_namespace(be, csv_text)
+                lines, done = prepare_namespace(be, csv_text, lang=lang)
                 ok = ok and done
                 for line in lines:
                     click.echo(f"  {line}")

@@ -45,7 +45,8 @@ def describe(artifact: Artifact, lang: str = "en") -> str:
     if artifact.kind == "object":
         return f"对象 s3://{ref}" if zh else f"object s3://{ref}"
     if artifact.kind == "inference_service":
-        return f"InferenceService {ref} 及其模型服务器" if zh else f"InferenceService {ref} and its model server"
+        return f"推理服务（InferenceService）{ref} 及其模型服务器" if zh else \
+            f"InferenceService {ref} and its model server"
     return f"{artifact.kind} {ref}"
 
 
@@ -116,7 +117,7 @@ def apply(course: Any, backend: Backend, plan: list[Artifact], lang: str = "en")
     """
     lesson_ids = list(getattr(plan, "lesson_ids", None) or sorted({a.lesson_id for a in plan}))
     if isinstance(plan, Plan) and plan.empty:
-        return [_line(lang, "nothing", lessons=lessons_text(lesson_ids, lang))]
+        return [line(lang, "nothing", lessons=lessons_text(lesson_ids, lang))]
     before = course.states()
     lines: list[str] = []
     failed: set[int] = set()
@@ -125,27 +126,27 @@ def apply(course: Any, backend: Backend, plan: list[Artifact], lang: str = "en")
             backend.remove_artifact(artifact)
         except Exception as exc:  # one stubborn artifact must not stop the rest
             if getattr(exc, "kept", False):  # the backend may not remove it, and it does no harm: say so, go on
-                lines.append(_line(lang, "kept", what=describe(artifact, lang), error=exc))
+                lines.append(line(lang, "kept", what=describe(artifact, lang), error=exc))
                 continue
             failed.add(artifact.lesson_id)
-            lines.append(_line(lang, "not_removed", what=describe(artifact, lang), error=exc))
+            lines.append(line(lang, "not_removed", what=describe(artifact, lang), error=exc))
         else:
-            lines.append(_line(lang, "removed", what=describe(artifact, lang)))
+            lines.append(line(lang, "removed", what=describe(artifact, lang)))
     done = [i for i in lesson_ids if i not in failed]
     for lesson_id in done:
         course.progress.delete_runs(lesson_id)
     course.progress.reset(done)
     course.sync_progress(backend)
     if not plan:
-        lines.append(_line(lang, "none_left"))
+        lines.append(line(lang, "none_left"))
     after = course.states()
     touched = {a.lesson_id for a in plan} | set(getattr(plan, "rows", ()))
     for lesson in course.lessons:  # the lessons reset, and those that lock again because of them
         if (lesson.id in done and lesson.id in touched) or after[lesson.id] != before[lesson.id]:
-            lines.append(_line(lang, "again", id=lesson.id, state=_state(lang, after[lesson.id].value)))
+            lines.append(line(lang, "again", id=lesson.id, state=_state(lang, after[lesson.id].value)))
     if failed:
         its = "its" if len(failed) == 1 else "their"
-        lines.append(_line(lang, "kept_progress", lessons=lessons_text(sorted(failed), lang), its=its))
+        lines.append(line(lang, "kept_progress", lessons=lessons_text(sorted(failed), lang), its=its))
         raise ResetError(lines)
     return lines
 
@@ -165,7 +166,7 @@ LINES: dict[str, dict[str, str]] = {
 _STATES_ZH = {"locked": "未解锁", "open": "进行中", "done": "已完成", "skipped": "已跳过", "coming soon": "即将推出"}
 
 
-def _line(lang: str, key: str, **kwargs: object) -> str:
+def line(lang: str, key: str, **kwargs: object) -> str:
     return LINES["zh" if lang == "zh" else "en"][key].format(**kwargs)
 
 
