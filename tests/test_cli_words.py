@@ -106,3 +106,37 @@ def test_help_is_chinese_and_whole(home: Path, how: dict[str, str]) -> None:
     for command in (["run"], ["reset"], ["instructor", "class", "reset"]):
         sub = workshop(home, *pre, *command, "--help", **env)
         assert sub.returncode == 0 and "用法" in sub.stdout and not english_left(sub), sub.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("--bogus", "--lang", "zh"), ("--lang", "zh", "--bogus"), ("run", "--bogus", "--lang=zh"),
+    ("run", "1", "--arg", "bad", "--lang", "zh"), ("run", "1", "--lang", "zh", "--arg"),
+    ("graph", "1", "--width", "abc", "--lang", "zh"), ("graph", "1", "--width", "5", "--lang", "zh"),
+    ("run", "1", "2", "--lang", "zh"), ("run", "1", "--backend", "foo", "--lang", "zh"), ("bogus", "--lang", "zh"),
+    ("run", "--pipeline", "/nope", "1", "--lang", "zh"), ("instructor", "token", "--bogus", "--lang", "zh"),
+    ("instructor", "class", "reset", "--lang", "zh"),
+])
+def test_an_option_error_before_lang_speaks_the_lang_given_later(home: Path, args: tuple[str, ...]) -> None:
+    """No locale: the --lang that comes after the bad option still decides, and click's own words are Chinese."""
+    out = workshop(home, *args)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "错误：" in out.stderr and ("用法：" in out.stderr or args[-1] == "--arg"), out.stderr
+    assert not english_left(out), out.stderr
+
+
+def test_an_option_error_under_a_chinese_locale_is_chinese(home: Path) -> None:
+    for env in ({"LANG": "zh_CN.UTF-8"}, {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}):
+        out = workshop(home, "run", "1", "--bogus", **env)
+        assert out.returncode == 2 and "错误：没有这个选项：--bogus" in out.stderr and not english_left(out), out.stderr
+    english = workshop(home, "run", "1", "--bogus")  # no locale, no --lang: click's words as click has them
+    assert "Error: No such option" in english.stderr
+
+
+def test_the_language_is_read_from_argv_before_click_parses() -> None:
+    from workshop.cli.common import prescan_language
+
+    assert prescan_language(["--bogus", "--lang", "zh"]) == "zh"
+    assert prescan_language(["run", "--lang=zh", "1"]) == "zh"
+    assert prescan_language(["run", "--lang", "zh", "--lang", "en"]) == "en"  # the last wins, as in click
+    assert prescan_language(["run", "--lang", "fr"]) is None and prescan_language(["run", "--lang"]) is None
+    assert prescan_language(["run", "--", "--lang", "zh"]) is None

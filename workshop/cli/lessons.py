@@ -103,7 +103,7 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
                 print_graph(details["file"])
 
         attempt = service.run(course, backend, lesson, raw, on_event=lambda e: print_event(e, width, noise, lang),
-                              on_run_id=submitted, pipeline_file=source, on_step=step)
+                              on_run_id=submitted, pipeline_file=source, on_step=step, lang=lang)
     except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
