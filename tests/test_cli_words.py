@@ -86,6 +86,7 @@ def test_a_lesson_run_and_its_reset_speak_chinese(home: Path) -> None:
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "== 第 1 课：" in run.stdout and "第 1 课通过。" in run.stdout and "运行成功" in run.stdout
     assert not english_left(run), english_left(run)
+    assert "kfp 执行器自己的输出" not in run.stdout  # --quiet shows no kfp line, so no note about them
     reset = zh(home, "reset", "1", "--yes")
     assert reset.returncode == 0, reset.stderr
     for line in ("已删除运行", "第 1 课重新变为「进行中」", "已重置第 1 课。"):
@@ -140,3 +141,14 @@ def test_the_language_is_read_from_argv_before_click_parses() -> None:
     assert prescan_language(["run", "--lang", "zh", "--lang", "en"]) == "en"  # the last wins, as in click
     assert prescan_language(["run", "--lang", "fr"]) is None and prescan_language(["run", "--lang"]) is None
     assert prescan_language(["run", "--", "--lang", "zh"]) is None
+
+
+def test_kfps_own_lines_get_one_chinese_note_and_stay_as_kfp_wrote_them(home: Path) -> None:
+    """kfp's executor lines are kfp's words (not translated); in Chinese the CLI says so once, before the first."""
+    run = zh(home, "run", "1", "--arg", "a=3", "--arg", "b=4")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    lines = run.stdout.splitlines()
+    notes = [i for i, line in enumerate(lines) if "kfp 执行器自己的输出" in line]
+    first_kfp = next(i for i, line in enumerate(lines) if "[KFP Executor" in line and line.startswith("["))
+    assert len(notes) == 1 and notes[0] < first_kfp, run.stdout
+    assert "--quiet" in lines[notes[0]]

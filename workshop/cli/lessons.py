@@ -79,7 +79,7 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
     from workshop.backends.base import BackendError
     from workshop.core import service
     from workshop.core.compile import CompileError
-    from workshop.core.events import ExecutorNoise
+    from workshop.core.events import ExecutorNoise, LogLine
     from workshop.core.lessons import LessonError
 
     lang = course.settings.language
@@ -102,7 +102,17 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
             if name == "compiled":  # the run graph, from the compile, before anything runs
                 print_graph(details["file"])
 
-        attempt = service.run(course, backend, lesson, raw, on_event=lambda e: print_event(e, width, noise, lang),
+        # in Chinese, one note before kfp's first executor line: those are kfp's own words, left as kfp wrote them
+        kfp_lines = ExecutorNoise() if lang == "zh" and noise is None else None
+
+        def on_event(event: Any) -> None:
+            nonlocal kfp_lines
+            if kfp_lines is not None and isinstance(event, LogLine) and kfp_lines.is_noise(event.task, event.line):
+                kfp_lines = None
+                click.secho(say(lang, "kfp_lines"), fg="yellow")
+            print_event(event, width, noise, lang)
+
+        attempt = service.run(course, backend, lesson, raw, on_event=on_event,
                               on_run_id=submitted, pipeline_file=source, on_step=step, lang=lang)
     except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -25,6 +25,8 @@ WORDS: dict[str, dict[str, str]] = {
         "stopping": "Stopping the workshop's local services…",
         "lesson_head": "\n== Lesson {id}: {title} ==",
         "own_file": "running your own file {file}",
+        "kfp_lines": "(lines starting [KFP Executor are kfp's own output, shown as kfp writes them; --quiet hides "
+                     "them)",
         "interrupted": "\ninterrupted: canceling the run…",
         "lesson_passed": "Lesson {id} passed.",
         "still_passed": "This run did not pass; lesson {id} stays passed from before.",
@@ -115,6 +117,8 @@ WORDS: dict[str, dict[str, str]] = {
         "stopping": "正在停止 workshop 的本地服务…",
         "lesson_head": "\n== 第 {id} 课：{title} ==",
         "own_file": "运行你自己的文件 {file}",
+        "kfp_lines": "（以 [KFP Executor 开头的行是 kfp 执行器自己的输出，按 kfp 的原文显示为英文；加 --quiet "
+                     "可以隐藏它们）",
         "interrupted": "\n已中断：正在取消运行…",
         "lesson_passed": "第 {id} 课通过。",
         "still_passed": "本次运行未通过；第 {id} 课之前已通过，仍保持通过。",
