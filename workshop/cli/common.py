@@ -11,6 +11,7 @@ from click.exceptions import NoArgsIsHelpError
 from workshop.cli.words import CHOSEN, HELP_ZH, OPTION_HELP_ZH, language, say
 from workshop.core.ports import Backend
 from workshop.core.settings import LANGUAGES, Settings, default_language
+from workshop.core.text import zh_only, zh_pairs
 
 
 def _remember_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -26,71 +27,17 @@ BACKEND_OPTION = click.option("--backend", type=click.Choice(["local", "cluster"
 
 
 # click's own words (its gettext catalog has no Chinese), as the help and error output show them
-CLICK_ZH = {"Usage: ": "用法：", "Options": "选项", "Commands": "命令", "Arguments": "参数",
-            "Show this message and exit.": "显示本帮助并退出。", "Show the version and exit.": "显示版本并退出。",
-            "Missing command.": "缺少命令。"}
+CLICK_ZH = zh_only("click_words")
 
 
 # click's own error messages, by the message id it passes to gettext (click 8.x: core.py, types.py, parser.py,
 # exceptions.py, termui.py). click looks each up when it raises, so a Chinese command gets Chinese errors
 # even for the options it parses before --lang (see prescan_language).
-CLICK_MESSAGES_ZH = {
-    "Aborted!": "已中止！",
-    "Missing command.": "缺少命令。",
-    "Got unexpected extra argument ({args})": "多了一个参数（{args}）",
-    "Got unexpected extra arguments ({args})": "多了几个参数（{args}）",
-    "Value must be an iterable.": "值必须是可迭代的。",
-    "Takes {nargs} values but 1 was given.": "需要 {nargs} 个值，但只给了 1 个。",
-    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，但给了 {len} 个。",
-    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
-    "{value!r} is not one of {choices}.": "{value!r} 不是 {choices} 之一。",
-    "Choose from:\n\t{choices}": "请从这些中选择：\n\t{choices}",
-    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
-    "{value!r} does not match the formats {formats}.": "{value!r} 不符合这些格式：{formats}。",
-    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
-    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} 不是有效的布尔值。可用的值：{states}",
-    "{len_type} values are required, but {len_value} was given.": "需要 {len_type} 个值，但给了 {len_value} 个。",
-    "{len_type} values are required, but {len_value} were given.": "需要 {len_type} 个值，但给了 {len_value} 个。",
-    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
-    "integer": "整数", "float": "浮点数", "integer range": "整数范围", "float range": "浮点数范围",
-    "{value!r} is not a valid UUID.": "{value!r} 不是有效的 UUID。",
-    "file": "文件", "directory": "文件夹", "path": "路径",
-    "{name} {filename!r} is a file.": "{name} {filename!r} 是一个文件。",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} 是一个文件夹。",
-    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读。",
-    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
-    "{name} {filename!r} is not executable.": "{name} {filename!r} 不可执行。",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
-    "Invalid start character for option ({option})": "选项的首字符无效（{option}）",
-    "Option {name!r} does not take a value.": "选项 {name!r} 不接受值。",
-    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
-    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
-    "Argument {name!r} takes {nargs} values.": "参数 {name!r} 需要 {nargs} 个值。",
-    "Did you mean {possibility}?": "你是不是想用 {possibility}？",
-    "(Did you mean one of: {possibilities}?)": "（你是不是想用其中之一：{possibilities}？）",
-    "Missing argument": "缺少参数", "Missing option": "缺少选项", "Missing parameter": "缺少参数",
-    "Missing parameter: {param_name}": "缺少参数：{param_name}",
-    "Missing {param_type}": "缺少{param_type}",
-    "unknown error": "未知错误",
-    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
-    "Invalid value: {message}": "值无效：{message}",
-    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
-    "Error: {message}": "错误：{message}",
-    "Try '{command} {option}' for help.": "试试 '{command} {option}' 查看帮助。",
-    "No such option {name!r}.": "没有这个选项：{name!r}。",
-    "No such option: {name}": "没有这个选项：{name}",
-    "No such command {name!r}.": "没有这个命令：{name!r}。",
-    "Repeat for confirmation": "再输入一次以确认",
-    "Error: The two entered values do not match.": "错误：两次输入的值不一样。",
-    "Error: invalid input": "错误：输入无效",
-    "Do you want to continue?": "要继续吗？",
-}
+CLICK_MESSAGES_ZH = zh_only("click_messages")
 
 
 # the type names click puts into those messages (set when each option was declared, in English)
-CLICK_NAMES_ZH = (("有效的integer range", "有效的整数范围"), ("有效的float range", "有效的浮点数范围"),
-                  ("有效的integer", "有效的整数"), ("有效的float", "有效的浮点数"), ("File '", "文件 '"),
-                  ("Directory '", "文件夹 '"), ("Path '", "路径 '"))
+CLICK_NAMES_ZH = zh_pairs("click_names")
 
 
 def _click_gettext(message: str) -> str:
@@ -123,7 +70,9 @@ _speak_click_errors()
 def _click_zh(text: str) -> str:
     if language(None) != "zh":
         return text
-    return CLICK_ZH.get(text, text).replace("[required]", "[必填]").replace("[default: ", "[默认：")
+    for english in ("[required]", "[default: "):
+        text = text.replace(english, CLICK_ZH[english])
+    return CLICK_ZH.get(text, text)
 
 
 class WorkshopFormatter(click.HelpFormatter):
@@ -154,19 +103,22 @@ def _show_zh(exc: click.ClickException) -> None:
         click.echo(ctx.get_usage(), err=True)
         names = ctx.command.get_help_option_names(ctx)
         if names:
-            click.echo(f"试试 '{ctx.command_path} {max(names, key=len)}' 查看帮助。", err=True)
+            click.echo(_click_gettext("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=max(names, key=len)), err=True)
         click.echo(err=True)
         if isinstance(exc, click.MissingParameter) and exc.param is not None:
-            message = f"缺少参数 {exc.param.get_error_hint(ctx)}。"
+            message = CLICK_ZH["Missing parameter {hint}."].format(hint=exc.param.get_error_hint(ctx))
         elif isinstance(exc, click.NoSuchOption):
-            message = f"没有这个选项：{exc.option_name}"
+            message = _click_gettext("No such option: {name}").format(name=exc.option_name)
         elif isinstance(exc, click.BadParameter):
             hint = exc.param_hint if isinstance(exc.param_hint, str) else (
                 exc.param.get_error_hint(ctx) if exc.param is not None else "")
-            message = f"{hint} 的值无效：{exc.message}" if hint else f"值无效：{exc.message}"
+            message = _click_gettext("Invalid value for {param_hint}: {message}").format(
+                param_hint=hint, message=exc.message) if hint else \
+                _click_gettext("Invalid value: {message}").format(message=exc.message)
     for english, chinese in CLICK_NAMES_ZH:  # names click fills in after looking its message up
         message = message.replace(english, chinese)
-    click.echo(f"错误：{message}", err=True)
+    click.echo(_click_gettext("Error: {message}").format(message=message), err=True)
 
 
 def prescan_language(args: list[str]) -> str | None:
@@ -210,7 +162,7 @@ class WorkshopGroup(click.Group):
                 exc.show()
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("已中止！" if language(None) == "zh" else "Aborted!", err=True)
+            click.echo(_click_gettext("Aborted!"), err=True)
             sys.exit(1)
         finally:
             if CHOSEN["lang"] is not None:  # an in-process caller's next invocation starts from the locale

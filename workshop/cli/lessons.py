@@ -23,6 +23,7 @@ from workshop.cli.common import (
 )
 from workshop.cli.words import language as cli_language
 from workshop.cli.words import say
+from workshop.core.text import by_language
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -299,18 +300,10 @@ def progress(as_json: bool, lang: str | None) -> None:
             console.print(words["failure"].format(id=row["lesson"], failure=row["last_failure"]), highlight=False)
 
 
-PROGRESS_WORDS = {
-    "en": {"title": "Progress of {learner}", "lesson": "lesson", "state": "state", "mode": "mode",
-           "attempts": "tries", "passed": "passed", "exercise": "own code", "follow": "follow",
-           "failure": "Lesson {id}, last failure: {failure}"},
-    "zh": {"title": "{learner} 的进度", "lesson": "课程", "state": "状态", "mode": "方式",
-           "attempts": "尝试", "passed": "通过时间", "exercise": "自己写", "follow": "跟着做",
-           "failure": "第 {id} 课上次失败：{failure}"},
-}
+PROGRESS_WORDS = by_language("cli_progress")
 
 
-DOCTOR_WORDS = {"en": {"title": "workshop doctor — {backend} backend"},
-                "zh": {"title": "workshop doctor —— {backend}后端"}}
+DOCTOR_WORDS = by_language("cli_doctor")
 
 
 @click.command()

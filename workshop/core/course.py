@@ -19,6 +19,7 @@ from workshop.core.ports import Backend, ProgressMirror
 from workshop.core.progress import PASSED, ProgressStore, RunRecord
 from workshop.core.progress_mirror import pull, push
 from workshop.core.settings import Settings
+from workshop.core.text import text
 
 
 class LessonState(StrEnum):
@@ -209,8 +210,7 @@ class Course:
         says what it waits for through on_event (Waiting), each time that changes."""
         run = run or self.progress.last_run(lesson.id)
         if run is None:
-            raise LookupError(f"第 {lesson.id} 课还没有运行过：请先运行" if self.settings.language == "zh"
-                              else f"lesson {lesson.id} has not been run yet: run it first")
+            raise LookupError(text(self.settings.language, "course:not_run", id=lesson.id))
         rechecked = bool(run.checks)  # `workshop check` on a run that was checked before
         passed_before = self.progress.lesson(lesson.id).state == PASSED
         attempt_no = self.progress.lesson(lesson.id).attempts + (0 if rechecked else 1)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workshop.core.errors import LessonError
+from workshop.core.text import text as catalog_text
 
 if TYPE_CHECKING:
     from workshop.core.ports import Backend
@@ -265,6 +266,4 @@ def find_lesson(lessons: list[Lesson], ref: str | int, lang: str = "en") -> Less
         if text in (str(lesson.id), lesson.key, lesson.slug, f"{lesson.id:02d}"):
             return lesson
     names = ", ".join(f"{lesson.id} ({lesson.slug})" for lesson in lessons)
-    if lang == "zh":
-        raise LessonError(f"没有 {text!r} 这一课；现有的课：{names}")
-    raise LessonError(f"no lesson {text!r}; the lessons are: {names}")
+    raise LessonError(catalog_text(lang, "course:no_lesson", text=text, names=names))

@@ -15,6 +15,7 @@ from typing import Any
 from workshop.core.errors import ResetError
 from workshop.core.lessons import Lesson
 from workshop.core.ports import Artifact, Backend
+from workshop.core.text import by_language, text, zh_only
 
 # Removal order: the model servers first (they read models from run folders), the runs last
 # (their records tell a later reset where the other things were, should this one stop halfway).
@@ -36,17 +37,11 @@ class Plan(list[Artifact]):
 
 def describe(artifact: Artifact, lang: str = "en") -> str:
     ref = artifact.ref
-    zh = lang == "zh"
-    if artifact.kind == "run":
-        return f"运行 {ref}（记录与文件）" if zh else f"run {ref} (its record and its files)"
     if artifact.kind == "volume_file":
         volume, _, path = ref.partition(":")
-        return f"卷 {volume} 上的文件 {path}" if zh else f"file {path} on volume {volume}"
-    if artifact.kind == "object":
-        return f"对象 s3://{ref}" if zh else f"object s3://{ref}"
-    if artifact.kind == "inference_service":
-        return f"推理服务（InferenceService）{ref} 及其模型服务器" if zh else \
-            f"InferenceService {ref} and its model server"
+        return text(lang, "reset:volume_file", volume=volume, path=path)
+    if artifact.kind in ("run", "object", "inference_service"):
+        return text(lang, f"reset:{artifact.kind}", ref=ref)
     return f"{artifact.kind} {ref}"
 
 
@@ -151,19 +146,8 @@ def apply(course: Any, backend: Backend, plan: list[Artifact], lang: str = "en")
     return lines
 
 
-LINES: dict[str, dict[str, str]] = {
-    "en": {"nothing": "Nothing left to reset for {lessons}: nothing was changed.",
-           "kept": "kept {what}: {error}", "not_removed": "could not remove {what}: {error}",
-           "removed": "removed {what}", "none_left": "nothing left to remove",
-           "again": "lesson {id} is {state} again",
-           "kept_progress": "{lessons} kept {its} progress: reset again once the error is fixed"},
-    "zh": {"nothing": "{lessons}已没有可重置的内容：什么也没有改动。",
-           "kept": "保留了{what}：{error}", "not_removed": "无法删除{what}：{error}",
-           "removed": "已删除{what}", "none_left": "没有可删除的内容",
-           "again": "第 {id} 课重新变为「{state}」",
-           "kept_progress": "{lessons}保留了进度：错误解决后请再重置一次"},
-}
-_STATES_ZH = {"locked": "未解锁", "open": "进行中", "done": "已完成", "skipped": "已跳过", "coming soon": "即将推出"}
+LINES: dict[str, dict[str, str]] = by_language("reset")
+_STATES_ZH = zh_only("reset_states")
 
 
 def line(lang: str, key: str, **kwargs: object) -> str:
@@ -175,8 +159,5 @@ def _state(lang: str, state: str) -> str:
 
 
 def lessons_text(lesson_ids: list[int], lang: str = "en") -> str:
-    if lang == "zh":
-        return f"第 {'、'.join(map(str, lesson_ids))} 课"
-    if len(lesson_ids) == 1:
-        return f"lesson {lesson_ids[0]}"
-    return "lessons " + ", ".join(map(str, lesson_ids))
+    ids = text(lang, "reset:lesson_sep").join(map(str, lesson_ids))
+    return text(lang, "reset:lesson_one" if len(lesson_ids) == 1 else "reset:lesson_many", ids=ids)

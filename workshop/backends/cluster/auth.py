@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from workshop.backends.base import BackendError
+from workshop.core.text import by_language
 
 
 class TokenSource:
@@ -133,44 +134,7 @@ def _span(seconds: float, lang: str = "en") -> str:
 
 
 # The token's words in both languages (the doctor's KFP token row; a 401 names the English ones).
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "who": " for {subject}",
-        "not_jwt": "present{who} (not a JWT: its expiry is unknown)",
-        "expired": "expired {span} ago ({when}){who}",
-        "valid": "valid for {span} more (until {when}){who}",
-        "days": "{n} days", "hours": "{n} h", "minutes": "{n} min",
-        "no_notebook_token":
-            "this notebook has no KFP token ({path} is missing): Kubeflow projects one only into notebooks created "
-            "with the option \"Allow access to Kubeflow Pipelines\" (the PodDefault access-ml-pipeline). Recreate "
-            "the notebook with that option ticked under Advanced options, Configurations (your files on the "
-            "workspace volume stay); if the option is not offered, ask the instructor to run "
-            "`workshop instructor prepare`, which adds it to your namespace",
-        "renew_notebook": "the notebook's projected token is renewed by the kubelet and re-read on every request; "
-                          "if this persists, stop and start the notebook server so it gets a fresh token",
-        "a_file": "<a file>",
-        "renew_file": "ask the instructor for a token file (they make one with `workshop instructor token --output "
-                      "FILE`), save it as {target} (chmod 600) and set WORKSHOP_TOKEN_FILE to it; the file is re-read "
-                      "on every request",
-    },
-    "zh": {
-        "who": "，属于 {subject}",
-        "not_jwt": "已提供{who}（不是 JWT：不知道何时过期）",
-        "expired": "已过期 {span}（{when}）{who}",
-        "valid": "还有 {span}有效（到 {when}）{who}",
-        "days": "{n} 天", "hours": "{n} 小时", "minutes": "{n} 分钟",
-        "no_notebook_token":
-            "这个笔记本没有 KFP 令牌（缺少 {path}）：Kubeflow 只会把令牌放进创建时勾选了 "
-            "\"Allow access to Kubeflow Pipelines\" 选项（PodDefault access-ml-pipeline）的笔记本。请在 Advanced "
-            "options 的 Configurations 下勾选这个选项，重新创建笔记本（工作区卷上的文件会保留）；如果没有这个选项，"
-            "请讲师运行 `workshop instructor prepare`，它会把该选项加到你的命名空间",
-        "renew_notebook": "笔记本里投射的令牌由 kubelet 续期，每次请求都会重新读取；如果问题一直存在，请停止再启动"
-                          "笔记本服务器，让它拿到新的令牌",
-        "a_file": "<某个文件>",
-        "renew_file": "向讲师要一个令牌文件（讲师用 `workshop instructor token --output FILE` 生成），保存为 "
-                      "{target}（chmod 600），并把 WORKSHOP_TOKEN_FILE 设为它；每次请求都会重新读取这个文件",
-    },
-}
+WORDS: dict[str, dict[str, str]] = by_language("token")
 NO_NOTEBOOK_TOKEN = WORDS["en"]["no_notebook_token"]
 
 
