@@ -17,6 +17,7 @@ import click
 from workshop.cli.common import GROUP_LANG_OPTION, LANG_OPTION, WorkshopGroup, confirm, lesson_or_fail, open_course
 from workshop.cli.words import language as cli_language
 from workshop.cli.words import say
+from workshop.core.text import text
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend
@@ -234,7 +235,7 @@ def _doctor(be: Any, lang: str) -> bool:
     items = be.doctor(lang)
     for item in items:
         mark = {True: "✓", False: "✗", None: "–"}[item.ok]
-        click.echo(f"  {mark} {item.name}: {item.detail}")
+        click.echo(" " + text(lang, "cli_doctor:row", mark=mark, name=item.name, detail=item.detail))
         if item.ok is False and item.fix:
-            click.echo(f"      {say(lang, 'fix')}: {item.fix}")
+            click.echo(" " + text(lang, "cli_doctor:fix", fix=item.fix))
     return not any(item.ok is False and item.key in ("kfp-api", "kserve") for item in items)

@@ -328,9 +328,9 @@ def doctor(lang: str | None, backend: str | None, as_json: bool) -> None:
             items.append(item)
             if not as_json:
                 mark = {True: click.style("✓", fg="green"), False: click.style("✗", fg="red"), None: "–"}[item.ok]
-                click.echo(f" {mark} {item.name}: {item.detail}")
+                click.echo(words["row"].format(mark=mark, name=item.name, detail=item.detail))
                 if item.ok is False and item.fix:
-                    click.echo(f"     {say(language, 'fix')}: {item.fix}")
+                    click.echo(words["fix"].format(fix=item.fix))
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

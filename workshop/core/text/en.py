@@ -328,6 +328,8 @@ TEXT: dict[str, str] = {
     "cli_progress:failure": "Lesson {id}, last failure: {failure}",
     # --- cli_doctor: workshop.cli.lessons ---
     "cli_doctor:title": "workshop doctor — {backend} backend",
+    "cli_doctor:row": " {mark} {name}: {detail}",
+    "cli_doctor:fix": "     fix: {fix}",
     # --- instructor: workshop.instructor.words ---
     "instructor:not_duration": "{text!r} is not a duration like 24h, 90m or 3600s",
     "instructor:too_short": "{text!r} is too short: Kubernetes issues tokens for at least 10 minutes",

@@ -371,6 +371,8 @@ TEXT: dict[str, str] = {
     "cli_progress:failure": "第 {id} 课上次失败：{failure}",
     # --- cli_doctor: workshop.cli.lessons ---
     "cli_doctor:title": "workshop doctor —— {backend}后端",
+    "cli_doctor:row": " {mark} {name}：{detail}",
+    "cli_doctor:fix": "     解决办法：{fix}",
     # --- click_words: workshop.cli.common ---
     "click_words:Usage: ": "用法：",
     "click_words:Options": "选项",
