@@ -152,3 +152,19 @@ def test_kfps_own_lines_get_one_chinese_note_and_stay_as_kfp_wrote_them(home: Pa
     first_kfp = next(i for i, line in enumerate(lines) if "[KFP Executor" in line and line.startswith("["))
     assert len(notes) == 1 and notes[0] < first_kfp, run.stdout
     assert "--quiet" in lines[notes[0]]
+
+
+def test_a_learners_file_that_does_not_import_and_an_unknown_argument_are_said_in_chinese(home: Path,
+                                                                                          tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("from kfp import dsl\n\nraise ValueError('boom')\n", encoding="utf-8")
+    graph = zh(home, "graph", "1", "--pipeline", str(broken))
+    assert graph.returncode == 1 and "broken.py（第 3 行）无法导入：ValueError: boom" in graph.stderr, graph.stderr
+    missing = tmp_path / "empty.py"
+    missing.write_text("x = 1\n", encoding="utf-8")
+    none = zh(home, "graph", "1", "--pipeline", str(missing))
+    assert "empty.py 中没有流水线函数" in none.stderr, none.stderr
+    unknown = zh(home, "run", "1", "--arg", "zz=1")
+    assert unknown.returncode == 1 and "第 1 课没有参数 'zz'" in unknown.stderr, unknown.stderr
+    for out in (graph, none, unknown):
+        assert not english_left(out), out.stderr

@@ -216,7 +216,8 @@ def graph(lesson: str, pipeline_file: str | None, width: int | None, lang: str |
     try:
         source = Path(pipeline_file) if pipeline_file else course.pipeline_file(item)
         with tempfile.TemporaryDirectory(prefix="workshop-graph-") as tmp:
-            package = compile_pipeline(source, item.pipeline_function, Path(tmp) / "pipeline.yaml")
+            package = compile_pipeline(source, item.pipeline_function, Path(tmp) / "pipeline.yaml",
+                                       lang=course.settings.language)
             click.secho(f"{item.pipeline_name} ({source.name})", bold=True)
             print_graph(package, width)
     except (LessonError, CompileError) as exc:

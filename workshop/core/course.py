@@ -153,10 +153,12 @@ class Course:
         try:
             code = source.read_bytes()  # read once: what is hashed is what compiles
         except OSError as exc:
-            raise CompileError(f"cannot read {source}: {exc.strerror or exc}") from exc
+            raise CompileError(text(self.settings.language, "learner:cannot_read", path=source,
+                                    reason=exc.strerror or exc)) from exc
         digest = code_version(code)  # comments and layout make no new version
         try:
-            package = compile_pipeline(source, lesson.pipeline_function, self._run_package_path(lesson), code)
+            package = compile_pipeline(source, lesson.pipeline_function, self._run_package_path(lesson), code,
+                                       self.settings.language)
         except CompileError as exc:
             # A pipeline that does not compile is a failed attempt too: it counts towards the
             # hints and the reveal of the solution, so a learner stuck there is not stuck for good.

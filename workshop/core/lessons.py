@@ -137,8 +137,8 @@ class Lesson:
         known = {arg.name: arg for arg in self.arguments}
         unknown = sorted(set(raw) - set(known))
         if unknown:
-            names = ", ".join(known) or "none"
-            raise LessonError(f"lesson {self.id} has no argument {unknown[0]!r} (it takes: {names})")
+            names = ", ".join(known) or catalog_text(lang, "learner:no_arguments")
+            raise LessonError(catalog_text(lang, "learner:no_argument", id=self.id, name=unknown[0], names=names))
         values = self.defaults(backend_defaults)
         for name, value in raw.items():
             values[name] = known[name].parse(value, lang, by_label)

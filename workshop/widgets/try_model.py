@@ -92,7 +92,7 @@ class TryModel(Vertical):
         last = app.course.progress.last_run(self.lesson.id)
         namespace = str(last.arguments.get("namespace", "local")) if last else "local"
         try:
-            value = predict(app.backend, self.spec["service"], namespace, features)
+            value = predict(app.backend, self.spec["service"], namespace, features, lang=self.lang)
         except PredictionError as exc:
             self.app.call_from_thread(self._show, Text(f"✗ {exc}", style="bold red"))
             return

@@ -722,4 +722,21 @@ TEXT: dict[str, str] = {
     "course:skip_locked": "lesson {id} is locked: pass or skip lesson {needed} first",
     "course:skip_coming": "lesson {id} is coming soon: it cannot run yet",
     "course:skip_done": "lesson {id} is already passed: there is nothing to skip",
+    # --- learner: workshop.core.compile, course, lessons, exercise, predict (a run, Try the model) ---
+    "learner:cannot_read": "cannot read {path}: {reason}",
+    "learner:no_import": "{file}{where} does not import: {error}",
+    "learner:where": ", line {line},",
+    "learner:no_function": "{file} has no pipeline function {function!r}",
+    "learner:no_compile": "{file} does not compile: {error}",
+    "learner:no_argument": "lesson {id} has no argument {name!r} (it takes: {names})",
+    "learner:no_arguments": "none",
+    "learner:file_gone": (
+        "your file for lesson {id} is gone: {path}. Put it back (renamed or moved?), start over from the starter with "
+        "`workshop exercise {id} --fresh`, or follow along with the reference with `workshop exercise {id} --off`."
+    ),
+    "learner:no_exercise": "lesson {id} has no exercise: follow along with the reference pipeline",
+    "learner:not_ready": "{service} is not ready: {detail}. Run the lesson first.",
+    "learner:no_answer": "no answer from {url}: {error}",
+    "learner:answered": "{url} answered {status}: {body}",
+    "learner:no_predictions": "{url} answered without predictions: {body}",
 }

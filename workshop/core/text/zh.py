@@ -828,4 +828,21 @@ TEXT: dict[str, str] = {
     "course:skip_locked": "第 {id} 课未解锁：请先通过或跳过第 {needed} 课",
     "course:skip_coming": "第 {id} 课即将推出：暂时还不能运行",
     "course:skip_done": "第 {id} 课已经通过：没有可跳过的",
+    # --- learner: workshop.core.compile, course, lessons, exercise, predict (a run, Try the model) ---
+    "learner:cannot_read": "无法读取 {path}：{reason}",
+    "learner:no_import": "{file}{where}无法导入：{error}",
+    "learner:where": "（第 {line} 行）",
+    "learner:no_function": "{file} 中没有流水线函数 {function!r}",
+    "learner:no_compile": "{file} 无法编译：{error}",
+    "learner:no_argument": "第 {id} 课没有参数 {name!r}（它接受的参数：{names}）",
+    "learner:no_arguments": "无",
+    "learner:file_gone": (
+        "你为第 {id} 课写的文件不见了：{path}。请把它放回去（是不是改了名或移走了？），或者用 `workshop exercise {id} "
+        "--fresh` 从起始代码重新开始，或者用 `workshop exercise {id} --off` 回到跟着参考代码做。"
+    ),
+    "learner:no_exercise": "第 {id} 课没有练习：请跟着参考流水线做",
+    "learner:not_ready": "{service} 还没有就绪：{detail}。请先运行本课。",
+    "learner:no_answer": "{url} 没有应答：{error}",
+    "learner:answered": "{url} 返回了 {status}：{body}",
+    "learner:no_predictions": "{url} 的应答中没有预测结果：{body}",
 }
