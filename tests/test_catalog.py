@@ -191,8 +191,6 @@ NOT_MESSAGES = {
     "core/exercise.py": "a starter file's header, which names the lesson in both languages at once",
     "core/lessons.py": "a docstring about Chinese line joining",
     "widgets/cjk_wrap.py": "the ranges of CJK characters",
-    "backends/local/taskenv.py": "a task's own log lines (not moved yet)",
-    "backends/local/worker.py": "a task's own log lines (not moved yet)",
 }
 
 

@@ -739,4 +739,21 @@ TEXT: dict[str, str] = {
     "learner:no_answer": "no answer from {url}: {error}",
     "learner:answered": "{url} answered {status}: {body}",
     "learner:no_predictions": "{url} answered without predictions: {body}",
+    # --- task_log: workshop.backends.local.taskenv, worker (a task's log says both languages) ---
+    "task_log:conflict": (
+        "[workshop] {pins} cannot be installed beside kfp {kfp}, which runs this task's code locally (as the kfp in "
+        "its image does on a cluster):"
+    ),
+    "task_log:conflict_fix": (
+        "[workshop] Such pins are for older clusters: the tutorial's kserve==0.11.0 needs protobuf 3, which kfp {kfp} "
+        "cannot use. Pin a release that works with this kfp, or leave the version out."
+    ),
+    "task_log:not_found": "[workshop] pip could not find {requirements} for this task:",
+    "task_log:install_failed": "[workshop] pip failed to install {specs} for this task:",
+    "task_log:unknown_pip": (
+        "[workshop] this task installs packages in a way the local backend does not recognise; run here, that pip "
+        "would change the app's own environment, so the task does not run locally (on a cluster it runs in its own "
+        "container)."
+    ),
+    "task_log:no_cache": "[workshop] cannot prepare this task's packages in {folder}: {error}",
 }

@@ -845,4 +845,17 @@ TEXT: dict[str, str] = {
     "learner:no_answer": "{url} 没有应答：{error}",
     "learner:answered": "{url} 返回了 {status}：{body}",
     "learner:no_predictions": "{url} 的应答中没有预测结果：{body}",
+    # --- task_log: workshop.backends.local.taskenv, worker (a task's log says both languages) ---
+    "task_log:conflict": (
+        "[workshop] {pins} 无法与运行此任务的 kfp {kfp} 共存（原因见上）。这样的版本只适用于旧集群：教程中的 "
+        "kserve==0.11.0 需要 protobuf 3，而 kfp {kfp} 不能使用它。"
+    ),
+    "task_log:conflict_fix": "[workshop] 请换用与此 kfp 兼容的版本，或不写版本号。",
+    "task_log:not_found": "[workshop] pip 无法为此任务找到 {requirements}（原因见上）。",
+    "task_log:install_failed": "[workshop] pip 安装 {specs} 失败（原因见上）。",
+    "task_log:unknown_pip": (
+        "[workshop] 此任务安装软件包的方式本地后端无法识别；在本机运行会改动应用自身的环境，因此不在本地运行（在集群上"
+        "它运行于自己的容器中）。"
+    ),
+    "task_log:no_cache": "[workshop] 无法在 {folder} 中准备此任务的软件包：{error}",
 }
