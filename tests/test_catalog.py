@@ -17,14 +17,19 @@ def _han(text: str) -> bool:
 
 
 def catalogs() -> list[tuple[str, dict[str, dict[str, str]]]]:
+    from workshop.backends.cluster.auth import WORDS as TOKEN_WORDS
+    from workshop.backends.cluster.doctor import TEXT as CLUSTER_DOCTOR
     from workshop.backends.local.doctor import TEXT as DOCTOR
     from workshop.cli.lessons import DOCTOR_WORDS, PROGRESS_WORDS
     from workshop.cli.words import WORDS
     from workshop.core.reset import LINES
+    from workshop.instructor.words import WORDS as INSTRUCTOR
     from workshop.screens.doctor import HEAD
 
     return [("ui_text.TEXT", TEXT), ("local doctor", DOCTOR), ("cli doctor", DOCTOR_WORDS),
-            ("cli progress", PROGRESS_WORDS), ("doctor screen", HEAD), ("cli words", WORDS), ("reset lines", LINES)]
+            ("cli progress", PROGRESS_WORDS), ("doctor screen", HEAD), ("cli words", WORDS), ("reset lines", LINES),
+            ("cluster doctor", CLUSTER_DOCTOR), ("token words", TOKEN_WORDS),
+            ("instructor steps", INSTRUCTOR)]
 
 
 @pytest.mark.parametrize("name,catalog", catalogs())
@@ -148,3 +153,60 @@ def test_every_command_and_option_has_chinese_help() -> None:
         localise(main, default_language())
     assert not missing
     assert all(not _han(c.help or "") for c in main.commands.values()) or default_language() == "zh"
+
+
+# --- one catalog per language (workshop/core/text/en.py and zh.py) ------------------------------------------
+def _fields(template: str) -> set[str]:
+    import string
+
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_one_catalog_per_language_has_every_key_in_both() -> None:
+    from workshop.core.text import CATALOGS, ZH_ONLY, sections
+
+    en, zh = CATALOGS["en"], CATALOGS["zh"]
+    assert len(sections()) >= 20 and len(en) > 500
+    shared = [key for key in zh if key.split(":", 1)[0] not in ZH_ONLY]
+    assert set(shared) == set(en), sorted(set(shared) ^ set(en))
+    assert all(key.split(":", 1)[0] in ZH_ONLY for key in set(zh) - set(en))
+    # a Chinese text uses no placeholder its English lacks (it may leave out an English-only one, like {its})
+    wrong = [key for key in en if not _fields(zh[key]) <= _fields(en[key])]
+    assert not wrong
+    # the same in both is a name (a key to press, "中文 / English"), else it was not translated
+    names = [key for key in en if key.startswith("help:keys.") and key.endswith(".0") or _han(en[key])]
+    same = [key for key in en if zh[key] == en[key] and " " in en[key] and any(c.isalpha() for c in en[key])
+            and key not in names]
+    assert not same, f"not translated: {same}"
+
+
+def test_every_zh_only_text_is_chinese() -> None:
+    from workshop.core.text import CATALOGS, ZH_ONLY
+
+    lacking = [key for key, value in CATALOGS["zh"].items() if key.split(":", 1)[0] in ZH_ONLY and not _han(value)]
+    assert not lacking
+
+
+# Han text outside the catalogs, each for a reason that is not a user message to translate
+NOT_MESSAGES = {
+    "app.py": "the language toggle's own label, 中文/English, the same in both",
+    "core/exercise.py": "a starter file's header, which names the lesson in both languages at once",
+    "core/lessons.py": "a docstring about Chinese line joining",
+    "widgets/cjk_wrap.py": "the ranges of CJK characters",
+}
+
+
+def test_no_module_keeps_a_catalog_of_its_own() -> None:
+    """Every string table (a dict with a "zh" entry) and every Chinese text lives in workshop/core/text."""
+    tables, chinese = [], set()
+    for path in sorted((ROOT / "workshop").rglob("*.py")):
+        name = path.relative_to(ROOT / "workshop").as_posix()
+        if name.startswith("core/text/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "zh" for k in node.keys):
+                tables.append(f"{name}:{node.lineno}")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _han(node.value):
+                chinese.add(name)
+    assert not tables
+    assert chinese <= set(NOT_MESSAGES), sorted(chinese - set(NOT_MESSAGES))

@@ -86,6 +86,7 @@ def test_a_lesson_run_and_its_reset_speak_chinese(home: Path) -> None:
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "== 第 1 课：" in run.stdout and "第 1 课通过。" in run.stdout and "运行成功" in run.stdout
     assert not english_left(run), english_left(run)
+    assert "kfp 执行器自己的输出" not in run.stdout  # --quiet shows no kfp line, so no note about them
     reset = zh(home, "reset", "1", "--yes")
     assert reset.returncode == 0, reset.stderr
     for line in ("已删除运行", "第 1 课重新变为「进行中」", "已重置第 1 课。"):
@@ -106,3 +107,64 @@ def test_help_is_chinese_and_whole(home: Path, how: dict[str, str]) -> None:
     for command in (["run"], ["reset"], ["instructor", "class", "reset"]):
         sub = workshop(home, *pre, *command, "--help", **env)
         assert sub.returncode == 0 and "用法" in sub.stdout and not english_left(sub), sub.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("--bogus", "--lang", "zh"), ("--lang", "zh", "--bogus"), ("run", "--bogus", "--lang=zh"),
+    ("run", "1", "--arg", "bad", "--lang", "zh"), ("run", "1", "--lang", "zh", "--arg"),
+    ("graph", "1", "--width", "abc", "--lang", "zh"), ("graph", "1", "--width", "5", "--lang", "zh"),
+    ("run", "1", "2", "--lang", "zh"), ("run", "1", "--backend", "foo", "--lang", "zh"), ("bogus", "--lang", "zh"),
+    ("run", "--pipeline", "/nope", "1", "--lang", "zh"), ("instructor", "token", "--bogus", "--lang", "zh"),
+    ("instructor", "class", "reset", "--lang", "zh"),
+])
+def test_an_option_error_before_lang_speaks_the_lang_given_later(home: Path, args: tuple[str, ...]) -> None:
+    """No locale: the --lang that comes after the bad option still decides, and click's own words are Chinese."""
+    out = workshop(home, *args)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "错误：" in out.stderr and ("用法：" in out.stderr or args[-1] == "--arg"), out.stderr
+    assert not english_left(out), out.stderr
+
+
+def test_an_option_error_under_a_chinese_locale_is_chinese(home: Path) -> None:
+    for env in ({"LANG": "zh_CN.UTF-8"}, {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}):
+        out = workshop(home, "run", "1", "--bogus", **env)
+        assert out.returncode == 2 and "错误：没有这个选项：--bogus" in out.stderr and not english_left(out), out.stderr
+    english = workshop(home, "run", "1", "--bogus")  # no locale, no --lang: click's words as click has them
+    assert "Error: No such option" in english.stderr
+
+
+def test_the_language_is_read_from_argv_before_click_parses() -> None:
+    from workshop.cli.common import prescan_language
+
+    assert prescan_language(["--bogus", "--lang", "zh"]) == "zh"
+    assert prescan_language(["run", "--lang=zh", "1"]) == "zh"
+    assert prescan_language(["run", "--lang", "zh", "--lang", "en"]) == "en"  # the last wins, as in click
+    assert prescan_language(["run", "--lang", "fr"]) is None and prescan_language(["run", "--lang"]) is None
+    assert prescan_language(["run", "--", "--lang", "zh"]) is None
+
+
+def test_kfps_own_lines_get_one_chinese_note_and_stay_as_kfp_wrote_them(home: Path) -> None:
+    """kfp's executor lines are kfp's words (not translated); in Chinese the CLI says so once, before the first."""
+    run = zh(home, "run", "1", "--arg", "a=3", "--arg", "b=4")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    lines = run.stdout.splitlines()
+    notes = [i for i, line in enumerate(lines) if "kfp 执行器自己的输出" in line]
+    first_kfp = next(i for i, line in enumerate(lines) if "[KFP Executor" in line and line.startswith("["))
+    assert len(notes) == 1 and notes[0] < first_kfp, run.stdout
+    assert "--quiet" in lines[notes[0]]
+
+
+def test_a_learners_file_that_does_not_import_and_an_unknown_argument_are_said_in_chinese(home: Path,
+                                                                                          tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("from kfp import dsl\n\nraise ValueError('boom')\n", encoding="utf-8")
+    graph = zh(home, "graph", "1", "--pipeline", str(broken))
+    assert graph.returncode == 1 and "broken.py（第 3 行）无法导入：ValueError: boom" in graph.stderr, graph.stderr
+    missing = tmp_path / "empty.py"
+    missing.write_text("x = 1\n", encoding="utf-8")
+    none = zh(home, "graph", "1", "--pipeline", str(missing))
+    assert "empty.py 中没有流水线函数" in none.stderr, none.stderr
+    unknown = zh(home, "run", "1", "--arg", "zz=1")
+    assert unknown.returncode == 1 and "第 1 课没有参数 'zz'" in unknown.stderr, unknown.stderr
+    for out in (graph, none, unknown):
+        assert not english_left(out), out.stderr

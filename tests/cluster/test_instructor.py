@@ -318,3 +318,77 @@ def test_the_instructors_course_on_each_release(make_backend, fake: FakeServer, 
     token = cli("token", "--output", str(tmp_path / "tok"))
     assert token.exit_code == 0, token.output
     assert not fake.denied  # the instructor is a cluster admin: nothing was refused
+
+
+# --- the instructor's steps in Chinese (LANG=zh_CN.UTF-8, as tests/test_cli_words.py runs the learner's) -------
+def _zh_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("WORKSHOP_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+
+
+def _english_left(output: str) -> list[str]:
+    """Lines with three English words in a row, once names are set aside: quoted Kubeflow UI labels
+    ("Allow access to Kubeflow Pipelines"), paths, and the `workshop …` commands."""
+    import re
+
+    from tests.test_cli_words import ENGLISH
+
+    left = []
+    for line in output.splitlines():
+        bare = re.sub(r'"[^"]*"|\S*/\S*|`[^`]*`', "", line)
+        if ENGLISH.search(bare):
+            left.append(line)
+    return left
+
+
+def _han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_the_token_steps_speak_chinese_under_a_chinese_locale(cli, fake: FakeServer, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _zh_locale(monkeypatch)
+    _token_routes(fake)
+    first = cli("token", "--output", str(tmp_path / "tok"))
+    assert first.exit_code == 0, first.output
+    assert "服务账号 kubeflow/kfp-api-user：已创建" in first.output
+    assert "ClusterRoleBinding kfp-api-user-binding（绑定到 kubeflow-pipelines-edit）：已创建" in first.output
+    assert "已写入" in first.output and "令牌于 2025-01-02T00:00:00Z 过期" in first.output
+    assert not _english_left(first.output), first.output
+    _token_routes(fake, sa=409, crb=409)
+    again = cli("token", "--output", str(tmp_path / "tok"))
+    assert again.output.count("已存在") == 2 and not _english_left(again.output), again.output
+    short = CliRunner().invoke(instructor, ["token", "--duration", "5m"])
+    assert short.exit_code == 2 and "太短" in short.output and not _english_left(short.output), short.output
+    fake.on("POST", CRB, Reply(403, k8s_status(403, "Forbidden", "forbidden")))
+    refused = CliRunner().invoke(instructor, ["token", "--output", str(tmp_path / "tok2")])
+    assert refused.exit_code == 1 and "集群管理员（cluster-admin）" in refused.output, refused.output
+
+
+def test_prepare_and_a_learners_reset_speak_chinese_under_a_chinese_locale(
+        cli, fake: FakeServer, classroom: Objects, monkeypatch: pytest.MonkeyPatch) -> None:
+    _zh_locale(monkeypatch)
+    classroom.put("secrets", NS, {"metadata": {"name": "mlpipeline-minio-artifact"},
+                                  "data": {"accesskey": base64.b64encode(b"minio").decode(),
+                                           "secretkey": base64.b64encode(b"minio123").decode()}})
+    classroom.pod_log = "WORKSHOP-SEED written\n"
+    first = cli("prepare", "--namespace", NS, "--no-doctor")
+    assert first.exit_code == 0, first.output
+    assert "存储卷 PVC aidatasource：已创建" in first.output
+    assert "aidatasource 上的 input_numbers.csv：已写入" in first.output
+    assert "今后创建笔记本时勾选" in first.output
+    second = cli("prepare", "--namespace", NS, "--no-doctor")
+    assert second.output.count("已存在") == 4, second.output
+    for output in (first.output, second.output):
+        assert not _english_left(output), output
+
+    _progress(classroom, NS, "ada", {"5": _record("passed", 2, passed_at=2.0)})
+    fake.on("GET", ISVC, _isvc(OURS))
+    fake.on("DELETE", ISVC, {})
+    reset = cli("class", "reset", "--namespace", NS, "5", "--yes")
+    assert reset.exit_code == 0, reset.output
+    assert f"已删除推理服务（InferenceService）{NS}/iris-svc 及其模型服务器" in reset.output
+    assert f"ada（{NS}）的第 5 课重新变为「进行中」" in reset.output
+    lines = [line for line in reset.output.splitlines() if line.strip()]
+    assert all(_han(line) for line in lines) and not _english_left(reset.output), reset.output

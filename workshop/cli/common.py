@@ -11,6 +11,7 @@ from click.exceptions import NoArgsIsHelpError
 from workshop.cli.words import CHOSEN, HELP_ZH, OPTION_HELP_ZH, language, say
 from workshop.core.ports import Backend
 from workshop.core.settings import LANGUAGES, Settings, default_language
+from workshop.core.text import zh_only, zh_pairs
 
 
 def _remember_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -26,15 +27,52 @@ BACKEND_OPTION = click.option("--backend", type=click.Choice(["local", "cluster"
 
 
 # click's own words (its gettext catalog has no Chinese), as the help and error output show them
-CLICK_ZH = {"Usage: ": "用法：", "Options": "选项", "Commands": "命令", "Arguments": "参数",
-            "Show this message and exit.": "显示本帮助并退出。", "Show the version and exit.": "显示版本并退出。",
-            "Missing command.": "缺少命令。"}
+CLICK_ZH = zh_only("click_words")
+
+
+# click's own error messages, by the message id it passes to gettext (click 8.x: core.py, types.py, parser.py,
+# exceptions.py, termui.py). click looks each up when it raises, so a Chinese command gets Chinese errors
+# even for the options it parses before --lang (see prescan_language).
+CLICK_MESSAGES_ZH = zh_only("click_messages")
+
+
+# the type names click puts into those messages (set when each option was declared, in English)
+CLICK_NAMES_ZH = zh_pairs("click_names")
+
+
+def _click_gettext(message: str) -> str:
+    return CLICK_MESSAGES_ZH.get(message, message) if language(None) == "zh" else message
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    return _click_gettext(singular if n == 1 else plural)
+
+
+def _speak_click_errors() -> None:
+    """click's modules call the `_` and `ngettext` they imported from gettext (which has no Chinese for
+    click): give them ours, which follows the command's language. English passes through unchanged."""
+    import click.core
+    import click.exceptions
+    import click.parser
+    import click.termui
+    import click.types
+
+    for module in (click.core, click.exceptions, click.parser, click.termui, click.types):
+        if hasattr(module, "_"):
+            module._ = _click_gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _click_ngettext  # type: ignore[attr-defined]
+
+
+_speak_click_errors()
 
 
 def _click_zh(text: str) -> str:
     if language(None) != "zh":
         return text
-    return CLICK_ZH.get(text, text).replace("[required]", "[必填]").replace("[default: ", "[默认：")
+    for english in ("[required]", "[default: "):
+        text = text.replace(english, CLICK_ZH[english])
+    return CLICK_ZH.get(text, text)
 
 
 class WorkshopFormatter(click.HelpFormatter):
@@ -65,17 +103,37 @@ def _show_zh(exc: click.ClickException) -> None:
         click.echo(ctx.get_usage(), err=True)
         names = ctx.command.get_help_option_names(ctx)
         if names:
-            click.echo(f"试试 '{ctx.command_path} {max(names, key=len)}' 查看帮助。", err=True)
+            click.echo(_click_gettext("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=max(names, key=len)), err=True)
         click.echo(err=True)
         if isinstance(exc, click.MissingParameter) and exc.param is not None:
-            message = f"缺少参数 {exc.param.get_error_hint(ctx)}。"
+            message = CLICK_ZH["Missing parameter {hint}."].format(hint=exc.param.get_error_hint(ctx))
         elif isinstance(exc, click.NoSuchOption):
-            message = f"没有这个选项：{exc.option_name}"
+            message = _click_gettext("No such option: {name}").format(name=exc.option_name)
         elif isinstance(exc, click.BadParameter):
             hint = exc.param_hint if isinstance(exc.param_hint, str) else (
                 exc.param.get_error_hint(ctx) if exc.param is not None else "")
-            message = f"{hint} 的值无效：{exc.message}" if hint else f"值无效：{exc.message}"
-    click.echo(f"错误：{message}", err=True)
+            message = _click_gettext("Invalid value for {param_hint}: {message}").format(
+                param_hint=hint, message=exc.message) if hint else \
+                _click_gettext("Invalid value: {message}").format(message=exc.message)
+    for english, chinese in CLICK_NAMES_ZH:  # names click fills in after looking its message up
+        message = message.replace(english, chinese)
+    click.echo(_click_gettext("Error: {message}").format(message=message), err=True)
+
+
+def prescan_language(args: list[str]) -> str | None:
+    """The --lang (or --lang=) anywhere on the command line, read before click parses it; None when absent.
+
+    The last one wins, as click's own parsing would have it; `--` ends the options."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else \
+            arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if value in LANGUAGES:
+            found = value
+    return found
 
 
 class WorkshopGroup(click.Group):
@@ -91,6 +149,10 @@ class WorkshopGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         CHOSEN["lang"] = None
+        chosen = prescan_language(sys.argv[1:] if args is None else list(args))
+        if chosen:  # an error click raises while parsing, before --lang's own callback runs, speaks it too
+            CHOSEN["lang"] = chosen
+            localise(self, chosen)
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
@@ -100,7 +162,7 @@ class WorkshopGroup(click.Group):
                 exc.show()
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("已中止！" if language(None) == "zh" else "Aborted!", err=True)
+            click.echo(_click_gettext("Aborted!"), err=True)
             sys.exit(1)
         finally:
             if CHOSEN["lang"] is not None:  # an in-process caller's next invocation starts from the locale

@@ -17,6 +17,7 @@ import click
 from workshop.cli.common import GROUP_LANG_OPTION, LANG_OPTION, WorkshopGroup, confirm, lesson_or_fail, open_course
 from workshop.cli.words import language as cli_language
 from workshop.cli.words import say
+from workshop.core.text import text
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend
@@ -64,8 +65,9 @@ def token(namespace: str, duration: str, output: str | None, show: bool, lang: s
     from workshop.core.settings import Settings
     from workshop.instructor.token import issue_token, parse_duration
 
+    lang = cli_language(lang)
     try:
-        seconds = parse_duration(duration)
+        seconds = parse_duration(duration, lang)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--duration") from None
     if output is None:
@@ -74,7 +76,7 @@ def token(namespace: str, duration: str, output: str | None, show: bool, lang: s
         output = str(home / "kfp-token")
     be = _backend()
     try:
-        result = issue_token(be.kube, namespace, seconds, output)
+        result = issue_token(be.kube, namespace, seconds, output, lang)
     except BackendError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -172,7 +174,7 @@ def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool, la
             return
         if not yes and not confirm(say(lang, "confirm_learner"), lang):
             raise click.ClickException(say(lang, "nothing_changed"))
-        lines, ok = classroom.apply_reset(be, plan, [item.id for item in lessons])
+        lines, ok = classroom.apply_reset(be, plan, [item.id for item in lessons], lang)
     except BackendError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -216,7 +218,7 @@ def prepare(namespaces: tuple[str, ...], all_profiles: bool, no_doctor: bool, la
             be = base.for_namespace(namespace)
             try:
                 click.secho(f"== {namespace} ==", bold=True)
-                lines, done = prepare_namespace(be, csv_text)
+                lines, done = prepare_namespace(be, csv_text, lang=lang)
                 ok = ok and done
                 for line in lines:
                     click.echo(f"  {line}")
@@ -233,7 +235,7 @@ def _doctor(be: Any, lang: str) -> bool:
     items = be.doctor(lang)
     for item in items:
         mark = {True: "✓", False: "✗", None: "–"}[item.ok]
-        click.echo(f"  {mark} {item.name}: {item.detail}")
+        click.echo(" " + text(lang, "cli_doctor:row", mark=mark, name=item.name, detail=item.detail))
         if item.ok is False and item.fix:
-            click.echo(f"      {say(lang, 'fix')}: {item.fix}")
-    return not any(item.ok is False and item.name.startswith(("KFP API", "KServe")) for item in items)
+            click.echo(" " + text(lang, "cli_doctor:fix", fix=item.fix))
+    return not any(item.ok is False and item.key in ("kfp-api", "kserve") for item in items)

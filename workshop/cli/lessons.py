@@ -23,6 +23,7 @@ from workshop.cli.common import (
 )
 from workshop.cli.words import language as cli_language
 from workshop.cli.words import say
+from workshop.core.text import by_language
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -79,7 +80,7 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
     from workshop.core import service
     from workshop.core.compile import CompileError
     from workshop.core.errors import BackendError
-    from workshop.core.events import ExecutorNoise
+    from workshop.core.events import ExecutorNoise, LogLine
     from workshop.core.lessons import LessonError
 
     lang = course.settings.language
@@ -102,8 +103,18 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
             if name == "compiled":  # the run graph, from the compile, before anything runs
                 print_graph(details["file"])
 
-        attempt = service.run(course, backend, lesson, raw, on_event=lambda e: print_event(e, width, noise, lang),
-                              on_run_id=submitted, pipeline_file=source, on_step=step)
+        # in Chinese, one note before kfp's first executor line: those are kfp's own words, left as kfp wrote them
+        kfp_lines = ExecutorNoise() if lang == "zh" and noise is None else None
+
+        def on_event(event: Any) -> None:
+            nonlocal kfp_lines
+            if kfp_lines is not None and isinstance(event, LogLine) and kfp_lines.is_noise(event.task, event.line):
+                kfp_lines = None
+                click.secho(say(lang, "kfp_lines"), fg="yellow")
+            print_event(event, width, noise, lang)
+
+        attempt = service.run(course, backend, lesson, raw, on_event=on_event,
+                              on_run_id=submitted, pipeline_file=source, on_step=step, lang=lang)
     except (LessonError, CompileError, BackendError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
@@ -205,7 +216,8 @@ def graph(lesson: str, pipeline_file: str | None, width: int | None, lang: str |
     try:
         source = Path(pipeline_file) if pipeline_file else course.pipeline_file(item)
         with tempfile.TemporaryDirectory(prefix="workshop-graph-") as tmp:
-            package = compile_pipeline(source, item.pipeline_function, Path(tmp) / "pipeline.yaml")
+            package = compile_pipeline(source, item.pipeline_function, Path(tmp) / "pipeline.yaml",
+                                       lang=course.settings.language)
             click.secho(f"{item.pipeline_name} ({source.name})", bold=True)
             print_graph(package, width)
     except (LessonError, CompileError) as exc:
@@ -289,18 +301,10 @@ def progress(as_json: bool, lang: str | None) -> None:
             console.print(words["failure"].format(id=row["lesson"], failure=row["last_failure"]), highlight=False)
 
 
-PROGRESS_WORDS = {
-    "en": {"title": "Progress of {learner}", "lesson": "lesson", "state": "state", "mode": "mode",
-           "attempts": "tries", "passed": "passed", "exercise": "own code", "follow": "follow",
-           "failure": "Lesson {id}, last failure: {failure}"},
-    "zh": {"title": "{learner} 的进度", "lesson": "课程", "state": "状态", "mode": "方式",
-           "attempts": "尝试", "passed": "通过时间", "exercise": "自己写", "follow": "跟着做",
-           "failure": "第 {id} 课上次失败：{failure}"},
-}
+PROGRESS_WORDS = by_language("cli_progress")
 
 
-DOCTOR_WORDS = {"en": {"title": "workshop doctor — {backend} backend"},
-                "zh": {"title": "workshop doctor —— {backend}后端"}}
+DOCTOR_WORDS = by_language("cli_doctor")
 
 
 @click.command()
@@ -326,9 +330,9 @@ def doctor(lang: str | None, backend: str | None, as_json: bool) -> None:
             items.append(item)
             if not as_json:
                 mark = {True: click.style("✓", fg="green"), False: click.style("✗", fg="red"), None: "–"}[item.ok]
-                click.echo(f" {mark} {item.name}: {item.detail}")
+                click.echo(words["row"].format(mark=mark, name=item.name, detail=item.detail))
                 if item.ok is False and item.fix:
-                    click.echo(f"     {say(language, 'fix')}: {item.fix}")
+                    click.echo(words["fix"].format(fix=item.fix))
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

@@ -19,6 +19,7 @@ from workshop.core.ports import Backend, ProgressMirror
 from workshop.core.progress import PASSED, ProgressStore, RunRecord
 from workshop.core.progress_mirror import pull, push
 from workshop.core.settings import Settings
+from workshop.core.text import text
 
 
 class LessonState(StrEnum):
@@ -152,10 +153,12 @@ class Course:
         try:
             code = source.read_bytes()  # read once: what is hashed is what compiles
         except OSError as exc:
-            raise CompileError(f"cannot read {source}: {exc.strerror or exc}") from exc
+            raise CompileError(text(self.settings.language, "learner:cannot_read", path=source,
+                                    reason=exc.strerror or exc)) from exc
         digest = code_version(code)  # comments and layout make no new version
         try:
-            package = compile_pipeline(source, lesson.pipeline_function, self._run_package_path(lesson), code)
+            package = compile_pipeline(source, lesson.pipeline_function, self._run_package_path(lesson), code,
+                                       self.settings.language)
         except CompileError as exc:
             # A pipeline that does not compile is a failed attempt too: it counts towards the
             # hints and the reveal of the solution, so a learner stuck there is not stuck for good.
@@ -209,8 +212,7 @@ class Course:
         says what it waits for through on_event (Waiting), each time that changes."""
         run = run or self.progress.last_run(lesson.id)
         if run is None:
-            raise LookupError(f"第 {lesson.id} 课还没有运行过：请先运行" if self.settings.language == "zh"
-                              else f"lesson {lesson.id} has not been run yet: run it first")
+            raise LookupError(text(self.settings.language, "course:not_run", id=lesson.id))
         rechecked = bool(run.checks)  # `workshop check` on a run that was checked before
         passed_before = self.progress.lesson(lesson.id).state == PASSED
         attempt_no = self.progress.lesson(lesson.id).attempts + (0 if rechecked else 1)

@@ -22,6 +22,7 @@ from pathlib import Path
 from workshop.core.lessons import Lesson, LessonError
 from workshop.core.progress import PASSED, SKIPPED, ProgressStore
 from workshop.core.settings import Settings
+from workshop.core.text import text as catalog_text
 
 FAILED_ATTEMPTS_TO_REVEAL = 3
 
@@ -49,10 +50,7 @@ def pipeline_file_for(settings: Settings, progress: ProgressStore, lesson: Lesso
         return lesson.pipeline_file
     mine = exercise_file(settings, lesson)
     if not mine.is_file():
-        raise LessonError(
-            f"your file for lesson {lesson.id} is gone: {mine}. Put it back (renamed or moved?), start over "
-            f"from the starter with `workshop exercise {lesson.id} --fresh`, or follow along with the reference "
-            f"with `workshop exercise {lesson.id} --off`.")
+        raise LessonError(catalog_text(settings.language, "learner:file_gone", id=lesson.id, path=mine))
     return mine
 
 
@@ -95,10 +93,10 @@ def patched_pipeline(reference: Path, patch_file: Path) -> tuple[str, dict[str, 
     return text, table
 
 
-def starter_text(lesson: Lesson) -> str:
+def starter_text(lesson: Lesson, lang: str = "en") -> str:
     """The lesson's pipeline with its gaps cut out, under a header that says what to do."""
     if lesson.gaps_file is None:
-        raise LessonError(f"lesson {lesson.id} has no exercise: follow along with the reference pipeline")
+        raise LessonError(catalog_text(lang, "learner:no_exercise", id=lesson.id))
     text, _ = patched_pipeline(lesson.pipeline_file, lesson.gaps_file)
     header = STARTER_HEADER.format(id=lesson.id, title_en=lesson.title_in("en"), title_zh=lesson.title_in("zh"))
     return header + "\n" + text.lstrip("\n")
@@ -121,7 +119,7 @@ def start_exercise(settings: Settings, progress: ProgressStore, lesson: Lesson,
     work and is kept as it is, unless `fresh` asks for a new copy of the starter; then the old
     file is first moved aside to a new .bak name, never overwritten.
     """
-    starter = starter_text(lesson)  # first: a broken exercise changes nothing on disk
+    starter = starter_text(lesson, settings.language)  # first: a broken exercise changes nothing on disk
     target = exercise_file(settings, lesson)
     target.parent.mkdir(parents=True, exist_ok=True)
     backup: Path | None = None

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workshop.core.errors import LessonError
+from workshop.core.text import text as catalog_text
 
 if TYPE_CHECKING:
     from workshop.core.ports import Backend
@@ -136,8 +137,8 @@ class Lesson:
         known = {arg.name: arg for arg in self.arguments}
         unknown = sorted(set(raw) - set(known))
         if unknown:
-            names = ", ".join(known) or "none"
-            raise LessonError(f"lesson {self.id} has no argument {unknown[0]!r} (it takes: {names})")
+            names = ", ".join(known) or catalog_text(lang, "learner:no_arguments")
+            raise LessonError(catalog_text(lang, "learner:no_argument", id=self.id, name=unknown[0], names=names))
         values = self.defaults(backend_defaults)
         for name, value in raw.items():
             values[name] = known[name].parse(value, lang, by_label)
@@ -265,6 +266,4 @@ def find_lesson(lessons: list[Lesson], ref: str | int, lang: str = "en") -> Less
         if text in (str(lesson.id), lesson.key, lesson.slug, f"{lesson.id:02d}"):
             return lesson
     names = ", ".join(f"{lesson.id} ({lesson.slug})" for lesson in lessons)
-    if lang == "zh":
-        raise LessonError(f"没有 {text!r} 这一课；现有的课：{names}")
-    raise LessonError(f"no lesson {text!r}; the lessons are: {names}")
+    raise LessonError(catalog_text(lang, "course:no_lesson", text=text, names=names))

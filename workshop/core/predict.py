@@ -6,6 +6,7 @@ from typing import Any
 
 from workshop.core.errors import PredictionError
 from workshop.core.ports import Backend
+from workshop.core.text import text as catalog_text
 
 
 def parse_features(raw: list[str], names: list[str], lang: str = "en") -> list[float]:
@@ -29,23 +30,25 @@ def parse_features(raw: list[str], names: list[str], lang: str = "en") -> list[f
     return values
 
 
-def predict(backend: Backend, service: str, namespace: str, features: list[float], timeout: float = 30.0) -> Any:
+def predict(backend: Backend, service: str, namespace: str, features: list[float], timeout: float = 30.0,
+            lang: str = "en") -> Any:
     """The model's prediction for one row; raises PredictionError with what to do next."""
     import httpx
 
     status = backend.service_status(service, namespace)
     if not status.ready:
-        raise PredictionError(f"{service} is not ready: {status.detail}. Run the lesson first.")
+        raise PredictionError(catalog_text(lang, "learner:not_ready", service=service, detail=status.detail))
     url = f"{status.url}/v1/models/{service}:predict"
     try:
         response = httpx.post(url, json={"instances": [features]}, timeout=timeout)
     except httpx.HTTPError as exc:
-        raise PredictionError(f"no answer from {url}: {exc}") from exc
+        raise PredictionError(catalog_text(lang, "learner:no_answer", url=url, error=exc)) from exc
     if response.status_code != 200:
-        raise PredictionError(f"{url} answered {response.status_code}: {response.text[:200]}")
+        raise PredictionError(catalog_text(lang, "learner:answered", url=url, status=response.status_code,
+                                   body=response.text[:200]))
     predictions = response.json().get("predictions") or []
     if not predictions:
-        raise PredictionError(f"{url} answered without predictions: {response.text[:200]}")
+        raise PredictionError(catalog_text(lang, "learner:no_predictions", url=url, body=response.text[:200]))
     return predictions[0]
 
 

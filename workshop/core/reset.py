@@ -16,6 +16,7 @@ from workshop.core.errors import ResetError
 from workshop.core.lessons import Lesson
 from workshop.core.ports import Artifact, Backend
 from workshop.core.progress import RunRecord
+from workshop.core.text import by_language, text, zh_only
 
 if TYPE_CHECKING:  # the course runs reset's plan: a type here, never an import
     from workshop.core.course import Course
@@ -40,16 +41,11 @@ class Plan(list[Artifact]):
 
 def describe(artifact: Artifact, lang: str = "en") -> str:
     ref = artifact.ref
-    zh = lang == "zh"
-    if artifact.kind == "run":
-        return f"运行 {ref}（记录与文件）" if zh else f"run {ref} (its record and its files)"
     if artifact.kind == "volume_file":
         volume, _, path = ref.partition(":")
-        return f"卷 {volume} 上的文件 {path}" if zh else f"file {path} on volume {volume}"
-    if artifact.kind == "object":
-        return f"对象 s3://{ref}" if zh else f"object s3://{ref}"
-    if artifact.kind == "inference_service":
-        return f"InferenceService {ref} 及其模型服务器" if zh else f"InferenceService {ref} and its model server"
+        return text(lang, "reset:volume_file", volume=volume, path=path)
+    if artifact.kind in ("run", "object", "inference_service"):
+        return text(lang, f"reset:{artifact.kind}", ref=ref)
     return f"{artifact.kind} {ref}"
 
 
@@ -120,7 +116,7 @@ def apply(course: Course, backend: Backend, plan: list[Artifact], lang: str = "e
     """
     lesson_ids = list(getattr(plan, "lesson_ids", None) or sorted({a.lesson_id for a in plan}))
     if isinstance(plan, Plan) and plan.empty:
-        return [_line(lang, "nothing", lessons=lessons_text(lesson_ids, lang))]
+        return [line(lang, "nothing", lessons=lessons_text(lesson_ids, lang))]
     before = course.states()
     lines: list[str] = []
     failed: set[int] = set()
@@ -129,47 +125,36 @@ def apply(course: Course, backend: Backend, plan: list[Artifact], lang: str = "e
             backend.remove_artifact(artifact)
         except Exception as exc:  # one stubborn artifact must not stop the rest
             if getattr(exc, "kept", False):  # the backend may not remove it, and it does no harm: say so, go on
-                lines.append(_line(lang, "kept", what=describe(artifact, lang), error=exc))
+                lines.append(line(lang, "kept", what=describe(artifact, lang), error=exc))
                 continue
             failed.add(artifact.lesson_id)
-            lines.append(_line(lang, "not_removed", what=describe(artifact, lang), error=exc))
+            lines.append(line(lang, "not_removed", what=describe(artifact, lang), error=exc))
         else:
-            lines.append(_line(lang, "removed", what=describe(artifact, lang)))
+            lines.append(line(lang, "removed", what=describe(artifact, lang)))
     done = [i for i in lesson_ids if i not in failed]
     for lesson_id in done:
         course.progress.delete_runs(lesson_id)
     course.progress.reset(done)
     course.sync_progress(backend)
     if not plan:
-        lines.append(_line(lang, "none_left"))
+        lines.append(line(lang, "none_left"))
     after = course.states()
     touched = {a.lesson_id for a in plan} | set(getattr(plan, "rows", ()))
     for lesson in course.lessons:  # the lessons reset, and those that lock again because of them
         if (lesson.id in done and lesson.id in touched) or after[lesson.id] != before[lesson.id]:
-            lines.append(_line(lang, "again", id=lesson.id, state=_state(lang, after[lesson.id].value)))
+            lines.append(line(lang, "again", id=lesson.id, state=_state(lang, after[lesson.id].value)))
     if failed:
         its = "its" if len(failed) == 1 else "their"
-        lines.append(_line(lang, "kept_progress", lessons=lessons_text(sorted(failed), lang), its=its))
+        lines.append(line(lang, "kept_progress", lessons=lessons_text(sorted(failed), lang), its=its))
         raise ResetError(lines)
     return lines
 
 
-LINES: dict[str, dict[str, str]] = {
-    "en": {"nothing": "Nothing left to reset for {lessons}: nothing was changed.",
-           "kept": "kept {what}: {error}", "not_removed": "could not remove {what}: {error}",
-           "removed": "removed {what}", "none_left": "nothing left to remove",
-           "again": "lesson {id} is {state} again",
-           "kept_progress": "{lessons} kept {its} progress: reset again once the error is fixed"},
-    "zh": {"nothing": "{lessons}已没有可重置的内容：什么也没有改动。",
-           "kept": "保留了{what}：{error}", "not_removed": "无法删除{what}：{error}",
-           "removed": "已删除{what}", "none_left": "没有可删除的内容",
-           "again": "第 {id} 课重新变为「{state}」",
-           "kept_progress": "{lessons}保留了进度：错误解决后请再重置一次"},
-}
-_STATES_ZH = {"locked": "未解锁", "open": "进行中", "done": "已完成", "skipped": "已跳过", "coming soon": "即将推出"}
+LINES: dict[str, dict[str, str]] = by_language("reset")
+_STATES_ZH = zh_only("reset_states")
 
 
-def _line(lang: str, key: str, **kwargs: object) -> str:
+def line(lang: str, key: str, **kwargs: object) -> str:
     return LINES["zh" if lang == "zh" else "en"][key].format(**kwargs)
 
 
@@ -178,8 +163,5 @@ def _state(lang: str, state: str) -> str:
 
 
 def lessons_text(lesson_ids: list[int], lang: str = "en") -> str:
-    if lang == "zh":
-        return f"第 {'、'.join(map(str, lesson_ids))} 课"
-    if len(lesson_ids) == 1:
-        return f"lesson {lesson_ids[0]}"
-    return "lessons " + ", ".join(map(str, lesson_ids))
+    ids = text(lang, "reset:lesson_sep").join(map(str, lesson_ids))
+    return text(lang, "reset:lesson_one" if len(lesson_ids) == 1 else "reset:lesson_many", ids=ids)

@@ -16,6 +16,7 @@ from workshop.core.events import RunEvent
 from workshop.core.lessons import Lesson, LessonError, lesson_arguments
 from workshop.core.ports import Backend
 from workshop.core.progress import SKIPPED, RunRecord
+from workshop.core.text import text
 
 VERIFIED_STATES = (LessonState.DONE, LessonState.SKIPPED)
 
@@ -60,17 +61,9 @@ def holds(results: list[CheckResult]) -> bool:
 def why_not_skippable(course: Course, lesson: Lesson) -> str | None:
     state = course.states()[lesson.id]
     needed = ", ".join(map(str, lesson.requires))
-    zh = course.settings.language == "zh"
-    if state is LessonState.LOCKED:
-        return f"第 {lesson.id} 课未解锁：请先通过或跳过第 {needed} 课" if zh else \
-            f"lesson {lesson.id} is locked: pass or skip lesson {needed} first"
-    if state is LessonState.COMING_SOON:
-        return f"第 {lesson.id} 课即将推出：暂时还不能运行" if zh else \
-            f"lesson {lesson.id} is coming soon: it cannot run yet"
-    if state is LessonState.DONE:
-        return f"第 {lesson.id} 课已经通过：没有可跳过的" if zh else \
-            f"lesson {lesson.id} is already passed: there is nothing to skip"
-    return None
+    lang = course.settings.language
+    why = {LessonState.LOCKED: "skip_locked", LessonState.COMING_SOON: "skip_coming", LessonState.DONE: "skip_done"}
+    return text(lang, f"course:{why[state]}", id=lesson.id, needed=needed) if state in why else None
 
 
 def skip(

@@ -15,6 +15,8 @@ from workshop.backends.cluster.progress_configmap import CONFIGMAP, SELECTOR, co
 from workshop.core.errors import BackendError
 from workshop.core.ports import Artifact
 from workshop.core.reset import KIND_ORDER, describe
+from workshop.core.reset import line as reset_line
+from workshop.instructor.words import say
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend
@@ -139,8 +141,11 @@ def plan_reset(backend: ClusterBackend, lessons: list[Any]) -> list[Artifact]:
             if cluster_reset.artifact_exists(backend, a)]
 
 
-def apply_reset(backend: ClusterBackend, plan: list[Artifact], lesson_ids: list[int]) -> tuple[list[str], bool]:
-    """Remove the artifacts, then put the lessons back to open in the learner's ConfigMap; (lines, all ok)."""
+def apply_reset(backend: ClusterBackend, plan: list[Artifact], lesson_ids: list[int],
+                lang: str = "en") -> tuple[list[str], bool]:
+    """Remove the artifacts, then put the lessons back to open in the learner's ConfigMap; (lines in `lang`, all ok).
+
+    The lines are the learner's own reset's (core/reset.py), plus what only a ConfigMap has."""
     lines: list[str] = []
     ok = True
     for artifact in plan:
@@ -148,16 +153,16 @@ def apply_reset(backend: ClusterBackend, plan: list[Artifact], lesson_ids: list[
             cluster_reset.remove_artifact(backend, artifact)
         except BackendError as exc:
             if getattr(exc, "kept", False):  # the store forbids deleting it (Kubeflow 1.11): it stays, harmless
-                lines.append(f"kept {describe(artifact)}: {exc}")
+                lines.append(reset_line(lang, "kept", what=describe(artifact, lang), error=exc))
                 continue
             ok = False
-            lines.append(f"could not remove {describe(artifact)}: {exc}")
+            lines.append(reset_line(lang, "not_removed", what=describe(artifact, lang), error=exc))
         else:
-            lines.append(f"removed {describe(artifact)}")
+            lines.append(reset_line(lang, "removed", what=describe(artifact, lang)))
     namespace = backend.config.namespace
     found = backend.kube.get_object("configmaps", CONFIGMAP)
     if found is None:
-        lines.append(f"no ConfigMap {CONFIGMAP} in {namespace}: no recorded progress to reset")
+        lines.append(say(lang, "no_configmap", configmap=CONFIGMAP, namespace=namespace))
         return lines, ok
     data = parse_configmap(found)
     failed = {a.lesson_id for a in plan} if not ok else set()
@@ -166,7 +171,7 @@ def apply_reset(backend: ClusterBackend, plan: list[Artifact], lesson_ids: list[
             continue
         data["lessons"][str(lesson_id)] = {"state": "open", "attempts": 0, "passed_at": None, "time_spent": 0.0,
                                            "last_failure": ""}
-        lines.append(f"lesson {lesson_id} of {data.get('learner', '?')} ({namespace}) is open again")
+        lines.append(say(lang, "learner_open", id=lesson_id, learner=data.get("learner", "?"), namespace=namespace))
     data["updated_at"] = time.time()
     backend.kube.merge_patch("configmaps", CONFIGMAP, configmap_body(data))
     return lines, ok

@@ -19,6 +19,7 @@ from workshop.backends.cluster.config import PART_OF
 from workshop.backends.cluster.doctor import PVC
 from workshop.backends.cluster.serving import S3_SECRET, SERVICE_ACCOUNT
 from workshop.core.errors import BackendError
+from workshop.instructor.words import say
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend
@@ -53,39 +54,41 @@ def _labels(component: str) -> dict[str, str]:
     return {"app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/component": component}
 
 
-def prepare_namespace(backend: ClusterBackend, csv_text: str, timeout: float = 180.0) -> tuple[list[str], bool]:
-    """Run each step in the backend's namespace; (lines, all ok). A failed step does not stop the next."""
+def prepare_namespace(backend: ClusterBackend, csv_text: str, timeout: float = 180.0,
+                      lang: str = "en") -> tuple[list[str], bool]:
+    """Run each step in the backend's namespace; (lines in `lang`, all ok). A failed step does not stop the next."""
     lines: list[str] = []
     ok = True
-    for name, step in (("PVC " + PVC, lambda: _pvc(backend)),
-                       (f"{SEED_FILE} on {PVC}", lambda: _seed(backend, csv_text, timeout)),
-                       (f"KServe service account {SERVICE_ACCOUNT} and secret {S3_SECRET}", lambda: _kserve(backend)),
-                       (f"PodDefault {PODDEFAULT} (\"Allow access to Kubeflow Pipelines\")",
-                        lambda: _poddefault(backend))):
+    for name, step in ((say(lang, "prep_pvc", pvc=PVC), lambda: _pvc(backend, lang)),
+                       (say(lang, "prep_seed", file=SEED_FILE, pvc=PVC), lambda: _seed(backend, csv_text, timeout,
+                                                                                      lang)),
+                       (say(lang, "prep_kserve", account=SERVICE_ACCOUNT, secret=S3_SECRET),
+                        lambda: _kserve(backend, lang)),
+                       (say(lang, "prep_poddefault", name=PODDEFAULT), lambda: _poddefault(backend, lang))):
         try:
-            lines.append(f"{name}: {step()}")
+            lines.append(say(lang, "prep_line", name=name, outcome=step()))
         except BackendError as exc:
             ok = False
-            lines.append(f"{name}: failed: {exc}")
+            lines.append(say(lang, "prep_failed", name=name, error=exc))
     return lines, ok
 
 
-def _pvc(backend: ClusterBackend) -> str:
+def _pvc(backend: ClusterBackend, lang: str = "en") -> str:
     if backend.kube.get_pvc(PVC) is not None:
-        return "already there"
+        return say(lang, "already_there")
     body = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
             "metadata": {"name": PVC, "labels": _labels("lesson-data")},
             "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}
-    return "created" if backend.kube.create_if_missing("persistentvolumeclaims", body) else "already there"
+    return say(lang, "created" if backend.kube.create_if_missing("persistentvolumeclaims", body) else "already_there")
 
 
-def _seed(backend: ClusterBackend, csv_text: str, timeout: float) -> str:
+def _seed(backend: ClusterBackend, csv_text: str, timeout: float, lang: str = "en") -> str:
     kube = backend.kube
     pvc = kube.get_pvc(PVC)
     if pvc is None:
-        raise BackendError(f"no PVC {PVC} to write to")
+        raise BackendError(say(lang, "no_pvc", pvc=PVC))
     if SEEDED in ((pvc.get("metadata") or {}).get("annotations") or {}):
-        return "already there"
+        return say(lang, "already_there")
     name = f"workshop-seed-{uuid.uuid4().hex[:8]}"
     body = {
         "apiVersion": "v1", "kind": "Pod",
@@ -105,14 +108,14 @@ def _seed(backend: ClusterBackend, csv_text: str, timeout: float) -> str:
     }
     kube.create_pod(body)
     try:
-        outcome = _wait(backend, name, timeout)
+        outcome = _wait(backend, name, timeout, lang)
     finally:
         kube.delete_pod(name)
     kube.merge_patch("persistentvolumeclaims", PVC, {"metadata": {"annotations": {SEEDED: SEED_FILE}}})
-    return "written" if outcome == "written" else "already there"
+    return say(lang, "written" if outcome == "written" else "already_there")
 
 
-def _wait(backend: ClusterBackend, name: str, timeout: float) -> str:
+def _wait(backend: ClusterBackend, name: str, timeout: float, lang: str = "en") -> str:
     kube = backend.kube
     deadline = time.monotonic() + timeout
     phase = ""
@@ -122,19 +125,19 @@ def _wait(backend: ClusterBackend, name: str, timeout: float) -> str:
             break
         time.sleep(min(1.0, backend.config.poll_interval))
     else:
-        raise BackendError(f"the seeding pod {name} did not finish within {timeout:g} s (is the PVC bindable?)")
+        raise BackendError(say(lang, "seed_timeout", pod=name, seconds=f"{timeout:g}"))
     for line in reversed(kube.pod_log(name).splitlines()):
         if line.startswith(SEED_RESULT):
             return line[len(SEED_RESULT):].strip()
-    raise BackendError(f"the seeding pod {name} ended ({phase}) without writing {SEED_FILE}: see its events")
+    raise BackendError(say(lang, "seed_silent", pod=name, phase=phase, file=SEED_FILE))
 
 
-def _kserve(backend: ClusterBackend) -> str:
+def _kserve(backend: ClusterBackend, lang: str = "en") -> str:
     kube = backend.kube
     if kube.get_object("serviceaccounts", SERVICE_ACCOUNT) is not None and kube.get_secret(S3_SECRET) is not None:
-        return "already there"
+        return say(lang, "already_there")
     backend.ensure_kserve_prerequisites()
-    return "created"
+    return say(lang, "created")
 
 
 def poddefault_body() -> dict[str, Any]:
@@ -154,10 +157,9 @@ def poddefault_body() -> dict[str, Any]:
     }
 
 
-def _poddefault(backend: Any) -> str:
+def _poddefault(backend: Any, lang: str = "en") -> str:
     kube = backend.kube
     if kube.get_custom(PODDEFAULT_API, "poddefaults", PODDEFAULT) is not None:
-        return "already there (a notebook gets the KFP token when created with this option ticked)"
+        return say(lang, "poddefault_there")
     created = kube.create_custom_if_missing(PODDEFAULT_API, "poddefaults", poddefault_body())
-    return ("created: notebooks created from now on with \"Allow access to Kubeflow Pipelines\" ticked get the "
-            "KFP token; a running notebook must be recreated with it" if created else "already there")
+    return say(lang, "poddefault_created" if created else "already_there")

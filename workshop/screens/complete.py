@@ -10,8 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-TITLE = {"en": "🎓 Course complete! Take it to your cluster (Esc closes)",
-         "zh": "🎓 课程完成！把它带到你的集群上（Esc 关闭）"}
+from workshop.core.text import pair
+
+TITLE = pair("complete_title")
 
 
 class CompleteScreen(ModalScreen[None]):

@@ -12,12 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-HEAD = {
-    "en": {"title": "workshop doctor — what the course needs here (Esc closes)", "check": "check",
-           "seen": "seen", "fix": "fix"},
-    "zh": {"title": "workshop doctor —— 课程在这里需要的一切（Esc 关闭）", "check": "检查项",
-           "seen": "看到的情况", "fix": "解决办法"},
-}
+from workshop.core.text import by_language
+
+HEAD = by_language("doctor_screen")
 
 
 class DoctorScreen(ModalScreen[None]):

@@ -18,45 +18,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Progress of {learner}",
-        "help": "x: reset the highlighted lesson · escape: close",
-        "columns": "Lesson|Title|State|Mode|Attempts|Time spent|Passed at|Last failure",
-        "mode_exercise": "exercise",
-        "mode_follow": "follow along",
-        "reset_keeps_file": "Your own file stays as it is:\n{path}\nThe solution locks again until you pass "
-                            "or try three times.",
-        "reset_title": "Reset lesson {id}?",
-        "reset_body": "This removes what the lesson created and puts it back to open:\n{items}",
-        "reset_progress_only": "(nothing it created is left; only its progress is reset)",
-        "reset_yes": "Remove and reset",
-        "reset_no": "Keep everything",
-        "reset_relocks": "Lesson {ids} locks again until lesson {id} is passed.",
-        "reset_nothing": "Nothing left to reset for lesson {id}.",
-        "reset_done": "Lesson {id} was reset.",
-        "reset_failed": "Lesson {id} was not fully reset.",
-        "reset_busy": "A run is in progress: cancel it before resetting a lesson.",
-    },
-    "zh": {
-        "title": "{learner} 的学习进度",
-        "help": "x：重置选中的课程 · Esc：关闭",
-        "columns": "课程|标题|状态|方式|尝试次数|用时|通过时间|最近一次失败",
-        "mode_exercise": "自己写代码",
-        "mode_follow": "跟着教程做",
-        "reset_keeps_file": "你自己的文件保持不变：\n{path}\n参考答案会重新锁定，直到你通过本课或尝试三次。",
-        "reset_title": "重置第 {id} 课？",
-        "reset_body": "这会删除本课创建的内容，并把它恢复为未完成：\n{items}",
-        "reset_progress_only": "（本课创建的内容已不存在，只重置进度）",
-        "reset_yes": "删除并重置",
-        "reset_no": "保留",
-        "reset_relocks": "第 {ids} 课会重新锁定，直到第 {id} 课再次通过。",
-        "reset_nothing": "第 {id} 课没有需要重置的内容。",
-        "reset_done": "第 {id} 课已重置。",
-        "reset_failed": "第 {id} 课没有完全重置。",
-        "reset_busy": "有运行正在进行：请先取消它，再重置课程。",
-    },
-}
+from workshop.core.text import by_language
+
+TEXT: dict[str, dict[str, str]] = by_language("progress_screen")
 
 
 def tr(lang: str, key: str, **kwargs: object) -> str:

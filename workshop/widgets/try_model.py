@@ -38,7 +38,7 @@ class TryModel(Vertical):
                 yield Label(_text(item.get("label"), self.lang) or item["name"])
                 yield Input(str(item.get("default", "")), id=f"feature-{item['name']}")
         with Horizontal(id="try-actions"):
-            yield Button("Predict" if self.lang == "en" else "预测", id="predict", variant="primary")
+            yield Button(t(self.lang, "predict"), id="predict", variant="primary")
             yield Button(t(self.lang, "curl_copy"), id="copy-curl")
         yield Static("", id="prediction")
         yield Static("", id="curl")
@@ -92,13 +92,13 @@ class TryModel(Vertical):
         last = app.course.progress.last_run(self.lesson.id)
         namespace = str(last.arguments.get("namespace", "local")) if last else "local"
         try:
-            value = predict(app.backend, self.spec["service"], namespace, features)
+            value = predict(app.backend, self.spec["service"], namespace, features, lang=self.lang)
         except PredictionError as exc:
             self.app.call_from_thread(self._show, Text(f"✗ {exc}", style="bold red"))
             return
         classes = self.spec.get("classes", [])
         name = classes[int(value)] if isinstance(value, int | float) and 0 <= int(value) < len(classes) else ""
-        label = "Predicted" if self.lang == "en" else "预测结果"
+        label = t(self.lang, "predicted")
         shown = Text.assemble((f"{label}: ", "bold"), (name or str(value), "bold green"),
                               (f"  (class {value})" if name else "", "dim"))
         self.app.call_from_thread(self._show, shown)

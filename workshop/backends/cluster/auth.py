@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from workshop.core.errors import BackendError
+from workshop.core.text import by_language
 
 
 class TokenSource:
@@ -107,49 +108,45 @@ def token_expiry(token: str) -> float | None:
     return float(exp) if isinstance(exp, int | float) else None
 
 
-def describe_expiry(token: str, now: float | None = None) -> tuple[bool | None, str]:
-    """(still valid?, words) for a token, without ever showing it."""
+def describe_expiry(token: str, now: float | None = None, lang: str = "en") -> tuple[bool | None, str]:
+    """(still valid?, words in `lang`) for a token, without ever showing it."""
+    words = WORDS["zh" if lang == "zh" else "en"]
     claims = jwt_claims(token)
     exp = token_expiry(token)
     subject = claims.get("sub", "")
-    who = f" for {subject}" if subject else ""
+    who = words["who"].format(subject=subject) if subject else ""
     if exp is None:
-        return None, f"present{who} (not a JWT: its expiry is unknown)"
+        return None, words["not_jwt"].format(who=who)
     left = exp - (time.time() if now is None else now)
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(exp))
     if left <= 0:
-        return False, f"expired {_span(-left)} ago ({when}){who}"
-    return True, f"valid for {_span(left)} more (until {when}){who}"
+        return False, words["expired"].format(span=_span(-left, lang), when=when, who=who)
+    return True, words["valid"].format(span=_span(left, lang), when=when, who=who)
 
 
-def _span(seconds: float) -> str:
+def _span(seconds: float, lang: str = "en") -> str:
+    words = WORDS["zh" if lang == "zh" else "en"]
     if seconds >= 2 * 86400:
-        return f"{seconds / 86400:.0f} days"
+        return words["days"].format(n=f"{seconds / 86400:.0f}")
     if seconds >= 2 * 3600:
-        return f"{seconds / 3600:.0f} h"
-    return f"{max(1, round(seconds / 60))} min"
+        return words["hours"].format(n=f"{seconds / 3600:.0f}")
+    return words["minutes"].format(n=max(1, round(seconds / 60)))
 
 
-NO_NOTEBOOK_TOKEN = (
-    "this notebook has no KFP token ({path} is missing): Kubeflow projects one only into notebooks created "
-    "with the option \"Allow access to Kubeflow Pipelines\" (the PodDefault access-ml-pipeline). Recreate "
-    "the notebook with that option ticked under Advanced options, Configurations (your files on the "
-    "workspace volume stay); if the option is not offered, ask the instructor to run "
-    "`workshop instructor prepare`, which adds it to your namespace")
+# The token's words in both languages (the doctor's KFP token row; a 401 names the English ones).
+WORDS: dict[str, dict[str, str]] = by_language("token")
+NO_NOTEBOOK_TOKEN = WORDS["en"]["no_notebook_token"]
 
 
 def renew_hint(in_notebook: bool, token_file: str, in_pod: bool = False,
-               projected: str = "/var/run/secrets/kubeflow/pipelines/token") -> str:
-    """What to do about a missing or refused KFP token, for where the workshop runs."""
+               projected: str = "/var/run/secrets/kubeflow/pipelines/token", lang: str = "en") -> str:
+    """What to do about a missing or refused KFP token, for where the workshop runs, in `lang`."""
+    words = WORDS["zh" if lang == "zh" else "en"]
     if in_notebook and token_file:
-        return ("the notebook's projected token is renewed by the kubelet and re-read on every request; "
-                "if this persists, stop and start the notebook server so it gets a fresh token")
+        return words["renew_notebook"]
     if in_pod and not token_file:  # a learner cannot create tokens: name what they can do
-        return NO_NOTEBOOK_TOKEN.format(path=projected)
-    target = token_file or "<a file>"
-    return ("ask the instructor for a token file (they make one with `workshop instructor token --output FILE`), "
-            f"save it as {target} (chmod 600) and set WORKSHOP_TOKEN_FILE to it; the file is re-read on every "
-            "request")
+        return words["no_notebook_token"].format(path=projected)
+    return words["renew_file"].format(target=token_file or words["a_file"])
 
 
 def write_token_file(path: str, token: str) -> None:

@@ -353,16 +353,16 @@ class ClusterBackend:
                 for name, count, labels in found]
 
     def doctor(self, lang: str = "en") -> list[DoctorItem]:
-        """The cluster's rows speak English only for now: their details quote the cluster's own words."""
+        """The cluster's rows in `lang`; a detail may quote the cluster's own (English) words."""
         from workshop.backends.cluster.doctor import doctor
 
-        return doctor(self)
+        return doctor(self, lang)
 
     def doctor_rows(self, lang: str = "en") -> Iterator[DoctorItem]:
         """The doctor's rows as each is decided, all within config.doctor_timeout seconds."""
         from workshop.backends.cluster.doctor import doctor_rows
 
-        return doctor_rows(self)
+        return doctor_rows(self, lang=lang)
 
     # --- reset -------------------------------------------------------------------------------
     def artifact_exists(self, artifact: Artifact) -> bool:

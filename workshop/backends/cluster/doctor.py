@@ -16,6 +16,7 @@ from workshop.backends.cluster.pods import GPU_LABEL, gpu_nodes
 from workshop.core.errors import BackendError
 from workshop.core.ports import DoctorItem
 from workshop.core.settings import docs_path
+from workshop.core.text import by_language
 
 if TYPE_CHECKING:
     from workshop.backends.cluster.backend import ClusterBackend
@@ -24,67 +25,74 @@ if TYPE_CHECKING:
 __all__ = ["DoctorItem", "doctor", "doctor_rows"]
 
 PVC = "aidatasource"
-PERMISSIONS = (  # (verb, resource, subresource, group, why)
-    ("list", "pods", "", "", "to find the tasks' pods"),
-    ("get", "pods", "log", "", "to stream the tasks' logs"),
-    ("create", "pods", "", "", "for the PVC reader pod (lesson 2)"),
-    ("get", "secrets", "", "", "for the object store credentials (lessons 4-5)"),
-    ("create", "inferenceservices", "", "serving.kserve.io", "to serve the model (lesson 5)"),
+PERMISSIONS = (  # (verb, resource, subresource, group, why: a TEXT key)
+    ("list", "pods", "", "", "why_list_pods"),
+    ("get", "pods", "log", "", "why_pod_logs"),
+    ("create", "pods", "", "", "why_create_pods"),
+    ("get", "secrets", "", "", "why_secrets"),
+    ("create", "inferenceservices", "", "serving.kserve.io", "why_isvc"),
 )
 
+# Every row's name, detail and fix in both languages; a detail may quote the cluster's own words ({reason}).
+TEXT: dict[str, dict[str, str]] = by_language("cluster_doctor")
 
-def _safely(name: str, fix: str, fn: Callable[[], DoctorItem | list[DoctorItem]]) -> list[DoctorItem]:
+
+def _t(lang: str, key: str, **kwargs: object) -> str:
+    text = TEXT["zh" if lang == "zh" else "en"][key]
+    return text.format(**kwargs) if kwargs else text
+
+
+def _safely(name: str, fix: str, key: str, fn: Callable[[], DoctorItem | list[DoctorItem]]) -> list[DoctorItem]:
     try:
         result = fn()
     except BackendError as exc:
-        return [DoctorItem(name, False, str(exc), fix)]
+        return [DoctorItem(name, False, str(exc), fix, key=key)]
     return result if isinstance(result, list) else [result]
 
 
-Step = tuple[str, str, Callable[[], DoctorItem | list[DoctorItem]]]
+Step = tuple[str, str, str, Callable[[], DoctorItem | list[DoctorItem]]]  # name, fix, key, the question
 
 
-def _steps(backend: ClusterBackend) -> list[Step]:
+def _steps(backend: ClusterBackend, lang: str) -> list[Step]:
     config = backend.config
     source = config.sources.get("namespace", "?")
+    docs = docs_path("cluster.md")
     return [
-        ("KFP API", f"check WORKSHOP_KFP_HOST (now {config.kfp_host})", lambda: _kfp(backend)),
-        ("namespace", "set WORKSHOP_NAMESPACE to your profile's namespace", lambda: _namespace(backend, source)),
-        ("KFP token", "", lambda: _token(backend)),
-        ("permissions", "ask the admin to make you a contributor of the namespace", lambda: _permissions(backend)),
-        (f"PVC {PVC} (lesson 2)", "create it in the Kubeflow dashboard: Volumes, New volume", lambda: _pvc(backend)),
-        ("GPU nodes (lesson 3)", "", lambda: _gpus(backend)),
-        ("object store (lessons 4-5)", f"set WORKSHOP_S3_ENDPOINT (and WORKSHOP_S3_URL outside the cluster); see "
-         f"{docs_path('cluster.md')}, \"The object store, per release\"", lambda: _objects(backend)),
-        ("KServe (lesson 5)", "ask the admin to install KServe", lambda: _kserve(backend)),
-        (MESH, "ask the admin for an AuthorizationPolicy that lets your namespace call the predictor; "
-         f"see {docs_path('cluster.md')}, \"Lesson 5 on a stock mesh\"", lambda: _mesh(backend)),
-        ("ML Metadata (task outputs)", "", lambda: _mlmd(backend)),
+        (_t(lang, "kfp"), _t(lang, "kfp_fix", host=config.kfp_host), "kfp-api", lambda: _kfp(backend, lang)),
+        (_t(lang, "namespace"), _t(lang, "namespace_fix"), "namespace", lambda: _namespace(backend, source, lang)),
+        (_t(lang, "token"), "", "token", lambda: _token(backend, lang)),
+        (_t(lang, "permissions"), _t(lang, "permissions_fix"), "permissions", lambda: _permissions(backend, lang)),
+        (_t(lang, "pvc", pvc=PVC), _t(lang, "pvc_fix"), "pvc", lambda: _pvc(backend, lang)),
+        (_t(lang, "gpu"), "", "gpu", lambda: _gpus(backend, lang)),
+        (_t(lang, "objects"), _t(lang, "objects_fix", docs=docs), "object-store", lambda: _objects(backend, lang)),
+        (_t(lang, "kserve"), _t(lang, "kserve_fix"), "kserve", lambda: _kserve(backend, lang)),
+        (_t(lang, "mesh"), _t(lang, "mesh_fix", docs=docs), "mesh", lambda: _mesh(backend, lang)),
+        (_t(lang, "mlmd"), "", "mlmd", lambda: _mlmd(backend, lang)),
     ]
 
 
-def _within(seconds: float, name: str, fix: str, fn: Callable[[], DoctorItem | list[DoctorItem]]) -> list[DoctorItem]:
-    """fn's rows, or one row saying it got no answer in time (a host that accepts and never answers)."""
+def _within(seconds: float, step: Step, lang: str) -> list[DoctorItem]:
+    """The step's rows, or one row saying it got no answer in time (a host that accepts and never answers)."""
+    name, fix, key, fn = step
     found: list[list[DoctorItem]] = []
 
     def ask() -> None:
         try:
-            found.append(_safely(name, fix, fn))
+            found.append(_safely(name, fix, key, fn))
         except Exception as exc:  # e.g. the client closed under a row that ran out of time: nobody waits for it
-            found.append([DoctorItem(name, False, f"{type(exc).__name__}: {exc}", fix)])
+            found.append([DoctorItem(name, False, f"{type(exc).__name__}: {exc}", fix, key=key)])
 
-    worker = threading.Thread(target=ask, daemon=True, name=f"doctor {name}")
+    worker = threading.Thread(target=ask, daemon=True, name=f"doctor {key}")
     worker.start()
     worker.join(seconds)
     if found:
         return found[0]
-    return [DoctorItem(name, False, f"no answer within {seconds:.0f} s: the host accepts connections but does not "
-                       "answer", fix or "check the address and the network in between; a port-forward that has "
-                       "lost its pod answers like this")]
+    return [DoctorItem(name, False, _t(lang, "no_answer", seconds=f"{seconds:.0f}"),
+                       fix or _t(lang, "no_answer_fix"), key=key)]
 
 
-def doctor_rows(backend: ClusterBackend, timeout: float | None = None) -> Iterator[DoctorItem]:
-    """Each row as soon as it is decided; all of them within `timeout` seconds (WORKSHOP_DOCTOR_TIMEOUT)."""
+def doctor_rows(backend: ClusterBackend, timeout: float | None = None, lang: str = "en") -> Iterator[DoctorItem]:
+    """Each row as soon as it is decided, in `lang`; all of them within `timeout` seconds (WORKSHOP_DOCTOR_TIMEOUT)."""
     budget = float(timeout if timeout is not None else getattr(backend.config, "doctor_timeout", 30.0))
     deadline = time.monotonic() + budget
     rests = [r for r in (backend.kfp.rest, backend.kube.rest if backend.kube.available else None) if r is not None]
@@ -92,139 +100,140 @@ def doctor_rows(backend: ClusterBackend, timeout: float | None = None) -> Iterat
     for rest in rests:  # one slow answer must not spend the whole budget; put back afterwards for the runs
         rest.read_timeout = min(rest.read_timeout, max(1.0, budget / 4))
     try:
-        for name, fix, fn in _steps(backend):
+        for step in _steps(backend, lang):
             left = deadline - time.monotonic()
             if left <= 0.05:
-                yield DoctorItem(name, None, f"not checked: the doctor's {budget:g} s were spent waiting (see above)")
+                yield DoctorItem(step[0], None, _t(lang, "not_checked", budget=f"{budget:g}"), key=step[2])
                 continue
-            yield from _within(left, name, fix, fn)
+            yield from _within(left, step, lang)
     finally:
         for rest, timeout in zip(rests, saved, strict=True):
             rest.read_timeout = timeout
 
 
-def doctor(backend: ClusterBackend) -> list[DoctorItem]:
-    return list(doctor_rows(backend))
+def doctor(backend: ClusterBackend, lang: str = "en") -> list[DoctorItem]:
+    return list(doctor_rows(backend, lang=lang))
 
 
-def _kfp(backend: ClusterBackend) -> DoctorItem:
+def _kfp(backend: ClusterBackend, lang: str) -> DoctorItem:
     health = backend.kfp.healthz()
     version = backend.kfp.version()
-    mode = "multi-user" if health.get("multi_user") else "single-user"
-    return DoctorItem("KFP API", True, f"{backend.config.kfp_host} answers ({mode}, version {version or 'unknown'})")
+    mode = _t(lang, "multi_user" if health.get("multi_user") else "single_user")
+    return DoctorItem(_t(lang, "kfp"), True, _t(lang, "kfp_ok", host=backend.config.kfp_host, mode=mode,
+                                                version=version or _t(lang, "unknown")), key="kfp-api")
 
 
-def _namespace(backend: ClusterBackend, source: str) -> DoctorItem:
+def _namespace(backend: ClusterBackend, source: str, lang: str) -> DoctorItem:
     ns = backend.config.namespace
+    name = _t(lang, "namespace")
     if not backend.kube.available:
-        return DoctorItem("namespace", None, f"{ns} (from {source}); cannot check it without the Kubernetes API")
+        return DoctorItem(name, None, _t(lang, "namespace_no_kube", ns=ns, source=source), key="namespace")
     exists = backend.kube.namespace_exists()
     if exists is False:
-        return DoctorItem("namespace", False, f"{ns} (from {source}) does not exist",
-                          "set WORKSHOP_NAMESPACE to your profile's namespace, shown at the top of the dashboard")
-    known = "exists" if exists else "may not be read, but is set"
-    return DoctorItem("namespace", True, f"{ns} (from {source}) {known}")
+        return DoctorItem(name, False, _t(lang, "namespace_missing", ns=ns, source=source),
+                          _t(lang, "namespace_missing_fix"), key="namespace")
+    known = "namespace_exists" if exists else "namespace_set"
+    return DoctorItem(name, True, _t(lang, known, ns=ns, source=source), key="namespace")
 
 
-def _token(backend: ClusterBackend) -> DoctorItem:
+def _token(backend: ClusterBackend, lang: str) -> DoctorItem:
     config = backend.config
-    hint = renew_hint(config.in_notebook, config.token_file, config.in_pod, config.projected_token)
+    name = _t(lang, "token")
+    hint = renew_hint(config.in_notebook, config.token_file, config.in_pod, config.projected_token, lang=lang)
     if not config.has_token and config.in_pod:  # a stock notebook: no PodDefault ticked
-        return DoctorItem("KFP token", False, f"{config.projected_token} is missing in this pod", hint)
+        return DoctorItem(name, False, _t(lang, "token_missing_pod", path=config.projected_token), hint, key="token")
     if not config.has_token:
-        return DoctorItem("KFP token", None, "none configured: fine for a single-user KFP, refused by a multi-user "
-                          "one", f"set WORKSHOP_TOKEN_FILE; {hint}")
+        return DoctorItem(name, None, _t(lang, "token_none"), _t(lang, "token_none_fix", hint=hint), key="token")
     where = config.sources.get("token_file") or config.sources.get("token") or "?"
     try:
         token = backend.kfp.rest.tokens.token() or ""
     except BackendError as exc:
-        return DoctorItem("KFP token", False, str(exc), hint)
-    ok, words = describe_expiry(token)
-    return DoctorItem("KFP token", ok, f"from {where}: {words}", hint)
+        return DoctorItem(name, False, str(exc), hint, key="token")
+    ok, words = describe_expiry(token, lang=lang)
+    return DoctorItem(name, ok, _t(lang, "token_from", where=where, words=words), hint, key="token")
 
 
-
-def _permissions(backend: ClusterBackend) -> list[DoctorItem]:
+def _permissions(backend: ClusterBackend, lang: str) -> list[DoctorItem]:
+    ns = backend.config.namespace
     if not backend.kube.available:
-        return [DoctorItem("permissions", None, backend.kube_note or "no Kubernetes API",
-                           f"run in a Kubeflow notebook, or see {docs_path('cluster.md')}, \"Configuration\"")]
+        return [DoctorItem(_t(lang, "permissions"), None, backend.kube_note or _t(lang, "no_kube"),
+                           _t(lang, "no_kube_fix", docs=docs_path("cluster.md")), key="permissions")]
     items = []
     for verb, resource, sub, group, why in PERMISSIONS:
         allowed, reason = backend.kube.can_i(verb, resource, sub, group)
         what = f"{verb} {resource}{'/' + sub if sub else ''}"
-        detail = f"{what} in {backend.config.namespace}: {'allowed' if allowed else 'denied'} ({why})"
+        detail = _t(lang, "permission_detail", what=what, ns=ns, verdict=_t(lang, "allowed" if allowed else "denied"),
+                    why=_t(lang, why))
         if reason and not allowed:
-            detail += f": {reason}"
-        items.append(DoctorItem(f"permission: {what}", allowed, detail,
-                                f"ask the admin for {what} in {backend.config.namespace}"))
+            detail += f"{'：' if lang == 'zh' else ': '}{reason}"
+        items.append(DoctorItem(_t(lang, "permission", what=what), allowed, detail,
+                                _t(lang, "permission_fix", what=what, ns=ns), key=f"permission:{what}"))
     return items
 
 
-def _pvc(backend: ClusterBackend) -> DoctorItem:
-    name = f"PVC {PVC} (lesson 2)"
+def _pvc(backend: ClusterBackend, lang: str) -> DoctorItem:
+    name = _t(lang, "pvc", pvc=PVC)
     if not backend.kube.available:
-        return DoctorItem(name, None, "cannot check it without the Kubernetes API")
+        return DoctorItem(name, None, _t(lang, "cannot_check"), key="pvc")
     pvc = backend.kube.get_pvc(PVC)
     if pvc is None:
-        return DoctorItem(name, False, f"no PVC {PVC} in {backend.config.namespace}",
-                          "create it in the Kubeflow dashboard (Volumes, New volume) and put input_numbers.csv at "
-                          "its root")
+        return DoctorItem(name, False, _t(lang, "pvc_missing", pvc=PVC, ns=backend.config.namespace),
+                          _t(lang, "pvc_missing_fix"), key="pvc")
     phase = (pvc.get("status") or {}).get("phase", "?")
     mount = backend.volumes.direct_mount(PVC)
-    how = f"mounted here at {mount}" if mount else "read through a short-lived reader pod"
-    return DoctorItem(name, phase == "Bound", f"{phase}; {how}", "a PVC that is not Bound cannot be mounted")
+    detail = _t(lang, "pvc_mounted", phase=phase, mount=mount) if mount else _t(lang, "pvc_reader", phase=phase)
+    return DoctorItem(name, phase == "Bound", detail, _t(lang, "pvc_unbound_fix"), key="pvc")
 
 
-def _gpus(backend: ClusterBackend) -> DoctorItem:
-    name = "GPU nodes (lesson 3)"
+def _gpus(backend: ClusterBackend, lang: str) -> DoctorItem:
+    name = _t(lang, "gpu")
     if not backend.kube.available:
-        return DoctorItem(name, None, "cannot check without the Kubernetes API: lesson 3's GPU check is skipped")
+        return DoctorItem(name, None, _t(lang, "gpu_no_kube"), key="gpu")
     nodes = backend.kube.list_nodes()
     if nodes is None:
-        return DoctorItem(name, None, "this account may not list nodes: lesson 3's GPU check is skipped; an admin "
-                          f"can run kubectl get nodes -L {GPU_LABEL}")
+        return DoctorItem(name, None, _t(lang, "gpu_no_list", label=GPU_LABEL), key="gpu")
     found = gpu_nodes(nodes)
     if not found:
-        return DoctorItem(name, None, "no node offers nvidia.com/gpu: lesson 3's train-model stays Pending and its "
-                          "GPU check is skipped")
-    text = "; ".join(f"{n} ({c} GPUs, {GPU_LABEL}={labels.get(GPU_LABEL, 'not set')})" for n, c, labels in found)
-    return DoctorItem(name, True, text)
+        return DoctorItem(name, None, _t(lang, "gpu_none"), key="gpu")
+    text = "; ".join(_t(lang, "gpu_node", node=n, count=c, label=GPU_LABEL,
+                        value=labels.get(GPU_LABEL, _t(lang, "not_set"))) for n, c, labels in found)
+    return DoctorItem(name, True, text, key="gpu")
 
 
-def _objects(backend: ClusterBackend) -> DoctorItem:
+def _objects(backend: ClusterBackend, lang: str) -> DoctorItem:
+    name = _t(lang, "objects")
     store = backend.objects
     endpoint = store.endpoint()
     if not backend.kube.available:
-        return DoctorItem("object store (lessons 4-5)", None, f"{endpoint} ({store.found_by}); the credentials "
-                          "need the Kubernetes API")
+        return DoctorItem(name, None, _t(lang, "objects_no_kube", endpoint=endpoint, found_by=store.found_by),
+                          key="object-store")
     store.credentials()
     if not store.can_list("mlpipeline"):
-        return DoctorItem("object store (lessons 4-5)", False, f"{endpoint} ({store.found_by}) has no bucket "
-                          "mlpipeline", "KFP creates it at install: ask the admin to check the object store")
-    return DoctorItem("object store (lessons 4-5)", True,
-                      f"{endpoint} ({store.found_by}) accepts the credentials of mlpipeline-minio-artifact")
+        return DoctorItem(name, False, _t(lang, "objects_no_bucket", endpoint=endpoint, found_by=store.found_by),
+                          _t(lang, "objects_no_bucket_fix"), key="object-store")
+    return DoctorItem(name, True, _t(lang, "objects_ok", endpoint=endpoint, found_by=store.found_by),
+                      key="object-store")
 
 
-def _kserve(backend: ClusterBackend) -> DoctorItem:
+def _kserve(backend: ClusterBackend, lang: str) -> DoctorItem:
+    name = _t(lang, "kserve")
     if not backend.kube.available:
-        return DoctorItem("KServe (lesson 5)", None, "cannot check without the Kubernetes API")
+        return DoctorItem(name, None, _t(lang, "kserve_no_kube"), key="kserve")
     if backend.kube.kserve_installed():
-        return DoctorItem("KServe (lesson 5)", True, "serving.kserve.io/v1beta1 InferenceService is installed")
-    return DoctorItem("KServe (lesson 5)", False, "the InferenceService CRD (serving.kserve.io/v1beta1) is missing",
-                      "ask the admin to install KServe")
+        return DoctorItem(name, True, _t(lang, "kserve_ok"), key="kserve")
+    return DoctorItem(name, False, _t(lang, "kserve_missing"), _t(lang, "kserve_fix"), key="kserve")
 
 
-def _mlmd(backend: ClusterBackend) -> DoctorItem:
-    name = "ML Metadata (task outputs)"
+def _mlmd(backend: ClusterBackend, lang: str) -> DoctorItem:
+    name = _t(lang, "mlmd")
     try:
         backend.mlmd.run_context_id("workshop-doctor-probe")
     except BackendError as exc:
-        return DoctorItem(name, None, f"{exc}; outputs then come from the task logs",
-                          "set WORKSHOP_MLMD_ENDPOINT, or run inside the cluster")
-    return DoctorItem(name, True, f"{backend.config.mlmd_endpoint} answers")
+        return DoctorItem(name, None, _t(lang, "mlmd_none", reason=exc), _t(lang, "mlmd_fix"), key="mlmd")
+    return DoctorItem(name, True, _t(lang, "mlmd_ok", endpoint=backend.config.mlmd_endpoint), key="mlmd")
 
 
-MESH = "mesh: notebook to model server (lesson 5)"
+MESH = TEXT["en"]["mesh"]
 ISTIO = "security.istio.io/v1beta1"
 SERVICE = "iris-svc"  # lesson 5's InferenceService
 
@@ -254,39 +263,39 @@ def _admits(policy: dict[str, Any], namespace: str) -> bool:
     return False
 
 
-def _mesh(backend: ClusterBackend) -> DoctorItem:
+def _mesh(backend: ClusterBackend, lang: str = "en") -> DoctorItem:
     """Kubeflow installs a mesh-wide deny-all (kubeflow/manifests v1.11.0 common/istio/istio-install/base/
     deny_all_authorizationpolicy.yaml): the predictor answers the notebook only without a sidecar, behind an
     AuthorizationPolicy that admits the namespace, or through a gateway that demands no JWT."""
     kube, ns = backend.kube, backend.config.namespace
+    name = _t(lang, "mesh")
+
+    def row(ok: bool | None, detail: str, fix: str = "") -> DoctorItem:
+        return DoctorItem(name, ok, detail, fix, key="mesh")
+
     if not kube.available:
-        return DoctorItem(MESH, None, "cannot check without the Kubernetes API")
-    fix = (f"an admin applies this AuthorizationPolicy (kubectl apply -f -): {allow_policy(ns)}; or the "
-           "InferenceService keeps the annotation sidecar.istio.io/inject: \"false\" (lesson 5's deploy step sets it)")
+        return row(None, _t(lang, "kserve_no_kube"))
+    fix = _t(lang, "mesh_policy_fix", policy=allow_policy(ns))
     isvc = kube.get_isvc(SERVICE, ns)
     annotations = ((isvc or {}).get("metadata") or {}).get("annotations") or {}
     if annotations.get("sidecar.istio.io/inject") == "false":
-        return DoctorItem(MESH, True, f"InferenceService {SERVICE} runs without an Istio sidecar "
-                          "(sidecar.istio.io/inject: \"false\"): the deny-all does not reach it")
+        return row(True, _t(lang, "mesh_no_sidecar", service=SERVICE))
     policies = _list(kube, ISTIO, "authorizationpolicies", ns)
     admitting = [p["metadata"]["name"] for p in policies or [] if _admits(p, ns)]
     if admitting:
-        return DoctorItem(MESH, True, f"AuthorizationPolicy {', '.join(admitting)} admits callers from {ns}")
+        return row(True, _t(lang, "mesh_admits", names=", ".join(admitting), ns=ns))
     jwt = [r for r in _list(kube, ISTIO, "requestauthentications", "istio-system") or []
            if "cluster-local-gateway" in str((r.get("spec") or {}).get("selector") or "")]
     if jwt:
-        return DoctorItem(MESH, False, "the cluster-local gateway demands a JWT (the m2m overlay): a prediction "
-                          "through it without a token is refused", fix)
+        return row(False, _t(lang, "mesh_jwt"), fix)
     try:
         deny_all = kube.get_custom(ISTIO, "authorizationpolicies", "global-deny-all", "istio-system")
     except BackendError:  # a learner may not read istio-system: Kubeflow's default is assumed
         deny_all = None
     if policies is None:
-        return DoctorItem(MESH, None, f"may not read AuthorizationPolicies in {ns}: if predictions are refused "
-                          "with \"RBAC: access denied\", a mesh-wide deny-all is in the way", fix)
-    where = "a mesh-wide deny-all (istio-system/global-deny-all)" if deny_all else "Kubeflow's mesh-wide deny-all"
-    return DoctorItem(MESH, False, f"no AuthorizationPolicy in {ns} admits the notebook, and {where} refuses "
-                      "the predictor to a caller with a sidecar", fix)
+        return row(None, _t(lang, "mesh_unreadable", ns=ns), fix)
+    where = _t(lang, "mesh_deny_named" if deny_all else "mesh_deny_default")
+    return row(False, _t(lang, "mesh_denied", ns=ns, where=where), fix)
 
 
 def _list(kube: KubeApi, api: str, plural: str, namespace: str) -> list[dict[str, Any]] | None:

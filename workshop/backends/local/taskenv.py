@@ -27,6 +27,8 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from workshop.core.text import text as catalog_text
+
 DONE = ".workshop-complete"  # written last, before the atomic rename: a folder without it is no cache entry
 _PIP = [sys.executable, "-m", "pip"]
 _PIP_QUIET = ["--disable-pip-version-check", "--no-input"]
@@ -108,15 +110,12 @@ def top_level_modules(folder: Path) -> frozenset[str]:
 def _conflict_lines(requirements: Sequence[str], kfp_version: str, pip_output: str) -> list[str]:
     causes = [line.strip() for line in pip_output.splitlines() if " depends on " in line]
     pins = ", ".join(requirements)
-    lines = [
-        f"[workshop] {pins} cannot be installed beside kfp {kfp_version}, which runs this task's "
-        "code locally (as the kfp in its image does on a cluster):",
+    lines = [  # a task's log is read in either language: English with pip's causes, then Chinese
+        catalog_text("en", "task_log:conflict", pins=pins, kfp=kfp_version),
         *(f"[workshop]   {cause}" for cause in causes),
-        "[workshop] Such pins are for older clusters: the tutorial's kserve==0.11.0 needs protobuf 3, "
-        f"which kfp {kfp_version} cannot use. Pin a release that works with this kfp, or leave the version out.",
-        f"[workshop] {pins} 无法与运行此任务的 kfp {kfp_version} 共存（原因见上）。这样的版本只适用于旧集群："
-        f"教程中的 kserve==0.11.0 需要 protobuf 3，而 kfp {kfp_version} 不能使用它。",
-        "[workshop] 请换用与此 kfp 兼容的版本，或不写版本号。",
+        catalog_text("en", "task_log:conflict_fix", kfp=kfp_version),
+        catalog_text("zh", "task_log:conflict", pins=pins, kfp=kfp_version),
+        catalog_text("zh", "task_log:conflict_fix", kfp=kfp_version),
     ]
     return lines
 
@@ -142,8 +141,8 @@ def _resolve(requirements: Sequence[str], pip_options: Sequence[str], workdir: P
         if "ResolutionImpossible" in output or "conflicting dependencies" in output:
             raise TaskEnvError(_conflict_lines(requirements, kfp_version, output))
         raise TaskEnvError(
-            [f"[workshop] pip could not find {', '.join(requirements)} for this task:", *_tail(output),
-             f"[workshop] pip 无法为此任务找到 {', '.join(requirements)}（原因见上）。"]
+            [catalog_text("en", "task_log:not_found", requirements=", ".join(requirements)), *_tail(output),
+             catalog_text("zh", "task_log:not_found", requirements=", ".join(requirements))]
         )
     planned = json.loads(report.read_text(encoding="utf-8")).get("install", [])
     specs = []
@@ -203,9 +202,9 @@ def prepare(
                 )
                 if proc.returncode != 0:
                     raise TaskEnvError(
-                        [f"[workshop] pip failed to install {', '.join(specs)} for this task:",
+                        [catalog_text("en", "task_log:install_failed", specs=", ".join(specs)),
                          *_tail(proc.stdout + proc.stderr),
-                         f"[workshop] pip 安装 {', '.join(specs)} 失败（原因见上）。"]
+                         catalog_text("zh", "task_log:install_failed", specs=", ".join(specs))]
                     )
             (target / DONE).write_text(
                 json.dumps({"requirements": list(requirements), "packages": specs}), encoding="utf-8"

@@ -32,6 +32,7 @@ from workshop.core.events import (
     TaskState,
     to_dict,
 )
+from workshop.core.text import text as catalog_text
 
 if TYPE_CHECKING:  # imported by run(): a spare worker waits without yaml and the spec reader
     from workshop.backends.local.fastpath import ForkServer
@@ -143,11 +144,8 @@ def _launch(
     parsed = fastpath.parse(full_command)
     if parsed is None:
         if "pip install" in " ".join(full_command):
-            say("[workshop] this task installs packages in a way the local backend does not recognise; run here, "
-                "that pip would change the app's own environment, so the task does not run locally "
-                "(on a cluster it runs in its own container).")
-            say("[workshop] 此任务安装软件包的方式本地后端无法识别；在本机运行会改动应用自身的环境，因此不在本地运行"
-                "（在集群上它运行于自己的容器中）。")
+            say(catalog_text("en", "task_log:unknown_pip"))  # a task's log is read in either language: both
+            say(catalog_text("zh", "task_log:unknown_pip"))
             return 1
         _launcher_marker("subprocess", task)
         command = subprocess_task_handler.replace_python_executable(full_command, sys.executable)
@@ -163,8 +161,8 @@ def _launch(
                 say(line)
             return 1
         except OSError as exc:  # the cache folder cannot be written (disk full, permissions)
-            say(f"[workshop] cannot prepare this task's packages in {pip_cache}: {exc}")
-            say(f"[workshop] 无法在 {pip_cache} 中准备此任务的软件包：{exc}")
+            say(catalog_text("en", "task_log:no_cache", folder=pip_cache, error=exc))
+            say(catalog_text("zh", "task_log:no_cache", folder=pip_cache, error=exc))
             return 1
         sys_path = (str(overlay.path),)
         shadowed = overlay.modules & (server.preloaded if server is not None else frozenset())
