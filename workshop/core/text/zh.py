@@ -776,7 +776,8 @@ TEXT: dict[str, str] = {
         "无法创建工作坊的文件夹 {path}（{error}）：请把 WORKSHOP_HOME 设为一个你可以写入的文件夹，然后重新运行命令。"
     ),
     "home:run.disk_full": (
-        "磁盘已满：无法写入这次运行的日志（{error}）。请在存放 {folder} 的磁盘上腾出一些空间（旧的运行记录在 {runs} 下），然后重新运行"
+        "磁盘已满：无法写入这次运行的日志（{error}）。请在存放 {folder} 的磁盘上腾出一些空间"
+        "（旧的运行记录在 {runs} 下），然后重新运行"
     ),
     # --- reset: workshop.core.reset ---
     "reset:nothing": "{lessons}已没有可重置的内容：什么也没有改动。",
