@@ -247,6 +247,11 @@ _VIEW_TEXT: dict[str, dict[str, str]] = {
                         "(~ changed, - only yours, + only the solution's).",
         "curl_copied": "Copied: the request a Kubeflow cluster takes (through its Istio ingress gateway; "
                        "set INGRESS_HOST and INGRESS_PORT to the gateway's address):",
+        "curl_host_status": "Host {host}: read from the InferenceService's status.url on your cluster.",
+        "curl_host_assumed": "Host {host} is assumed: KServe's default ingress domain example.com, as "
+                             "{{name}}.{{namespace}}.example.com. Your cluster may use another domain: the "
+                             "InferenceService's URL (the KServe endpoints page, or its status.url) gives the "
+                             "host to put here.",
     },
     "zh": {
         "graph_title": "运行图",
@@ -265,6 +270,10 @@ _VIEW_TEXT: dict[str, dict[str, str]] = {
                         "（~ 有改动，- 只在你的文件里，+ 只在参考答案里）。",
         "curl_copied": "已复制：Kubeflow 集群接受的请求（经由 Istio 入口网关；请把 INGRESS_HOST 和 INGRESS_PORT "
                        "设为网关的地址）：",
+        "curl_host_status": "Host {host}：取自你集群上该推理服务（InferenceService）的 status.url。",
+        "curl_host_assumed": "Host {host} 是假定的：KServe 默认的入口域名 example.com，即 "
+                             "{{name}}.{{namespace}}.example.com。你的集群可能用别的域名：推理服务的 URL"
+                             "（KServe 端点页面，或它的 status.url）给出这里应填的主机名。",
     },
 }
 for _lang, _words in _VIEW_TEXT.items():
