@@ -247,6 +247,14 @@ _VIEW_TEXT: dict[str, dict[str, str]] = {
                         "(~ changed, - only yours, + only the solution's).",
         "curl_copied": "Copied: the request a Kubeflow cluster takes (through its Istio ingress gateway; "
                        "set INGRESS_HOST and INGRESS_PORT to the gateway's address):",
+        "checks_yaml_at": "▸ in the compiled YAML: {place} (y or a click opens it there)",
+        "checks_no_place": "This check did not read the compiled YAML: nothing to open.",
+        "spot_title": "The compiled pipeline: {path}  (Esc closes)",
+        "spot_at": "Highlighted: {place}, lines {start}-{end}.",
+        "spot_nearest": "({place} is not in the file: this is the nearest part that is.)",
+        "spot_next": "Spot {n} of {total}: n for the next.",
+        "spot_none": "The places this check read are not in this file.",
+        "spot_no_yaml": "The compiled YAML of the last run cannot be read ({path}): run the lesson again.",
         "curl_host_status": "Host {host}: read from the InferenceService's status.url on your cluster.",
         "curl_host_assumed": "Host {host} is assumed: KServe's default ingress domain example.com, as "
                              "{{name}}.{{namespace}}.example.com. Your cluster may use another domain: the "
@@ -270,6 +278,14 @@ _VIEW_TEXT: dict[str, dict[str, str]] = {
                         "（~ 有改动，- 只在你的文件里，+ 只在参考答案里）。",
         "curl_copied": "已复制：Kubeflow 集群接受的请求（经由 Istio 入口网关；请把 INGRESS_HOST 和 INGRESS_PORT "
                        "设为网关的地址）：",
+        "checks_yaml_at": "▸ 在编译后的 YAML 中：{place}（按 y 或点击在该处打开）",
+        "checks_no_place": "这项检查没有读取编译后的 YAML：没有可打开的位置。",
+        "spot_title": "编译后的流水线：{path}（Esc 关闭）",
+        "spot_at": "高亮：{place}，第 {start}-{end} 行。",
+        "spot_nearest": "（文件里没有 {place}：这是文件中最接近的部分。）",
+        "spot_next": "第 {n} 处，共 {total} 处：按 n 看下一处。",
+        "spot_none": "这项检查读取的位置不在这个文件里。",
+        "spot_no_yaml": "无法读取上次运行编译出的 YAML（{path}）：请重新运行本课。",
         "curl_host_status": "Host {host}：取自你集群上该推理服务（InferenceService）的 status.url。",
         "curl_host_assumed": "Host {host} 是假定的：KServe 默认的入口域名 example.com，即 "
                              "{{name}}.{{namespace}}.example.com。你的集群可能用别的域名：推理服务的 URL"

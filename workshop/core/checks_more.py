@@ -45,12 +45,14 @@ def pvc_mounts(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     volume, mount_path = params["volume"], params["mount_path"]
     missing: list[str] = []
     seen: dict[str, Any] = {}
+    places: list[str] = []
     for name in params.get("tasks", []):
         task = _task(ctx, name)
         if task is None:
             seen[name] = []
             missing.append(name)
             continue
+        places.append(pipeline.platform_place(task.executor_label, "pvcMount"))
         # the PVC name as the run used it: a constant, or a pipeline parameter with the run's value
         mounts = pipeline.pvc_mounts(task, ctx.run.arguments)
         seen[name if task.depth == 0 else task.qualified] = pipeline.platform_of(task.executor_label).raw.get(
@@ -61,8 +63,8 @@ def pvc_mounts(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     if missing:
         tasks = say(ctx.lang, "sep.list").join(missing)
         return failed(say(ctx.lang, "pvc_mounts.missing", tasks=tasks, volume=volume, mount_path=mount_path),
-                      yaml=fragment)
-    return passed(say(ctx.lang, "pvc_mounts.ok", volume=volume, mount_path=mount_path), yaml=fragment)
+                      yaml=fragment).at(*places)
+    return passed(say(ctx.lang, "pvc_mounts.ok", volume=volume, mount_path=mount_path), yaml=fragment).at(*places)
 
 
 def _numbers(text: str) -> list[int]:
@@ -169,13 +171,16 @@ def task_resources(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     for k, v in params.get("node_selector", {}).items():
         if selector.get(k) != v:
             problems.append(say(lang, "task_resources.wrong_selector", key=k, have=selector.get(k, not_set), want=v))
+    places = (pipeline.resources_place(label),
+              pipeline.platform_place(label, "nodeSelector") if selector or "node_selector" in params else "")
     if problems:
         return failed(say(lang, "task_resources.failed", task=name, problems=say(lang, "sep.clause").join(problems)),
-                      yaml=fragment)
+                      yaml=fragment).at(*places)
     wanted = say(lang, "sep.list").join(f"{k}={params[k]}" for k in params if k not in ("task", "node_selector"))
     if selector:
-        return passed(say(lang, "task_resources.ok_on", task=name, wanted=wanted, selector=selector), yaml=fragment)
-    return passed(say(lang, "task_resources.ok", task=name, wanted=wanted), yaml=fragment)
+        return passed(say(lang, "task_resources.ok_on", task=name, wanted=wanted, selector=selector),
+                      yaml=fragment).at(*places)
+    return passed(say(lang, "task_resources.ok", task=name, wanted=wanted), yaml=fragment).at(*places)
 
 
 def _cgroup_file_missing(lines: list[str]) -> str | None:
