@@ -74,9 +74,9 @@ async def test_the_class_screen_reads_40_learners_in_one_request_a_refresh(make_
         assert len(fake.calls("GET", LIST)) == 1
         assert fake.calls("GET", LIST)[0].q("labelSelector") == "app.kubernetes.io/part-of=kubeflow-workshop"
         assert _cell(app, "learner-00", "lesson-1").startswith("passed")
-        assert _cell(app, "learner-03", "lesson-2").startswith("⚠") and "3 failed attempts" in _cell(
+        assert _cell(app, "learner-03", "lesson-2").startswith("⚠") and "3 fails" in _cell(
             app, "learner-03", "stuck")
-        assert "no progress for 30 min" in _cell(app, "learner-07", "stuck")
+        assert "idle 30 min" in _cell(app, "learner-07", "stuck")
         assert _cell(app, "learner-05", "stuck") == ""
 
         # a learner passes lesson 2: the next refresh shows it, by updating that row's cells in place

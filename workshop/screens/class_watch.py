@@ -143,15 +143,17 @@ class ClassWatch(App[None]):
             style = STUCK_STYLE if found is not None and found.lesson == i else (
                 PASSED_STYLE if record.get("state") == "passed" else "")
             row[f"lesson-{i}"] = Text(("⚠ " if style == STUCK_STYLE else "") + text, style=style)
-        row["stuck"] = Text(self._reason(found), style=STUCK_STYLE) if found is not None else ""
+        # short in the table (the lesson's own cell carries the ⚠), in full below for the selected learner
+        row["stuck"] = Text(self._reason(found, short=True), style=STUCK_STYLE) if found is not None else ""
         return row
 
-    def _reason(self, found: Stuck | None) -> str:
+    def _reason(self, found: Stuck | None, short: bool = False) -> str:
         if found is None:
             return ""
+        suffix = "_short" if short else ""
         if found.lesson is not None:
-            return t(self.lang, "class_stuck_attempts", lesson=found.lesson, attempts=found.attempts)
-        return t(self.lang, "class_stuck_idle", minutes=f"{found.idle_minutes:.0f}")
+            return t(self.lang, f"class_stuck_attempts{suffix}", lesson=found.lesson, attempts=found.attempts)
+        return t(self.lang, f"class_stuck_idle{suffix}", minutes=f"{found.idle_minutes:.0f}")
 
     # --- the selected learner ----------------------------------------------------------
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

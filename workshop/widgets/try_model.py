@@ -16,7 +16,7 @@ from workshop.ui_text import t
 
 class TryModel(Vertical):
     DEFAULT_CSS = """
-    TryModel { padding: 1 2; height: auto; }
+    TryModel { padding: 1 2; height: 1fr; overflow-y: auto; }
     TryModel Horizontal { height: auto; }
     TryModel Label { width: 24; padding: 1 0 0 0; }
     TryModel Input { width: 16; }
@@ -85,8 +85,9 @@ class TryModel(Vertical):
     def _show_curl(self, request: Any) -> None:
         self.app.copy_to_clipboard(request.command)
         where = t(self.lang, "curl_host_status" if request.from_status else "curl_host_assumed", host=request.host)
-        self.query_one("#curl", Static).update(Text(t(self.lang, "curl_copied") + "\n" + request.command
-                                                    + "\n" + where))
+        # the host's provenance first: at 30 rows the command's end may be below the fold
+        self.query_one("#curl", Static).update(Text(t(self.lang, "curl_copied") + "\n" + where + "\n"
+                                                    + request.command))
 
     def _namespace(self) -> str:
         """Where the learner's last run served the model (the lesson's namespace argument)."""
