@@ -71,7 +71,8 @@ class ChecksView(Static, can_focus=True):
                     value = t(self.lang, f"task_{value}")  # SUCCEEDED, FAILED: in this language
                 seen.append(value)
             if result.places:
-                seen.append("\n" + t(self.lang, "checks_yaml_at", place=result.places[0]), style="cyan")
+                more = t(self.lang, "checks_yaml_more", n=len(result.places) - 1) if len(result.places) > 1 else ""
+                seen.append("\n" + t(self.lang, "checks_yaml_at", place=result.places[0], more=more), style="cyan")
             row: list[str | Text] = [MARKS[result.status.value], Text(result.title, style="bold"), seen]
             if hints:
                 row.append(Text(result.hint, style="yellow"))
