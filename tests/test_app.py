@@ -166,6 +166,8 @@ async def test_try_the_model_tab_asks_the_served_model(home: Path) -> None:
         form.query_one("#copy-curl", Button).press()
         await settle(pilot, lambda: "curl -H" in str(form.query_one("#curl", Static).content))
         command = app.clipboard
+        # the local backend has no ingress domain: the host is said to be assumed, never passed off as real
+        assert "is assumed" in str(form.query_one("#curl", Static).content)
         assert "-H 'Host: iris-svc." in command and "/v1/models/iris-svc:predict" in command
         served = urlsplit(app.backend.service_status("iris-svc", app.course.progress.last_run(5)
                                                      .arguments["namespace"]).url)

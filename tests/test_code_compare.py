@@ -15,6 +15,16 @@ from workshop.widgets.lesson_view import LessonView
 from workshop.widgets.run_panel import RunPanel
 
 
+def test_a_chinese_line_is_cut_to_its_width_in_terminal_cells() -> None:
+    from rich.cells import cell_len
+
+    from workshop.widgets.code_compare import _cell
+
+    cut = _cell("# 练习：补全每一个 TODO，然后运行", 16)
+    assert cell_len(cut) == 16 and cut.endswith("…")
+    assert cell_len(_cell("练习", 16)) == 16  # padded in cells, so the mark column stays put
+
+
 def test_the_rows_pair_equal_changed_removed_and_added_lines() -> None:
     rows = side_by_side("a\nb\nc\nd\n", "a\nB\nc\nx\ny\nd\n")
     assert [(r.kind, r.left_no, r.right_no) for r in rows] == [
@@ -46,6 +56,9 @@ async def test_compare_shows_the_learners_file_beside_the_solution_once_it_unloc
         changed = [r for r in compare.rows if r.kind != "equal"]
         assert [(r.left.strip(), r.right.strip()) for r in changed] == [("return x - y", "return x + y")]
         assert "rows that differ: 1 " in str(view.query_one("#code-note", Static).render())
+        # the graph gave its place up: each file gets half of the whole pane, not of what was left beside it
+        pane = view.query_one("#code-scroll").size.width
+        await settle(pilot, lambda: compare.side >= (pane - 2) // 2 - 6)
         button.press()
         await settle(pilot, lambda: not view.comparing)
         assert view.query_one("#code", Static).display

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.test_app import new_app, settle
 from workshop.core.metrics import Curve, curve_path, logged_metrics, parse_epoch
 from workshop.widgets.lesson_view import LessonView
@@ -73,3 +75,34 @@ async def test_the_run_tab_plots_the_epochs_and_the_checks_tab_keeps_the_figures
         await settle(pilot, lambda: kept.display)
         assert kept.curve.series("fit")["loss"][1][-1] == 0.125
     assert curve_path(home / "workspace", "01-pythagorean").is_file()
+
+
+@pytest.mark.slow
+async def test_lesson_4_logs_kfp_metrics_and_the_checks_tab_shows_them(home: Path) -> None:
+    """Lesson 4's own train task (real Keras, real local backend): its epoch lines are the curve, its
+    Output[Metrics] artifact (log_metric of the final figures) is what the Checks tab keeps."""
+    from workshop.core.metrics import logged_metrics
+
+    app = new_app(home)
+    for lesson_id in (1, 2, 3):
+        app.course.progress.mark(lesson_id, "skipped")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.current_lesson_id == 4 and bool(app.query(RunPanel)), timeout=60)
+        await pilot.press("r")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks", timeout=600)
+        run = app.course.progress.last_run(4)
+        assert run is not None and run.state == "SUCCEEDED", run
+        figures = logged_metrics(app.backend.task_outputs(run.run_id, "train-and-upload"))
+        assert set(figures) == {"loss", "accuracy", "held_out_accuracy"}
+        assert 0.9 <= figures["held_out_accuracy"] <= 1.0
+        plot = app.query_one(RunPanel).query_one("#run-curve", TrainingPlot)
+        assert len(plot.curve.series("train-and-upload")["loss"][0]) == 15  # one point an epoch, live
+        assert plot.curve.metrics == {"train-and-upload": figures}
+        # the epoch line's last accuracy and the Metrics artifact's say the same
+        last = plot.curve.epochs["train-and-upload"][-1]
+        assert abs(last.values["accuracy"] - figures["accuracy"]) < 1e-3
+        kept = app.query_one("#checks-curve", TrainingPlot)
+        await settle(pilot, lambda: kept.display)
+        summary = str(kept.query_one("#curve-summary").render())
+        assert "train-and-upload: Metrics" in summary
+        assert f"held_out_accuracy={figures['held_out_accuracy']:g}" in summary

@@ -28,9 +28,9 @@ URI = "s3://mlpipeline/v2/artifacts/kserver-pipeline/run-1/train-model/model_out
 PREDICTOR = f"http://iris-svc-predictor.{NS}.svc.cluster.local"
 
 
-def isvc(ready: bool, conditions: list[KnativeCondition] | None = None) -> dict[str, Any]:
+def isvc(ready: bool, conditions: list[KnativeCondition] | None = None, domain: str = "example.com") -> dict[str, Any]:
     status = V1beta1InferenceServiceStatus(
-        url=f"http://iris-svc.{NS}.example.com",
+        url=f"http://iris-svc.{NS}.{domain}",
         address=KnativeAddressable(url=f"http://iris-svc.{NS}.svc.cluster.local"),
         components={"predictor": V1beta1ComponentStatusSpec(address=KnativeAddressable(url=PREDICTOR))},
         conditions=conditions if conditions is not None else [
@@ -113,3 +113,24 @@ def test_an_istio_rbac_denial_names_the_fix(make_backend, sim: Sim, fake: FakeSe
     assert "sidecar.istio.io/inject" in backend.prediction_hint(403, "RBAC: access denied")
     assert backend.prediction_hint(500, "boom") == ""
     assert backend.predict(f"{fake.url}/v1/models/ok:predict", {"instances": []}) == {"predictions": [0, 1]}
+
+
+def test_copy_as_curl_takes_the_host_from_the_services_status_url(make_backend, sim: Sim, fake: FakeServer) -> None:
+    """KServe writes status.url from the cluster's ingress domain (kserve SDK V1beta1InferenceServiceStatus.url;
+    its docs' SERVICE_HOSTNAME is `kubectl get isvc -o jsonpath='{.status.url}' | cut -d / -f 3`): a cluster
+    whose admin set another domain gets that host in the Host header, not example.com."""
+    import shlex
+
+    from workshop.core.predict import curl_request
+
+    fake.on("GET", ISVC, lambda req: isvc(True, domain="ml.corp.internal"))
+    request = curl_request(make_backend(), "iris-svc", NS, [5.1, 3.5, 1.4, 0.2])
+    assert request.from_status
+    assert shlex.split(request.command)[:3] == ["curl", "-H", f"Host: iris-svc.{NS}.ml.corp.internal"]
+
+
+def test_copy_as_curl_before_the_service_exists_says_the_host_is_assumed(make_backend, sim: Sim) -> None:
+    from workshop.core.predict import curl_request
+
+    request = curl_request(make_backend(), "iris-svc", NS, [5.1, 3.5, 1.4, 0.2])
+    assert not request.from_status and request.host == f"iris-svc.{NS}.example.com"

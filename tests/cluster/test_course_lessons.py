@@ -121,7 +121,10 @@ def keras_model(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         program = ("import importlib.util, sys\n"
                    "spec = importlib.util.spec_from_file_location('m', sys.argv[1])\n"
                    "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
-                   "print(m.train_and_upload.python_func(s3_endpoint=sys.argv[2], object_key='models/m.keras'))\n")
+                   "from kfp.dsl import Metrics\n"  # KFP's executor passes the Output[Metrics]; here, by hand
+                   "metrics = Metrics(name='metrics', uri='', metadata={})\n"
+                   "print(m.train_and_upload.python_func(s3_endpoint=sys.argv[2], object_key='models/m.keras',"
+                   " metrics=metrics))\n")
         env = os.environ | {"AWS_ACCESS_KEY_ID": store.access_key, "AWS_SECRET_ACCESS_KEY": "s3cr3t",
                             "TF_CPP_MIN_LOG_LEVEL": "3"}
         done = subprocess.run([sys.executable, "-c", program, str(ROOT / "pipelines" / "minio_model.py"),

@@ -92,15 +92,26 @@ def token(namespace: str, duration: str, output: str | None, show: bool, lang: s
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Write one row per learner and lesson to this CSV file (- for stdout).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--watch", is_flag=True, help="A live class screen: one row per learner, refreshed in place.")
+@click.option("--interval", type=click.FloatRange(min=0.5), default=5.0, show_default=True,
+              help="With --watch: seconds between readings (one list request each).")
+@click.option("--idle-minutes", type=click.FloatRange(min=0), default=15.0, show_default=True,
+              help="With --watch: mark a learner stuck after this long without progress (0: never).")
 @LANG_OPTION
 @click.pass_context
-def class_(ctx: click.Context, csv_file: str | None, as_json: bool, lang: str | None) -> None:
+def class_(ctx: click.Context, csv_file: str | None, as_json: bool, watch: bool, interval: float,
+           idle_minutes: float, lang: str | None) -> None:
     """Every learner's progress, from the workshop-progress ConfigMaps in their namespaces."""
     if ctx.invoked_subcommand is not None:
         return
     from workshop.core.errors import BackendError
     from workshop.instructor import classroom
 
+    if watch:
+        if as_json or csv_file:
+            raise click.UsageError(say(lang, "watch_alone"))
+        _watch(interval, idle_minutes, cli_language(lang))
+        return
     be = _backend()
     try:
         view = classroom.read_class(be.kube)
@@ -120,6 +131,20 @@ def class_(ctx: click.Context, csv_file: str | None, as_json: bool, lang: str | 
         _table(classroom, view, cli_language(lang))
     for problem in [] if as_json else view.problems:
         click.secho(say(lang, "problem_skipped", problem=problem), fg="yellow", err=True)
+
+
+def _watch(interval: float, idle_minutes: float, lang: str) -> None:
+    """The live class screen (screens/class_watch.py), one column per lesson of the course."""
+    from workshop.instructor import classroom
+    from workshop.screens.class_watch import ClassWatch
+
+    course = open_course(lang)
+    be = _backend()
+    try:
+        ClassWatch(lambda: classroom.read_class(be.kube), tuple(lesson.id for lesson in course.lessons),
+                   interval, idle_minutes, lang).run()
+    finally:
+        be.close()
 
 
 def _table(classroom: Any, view: Any, lang: str) -> None:

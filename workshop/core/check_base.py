@@ -34,6 +34,8 @@ class CheckResult:
     summary: str
     evidence: dict[str, str] = field(default_factory=dict)
     hint: str = ""
+    # Where in the compiled YAML the check read what it judged (core/spec_place.py paths), first the main one
+    places: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -42,7 +44,7 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "title": self.title, "status": self.status.value,
-            "summary": self.summary, "evidence": self.evidence, "hint": self.hint,
+            "summary": self.summary, "evidence": self.evidence, "hint": self.hint, "places": list(self.places),
         }
 
     @classmethod
@@ -53,8 +55,10 @@ class CheckResult:
         except ValueError:
             status = Status.FAILED
         evidence = data.get("evidence") if isinstance(data.get("evidence"), dict) else {}
+        places = data.get("places") if isinstance(data.get("places"), list) else []
         return cls(str(data.get("id", "")), str(data.get("title", "")), status, str(data.get("summary", "")),
-                   {str(k): str(v) for k, v in (evidence or {}).items()}, str(data.get("hint", "")))
+                   {str(k): str(v) for k, v in (evidence or {}).items()}, str(data.get("hint", "")),
+                   tuple(str(p) for p in places or []))
 
 
 @dataclass
@@ -89,6 +93,13 @@ class Outcome:
     # Set where the lesson's hints (which point at the learner's code) do not apply,
     # e.g. when the learner's input, not the code, made the run fail.
     hint: str | None = None
+    places: tuple[str, ...] = ()  # where in the compiled YAML it looked (core/spec_place.py)
+
+    def at(self, *places: str) -> Outcome:
+        """The same outcome, pointing at these places of the compiled YAML (empty ones left out)."""
+        import dataclasses
+
+        return dataclasses.replace(self, places=tuple(dict.fromkeys(p for p in places if p)))
 
 
 CheckFn = Callable[[CheckContext, dict[str, Any]], Outcome]

@@ -68,7 +68,8 @@ def run_one(ctx: CheckContext, spec: CheckSpec) -> CheckResult:
             hint = say(ctx.lang, "hint.run_failed_first")
         else:
             hint = spec.hint(ctx.lang, ctx.attempt)
-    return CheckResult(spec.id, spec.title_in(ctx.lang), outcome.status, outcome.summary, outcome.evidence, hint)
+    return CheckResult(spec.id, spec.title_in(ctx.lang), outcome.status, outcome.summary, outcome.evidence, hint,
+                       outcome.places)
 
 
 # --- lesson 1 and the kinds every lesson uses ----------------------------------------
@@ -101,12 +102,16 @@ def compiled_tasks(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     wanted = sorted(params.get("tasks", []))
     sep = say(lang, "sep.list")
     missing = [t for t in wanted if t not in found]
+    # the task list, then the secrets any executor takes as environment variables (lesson 4's S3 keys)
+    spec = ctx.pipeline()
+    places = [spec.tasks_place(), *(spec.platform_place(label, "secretAsEnv")
+                                    for label, platform in sorted(spec.executors.items()) if platform.secret_env)]
     if not missing:
         return passed(say(lang, "compiled_tasks.ok", count=len(wanted), tasks=sep.join(wanted)),
-                      yaml=path, tasks=", ".join(leaf.path for leaf in leaves))
+                      yaml=path, tasks=", ".join(leaf.path for leaf in leaves)).at(*places)
     detail = say(lang, "compiled_tasks.missing", tasks=sep.join(missing))
     return failed(say(lang, "compiled_tasks.differ", detail=detail), yaml=path,
-                  tasks=", ".join(leaf.path for leaf in leaves) or "(none)")
+                  tasks=", ".join(leaf.path for leaf in leaves) or "(none)").at(*places)
 
 
 @check("compiled_wiring")
@@ -170,7 +175,7 @@ def compiled_wiring(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     if chosen is None:
         step = steps[min(deepest[0], len(steps) - 1)]
         return failed(say(lang, "compiled_wiring.missing", step=_describe_step(lang, step, by_id)),
-                      yaml=path, tasks=wiring or "(none)")
+                      yaml=path, tasks=wiring or "(none)").at(ctx.pipeline().tasks_place())
     returns = params.get("returns")
     if returns:
         sources = outputs.get(str(params.get("output", "Output")), frozenset())
@@ -178,7 +183,8 @@ def compiled_wiring(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
             return failed(say(lang, "compiled_wiring.not_returned",
                               step=_describe_step(lang, by_id[str(returns)], by_id)), yaml=path, tasks=wiring)
     names = say(lang, "sep.list").join(leaf.path for leaf in chosen.values())
-    return passed(say(lang, "compiled_wiring.ok", count=len(chosen), tasks=names), yaml=path, tasks=wiring)
+    return passed(say(lang, "compiled_wiring.ok", count=len(chosen), tasks=names), yaml=path,
+                  tasks=wiring).at(ctx.pipeline().tasks_place())
 
 
 def _is_input(name: str) -> Callable[[Source], bool]:

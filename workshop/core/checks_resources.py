@@ -34,13 +34,16 @@ def task_resources(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     for k, v in params.get("node_selector", {}).items():
         if selector.get(k) != v:
             problems.append(say(lang, "task_resources.wrong_selector", key=k, have=selector.get(k, not_set), want=v))
+    places = (pipeline.resources_place(label),
+              pipeline.platform_place(label, "nodeSelector") if selector or "node_selector" in params else "")
     if problems:
         return failed(say(lang, "task_resources.failed", task=name, problems=say(lang, "sep.clause").join(problems)),
-                      yaml=fragment)
+                      yaml=fragment).at(*places)
     wanted = say(lang, "sep.list").join(f"{k}={params[k]}" for k in params if k not in ("task", "node_selector"))
     if selector:
-        return passed(say(lang, "task_resources.ok_on", task=name, wanted=wanted, selector=selector), yaml=fragment)
-    return passed(say(lang, "task_resources.ok", task=name, wanted=wanted), yaml=fragment)
+        return passed(say(lang, "task_resources.ok_on", task=name, wanted=wanted, selector=selector),
+                      yaml=fragment).at(*places)
+    return passed(say(lang, "task_resources.ok", task=name, wanted=wanted), yaml=fragment).at(*places)
 
 
 def _cgroup_file_missing(lines: list[str]) -> str | None:

@@ -25,12 +25,14 @@ def pvc_mounts(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     volume, mount_path = params["volume"], params["mount_path"]
     missing: list[str] = []
     seen: dict[str, Any] = {}
+    places: list[str] = []
     for name in params.get("tasks", []):
         task = spec_task(ctx, name)
         if task is None:
             seen[name] = []
             missing.append(name)
             continue
+        places.append(pipeline.platform_place(task.executor_label, "pvcMount"))
         # the PVC name as the run used it: a constant, or a pipeline parameter with the run's value
         mounts = pipeline.pvc_mounts(task, ctx.run.arguments)
         seen[name if task.depth == 0 else task.qualified] = pipeline.platform_of(task.executor_label).raw.get(
@@ -41,8 +43,8 @@ def pvc_mounts(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     if missing:
         tasks = say(ctx.lang, "sep.list").join(missing)
         return failed(say(ctx.lang, "pvc_mounts.missing", tasks=tasks, volume=volume, mount_path=mount_path),
-                      yaml=fragment)
-    return passed(say(ctx.lang, "pvc_mounts.ok", volume=volume, mount_path=mount_path), yaml=fragment)
+                      yaml=fragment).at(*places)
+    return passed(say(ctx.lang, "pvc_mounts.ok", volume=volume, mount_path=mount_path), yaml=fragment).at(*places)
 
 
 def _numbers(text: str) -> list[int]:

@@ -331,6 +331,23 @@ class PipelineSpec:
     def node_selector(self, label: str | None) -> dict[str, str]:
         return dict(self.platform_of(label).node_selector)
 
+    # --- where things are, as core/spec_place.py paths (for a check's evidence) -------
+    @staticmethod
+    def resources_place(label: str | None) -> str:
+        return f"deploymentSpec.executors.{label}.container.resources" if label else ""
+
+    @staticmethod
+    def platform_place(label: str | None, key: str) -> str:
+        """An executor's kfp-kubernetes entry: pvcMount, secretAsEnv, nodeSelector."""
+        return f"platforms.kubernetes.deploymentSpec.executors.{label}.{key}" if label else ""
+
+    @staticmethod
+    def tasks_place(task: Task | None = None) -> str:
+        """The task list of the DAG that holds `task` (the root's without one)."""
+        if task is None or task.parent == ROOT:
+            return "root.dag.tasks"
+        return f"components.{task.parent}.dag.tasks"
+
     # --- parameters, resolved before the run ------------------------------------------
     def root_defaults(self) -> dict[str, Any]:
         params = _mapping(_mapping(_mapping(self.spec.get("root")).get("inputDefinitions")).get("parameters"))

@@ -198,6 +198,14 @@ class ServiceWaits(Protocol):
 
 
 @runtime_checkable
+class ServiceHosts(Protocol):
+    """The Host header the cluster's ingress gateway routes on for an InferenceService: the host of its
+    status.url (KServe fills it from the cluster's ingress domain), or None where it has none yet."""
+
+    def service_host(self, name: str, namespace: str) -> str | None: ...
+
+
+@runtime_checkable
 class PredictionHints(Protocol):
     """What to do about a model server's error answer, in the backend's own terms."""
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from workshop.core.errors import PredictionError
-from workshop.core.ports import Backend
+from workshop.core.ports import Backend, ServiceHosts
 from workshop.core.text import text as catalog_text
 
 
@@ -60,14 +61,40 @@ DEFAULT_DOMAIN = "example.com"
 
 
 def curl_command(service: str, namespace: str, features: list[float], domain: str = DEFAULT_DOMAIN,
-                 gateway: str = "${INGRESS_HOST}:${INGRESS_PORT}") -> str:
-    """The request a real cluster takes for these features, as a shell command (KServe's V1 protocol)."""
+                 gateway: str = "${INGRESS_HOST}:${INGRESS_PORT}", host: str | None = None) -> str:
+    """The request a real cluster takes for these features, as a shell command (KServe's V1 protocol).
+
+    host: the InferenceService's own (the host of its status.url); without it, the one KServe's
+    default ingress domain gives, {service}.{namespace}.{domain}."""
     import json
     import shlex
 
-    host = f"{service}.{namespace}.{domain}"
+    host = host or f"{service}.{namespace}.{domain}"
     body = json.dumps({"instances": [features]})
     url = f"http://{gateway}/v1/models/{service}:predict"
     # the URL in double quotes: the shell fills in the gateway's variables
     return (f"curl -H {shlex.quote('Host: ' + host)} -H 'Content-Type: application/json' \\\n"
             f"  \"{url}\" \\\n  -d {shlex.quote(body)}")
+
+
+@dataclass(frozen=True)
+class CurlRequest:
+    """Copy as curl: the command, the Host header in it, and whether that host is the cluster's own
+    (read from the InferenceService's status.url) or assumed (KServe's default domain)."""
+
+    command: str
+    host: str
+    from_status: bool
+
+
+def curl_request(backend: Backend, service: str, namespace: str, features: list[float]) -> CurlRequest:
+    """The curl for these features with the Host header the backend knows; a backend that cannot say
+    it (local), or a service with no status.url yet, gets the default domain's, marked as assumed."""
+    host: str | None = None
+    if isinstance(backend, ServiceHosts):
+        try:
+            host = backend.service_host(service, namespace)
+        except Exception:  # noqa: BLE001 - a cluster that does not answer now: the assumed host, said so
+            host = None
+    assumed = f"{service}.{namespace}.{DEFAULT_DOMAIN}"
+    return CurlRequest(curl_command(service, namespace, features, host=host), host or assumed, host is not None)

@@ -64,6 +64,36 @@ def read_class(kube: Any) -> ClassView:
     return view
 
 
+STUCK_ATTEMPTS = 3  # failed attempts on one lesson: the same count that unlocks the solution
+DONE_STATES = ("passed", "skipped")
+
+
+@dataclass(frozen=True)
+class Stuck:
+    """Why a learner looks stuck: `attempts` failed attempts on `lesson`, or `idle_minutes` with no progress."""
+
+    lesson: int | None = None
+    attempts: int = 0
+    idle_minutes: float = 0.0
+
+
+def stuck(learner: Learner, now: float, idle_minutes: float | None, lesson_ids: tuple[int, ...] = ()) -> Stuck | None:
+    """Three failed attempts on a lesson not yet passed, else no progress (no ConfigMap update) for
+    `idle_minutes` while some lesson (of the record, or of `lesson_ids`, the course's) is unfinished;
+    None when neither."""
+    for lesson_id, record in sorted(learner.lessons.items(), key=lambda kv: int(kv[0])):
+        attempts = int(record.get("attempts") or 0)
+        if record.get("state") not in DONE_STATES and attempts >= STUCK_ATTEMPTS:
+            return Stuck(lesson=int(lesson_id), attempts=attempts)
+    unfinished = any((learner.lessons.get(str(i)) or {}).get("state") not in DONE_STATES
+                     for i in {*lesson_ids, *map(int, learner.lessons)}) or not learner.lessons
+    if idle_minutes and learner.updated_at is not None and unfinished:
+        idle = (now - learner.updated_at) / 60.0
+        if idle >= idle_minutes:
+            return Stuck(idle_minutes=idle)
+    return None
+
+
 def when(stamp: Any) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(stamp))) if isinstance(stamp, int | float) else ""
 

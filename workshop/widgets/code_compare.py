@@ -7,6 +7,7 @@ solution's) says which rows to read.
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widgets import Static
 
@@ -17,20 +18,24 @@ MARK = {"equal": " ", "replace": "~", "delete": "-", "insert": "+"}
 
 
 def _cell(text: str, width: int) -> str:
+    """`text` in exactly `width` terminal cells: a CJK character takes two, so lengths are in cells."""
     text = text.expandtabs(4)
-    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
 
 
 class CodeCompare(Static):
     DEFAULT_CSS = "CodeCompare { width: auto; height: auto; }"
 
     rows: list[Row] = []
+    side = 0  # the cells each file gets
 
     def show(self, mine: str, reference: str, left_title: str, right_title: str, width: int) -> int:
         """Draw the two side by side in `width` columns; returns how many rows differ."""
         self.rows = side_by_side(mine, reference)
         digits = len(str(max(len(mine.splitlines()), len(reference.splitlines()), 1)))
-        side = max((width - 2 * digits - 7) // 2, 16)  # numbers, spaces and the mark between
+        side = self.side = max((width - 2 * digits - 7) // 2, 16)  # numbers, spaces and the mark between
         text = Text(no_wrap=True, overflow="crop")
         text.append(" " * (digits + 1) + _cell(left_title, side) + "   " + " " * (digits + 1)
                     + _cell(right_title, side), style="bold")

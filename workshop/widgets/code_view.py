@@ -80,10 +80,20 @@ class CodeView(Vertical):
         for graph_view in self.query(RunGraphView):
             graph_view.display = not self.comparing  # the two files need the width
         if self.comparing:
-            width = self.query_one("#code-scroll").size.width or self.size.width
-            count = view.show(_read(mine), lesson.code(), t(self.lang, "compare_mine", name=mine.name),
-                              t(self.lang, "compare_reference"), max(width - 2, 40))
-            self.query_one("#code-note", Static).update(t(self.lang, "compare_note", count=count))
+            self._draw_compare()
+            # the graph just went away: once the layout gives the two files its width, draw them in it
+            self.call_after_refresh(self._draw_compare)
+
+    def _draw_compare(self) -> None:
+        if not self.comparing:
+            return
+        course, lesson = self._course, self.lesson
+        mine = exercise_file(course.settings, lesson)
+        view = self.query_one("#compare-view", CodeCompare)
+        width = self.query_one("#code-scroll").size.width or self.size.width
+        count = view.show(_read(mine), lesson.code(), t(self.lang, "compare_mine", name=mine.name),
+                          t(self.lang, "compare_reference"), max(width - 2, 40))
+        self.query_one("#code-note", Static).update(t(self.lang, "compare_note", count=count))
 
     @on(Button.Pressed, "#compare")
     def toggle_compare(self, event: Button.Pressed) -> None:

@@ -140,7 +140,27 @@ class LessonView(Vertical):
 
     def _show_checks(self) -> None:
         self.tabs.active = "tab-checks"
-        self.query_one("#checks-scroll").focus()
+        self.query_one(ChecksView).focus()  # ↑ ↓ choose a check, y opens the YAML where it looked
+
+    def on_checks_view_open_spot(self, message: ChecksView.OpenSpot) -> None:
+        """The compiled YAML of the run these checks judged, at the places the check read."""
+        from pathlib import Path
+
+        from workshop.core.spec_place import locate_all
+        from workshop.screens.yaml_spot import YamlSpot
+
+        course = getattr(self.app, "course", None)
+        run = course.progress.last_run(self.lesson.id) if course is not None else None
+        if run is None or not run.package_path:
+            self.notify(t(self.lang, "spot_no_yaml", path="-"), severity="warning")
+            return
+        path = Path(run.package_path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.notify(t(self.lang, "spot_no_yaml", path=path), severity="warning")
+            return
+        self.app.push_screen(YamlSpot(text, locate_all(text, message.result.places), str(path), self.lang))
 
     @property
     def tabs(self) -> TabbedContent:

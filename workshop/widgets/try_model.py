@@ -16,7 +16,7 @@ from workshop.ui_text import t
 
 class TryModel(Vertical):
     DEFAULT_CSS = """
-    TryModel { padding: 1 2; height: auto; }
+    TryModel { padding: 1 2; height: 1fr; overflow-y: auto; }
     TryModel Horizontal { height: auto; }
     TryModel Label { width: 24; padding: 1 0 0 0; }
     TryModel Input { width: 16; }
@@ -62,7 +62,7 @@ class TryModel(Vertical):
     @on(Button.Pressed, "#copy-curl")
     def copy_curl(self) -> None:
         """The exact request for these values on a real cluster, on the clipboard and on screen."""
-        from workshop.core.predict import PredictionError, curl_command, parse_features
+        from workshop.core.predict import PredictionError, parse_features
 
         names = [item["name"] for item in self.spec.get("inputs", [])]
         raw = [self.query_one(f"#feature-{name}", Input).value for name in names]
@@ -71,9 +71,23 @@ class TryModel(Vertical):
         except PredictionError as exc:
             self.query_one("#prediction", Static).update(Text(f"✗ {exc}", style="bold red"))
             return
-        command = curl_command(self.spec["service"], self._namespace(), features)
-        self.app.copy_to_clipboard(command)
-        self.query_one("#curl", Static).update(Text(t(self.lang, "curl_copied") + "\n" + command))
+        self._curl(features, self._namespace())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="curl")
+    def _curl(self, features: list[float], namespace: str) -> None:
+        """The Host header from the InferenceService's status.url where the backend knows it (a call away)."""
+        from workshop.core.predict import curl_request
+
+        app: Any = self.app
+        request = curl_request(app.backend, self.spec["service"], namespace, features)
+        self.app.call_from_thread(self._show_curl, request)
+
+    def _show_curl(self, request: Any) -> None:
+        self.app.copy_to_clipboard(request.command)
+        where = t(self.lang, "curl_host_status" if request.from_status else "curl_host_assumed", host=request.host)
+        # the host's provenance first: at 30 rows the command's end may be below the fold
+        self.query_one("#curl", Static).update(Text(t(self.lang, "curl_copied") + "\n" + where + "\n"
+                                                    + request.command))
 
     def _namespace(self) -> str:
         """Where the learner's last run served the model (the lesson's namespace argument)."""

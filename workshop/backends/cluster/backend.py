@@ -332,6 +332,13 @@ class ClusterBackend:
         """service_status, saying what it waits for (Ready, the predictor URL, its pods) as that changes."""
         return self.serving.status(name, namespace, max(60.0, self.config.serving_timeout), on_wait)
 
+    def service_host(self, name: str, namespace: str) -> str | None:
+        """The host of the InferenceService's status.url, as the gateway routes on it (ServiceHosts)."""
+        from workshop.backends.cluster.serving import external_host
+
+        isvc = self.kube.get_isvc(name, namespace)
+        return external_host(isvc) if isvc is not None else None
+
     def ensure_kserve_prerequisites(self) -> dict[str, str]:
         return self.serving.ensure_prerequisites()
 

@@ -45,6 +45,21 @@ def cluster_url(isvc: dict[str, Any], name: str, namespace: str) -> str:
     return f"http://{name}-predictor.{namespace}.svc.cluster.local"
 
 
+def external_host(isvc: dict[str, Any]) -> str | None:
+    """The host of status.url: what KServe's own docs put in the Host header (`cut -d / -f 3` of it).
+
+    KServe writes it from the cluster's ingress domain and domain template (Knative's
+    {name}.{namespace}.{domain} in serverless mode, {name}-{namespace}.{domain} in raw mode), so
+    it is the only place that says the cluster's real host."""
+    from urllib.parse import urlsplit
+
+    url = (isvc.get("status") or {}).get("url")
+    if not url:
+        return None
+    host = urlsplit(str(url)).hostname
+    return host or None
+
+
 def conditions_text(isvc: dict[str, Any]) -> str:
     conditions = (isvc.get("status") or {}).get("conditions") or []
     parts = []
