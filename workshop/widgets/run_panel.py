@@ -54,7 +54,7 @@ FLOOD_FLUSH_EVERY = 0.3  # seconds
 # Drawing the log afresh (`e`, a task's filter, a new width, the tab shown again after a flood) takes up to
 # KEEP_LINES lines, seconds of drawing: the newest lines are drawn at once, the older ones a step at a time
 # above them, each step as many as fit DRAW_BUDGET, so a key never waits behind more than one step.
-FIRST_STEP_LINES = 60  # about two screens of the newest lines, drawn at once
+FIRST_STEP_LINES = 60  # at most this many of the newest lines are drawn at once: a screenful of them
 TABLE_FROM_HEIGHT = 16  # rows of the Run tab's body from which the Tasks table shows beside the graph
 STEP_GAP = 0.03  # seconds, at least, between two steps
 REFLOW_AFTER = 0.15  # seconds a new width must hold before the log is wrapped again (a drag sends many)
@@ -155,7 +155,7 @@ class RunLog(RichLog):
         self.clear()
         self.stale = False
         self._width = self.size.width or self._width
-        cut = max(len(items) - FIRST_STEP_LINES, 0)
+        cut = max(len(items) - min(FIRST_STEP_LINES, max(self.size.height, 10)), 0)  # a line takes a row or more
         recent = [make(item) for item in items[cut:]]
         if recent:
             self.write(Text("\n").join(recent))  # one write: each write costs a render and a scroll
