@@ -194,3 +194,31 @@ async def test_at_80x24_the_graph_carries_the_states_and_the_log_keeps_its_room(
         assert box.region.right <= app.screen.size.width, box.region  # before: one column past the edge
     finally:
         await pilot_cm.__aexit__(None, None, None)
+
+
+async def test_showing_the_run_tab_again_does_not_redraw_its_graph(home: Path) -> None:
+    """A tab shown again sends its widgets a Resize of the same size; the graph drew itself again for it, and its
+    canvas (width auto) then asked for a second layout of the whole screen: a key to the Run tab cost twice."""
+    from workshop.widgets.run_graph import RunGraphView
+
+    app, pilot, pilot_cm, panel, tasks = await _run_shown(home, (100, 30))
+    try:
+        view = panel.query_one("#run-graph", RunGraphView)
+        redraws = [0]
+        redraw = view.redraw
+
+        def counted() -> None:
+            redraws[0] += 1
+            redraw()
+
+        view.redraw = counted  # type: ignore[method-assign]
+        tabs = app.query_one(LessonView).tabs
+        for key, tab in (("2", "tab-code"), ("3", "tab-run"), ("2", "tab-code"), ("3", "tab-run")):
+            await pilot.press(key)
+            await settle(pilot, lambda tab=tab: tabs.active == tab)
+            await pilot.pause()
+        assert view.is_on_screen and redraws[0] == 0, redraws[0]
+        await pilot.resize_terminal(80, 24)  # a new room: drawn again
+        await settle(pilot, lambda: redraws[0] > 0)
+    finally:
+        await pilot_cm.__aexit__(None, None, None)
