@@ -211,7 +211,7 @@ async def test_showing_the_run_tab_again_does_not_redraw_its_graph(home: Path) -
             redraws[0] += 1
             redraw()
 
-        view.redraw = counted  # type: ignore[method-assign]
+        view.redraw = counted
         tabs = app.query_one(LessonView).tabs
         for key, tab in (("2", "tab-code"), ("3", "tab-run"), ("2", "tab-code"), ("3", "tab-run")):
             await pilot.press(key)
