@@ -39,7 +39,7 @@ os.environ["WORKSHOP_HOME"] = HOME
 
 
 def flood(panel: Any, stop: threading.Event, rate: int, sent: list[int]) -> None:
-    from workshop.core.events import LogLine, from_dict, to_dict
+    from workshop.core.events import from_dict
 
     take = getattr(panel, "take_event", None)
     if take is None:  # an older panel: one message per line
@@ -52,7 +52,9 @@ def flood(panel: Any, stop: threading.Event, rate: int, sent: list[int]) -> None
     while not stop.is_set():  # paced by the clock: behind, it catches up in bursts, as a pipe's buffer does
         due = int((time.perf_counter() - began) * rate)
         for _ in range(min(due - sent[0], 4096)):
-            raw = json.dumps(to_dict(LogLine("r", "square", f"flood line {sent[0]} " + "x" * 80)))
+            # the line as the worker wrote it (its encoding is the worker's work, in its own process)
+            raw = ('{"run_id": "r", "task": "square", "line": "flood line ' + str(sent[0]) + " " + "x" * 80
+                   + '", "ts": ' + repr(time.time()) + ', "kind": "LogLine"}')
             take(from_dict(json.loads(raw)))
             sent[0] += 1
         time.sleep(0.001)

@@ -88,7 +88,7 @@ class CodeView(Vertical):
         if not self.comparing:
             return
         course, lesson = self._course, self.lesson
-        mine = exercise_file(course.settings, lesson)
+        mine = service.exercise_file(course, lesson)
         view = self.query_one("#compare-view", CodeCompare)
         width = self.query_one("#code-scroll").size.width or self.size.width
         count = view.show(_read(mine), lesson.code(), t(self.lang, "compare_mine", name=mine.name),

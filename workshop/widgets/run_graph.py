@@ -70,6 +70,7 @@ class RunGraphView(Vertical, can_focus=True):
         self.outputs: dict[str, dict[str, Any]] = {}
         self.arguments: dict[str, Any] = {}
         self.selected: str | None = None
+        self._drawn_room = 0  # the width the graph was last drawn for
         self.rows: list[list[graph.Cell]] = []
         self.noise = ExecutorNoise()
         self._previewed: bytes | None = None  # the source last compiled for the preview
@@ -217,7 +218,8 @@ class RunGraphView(Vertical, can_focus=True):
     def redraw(self) -> None:
         if self.graph is None:
             return
-        self.rows = graph.render(self.graph, self._room(), self.live)
+        self._drawn_room = self._room()
+        self.rows = graph.render(self.graph, self._drawn_room, self.live)
         states = graph.tag_states(self.graph, self.live)
         text = Text(no_wrap=True, overflow="crop")
         for i, row in enumerate(self.rows):
@@ -238,7 +240,10 @@ class RunGraphView(Vertical, can_focus=True):
         self.query_one(GraphCanvas).update(text)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.redraw()
+        # A tab shown again sends a Resize of the same size: drawn again, the canvas (width auto) would ask for
+        # a second layout of the whole screen, which doubled what a key to the Run tab cost. Only a new room.
+        if self._room() != self._drawn_room:
+            self.redraw()
 
     # --- selecting a task ------------------------------------------------------------
     def select_at(self, x: int, y: int) -> None:

@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from rich.cells import cell_len
 from rich.measure import measure_renderables
 from rich.segment import Segment
 from rich.style import Style
@@ -53,7 +54,8 @@ FLOOD_FLUSH_EVERY = 0.3  # seconds
 # Drawing the log afresh (`e`, a task's filter, a new width, the tab shown again after a flood) takes up to
 # KEEP_LINES lines, seconds of drawing: the newest lines are drawn at once, the older ones a step at a time
 # above them, each step as many as fit DRAW_BUDGET, so a key never waits behind more than one step.
-FIRST_STEP_LINES = 60  # about two screens of the newest lines, drawn at once
+FIRST_STEP_LINES = 60  # at most this many of the newest lines are drawn at once: a screenful of them
+TABLE_FROM_HEIGHT = 16  # rows of the Run tab's body from which the Tasks table shows beside the graph
 STEP_GAP = 0.03  # seconds, at least, between two steps
 REFLOW_AFTER = 0.15  # seconds a new width must hold before the log is wrapped again (a drag sends many)
 
@@ -153,7 +155,7 @@ class RunLog(RichLog):
         self.clear()
         self.stale = False
         self._width = self.size.width or self._width
-        cut = max(len(items) - FIRST_STEP_LINES, 0)
+        cut = max(len(items) - min(FIRST_STEP_LINES, max(self.size.height, 10)), 0)  # a line takes a row or more
         recent = [make(item) for item in items[cut:]]
         if recent:
             self.write(Text("\n").join(recent))  # one write: each write costs a render and a scroll
@@ -265,8 +267,10 @@ class RunPanel(Vertical):
             yield TrainingPlot(self.lesson, self.lang, id="run-curve")  # shown once an epoch or Metrics come
             yield Checkbox(t(self.lang, "hide_executor"), self.hide_executor, id="hide-executor", compact=True)
             table: DataTable[Any] = DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
-            table.add_column(t(self.lang, "tasks"), key="task", width=28)
-            table.add_column("", key="state", width=10)
+            # the state first, as wide as its longest word, then the name as long as it is: in the column
+            # beside the graph (a third of a 100-column terminal) a long name is what is cut, never the state
+            table.add_column("", key="state", width=max(cell_len(t(self.lang, f"task_{s}")) for s in STATE_STYLE))
+            table.add_column(t(self.lang, "tasks"), key="task")
             yield table
             # min_width: RichLog renders at least 78 columns by default, wider than the pane in a
             # 100-column terminal, which cut the ends of long lines off instead of wrapping them
@@ -274,6 +278,7 @@ class RunPanel(Vertical):
 
     def on_mount(self) -> None:
         self.set_interval(FLUSH_EVERY, self._flush_on_timer)
+        self.query_one("#tasks").display = False  # until the body's height is known (on_resize)
         self.query_one("#training").display = False
         self.show_source()
         wanted = {a.default_from for a in self.lesson.arguments if a.default_from}
@@ -288,6 +293,14 @@ class RunPanel(Vertical):
                 t(self.lang, "last_run", run_id=last.run_id, state=last.state, when=when))
         if wanted:
             self.load_defaults(wanted)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The Tasks table shows where the log keeps room enough beside it (the graph shows the same states):
+        at 80x24 the body is about 11 rows, and a table of four tasks would leave the log four."""
+        body = self.query_one("#run-body")
+        tasks = self.query_one("#tasks")
+        height = body.size.height or event.size.height
+        tasks.display = height >= TABLE_FROM_HEIGHT
 
     def show_source(self) -> None:
         """Say which file Run compiles (the learner's own in exercise mode); clear a stale form error."""
@@ -491,7 +504,7 @@ class RunPanel(Vertical):
             for task in event.tasks:
                 self.task_colors[task] = TASK_COLORS[len(self.task_colors) % len(TASK_COLORS)]
                 self.task_states[task] = "PENDING"
-                table.add_row(Text(task, style=self.task_colors[task]), self._state("PENDING"), key=task)
+                table.add_row(self._state("PENDING"), Text(task, style=self.task_colors[task]), key=task)
         elif isinstance(event, TaskStarted):
             self._set_state(event.task, "RUNNING")
         elif isinstance(event, TaskFinished):
@@ -527,7 +540,7 @@ class RunPanel(Vertical):
             if task.endswith("]") and body in rows and str(table.get_cell(body, "state")) == "PENDING":
                 table.remove_row(body)
             self.task_colors.setdefault(task, TASK_COLORS[len(self.task_colors) % len(TASK_COLORS)])
-            table.add_row(Text(task, style=self.task_colors[task]), self._state(state), key=task)
+            table.add_row(self._state(state), Text(task, style=self.task_colors[task]), key=task)
         else:
             table.update_cell(task, "state", self._state(state))
 

@@ -177,7 +177,9 @@ TEXT: dict[str, str] = {
     "ui:spot_no_yaml": 'The compiled YAML of the last run cannot be read ({path}): run the lesson again.',
     "ui:curl_host_status": "Host {host}: read from the InferenceService's status.url on your cluster.",
     "ui:curl_host_assumed": (
-        "Host {host} is assumed: KServe's default ingress domain example.com, as {{name}}.{{namespace}}.example.com. Your cluster may use another domain: the InferenceService's URL (the KServe endpoints page, or its status.url) gives the host to put here."
+        "Host {host} is assumed: KServe's default ingress domain example.com, as {{name}}.{{namespace}}.example.com. "
+        "Your cluster may use another domain: the InferenceService's URL (the KServe endpoints page, or its "
+        "status.url) gives the host to put here."
     ),
     # --- progress_screen: workshop.screens.progress ---
     "progress_screen:title": "Progress of {learner}",

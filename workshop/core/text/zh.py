@@ -171,7 +171,8 @@ TEXT: dict[str, str] = {
     "ui:spot_no_yaml": '无法读取上次运行编译出的 YAML（{path}）：请重新运行本课。',
     "ui:curl_host_status": 'Host {host}：取自你集群上该推理服务（InferenceService）的 status.url。',
     "ui:curl_host_assumed": (
-        'Host {host} 是假定的：KServe 默认的入口域名 example.com，即 {{name}}.{{namespace}}.example.com。你的集群可能用别的域名：推理服务的 URL（KServe 端点页面，或它的 status.url）给出这里应填的主机名。'
+        "Host {host} 是假定的：KServe 默认的入口域名 example.com，即 {{name}}.{{namespace}}.example.com。"
+        "你的集群可能用别的域名：推理服务的 URL（KServe 端点页面，或它的 status.url）给出这里应填的主机名。"
     ),
     # --- progress_screen: workshop.screens.progress ---
     "progress_screen:title": "{learner} 的学习进度",
