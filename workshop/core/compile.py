@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import linecache
+import os
 import sys
 import threading
 import types
@@ -73,9 +75,52 @@ def _line_in(exc: BaseException, filename: str) -> str:
     return f", line {line}," if line else ""
 
 
+# What kfp/__init__.py imports only outside a task's container (_KFP_RUNTIME unset), by the
+# attribute it binds: kfp.client pulls in the kubernetes client, requests and google.auth, about
+# 55 MiB and three quarters of kfp's import time, and compiling needs none of it.
+_KFP_LAZY = {"Client": ("kfp.client", "Client"), "client": ("kfp.client", None),
+             "components": ("kfp.components", None), "dsl": ("kfp.dsl", None)}
+
+
+def _kfp_getattr(name: str) -> Any:
+    """kfp's module __getattr__ (PEP 562): `kfp.Client`, `kfp.components`... imported on first use."""
+    if name not in _KFP_LAZY:
+        raise AttributeError(f"module 'kfp' has no attribute {name!r}")
+    module_name, attribute = _KFP_LAZY[name]
+    module = importlib.import_module(module_name)
+    value = getattr(module, attribute) if attribute else module
+    setattr(sys.modules["kfp"], name, value)
+    return value
+
+
+def import_compiler() -> Any:
+    """`kfp.compiler`, with kfp's package imported as a task's container imports it (_KFP_RUNTIME=true).
+
+    kfp.dsl and kfp.compiler are then imported with the variable unset again, so they are whole
+    (dsl.component, dsl.pipeline...). What kfp/__init__ left out comes on first use through the
+    package's __getattr__: a pipeline file that says `kfp.Client` or `from kfp import components`
+    gets them as with a plain `import kfp`. Only the first import of kfp in the process takes
+    this path; the variable is set for the few lines that import the package itself.
+    """
+    with _COMPILING:
+        if "kfp" not in sys.modules:
+            before = os.environ.get("_KFP_RUNTIME")
+            os.environ["_KFP_RUNTIME"] = "true"
+            try:
+                kfp = importlib.import_module("kfp")
+            finally:
+                if before is None:
+                    del os.environ["_KFP_RUNTIME"]
+                else:
+                    os.environ["_KFP_RUNTIME"] = before
+            if before != "true" and not hasattr(kfp, "Client"):
+                kfp.__dict__["__getattr__"] = _kfp_getattr
+        return importlib.import_module("kfp.compiler")
+
+
 def compile_pipeline(path: Path, function: str, package: Path, source: bytes | None = None) -> Path:
     """Compile `function` from `path` (or from `source`, its bytes) into `package` (YAML); returns the path."""
-    from kfp import compiler  # heavy: only when a lesson runs
+    compiler = import_compiler()  # heavy: only when a lesson runs
 
     with _COMPILING:
         pipeline = load_pipeline(path, function, source)
