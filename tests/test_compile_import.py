@@ -80,3 +80,45 @@ def test_what_kfp_left_out_comes_on_first_use(tmp_path: Path) -> None:
                   str(pipeline), str(tmp_path / "p.yaml"))
     assert out.splitlines() == ["Client", "unset", "module 'kfp' has no attribute 'no_such_thing'"]
 
+
+
+APART = """
+import sys
+from pathlib import Path
+from workshop.core.compile import CompileError, compile_apart
+try:
+    compile_apart(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), timeout=float(sys.argv[4]))
+    print("compiled")
+except CompileError as exc:
+    print("CompileError:", exc)
+print("kfp imported here:", "kfp" in sys.modules)
+"""
+
+
+def test_a_compile_apart_gives_the_same_package_and_keeps_kfp_out_of_the_caller(tmp_path: Path) -> None:
+    source = str(ROOT / "pipelines" / "pythagorean.py")
+    out = _python(APART, source, "pythagorean", str(tmp_path / "apart.yaml"), "60")
+    _python(COMPILE, source, "pythagorean", "ours", str(tmp_path / "here.yaml"))
+    assert out.splitlines() == ["compiled", "kfp imported here: False"]
+    assert (tmp_path / "apart.yaml").read_bytes() == (tmp_path / "here.yaml").read_bytes()
+
+
+def test_a_compile_apart_says_what_compile_pipeline_says(tmp_path: Path) -> None:
+    """The learner's mistake comes back as the same CompileError message, whatever the file printed."""
+    from workshop.core.compile import CompileError, compile_pipeline
+
+    broken = tmp_path / "broken.py"
+    broken.write_text("import sys\nprint('hello', file=sys.stderr)\nfrom kfp import dsl\nx = 1 / 0\n")
+    with pytest.raises(CompileError) as here:
+        compile_pipeline(broken, "p", tmp_path / "b.yaml")
+    out = _python(APART, str(broken), "p", str(tmp_path / "b.yaml"), "60")
+    assert out.splitlines()[0] == f"CompileError: {here.value}"
+    assert "ZeroDivisionError" in out and "line 4" in out
+
+
+def test_a_file_that_never_finishes_importing_ends_with_a_message(tmp_path: Path) -> None:
+    hangs = tmp_path / "hangs.py"
+    hangs.write_text("import threading\nthreading.Event().wait()\n")
+    out = _python(APART, str(hangs), "p", str(tmp_path / "h.yaml"), "3")
+    assert out.splitlines()[0] == ("CompileError: hangs.py did not compile within 3 s "
+                                   "(does it wait for something when imported?)")

@@ -132,6 +132,56 @@ def compile_pipeline(path: Path, function: str, package: Path, source: bytes | N
     return package
 
 
+# The child's program: the package root first on its path, so it imports this very workshop.
+_CHILD = "import sys; sys.path.insert(0, sys.argv.pop(1)); from workshop.core.compile import _child; _child()"
+_CHILD_FAILED = 3  # its exit status when compile_pipeline raised a CompileError
+_CHILD_MARK = "\x00workshop: compile error\x00"  # on stderr, before that message (the file may print too)
+APART_TIMEOUT = 60.0  # seconds a preview's child may take; a file that never finishes importing ends there
+
+
+def compile_apart(path: Path, function: str, package: Path, source: bytes | None = None,
+                  timeout: float = APART_TIMEOUT) -> Path:
+    """compile_pipeline in a child interpreter: the same package, the same CompileError messages.
+
+    For a compile nobody waits on (the app's run graph before a run): kfp is imported there,
+    not in the caller, which keeps its memory and its CPU (the child takes the other core,
+    where a thread would hold the interpreter's lock while the screen paints).
+    """
+    import subprocess
+
+    if source is None:
+        try:
+            source = path.read_bytes()
+        except OSError as exc:
+            raise CompileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    root = str(Path(__file__).resolve().parents[2])
+    try:
+        done = subprocess.run([sys.executable, "-c", _CHILD, root, str(path), function, str(package)],
+                              input=source, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise CompileError(f"{path.name} did not compile within {timeout:.0f} s (does it wait for something "
+                           "when imported?)") from None
+    err = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode == _CHILD_FAILED and _CHILD_MARK in err:
+        raise CompileError(err.rsplit(_CHILD_MARK, 1)[1])
+    if done.returncode != 0 or not package.is_file():
+        last = err.splitlines()[-1] if err else f"exit status {done.returncode}"
+        raise CompileError(f"{path.name} does not compile: {last}")
+    return package
+
+
+def _child() -> None:
+    """The child's side of compile_apart: argv is (file, function, package), stdin the file's bytes."""
+    path, function, package = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+    source = sys.stdin.buffer.read()
+    try:
+        compile_pipeline(path, function, package, source)
+    except CompileError as exc:
+        sys.stderr.write(_CHILD_MARK + str(exc))
+        sys.stderr.flush()
+        os._exit(_CHILD_FAILED)
+
+
 def task_names(package: Path) -> list[str]:
     """The root DAG's tasks, in dependency order."""
     from workshop.core.pipeline_spec import PipelineSpec

@@ -129,7 +129,7 @@ class RunGraphView(Vertical, can_focus=True):
         """
         import hashlib
 
-        from workshop.core.compile import CompileError, compile_pipeline
+        from workshop.core.compile import CompileError, compile_apart
 
         course: Any = self.app.course  # type: ignore[attr-defined]
         key = (self.lesson.key, self.lesson.pipeline_function, hashlib.sha1(code).hexdigest())
@@ -138,7 +138,8 @@ class RunGraphView(Vertical, can_focus=True):
             if spec is None:
                 target = course.settings.workspace / "graphs" / f"{self.lesson.key}-{id(self)}.yaml"
                 try:
-                    package = compile_pipeline(source, self.lesson.pipeline_function, target, code)
+                    # in a child: kfp stays out of the app (its memory, and the paint it would slow)
+                    package = compile_apart(source, self.lesson.pipeline_function, target, code)
                     spec = PipelineSpec.load(package)
                 except (CompileError, PipelineSpecError) as exc:
                     self.app.call_from_thread(self._no_graph, str(exc))
