@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from workshop.backends.base import Artifact, BackendError, ObjectInfo, PipelineRef, ServiceStatus
+from workshop.backends.local.stopping import stop_together
 from workshop.backends.local.volumes import Volumes
 from workshop.core.events import (
     LogLine,
@@ -369,13 +370,10 @@ class LocalBackend:
             start_log = getattr(spare, "start_log", None)
             if start_log is not None:
                 start_log.unlink(missing_ok=True)
-        with self._lock:
-            if self._control_plane is not None:
-                self._control_plane.stop()
-                self._control_plane = None
-            if self._object_store is not None:
-                self._object_store.stop()
-                self._object_store = None
+        with self._lock:  # the control plane (with its model servers) and the object store at once
+            services = [s for s in (self._control_plane, self._object_store) if s is not None]
+            self._control_plane = self._object_store = None
+            stop_together(service.stop for service in services)
 
     # --- what checks read ------------------------------------------------------------
     def task_log(self, run_id: str, task: str) -> list[str]:
