@@ -72,6 +72,7 @@ class RunGraphView(Vertical, can_focus=True):
         self.rows: list[list[graph.Cell]] = []
         self.noise = ExecutorNoise()
         self._previewed: bytes | None = None  # the source last compiled for the preview
+        self._logs_run = ""  # the run whose lines self.logs holds
 
     def compose(self) -> ComposeResult:
         with ScrollableContainer(id="graph-scroll"):
@@ -164,7 +165,16 @@ class RunGraphView(Vertical, can_focus=True):
         if isinstance(event, RunStarted):
             course: Any = getattr(self.app, "course", None)
             if course is not None:
+                # The log's batches and the posted events take two paths: this run's first lines
+                # may have come before its RunStarted, and stay with their tasks.
+                same = event.run_id == self._logs_run
+                early, noise = self.logs.copy(), self.noise
                 self.load(course.package_path(self.lesson))
+                self.logs.clear()
+                if same:
+                    self.logs.update(early)
+                    self.noise = noise
+                self._logs_run = event.run_id
                 last = course.progress.last_run(self.lesson.id)
                 self.arguments = dict(last.arguments) if last is not None else {}
             return
@@ -194,6 +204,11 @@ class RunGraphView(Vertical, can_focus=True):
 
     def on_lines(self, batch: list[LogLine]) -> None:
         """A batch of the run's lines: each task keeps what its component printed (not kfp's lines)."""
+        for first in batch[:1]:
+            if first.run_id != self._logs_run:  # a new run's lines, maybe before its RunStarted
+                self.logs.clear()
+                self.noise = ExecutorNoise()
+                self._logs_run = first.run_id
         for event in batch:
             if not self.noise.is_noise(event.task, event.line):
                 self.logs.setdefault(graph.task_of(event.task), []).append(event.line)
