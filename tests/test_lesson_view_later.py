@@ -46,3 +46,19 @@ async def test_a_tab_restored_at_start_up_has_its_widgets(home: Path) -> None:
                      and app.query_one(LessonView).tabs.active == "tab-run")
         await settle(pilot, lambda: bool(app.query(RunPanel)))
         assert app.query_one(RunPanel).lesson.id == 1
+
+
+def test_what_the_first_screen_imports_leaves_out_the_runs_machinery() -> None:
+    """The modules the lesson's text needs do not bring the checks, the spec reader (yaml), the
+    compiler, the Run panel or kfp: those come after the text is drawn, or with a run."""
+    import subprocess
+    import sys
+
+    code = ("import sys, workshop.cli, workshop.app, workshop.widgets.lesson_view\n"
+            "print(sorted(m for m in ('yaml', 'kfp', 'numpy', 'workshop.core.checks', 'workshop.core.pipeline_spec',"
+            " 'workshop.core.compile', 'workshop.widgets.run_panel', 'workshop.widgets.code_view',"
+            " 'textual_plotext') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
