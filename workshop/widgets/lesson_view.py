@@ -121,11 +121,16 @@ class LessonView(Vertical):
 
     _curve_wanted = False  # the last run's results are shown: the curve follows once it is mounted
 
+    async def rest_mounted(self) -> None:
+        """Return once no mount of the other tabs is under way (before this view is removed)."""
+        async with self._rest_lock:
+            pass
+
     async def mount_rest(self) -> None:
         """Mount what waited for the text (once; again is a no-op)."""
-        if not self.is_mounted:
-            return
         async with self._rest_lock:  # the timer, the drawn text and a tab may all ask at once
+            if not self.is_mounted or self._closing:
+                return
             for later in list(self.query(Later)):
                 parent = later.parent
                 if not isinstance(parent, Widget) or not later.is_mounted:

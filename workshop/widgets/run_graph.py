@@ -80,8 +80,11 @@ class RunGraphView(Vertical, can_focus=True):
         yield Static("", id="graph-detail")
 
     def on_mount(self) -> None:
+        details = self.query("#graph-detail")
+        if not details:  # removed while it mounted (the lesson was drawn again meanwhile): nothing to show
+            return
         self.border_title = t(self.lang, "graph_title")
-        self.query_one("#graph-detail").display = False
+        details.first().display = False
         self.show_code()
 
     def show_code(self) -> None:
