@@ -162,7 +162,8 @@ async def test_a_run_s_lines_that_come_before_its_run_started_stay_with_their_ta
 
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: bool(app.query("#run-graph")) and bool(app.query(GraphCanvas)))  # composed
+        await settle(pilot, lambda: bool(app.query("#run-graph"))
+                     and bool(app.query_one("#run-graph").query(GraphCanvas)))  # composed, with its canvas
         view = app.query_one("#run-graph", RunGraphView)
         view.on_lines([LogLine("old-run", "add", "from the run before")])
         view.on_lines([LogLine("run-1", "square", "square number: 3.0")])  # before run-1's RunStarted
