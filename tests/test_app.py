@@ -67,14 +67,21 @@ async def test_a_bad_argument_is_shown_in_the_form_and_nothing_runs(home: Path) 
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, lambda: bool(app.query(RunPanel)))  # the lesson view mounts after the first frame
         app.query_one(LessonView).tabs.active = "tab-run"
+        # the run graph, drawn from its compile, widens the left of the tab: click once it is there
+        await settle(pilot, lambda: bool(app.query("#run-graph")) and app.query_one("#run-graph").graph is not None,
+                     timeout=60)
         await pilot.pause()
         app.query_one("#arg-a", Input).value = "three"
+        # a Button ignores clicks for its 0.2 s press effect: the next click waits for it to end
+        await settle(pilot, lambda: not app.query_one("#run").has_class("-active"))
         await pilot.click("#run")
         await pilot.pause()
         error = str(app.query_one("#form-error", Static).content)
         assert "Side a must be a number, not 'three'" in error  # the field's label, not its name
         assert not app.query_one(RunPanel).run_active
         app.query_one("#arg-a", Input).value = "1e400"
+        # a Button ignores clicks for its 0.2 s press effect: the next click waits for it to end
+        await settle(pilot, lambda: not app.query_one("#run").has_class("-active"))
         await pilot.click("#run")
         await pilot.pause()
         assert "Side a must be a finite number, not '1e400'" in str(app.query_one("#form-error", Static).content)
@@ -83,6 +90,8 @@ async def test_a_bad_argument_is_shown_in_the_form_and_nothing_runs(home: Path) 
                      and app.query_one(LessonView).tabs.active == "tab-run")
         await pilot.pause()
         app.query_one("#arg-a", Input).value = "three"
+        # a Button ignores clicks for its 0.2 s press effect: the next click waits for it to end
+        await settle(pilot, lambda: not app.query_one("#run").has_class("-active"))
         await pilot.click("#run")
         await pilot.pause()
         assert "直角边 a 必须是数字，而不是 'three'" in str(app.query_one("#form-error", Static).content)

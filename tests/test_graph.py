@@ -90,3 +90,34 @@ def test_two_compiles_at_once_take_turns(tmp_path: Path) -> None:
         thread.join()
     assert errors == []
     assert {len(PipelineSpec.load(tmp_path / f"{i}.yaml").tasks) for i in range(4)} == {4}
+
+
+LAYOUT_IN_A_FRESH_PROCESS = """
+import sys
+from pathlib import Path
+if sys.argv[2] == "numpy first":
+    import numpy  # noqa: F401  grandalf then takes its numpy path, as it did before
+from workshop.core import graph
+from workshop.core.pipeline_spec import PipelineSpec
+print(graph.to_text(graph.build(PipelineSpec.load(Path(sys.argv[1]))), 100))
+print("numpy imported:", "numpy" in sys.modules)
+"""
+
+
+def test_the_layout_needs_no_numpy_and_is_the_same_with_it(tmp_path: Path) -> None:
+    """numpy (11 MiB) is not imported to draw, and the drawing is the one grandalf's numpy path gives."""
+    import subprocess
+    import sys
+
+    package = compile_pipeline(ROOT / "tests" / "fixtures" / "platform_depth.py", "depth_pipeline", tmp_path / "p.yaml")
+
+    def draw(mode: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-c", LAYOUT_IN_A_FRESH_PROCESS, str(package), mode],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    without, with_numpy = draw("plain"), draw("numpy first")
+    assert without[-1] == "numpy imported: False"
+    assert with_numpy[-1] == "numpy imported: True"
+    assert without[:-1] == with_numpy[:-1] and len(without) > 10

@@ -154,3 +154,21 @@ def test_graph_snapshot_lesson_4_100x30(home: Path, snap_compare) -> None:
 
 def test_graph_snapshot_lesson_4_80x24(home: Path, snap_compare) -> None:
     assert _snapshot(home, snap_compare, 4, (80, 24))
+
+
+async def test_a_run_s_lines_that_come_before_its_run_started_stay_with_their_tasks(home: Path) -> None:
+    """The log's batches and the posted events take two paths: a run's first lines may come first."""
+    from workshop.core.events import LogLine, RunStarted
+
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query("#run-graph"))
+                     and bool(app.query_one("#run-graph").query(GraphCanvas)))  # composed, with its canvas
+        view = app.query_one("#run-graph", RunGraphView)
+        view.on_lines([LogLine("old-run", "add", "from the run before")])
+        view.on_lines([LogLine("run-1", "square", "square number: 3.0")])  # before run-1's RunStarted
+        view.on_run_event(RunStarted("run-1", "pythagorean", ()))
+        view.on_lines([LogLine("run-1", "add", "add number: x=9.0, y=16.0")])
+        assert view.logs == {"square": ["square number: 3.0"], "add": ["add number: x=9.0, y=16.0"]}
+        view.on_run_event(RunStarted("run-2", "pythagorean", ()))  # the next run starts afresh
+        assert view.logs == {}

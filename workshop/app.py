@@ -198,6 +198,8 @@ class WorkshopApp(App[None]):
         host = hosts.first()
         lesson = self.course.lesson(lesson_id)
         self.current_lesson_id = None
+        for shown in host.query(LessonView):  # its other tabs may be mounting: not removed under them
+            await shown.rest_mounted()
         await host.remove_children()
         if self._wanted_lesson != lesson_id or not host.is_mounted:
             return  # superseded while the old view went: the loop renders the newer one

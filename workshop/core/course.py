@@ -7,11 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workshop.core.checks import CheckContext, CheckResult, run_checks
-from workshop.core.compile import CompileError, compile_pipeline
-from workshop.core.errors import BackendError
+from workshop.core.errors import BackendError, CompileError
 from workshop.core.events import RunEvent, RunFinished, RunState, TaskFinished, TaskState, Waiting
 from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
@@ -20,6 +18,9 @@ from workshop.core.progress import PASSED, ProgressStore, RunRecord
 from workshop.core.progress_mirror import pull, push
 from workshop.core.settings import Settings
 from workshop.core.text import text
+
+if TYPE_CHECKING:  # imported where a lesson runs: the checks bring the spec reader and yaml, not needed to show one
+    from workshop.core.checks import CheckResult
 
 
 class LessonState(StrEnum):
@@ -156,6 +157,8 @@ class Course:
             raise CompileError(text(self.settings.language, "learner:cannot_read", path=source,
                                     reason=exc.strerror or exc)) from exc
         digest = code_version(code)  # comments and layout make no new version
+        from workshop.core.compile import compile_pipeline
+
         try:
             package = compile_pipeline(source, lesson.pipeline_function, self._run_package_path(lesson), code,
                                        self.settings.language)
@@ -217,6 +220,8 @@ class Course:
         passed_before = self.progress.lesson(lesson.id).state == PASSED
         attempt_no = self.progress.lesson(lesson.id).attempts + (0 if rechecked else 1)
         run_id = run.run_id
+        from workshop.core.checks import CheckContext, run_checks
+
         ctx = CheckContext(lesson, run, backend, self.settings.language, max(attempt_no, 1),
                            not_the_code=run.run_id in self.not_the_code,
                            on_wait=lambda what, detail: on_event(Waiting(run_id, what, detail)))

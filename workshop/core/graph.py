@@ -15,7 +15,11 @@ belongs to, so a face colours it by state and maps a click to a task. No UI impo
 
 from __future__ import annotations
 
+import builtins
+import importlib.util
 import json
+import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -252,11 +256,50 @@ def _node_block(node: Node, live: Live) -> Block:
     return _group_block(node, live) if node.is_group else _task_block(node, live)
 
 
+_GEOMETRY_LOCK = threading.Lock()
+
+
+def _geometry_without_numpy() -> None:
+    """Import grandalf.utils.geometry on its pure-Python path, unless numpy is already imported.
+
+    The Sugiyama layout takes only median_wh from it (pure Python); the module imports numpy
+    for the DigcoLayout's algebra when numpy can be imported, and has its own fallback
+    (grandalf/utils/linalg.py) when it cannot. numpy is some 11 MiB and 0.1 s, for nothing
+    drawn here. The module alone is told numpy is missing, through its own __import__:
+    nothing else in the process sees a difference.
+    """
+    name = "grandalf.utils.geometry"
+    with _GEOMETRY_LOCK:
+        if name in sys.modules or "numpy" in sys.modules:
+            return
+        import grandalf.utils  # noqa: F401  the package first (poset, dot, nx: no numpy)
+
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return
+        real_import = builtins.__import__
+
+        def no_numpy(module: str, *args: Any, **kwargs: Any) -> Any:
+            if module == "numpy" or module.startswith("numpy."):
+                raise ImportError("numpy is not needed for the layout")
+            return real_import(module, *args, **kwargs)
+
+        module = importlib.util.module_from_spec(spec)
+        module.__dict__["__builtins__"] = {**builtins.__dict__, "__import__": no_numpy}
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+
+
 def _layers(nodes: list[Node]) -> list[list[_Item]]:
     """Layers top to bottom, each in grandalf's order; a _Dummy is a point a long edge passes.
 
     Returns nodes of one DAG; an edge (u, v) spanning k layers becomes u, k-1 dummies, v.
     """
+    _geometry_without_numpy()
     from grandalf.graphs import Edge, Graph, Vertex
     from grandalf.layouts import SugiyamaLayout
 

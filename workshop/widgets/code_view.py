@@ -51,6 +51,8 @@ class CodeView(Vertical):
             yield CodeCompare(id="compare-view")
 
     def on_mount(self) -> None:
+        if not self.query("#exercise-start"):  # removed while it mounted (the lesson was drawn again)
+            return
         self.reload()
 
     @property

@@ -1,14 +1,26 @@
-"""One lesson: its explanation, its pipeline code and its Run tab."""
+"""One lesson: its explanation, its pipeline code and its Run tab.
+
+The lesson's text is what the learner reads first: it is composed and drawn alone. The other
+tabs' widgets (the code view, the Run panel with its graph and worker, the training curves,
+Try the model) are imported and mounted once the text has been drawn, or as soon as one of
+their tabs is opened. Textual's Lazy mounts after the first refresh, which comes before the
+text is laid out and drawn: their mounting and the preview compile the Run panel starts then
+delayed the text by a few hundred milliseconds.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from rich.markdown import Markdown as RichMarkdown
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.lazy import Lazy
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from workshop.core.course import LessonState
@@ -16,9 +28,59 @@ from workshop.core.lessons import Lesson
 from workshop.messages import ChecksShown
 from workshop.ui_text import t
 from workshop.widgets.checks_view import ChecksView
-from workshop.widgets.code_view import CodeView
-from workshop.widgets.run_panel import RunPanel
-from workshop.widgets.training_plot import TrainingPlot
+
+# After the text has been drawn, the rest mounts at the latest this many seconds after the view
+# (a view whose text is never drawn: another tab restored at start-up, a screen on top).
+REST_AT_THE_LATEST = 1.0
+
+
+class Later(Widget):
+    """A placeholder the view replaces by `make()` once the lesson's text is on screen."""
+
+    DEFAULT_CSS = "Later { display: none; }"
+
+    def __init__(self, make: Callable[[], Widget]) -> None:
+        super().__init__()
+        self.make = make
+
+
+class LessonText(Static):
+    """The lesson's text: the first time it is drawn, its view mounts the other tabs."""
+
+    drawn = False
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if not self.drawn:
+            self.drawn = True
+            view = next((a for a in self.ancestors if isinstance(a, LessonView)), None)
+            if view is not None:
+                self.call_after_refresh(view.mount_rest)
+        return lines
+
+
+def _code_view(lesson: Lesson, lang: str) -> Widget:
+    from workshop.widgets.code_view import CodeView
+
+    return CodeView(lesson, lang, id="code-view")
+
+
+def _run_panel(lesson: Lesson, lang: str) -> Widget:
+    from workshop.widgets.run_panel import RunPanel
+
+    return RunPanel(lesson, lang, id="run-panel")
+
+
+def _training_plot(lesson: Lesson, lang: str) -> Widget:
+    from workshop.widgets.training_plot import TrainingPlot
+
+    return TrainingPlot(lesson, lang, id="checks-curve")  # the last run's curve, as evidence
+
+
+def _try_model(lesson: Lesson, lang: str) -> Widget:
+    from workshop.widgets.try_model import TryModel
+
+    return TryModel(lesson, lang)
 
 
 class LessonView(Vertical):
@@ -27,6 +89,7 @@ class LessonView(Vertical):
         self.lesson = lesson
         self.state = state
         self.lang = lang
+        self._rest_lock = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         lesson, lang = self.lesson, self.lang
@@ -39,26 +102,47 @@ class LessonView(Vertical):
                     yield Static(t(lang, "coming_soon"), classes="banner")
                 # one widget for the whole text (rich's Markdown): Textual's Markdown widget mounts a
                 # widget per block, which costs a lesson screen half a second on a small machine
-                yield Static(RichMarkdown(lesson.text(lang), code_theme="ansi_dark"), id="lesson-text")
-            # The hidden tabs mount after the first paint, so the lesson text shows at once.
+                yield LessonText(RichMarkdown(lesson.text(lang), code_theme="ansi_dark"), id="lesson-text")
+            # The hidden tabs' widgets come once the text is drawn (see the module's docstring).
             with TabPane(t(lang, "tab_code"), id="tab-code"):
-                yield Lazy(CodeView(lesson, lang, id="code-view"))
+                yield Later(lambda: _code_view(lesson, lang))
             with TabPane(t(lang, "tab_run"), id="tab-run", disabled=blocked):
-                yield Lazy(RunPanel(lesson, lang, id="run-panel"))
+                yield Later(lambda: _run_panel(lesson, lang))
             with TabPane(t(lang, "checks"), id="tab-checks"), VerticalScroll(id="checks-scroll"):
                 checks = ChecksView(id="checks")
                 checks.headers = (t(lang, "col_check"), t(lang, "col_seen"), t(lang, "col_hint"))
                 checks.empty_text = t(lang, "no_checks_yet")
                 checks.lang = lang
                 yield checks
-                yield TrainingPlot(lesson, lang, id="checks-curve")  # the last run's curve, as evidence
+                yield Later(lambda: _training_plot(lesson, lang))
             if "try_model" in lesson.extra:
-                from workshop.widgets.try_model import TryModel
-
                 with TabPane(t(lang, "try_model"), id="tab-try", disabled=blocked):
-                    yield Lazy(TryModel(lesson, lang))
+                    yield Later(lambda: _try_model(lesson, lang))
+
+    _curve_wanted = False  # the last run's results are shown: the curve follows once it is mounted
+
+    async def rest_mounted(self) -> None:
+        """Return once no mount of the other tabs is under way (before this view is removed)."""
+        async with self._rest_lock:
+            pass
+
+    async def mount_rest(self) -> None:
+        """Mount what waited for the text (once; again is a no-op)."""
+        async with self._rest_lock:  # the timer, the drawn text and a tab may all ask at once
+            if not self.is_mounted or self._closing:
+                return
+            for later in list(self.query(Later)):
+                parent = later.parent
+                if not isinstance(parent, Widget) or not later.is_mounted:
+                    continue
+                await parent.mount(later.make(), after=later)
+                await later.remove()
+        if self._curve_wanted:
+            for plot in self.query("#checks-curve"):
+                plot.show_saved()  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
+        self.set_timer(REST_AT_THE_LATEST, self.mount_rest)
         # Coming back to a lesson (or to the app) shows the checks of its last run, as they were.
         course = getattr(self.app, "course", None)
         run = course.progress.last_run(self.lesson.id) if course is not None else None
@@ -111,7 +195,9 @@ class LessonView(Vertical):
 
     def _show_results(self, results: list[Any]) -> None:
         self.query_one(ChecksView).show(results)
-        self.query_one("#checks-curve", TrainingPlot).show_saved()
+        self._curve_wanted = True
+        for plot in self.query("#checks-curve"):  # mounted once the text is drawn
+            plot.show_saved()  # type: ignore[attr-defined]
         tab = self.tabs.get_tab("tab-checks")
         if results:
             counts = {status: sum(1 for r in results if r.status.value == status)
@@ -123,20 +209,22 @@ class LessonView(Vertical):
         else:
             tab.label = t(self.lang, "checks")
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id != "tab-lesson":
+            await self.mount_rest()  # a tab opened before the text was drawn: its widgets now
         remember = getattr(self.app, "remember_place", None)
         if remember is not None and event.pane.id and getattr(self.app, "current_lesson_id", None) == self.lesson.id:
             remember(event.pane.id)
         # A learner who opens the Run tab is about to run: start a worker now (not at start-up,
         # where it would only cost memory while the learner reads).
         if event.pane.id == "tab-run":
-            for panel in self.query(RunPanel):
-                panel.prewarm()
-                panel.show_source()  # the mode may have changed on the Pipeline code tab
+            for panel in self.query("#run-panel"):
+                panel.prewarm()  # type: ignore[attr-defined]
+                panel.show_source()  # type: ignore[attr-defined]  # the mode may have changed on the Pipeline code tab
         elif event.pane.id == "tab-code":
             # the learner may have edited their file, or a run may have unlocked the solution
-            for view in self.query(CodeView):
-                view.reload()
+            for view in self.query("#code-view"):
+                view.reload()  # type: ignore[attr-defined]
 
     def _show_checks(self) -> None:
         self.tabs.active = "tab-checks"

@@ -74,6 +74,7 @@ class RunGraphView(Vertical, can_focus=True):
         self.rows: list[list[graph.Cell]] = []
         self.noise = ExecutorNoise()
         self._previewed: bytes | None = None  # the source last compiled for the preview
+        self._logs_run = ""  # the run whose lines self.logs holds
 
     def compose(self) -> ComposeResult:
         with ScrollableContainer(id="graph-scroll"):
@@ -81,8 +82,11 @@ class RunGraphView(Vertical, can_focus=True):
         yield Static("", id="graph-detail")
 
     def on_mount(self) -> None:
+        details = self.query("#graph-detail")
+        if not details:  # removed while it mounted (the lesson was drawn again meanwhile): nothing to show
+            return
         self.border_title = t(self.lang, "graph_title")
-        self.query_one("#graph-detail").display = False
+        details.first().display = False
         self.show_code()
 
     def show_code(self) -> None:
@@ -131,7 +135,7 @@ class RunGraphView(Vertical, can_focus=True):
         """
         import hashlib
 
-        from workshop.core.compile import CompileError, compile_pipeline
+        from workshop.core.compile import CompileError, compile_apart
 
         course: Any = self.app.course  # type: ignore[attr-defined]
         key = (self.lesson.key, self.lesson.pipeline_function, hashlib.sha1(code).hexdigest())
@@ -140,7 +144,8 @@ class RunGraphView(Vertical, can_focus=True):
             if spec is None:
                 target = course.settings.workspace / "graphs" / f"{self.lesson.key}-{id(self)}.yaml"
                 try:
-                    package = compile_pipeline(source, self.lesson.pipeline_function, target, code)
+                    # in a child: kfp stays out of the app (its memory, and the paint it would slow)
+                    package = compile_apart(source, self.lesson.pipeline_function, target, code)
                     spec = PipelineSpec.load(package)
                 except (CompileError, PipelineSpecError) as exc:
                     self.app.call_from_thread(self._no_graph, str(exc))
@@ -165,7 +170,16 @@ class RunGraphView(Vertical, can_focus=True):
         if isinstance(event, RunStarted):
             course: Any = getattr(self.app, "course", None)
             if course is not None:
+                # The log's batches and the posted events take two paths: this run's first lines
+                # may have come before its RunStarted, and stay with their tasks.
+                same = event.run_id == self._logs_run
+                early, noise = self.logs.copy(), self.noise
                 self.load(course.package_path(self.lesson))
+                self.logs.clear()
+                if same:
+                    self.logs.update(early)
+                    self.noise = noise
+                self._logs_run = event.run_id
                 last = course.progress.last_run(self.lesson.id)
                 self.arguments = dict(last.arguments) if last is not None else {}
             return
@@ -196,6 +210,12 @@ class RunGraphView(Vertical, can_focus=True):
     def on_lines(self, batch: list[LogLine], noise: list[bool] | None = None) -> None:
         """A batch of the run's lines: each task keeps what its component printed (not kfp's lines), its last
         LOG_TAIL of them, however many a flood brings. `noise`: which are kfp's, when the caller knows."""
+        for first in batch[:1]:
+            if first.run_id != self._logs_run:  # a new run's lines, maybe before its RunStarted
+                self.logs.clear()
+                self.noise = ExecutorNoise()
+                self._logs_run = first.run_id
+                noise = None  # the caller judged them with the old run's state
         if noise is None:
             noise = [self.noise.is_noise(event.task, event.line) for event in batch]
         logs = self.logs

@@ -277,6 +277,8 @@ class RunPanel(Vertical):
             yield RunLog(id="log", max_lines=5000, wrap=True, min_width=20, markup=False, highlight=False)
 
     def on_mount(self) -> None:
+        if not self.query("#training"):  # removed while it mounted (the lesson was drawn again)
+            return
         self.set_interval(FLUSH_EVERY, self._flush_on_timer)
         self.query_one("#tasks").display = False  # until the body's height is known (on_resize)
         self.query_one("#training").display = False

@@ -26,7 +26,7 @@ COLORS = ["red", "green", "cyan", "magenta", "yellow", "blue"]
 
 class TrainingPlot(Vertical):
     DEFAULT_CSS = """
-    TrainingPlot { height: auto; }
+    TrainingPlot { height: auto; display: none; }
     TrainingPlot PlotextPlot { height: 11; min-width: 30; }
     TrainingPlot #curve-summary { height: auto; padding: 0 1; color: $text-muted; }
     """
@@ -42,7 +42,7 @@ class TrainingPlot(Vertical):
         yield Static("", id="curve-summary")
 
     def on_mount(self) -> None:
-        self.display = False
+        self.display = False  # hidden from the start too (DEFAULT_CSS), before this runs
 
     def _path(self) -> Any:
         course: Any = getattr(self.app, "course", None)

@@ -41,6 +41,7 @@ from .kubeapi import (
     now,
 )
 from .modelserver import LOOPBACK, ModelServer, ModelServerError
+from .stopping import stop_together
 
 _CONDITIONS = ("IngressReady", "PredictorReady", "Ready")
 
@@ -129,8 +130,7 @@ class LocalControlPlane:
         with self._cond:
             servers, self._servers = list(self._servers.values()), {}
             self._served_generation.clear()
-        for server in servers:
-            server.stop()
+        stop_together(server.stop for server in servers)
 
     def get_service(self, name: str, namespace: str = "default") -> dict[str, Any] | None:
         with self._cond:

@@ -60,10 +60,10 @@ class LazyServices:
             return self._control_plane
 
     def stop(self) -> None:
+        """Stop what was started, the control plane (with its model servers) and the object store at once."""
+        from workshop.backends.local.stopping import stop_together
+
         with self._lock:
-            if self._control_plane is not None:
-                self._control_plane.stop()
-                self._control_plane = None
-            if self._object_store is not None:
-                self._object_store.stop()
-                self._object_store = None
+            started = [s for s in (self._control_plane, self._object_store) if s is not None]
+            self._control_plane = self._object_store = None
+            stop_together(service.stop for service in started)
