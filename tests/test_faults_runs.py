@@ -85,20 +85,20 @@ def test_a_full_disk_under_the_run_journal_is_said_in_both_languages(tmp_path: P
     import errno
     import types
 
-    from workshop.backends.local.backend import LocalBackend, _Run
-    from workshop.core.events import RunState
+    from workshop.backends.local.supervisor import LiveRun, RunSupervisor
+    from workshop.core.events import RunFinished, RunState
 
-    def pump(run: _Run) -> None:  # what the journal's write raised on a full disk
+    def pump(run: LiveRun) -> None:  # what the journal's write raised on a full disk
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     proc = subprocess.Popen(["true"], start_new_session=True)  # its own group: the reader kills the run's group
     proc.wait()
     (tmp_path / "runs" / "r1").mkdir(parents=True)
-    run = _Run("r1", tmp_path / "runs" / "r1", proc)  # type: ignore[arg-type]
-    reader = types.SimpleNamespace(root=tmp_path, _pump=pump)
-    LocalBackend._read_events(reader, run)  # type: ignore[arg-type]
+    run = LiveRun("r1", tmp_path / "runs" / "r1", proc)
+    reader = types.SimpleNamespace(root=tmp_path, runs_dir=tmp_path / "runs", _pump=pump)
+    RunSupervisor._read_events(reader, run)  # type: ignore[arg-type]
     finished = run.queue.get_nowait()
-    assert finished.state is RunState.FAILED
+    assert isinstance(finished, RunFinished) and finished.state is RunState.FAILED
     english, chinese = finished.error.splitlines()
     assert english.startswith("the disk is full") and str(tmp_path / "runs") in english
     assert chinese.startswith("磁盘已满") and str(tmp_path / "runs") in chinese

@@ -97,8 +97,9 @@ def _watch(server: int, sockets: list[str], folders: list[str], lock: str | None
         deadline = time.monotonic() + GRACE
         while os.getppid() == server and time.monotonic() < deadline:  # our parent is the server
             time.sleep(0.05)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server, signal.SIGKILL)  # whatever is left of its group
+        if os.getppid() == server:  # it did not stop in time
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server, signal.SIGKILL)
         deadline = time.monotonic() + GRACE
         while os.getppid() == server and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -134,7 +135,8 @@ def main(argv: list[str]) -> None:
                  "PROGRAM [ARG...]")
     server = os.getpid()
     if os.fork() == 0:
-        _watch(server, options["--remove"], options["--remove-dir"], (options["--lock"] or [None])[-1])
+        lock = options["--lock"][-1] if options["--lock"] else None
+        _watch(server, options["--remove"], options["--remove-dir"], lock)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)  # the server never holds the pipe: only the watch may see it close
     os.close(devnull)

@@ -424,7 +424,8 @@ class ObjectStore:
                 proc.stdin.close()  # the keeper's watch sees its starter let go, and ends
         # mini leaves its s3 unix socket behind; the gRPC ones are always in /tmp (the keeper removes them
         # too, once it sees the pipe close: whichever comes first, a socket a live server holds stays)
-        remove_stale(self._socket_files(), [self.socket_dir()] if self.socket_dir() != self.root else [])
+        folder = self.socket_dir()
+        remove_stale(self._socket_files(), [folder] if folder != self.root else [])
 
     def _socket_files(self) -> list[Path]:
         """The unix sockets weed makes: its s3 and filer HTTP sockets, and one in /tmp per gRPC port."""
