@@ -106,7 +106,9 @@ def _watch(server: int, sockets: list[str], folders: list[str], lock: str | None
         if not let_go:
             # under the start lock: a start of the same home that begins meanwhile must not lose the folder
             # it just made, and its server's sockets are then live, so they stay
-            fd = os.open(lock, os.O_WRONLY | os.O_CREAT, 0o600) if lock else None
+            fd = None
+            with contextlib.suppress(OSError):  # a home already removed: nothing can start there
+                fd = os.open(lock, os.O_WRONLY | os.O_CREAT, 0o600) if lock else None
             try:
                 if fd is not None:
                     fcntl.flock(fd, fcntl.LOCK_EX)
