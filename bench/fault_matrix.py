@@ -232,7 +232,11 @@ def finish(row: Row, home: Path, proc: subprocess.Popen[bytes] | None, t0: float
     row.tracebacks = text.count(TRACEBACK) + nxt.count(TRACEBACK)
     passed, running, _, _ = progress(home)
     row.lost = max(0, before - passed)
-    row.sockets = len(own_sockets(home, ports))
+    left = own_sockets(home, ports)
+    row.sockets = len(left)
+    if left:  # how late: the keeper removes them once weed has ended, the next start sweeps them
+        gone = wait_for(lambda: not any(os.path.lexists(p) for p in left), 10.0, 0.1)
+        row.survivors += [f"socket left: {path} ({'gone' if gone else 'still there'} 10 s later)" for path in left]
     row.recorded = f"sockets left {row.sockets}, RUNNING left {running}"
     kill_home(home)
 

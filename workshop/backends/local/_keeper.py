@@ -100,9 +100,8 @@ def _watch(server: int, sockets: list[str], folders: list[str], lock: str | None
         if os.getppid() == server:  # it did not stop in time
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(server, signal.SIGKILL)
-        deadline = time.monotonic() + GRACE
-        while os.getppid() == server and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while os.getppid() == server:  # SIGKILL always lands, if late (a process in disk sleep): wait for it,
+            time.sleep(0.05)  # so that the sockets are judged once the server has let go of them
         if not let_go:
             # under the start lock: a start of the same home that begins meanwhile must not lose the folder
             # it just made, and its server's sockets are then live, so they stay

@@ -416,16 +416,16 @@ class ObjectStore:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             if json.loads((self.root / "server.json").read_text()).get("pid") == pid:
                 (self.root / "server.json").unlink()
+        # mini leaves its s3 unix socket behind, and a killed weed all of them (the gRPC ones are in /tmp);
+        # a socket a live server holds stays
+        folder = self.socket_dir()
+        remove_stale(self._socket_files(), [folder] if folder != self.root else [])
         if proc is not None and proc.stdin is not None:
             with contextlib.suppress(OSError):
-                proc.stdin.write(b"x")  # "let go": the clean-up below is ours, not the watch's
+                proc.stdin.write(b"x")  # "let go", once the clean-up is done: if we die first, the watch does it
                 proc.stdin.flush()
             with contextlib.suppress(OSError):
                 proc.stdin.close()  # the keeper's watch sees its starter let go, and ends
-        # mini leaves its s3 unix socket behind; the gRPC ones are always in /tmp (the keeper removes them
-        # too, once it sees the pipe close: whichever comes first, a socket a live server holds stays)
-        folder = self.socket_dir()
-        remove_stale(self._socket_files(), [folder] if folder != self.root else [])
 
     def _socket_files(self) -> list[Path]:
         """The unix sockets weed makes: its s3 and filer HTTP sockets, and one in /tmp per gRPC port."""
