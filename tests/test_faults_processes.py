@@ -79,3 +79,49 @@ def with_kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+_PRESTARTS = """
+import time
+from workshop.core import keras_eval
+keras_eval.prestart()
+print(keras_eval._spare.pid, flush=True)
+time.sleep(600)  # until the test kills this parent
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP])
+def test_lesson_4s_scorer_ends_with_its_parent_even_in_the_middle_of_its_import(tmp_path: Path,
+                                                                               sig: signal.Signals) -> None:
+    """keras_eval's scorer is started with lesson 4's run and imports TensorFlow (seconds, more under load)
+    before it reads its pipe: a workshop killed at that moment left it alive until the import was done (the
+    fault matrix's `run 4` signalled as its first task starts). A `keras` whose import never ends stands in
+    for the slow import, so the test does not depend on the machine's speed."""
+    slow = tmp_path / "slow" / "keras"
+    slow.mkdir(parents=True)
+    (slow / "__init__.py").write_text("import time\ntime.sleep(120)\n")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": f"{slow.parent}{os.pathsep}{root}"}
+    parent = subprocess.Popen([sys.executable, "-c", _PRESTARTS], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                              text=True)
+    scorer = 0
+    try:
+        assert parent.stdout is not None
+        scorer = int(parent.stdout.readline())
+        assert _wait_for(lambda: "keras" in Path(f"/proc/{scorer}/cmdline").read_text(errors="replace"), 10)
+        parent.send_signal(sig)
+        parent.wait(timeout=30)
+        assert _wait_for(lambda: not _alive(scorer), GRACE), f"the scorer outlived its parent's {sig.name}"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if scorer and _alive(scorer):
+            with_kill(scorer)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False

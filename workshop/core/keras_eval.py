@@ -95,18 +95,29 @@ def _score(path: str, scale: float) -> dict[str, Any]:
     return {"accuracy": float((predictions == y_test).mean()), "samples": int(len(y_test))}
 
 
+def _await_request(request: list[str], asked: threading.Event) -> None:
+    """Wait on the parent's pipe from the start: its end closes when the parent ends, by any signal
+    (SIGKILL too), or discards us, and then this process ends at once, not when a slow import is done."""
+    line = sys.stdin.readline()
+    if not line.strip():
+        os._exit(0)
+    request.append(line)
+    asked.set()
+
+
 def main() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if sys.argv[1:2] == ["--serve"]:
+        lines: list[str] = []
+        asked = threading.Event()
+        threading.Thread(target=_await_request, args=(lines, asked), daemon=True).start()
         # the slow part first, before anyone asks: imports, and the held-out digits
         import keras  # noqa: F401
         import sklearn.datasets  # noqa: F401
         import sklearn.model_selection  # noqa: F401
 
-        line = sys.stdin.readline()
-        if not line.strip():
-            return  # the parent went away or discarded us
-        request = json.loads(line)
+        asked.wait()
+        request = json.loads(lines[0])
         path, scale = str(request["path"]), float(request.get("scale", 1.0))
     else:
         path, scale = sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 1.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import io
 import json
 import os
@@ -25,6 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workshop.backends.local._keeper import remove_stale
+
 if TYPE_CHECKING:  # minio is imported late: the app's start-up must not pay for it
     from minio import Minio
 
@@ -38,6 +41,21 @@ _KEEPER = Path(__file__).with_name("_keeper.py")
 
 class ObjectStoreError(RuntimeError):
     pass
+
+
+_STALE_AGE = 10.0  # seconds: a socket file younger than this may be one a server is binding right now
+
+
+def sweep_stale_sockets() -> list[str]:
+    """Remove what killed object stores left: weed's gRPC sockets in /tmp and the workshop's private socket
+    folders (see ObjectStore.socket_dir), only files of this user that no live process holds. The folders
+    stay: another home's store may be starting in one (its keeper removes it when its weed ends)."""
+    folders = [Path(p) for p in glob.glob(f"/tmp/workshop-{os.getuid()}-*")
+               + glob.glob(f"{os.environ.get('XDG_RUNTIME_DIR') or '/tmp'}/workshop-{os.getuid()}-*")]
+    folders = [f for f in dict.fromkeys(folders) if f.is_dir() and not f.is_symlink()]
+    candidates = glob.glob("/tmp/seaweedfs-*.sock") + [str(f / name) for f in folders
+                                                       for name in ("s3.sock", "filer.sock")]
+    return remove_stale(candidates, min_age=_STALE_AGE)
 
 
 def weed_binary() -> str:
@@ -257,6 +275,7 @@ class ObjectStore:
 
     def _launch(self) -> None:
         weed = weed_binary()
+        sweep_stale_sockets()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # mini reloads the last run's flags from this file; ours must be the only ones that count
         (self.data_dir / "mini.options").unlink(missing_ok=True)
@@ -286,6 +305,12 @@ class ObjectStore:
                 "-idleTimeout=3"]
         sockets = self.socket_dir()
         argv += [f"-s3.localSocket={sockets / 's3.sock'}", f"-filer.localSocket={sockets / 'filer.sock'}"]
+        # what weed leaves when it is killed (the gRPC sockets in /tmp, its s3 socket always): the keeper
+        # removes them once weed has ended, however its starter ended
+        cleanup = [arg for sock in self._socket_files() for arg in ("--remove", str(sock))]
+        if sockets != self.root:
+            cleanup += ["--remove-dir", str(sockets)]
+        cleanup += ["--lock", str(self.root / "start.lock")]
         # AWS_* would add a second identity and S3_* would change buckets and URLs: only s3.json decides
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_"))}
         log_path = self.root / "weed.log"
@@ -297,7 +322,8 @@ class ObjectStore:
             try:
                 # weed cannot watch its starter, so _keeper does: it becomes weed (same pid and group) and a
                 # forked watch on this pipe stops the group when this process ends, however it ends
-                self._proc = subprocess.Popen([sys.executable, str(_KEEPER), *argv], stdin=subprocess.PIPE,
+                self._proc = subprocess.Popen([sys.executable, str(_KEEPER), *cleanup, "--", *argv],
+                                              stdin=subprocess.PIPE,
                                               stdout=log, stderr=subprocess.STDOUT, cwd=self.root, env=env,
                                               start_new_session=True)
             except OSError as exc:
@@ -390,18 +416,23 @@ class ObjectStore:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             if json.loads((self.root / "server.json").read_text()).get("pid") == pid:
                 (self.root / "server.json").unlink()
+        # mini leaves its s3 unix socket behind, and a killed weed all of them (the gRPC ones are in /tmp);
+        # a socket a live server holds stays
+        folder = self.socket_dir()
+        remove_stale(self._socket_files(), [folder] if folder != self.root else [])
         if proc is not None and proc.stdin is not None:
             with contextlib.suppress(OSError):
-                proc.stdin.close()  # the keeper's watch sees its starter let go, and ends
-        # mini leaves its s3 unix socket behind; the gRPC ones are always in /tmp
-        sockets = self.socket_dir()
-        leftovers = [sockets / "s3.sock", sockets / "filer.sock"]
-        leftovers += [Path(f"/tmp/seaweedfs-{flag.replace('.port', '').replace('.', '-')}-{port}.sock")
-                      for flag, port in self.ports.items()]
-        for sock in leftovers:
+                proc.stdin.write(b"x")  # "let go", once the clean-up is done: if we die first, the watch does it
+                proc.stdin.flush()
             with contextlib.suppress(OSError):
-                if sock.is_socket() and sock.stat().st_uid == os.getuid():
-                    sock.unlink()
+                proc.stdin.close()  # the keeper's watch sees its starter let go, and ends
+
+    def _socket_files(self) -> list[Path]:
+        """The unix sockets weed makes: its s3 and filer HTTP sockets, and one in /tmp per gRPC port."""
+        sockets = self.socket_dir()
+        return [sockets / "s3.sock", sockets / "filer.sock",
+                *(Path(f"/tmp/seaweedfs-{flag.replace('.port', '').replace('.', '-')}-{port}.sock")
+                  for flag, port in self.ports.items() if flag.endswith(".grpc"))]
 
     def _wait_gone(self, pid: int, proc: subprocess.Popen[bytes] | None, deadline: float) -> bool:
         while True:
