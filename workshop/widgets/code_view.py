@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.syntax import Syntax
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.widgets import Button, Static
@@ -26,6 +26,17 @@ def _read(path: Any) -> str:
         return str(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         return f"# cannot read {path}: {exc}"
+
+
+class _CodeScroll(ScrollableContainer):
+    """The code's scroll area: says when its width changes (the graph beside it went or came back), so a
+    comparison is drawn again at the width it has now, whenever the layout gets to it."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        for view in self.ancestors_with_self:
+            if isinstance(view, CodeView):
+                view.code_resized()
+                break
 
 
 class CodeView(Vertical):
@@ -46,7 +57,7 @@ class CodeView(Vertical):
             yield Button(t(self.lang, "exercise_off"), id="exercise-off")
         yield Static(id="code-note")
         yield RunGraphView(self.lesson, self.lang, id="code-graph", classes="beside-code")  # the compile, drawn
-        with ScrollableContainer(id="code-scroll"):  # long lines scroll sideways, not cut off
+        with _CodeScroll(id="code-scroll"):  # long lines scroll sideways, not cut off
             yield Static(id="code")
             yield CodeCompare(id="compare-view")
 
@@ -85,6 +96,10 @@ class CodeView(Vertical):
             self._draw_compare()
             # the graph just went away: once the layout gives the two files its width, draw them in it
             self.call_after_refresh(self._draw_compare)
+
+    def code_resized(self) -> None:
+        if self.comparing:
+            self._draw_compare()
 
     def _draw_compare(self) -> None:
         if not self.comparing:
