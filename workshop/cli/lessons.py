@@ -120,8 +120,7 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
     except KeyboardInterrupt:
         if run_ids:
             click.secho(say(lang, "interrupted"), fg="yellow", err=True)
-            backend.cancel(run_ids[-1])
-            course.progress.finish_run(run_ids[-1], "CANCELED", {}, "interrupted")
+            service.interrupted(course, backend, run_ids[-1])
         raise
     print_checks(attempt, lang)
     if attempt.passed:
