@@ -148,6 +148,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
 
     from workshop.core.course import LessonState
     from workshop.core.lessons import LessonError
+    from workshop.core.ports import Prewarm
 
     lang = cli_language(lang)
     if not run_all and lesson is None:
@@ -165,7 +166,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
     be = open_backend(course, backend)
     # A worker that imports kfp while this process compiles; in --all, the next lesson's worker
     # starts as soon as this lesson's run is submitted.
-    prewarm = getattr(be, "prewarm", None)
+    prewarm = be.prewarm if isinstance(be, Prewarm) else None  # an optional ability (core/ports.py)
     if prewarm is not None:
         prewarm()
     ok = True
