@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
+
+import pytest
 
 from tests.conftest import variant
 from workshop.core import service
+from workshop.core.check_base import Status
 from workshop.core.course import Course
 
 
@@ -76,3 +80,57 @@ def test_a_reset_that_stops_halfway_is_an_outcome_not_an_exception(course: Cours
     outcome = service.reset(course, backend, plan)
     assert not outcome.ok and any(line.startswith("could not remove run ../not-a-run") for line in outcome.lines)
     assert "lesson 1 kept its progress" in outcome.lines[-1] and course.progress.runs(1) == runs
+
+
+def test_skip_and_verify_go_through_the_service(course: Course, backend: Any) -> None:
+    locked, first = course.lesson(2), course.lesson(1)
+    assert service.why_not_skippable(course, locked) == "lesson 2 is locked: pass or skip lesson 1 first"
+    assert service.why_not_skippable(course, first) is None
+    assert service.verify(course, backend) == []  # nothing completed: nothing to verify
+    service.run(course, backend, first)
+    assert "already passed" in (service.why_not_skippable(course, first) or "")
+    [(lesson, checks)] = service.verify(course, backend)
+    assert lesson.id == 1 and service.holds(checks) and checks
+    assert not service.holds([*checks[:-1], dataclasses.replace(checks[-1], status=Status.FAILED)])
+
+
+def test_a_run_stopped_from_the_terminal_is_canceled_and_recorded(course: Course, backend: Any) -> None:
+    from workshop.core.events import RunFinished
+
+    run_ids: list[str] = []
+
+    def stop(event: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while the run's first event is printed
+
+    with pytest.raises(KeyboardInterrupt):
+        service.run(course, backend, course.lesson(1), on_event=stop, on_run_id=run_ids.append)
+    [run_id] = run_ids
+    assert course.progress.run(run_id).state == "RUNNING"  # type: ignore[union-attr]
+    service.interrupted(course, backend, run_id)
+    record = course.progress.run(run_id)
+    assert record is not None and (record.state, record.error) == ("CANCELED", "interrupted")
+    finished = [e for e in backend.events(run_id) if isinstance(e, RunFinished)]
+    assert [e.state.value for e in finished] == ["CANCELED"]
+
+
+def test_checks_said_again_in_the_other_language_record_nothing(course: Course, backend: Any) -> None:
+    lesson = course.lesson(1)
+    attempt = service.run(course, backend, lesson)
+    before = course.progress.lesson(1)
+    again = service.checks_in_language(course, backend, lesson, attempt.run, attempt.checks, "zh")
+    assert [(r.id, r.status) for r in again] == [(r.id, r.status) for r in attempt.checks]
+    titles = {spec.id: spec.title_in("zh") for spec in lesson.checks}
+    assert [r.title for r in again] == [titles[r.id] for r in attempt.checks] != [r.title for r in attempt.checks]
+    assert course.progress.lesson(1) == before and course.progress.run(attempt.run.run_id).checks == [  # type: ignore[union-attr]
+        r.to_dict() for r in attempt.checks]
+
+
+def test_checks_that_come_out_otherwise_keep_what_was_shown_in_the_other_language(course: Course,
+                                                                                  backend: Any) -> None:
+    lesson = course.lesson(1)
+    attempt = service.run(course, backend, lesson)
+    shown = [dataclasses.replace(r, status=Status.FAILED, summary="as it was") for r in attempt.checks]
+    again = service.checks_in_language(course, backend, lesson, attempt.run, shown, "zh")
+    specs = {spec.id: spec for spec in lesson.checks}
+    assert [(r.status, r.summary, r.title, r.hint) for r in again] == [
+        (Status.FAILED, "as it was", specs[r.id].title_in("zh"), specs[r.id].hint("zh", 1)) for r in shown]

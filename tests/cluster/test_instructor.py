@@ -176,6 +176,18 @@ def test_class_reset_removes_the_labelled_service_and_reopens_the_lesson(cli, fa
     assert saved["lessons"]["4"]["state"] == "passed"  # later/earlier lessons keep their state
 
 
+def test_the_class_reset_plan_says_each_artifact_as_the_learners_own_reset_does() -> None:
+    """The instructor's command lists the plan through instructor/classroom.py, not core/reset.py."""
+    from workshop.core.ports import Artifact
+    from workshop.instructor import classroom
+
+    plan = [Artifact("inference_service", f"{NS}/iris-svc", 5), Artifact("volume_file", "aidatasource:/output/x", 2)]
+    assert classroom.artifact_lines(plan, "en") == [
+        (5, f"InferenceService {NS}/iris-svc and its model server"),
+        (2, "file /output/x on volume aidatasource")]
+    assert classroom.artifact_lines(plan, "zh")[0] == (5, f"推理服务（InferenceService）{NS}/iris-svc 及其模型服务器")
+
+
 def test_class_reset_leaves_an_unlabelled_service_alone(cli, fake: FakeServer, classroom: Objects) -> None:
     _progress(classroom, NS, "ada", {"5": _record("passed", 1, passed_at=1.0)})
     fake.on("GET", ISVC, _isvc({"team": "someone-else"}))

@@ -180,7 +180,6 @@ def _table(classroom: Any, view: Any, lang: str) -> None:
 def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool, lang: str | None) -> None:
     """Reset one learner: remove a lesson's (or every lesson's) artifacts in their namespace, reopen it."""
     from workshop.core.errors import BackendError
-    from workshop.core.reset import describe
     from workshop.instructor import classroom
 
     course = open_course(lang)
@@ -191,8 +190,8 @@ def class_reset(lesson: str | None, namespace: str, dry_run: bool, yes: bool, la
     try:
         plan = classroom.plan_reset(be, lessons)
         click.echo(say(lang, ("would_remove" if dry_run else "this_removes") if plan else "nothing_to_remove"))
-        for artifact in plan:
-            click.echo(say(lang, "artifact", id=artifact.lesson_id, what=describe(artifact, lang)))
+        for lesson_id, what in classroom.artifact_lines(plan, lang):
+            click.echo(say(lang, "artifact", id=lesson_id, what=what))
         ids = ", ".join(str(item.id) for item in lessons)
         click.echo(say(lang, "learner_back_dry" if dry_run else "learner_back", ids=ids, namespace=namespace))
         if dry_run:

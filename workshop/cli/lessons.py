@@ -120,8 +120,7 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
     except KeyboardInterrupt:
         if run_ids:
             click.secho(say(lang, "interrupted"), fg="yellow", err=True)
-            backend.cancel(run_ids[-1])
-            course.progress.finish_run(run_ids[-1], "CANCELED", {}, "interrupted")
+            service.interrupted(course, backend, run_ids[-1])
         raise
     print_checks(attempt, lang)
     if attempt.passed:
@@ -149,6 +148,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
 
     from workshop.core.course import LessonState
     from workshop.core.lessons import LessonError
+    from workshop.core.ports import Prewarm
 
     lang = cli_language(lang)
     if not run_all and lesson is None:
@@ -166,7 +166,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
     be = open_backend(course, backend)
     # A worker that imports kfp while this process compiles; in --all, the next lesson's worker
     # starts as soon as this lesson's run is submitted.
-    prewarm = getattr(be, "prewarm", None)
+    prewarm = be.prewarm if isinstance(be, Prewarm) else None  # an optional ability (core/ports.py)
     if prewarm is not None:
         prewarm()
     ok = True

@@ -110,7 +110,6 @@ def verify(lang: str | None, backend: str | None) -> None:
     Nothing is recorded: attempts and progress stay as they are.
     """
     from workshop.core import service
-    from workshop.core import verify as core_verify
 
     course = open_course(lang)
     be = open_backend(course, backend)
@@ -128,7 +127,7 @@ def verify(lang: str | None, backend: str | None) -> None:
     for item, checks in results:
         state = t(language, f"state_{course.states()[item.id].value}")
         title = say(language, "verify_title", id=item.id, state=state, title=item.title_in(language))
-        if core_verify.holds(checks):
+        if service.holds(checks):
             click.secho(say(language, "holds", title=title), fg="green")
             continue
         broken += 1
@@ -147,14 +146,13 @@ def verify(lang: str | None, backend: str | None) -> None:
 def skip(lesson: str, lang: str | None, backend: str | None) -> None:
     """Stuck? Run the lesson's reference solution and mark it skipped, so the next lesson opens."""
     from workshop.core import service
-    from workshop.core import verify as core_verify
     from workshop.core.compile import CompileError
     from workshop.core.errors import BackendError
     from workshop.core.lessons import LessonError
 
     course = open_course(lang)
     item = lesson_or_fail(course, lesson)
-    reason = core_verify.why_not_skippable(course, item)
+    reason = service.why_not_skippable(course, item)
     if reason:
         raise click.ClickException(reason)
     language = course.settings.language
@@ -169,8 +167,7 @@ def skip(lesson: str, lang: str | None, backend: str | None) -> None:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
         if run_ids:
-            be.cancel(run_ids[-1])
-            course.progress.finish_run(run_ids[-1], "CANCELED", {}, "interrupted")
+            service.interrupted(course, be, run_ids[-1])
         raise click.Abort() from None
     finally:
         be.close()

@@ -9,6 +9,7 @@ app calls it from worker threads.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,18 +18,19 @@ from typing import Any
 from workshop.core import exercise as core_exercise
 from workshop.core import reset as core_reset
 from workshop.core import verify as core_verify
-from workshop.core.checks import CheckResult
+from workshop.core.checks import CheckContext, CheckResult, Status, run_checks
 from workshop.core.course import Attempt, Course, LessonState
 from workshop.core.errors import ResetError
 from workshop.core.events import RunEvent
 from workshop.core.exercise import FAILED_ATTEMPTS_TO_REVEAL, SolutionGate
 from workshop.core.lessons import Lesson, lesson_arguments
 from workshop.core.ports import Backend
+from workshop.core.progress import RunRecord
 
 __all__ = ["FAILED_ATTEMPTS_TO_REVEAL", "ExerciseStart", "ProgressRow", "ResetError", "ResetOutcome", "ResetPlan",
-           "SolutionGate", "apply_reset", "check", "exercise_file", "in_exercise", "lesson_arguments", "lessons_text",
-           "plan_reset", "progress_rows", "reset", "run", "skip", "solution_gate", "start_exercise", "stop_exercise",
-           "verify"]
+           "SolutionGate", "apply_reset", "check", "checks_in_language", "exercise_file", "holds", "in_exercise",
+           "interrupted", "lesson_arguments", "lessons_text", "plan_reset", "progress_rows", "reset", "run", "skip",
+           "solution_gate", "start_exercise", "stop_exercise", "verify", "why_not_skippable"]
 
 
 def run(
@@ -50,10 +52,39 @@ def run(
                              pipeline_file=pipeline_file, on_step=on_step)
 
 
+def interrupted(course: Course, backend: Backend, run_id: str) -> None:
+    """The learner stopped a run from the terminal (Ctrl-C): cancel it, and record it as canceled."""
+    backend.cancel(run_id)
+    course.progress.finish_run(run_id, "CANCELED", {}, "interrupted")
+
+
 def check(course: Course, backend: Backend, lesson: Lesson,
           on_event: Callable[[RunEvent], object] = lambda event: None) -> Attempt:
     """The lesson's checks on its last run; LookupError when it has not run yet."""
     return course.check(lesson, backend, on_event=on_event)
+
+
+def checks_in_language(course: Course, backend: Backend, lesson: Lesson, run: RunRecord,
+                       shown: list[CheckResult], lang: str) -> list[CheckResult]:
+    """A run's checks said again in `lang`, recorded nowhere (the app's language key on shown checks).
+
+    Said again only if they come out as they were shown: otherwise (a service stopped since, or
+    a backend that cannot answer now) the shown results keep their verdicts and summaries, with
+    the titles and hints in `lang`.
+    """
+    attempt = max(course.progress.lesson(lesson.id).attempts, 1)
+    try:
+        fresh = run_checks(CheckContext(lesson, run, backend, lang, attempt,
+                                        not_the_code=run.run_id in course.not_the_code))
+    except Exception:  # a backend that cannot answer now: say what can be said without it
+        fresh = []
+    if [(r.id, r.status) for r in fresh] == [(r.id, r.status) for r in shown]:
+        return fresh
+    specs = {spec.id: spec for spec in lesson.checks}
+    return [dataclasses.replace(
+        r, title=specs[r.id].title_in(lang),
+        hint=specs[r.id].hint(lang, attempt) if r.status is Status.FAILED else "")
+        if r.id in specs else r for r in shown]
 
 
 def skip(
@@ -66,8 +97,19 @@ def skip(
     return core_verify.skip(course, backend, lesson, on_event=on_event, on_run_id=on_run_id)
 
 
+def why_not_skippable(course: Course, lesson: Lesson) -> str | None:
+    """Why the lesson cannot be skipped now (locked, coming soon, already passed), in the course's language."""
+    return core_verify.why_not_skippable(course, lesson)
+
+
 def verify(course: Course, backend: Backend) -> list[tuple[Lesson, list[CheckResult]]]:
+    """Every completed lesson with its checks re-run now; nothing is recorded."""
     return core_verify.verify(course, backend)
+
+
+def holds(results: list[CheckResult]) -> bool:
+    """A verified lesson still holds: every one of its checks passes now."""
+    return core_verify.holds(results)
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,11 @@ def plan_reset(backend: ClusterBackend, lessons: list[Any]) -> list[Artifact]:
             if cluster_reset.artifact_exists(backend, a)]
 
 
+def artifact_lines(plan: list[Artifact], lang: str = "en") -> list[tuple[int, str]]:
+    """Each artifact the plan removes, described in `lang` as the learner's own reset says it, with its lesson."""
+    return [(artifact.lesson_id, describe(artifact, lang)) for artifact in plan]
+
+
 def apply_reset(backend: ClusterBackend, plan: list[Artifact], lesson_ids: list[int],
                 lang: str = "en") -> tuple[list[str], bool]:
     """Remove the artifacts, then put the lessons back to open in the learner's ConfigMap; (lines in `lang`, all ok).

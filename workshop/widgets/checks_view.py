@@ -20,7 +20,7 @@ from textual.widgets import Static
 from workshop.ui_text import TEXT, t
 
 if TYPE_CHECKING:  # the checks (and the spec reader, yaml) come with a run, not with the lesson's text
-    from workshop.core.checks import CheckResult
+    from workshop.core.check_base import CheckResult
 
 MARKS = {"passed": "✅", "failed": "❌", "skipped": "⏭"}
 SELECTED = "on #1f2f4f"

@@ -147,7 +147,7 @@ class LessonView(Vertical):
         course = getattr(self.app, "course", None)
         run = course.progress.last_run(self.lesson.id) if course is not None else None
         if run is not None and run.checks and run.state != "CANCELED":
-            from workshop.core.checks import CheckResult
+            from workshop.core.check_base import CheckResult
 
             results = [CheckResult.from_dict(item) for item in run.checks]
             self._show_results(results)
@@ -161,24 +161,10 @@ class LessonView(Vertical):
 
         Said again only if they come out as they did: otherwise (a service stopped since) the
         shown results keep their verdicts and summaries, with titles and hints in this language."""
-        import dataclasses
-
-        from workshop.core.checks import CheckContext, Status, run_checks
+        from workshop.core import service
 
         app: Any = self.app
-        course = app.course
-        attempt = max(course.progress.lesson(self.lesson.id).attempts, 1)
-        try:
-            fresh = run_checks(CheckContext(self.lesson, run, app.backend, self.lang, attempt,
-                                            not_the_code=run.run_id in course.not_the_code))
-        except Exception:  # a backend that cannot answer now: say what can be said without it
-            fresh = []
-        if [(r.id, r.status) for r in fresh] != [(r.id, r.status) for r in shown]:
-            specs = {spec.id: spec for spec in self.lesson.checks}
-            fresh = [dataclasses.replace(
-                r, title=specs[r.id].title_in(self.lang),
-                hint=specs[r.id].hint(self.lang, attempt) if r.status is Status.FAILED else "")
-                if r.id in specs else r for r in shown]
+        fresh = service.checks_in_language(app.course, app.backend, self.lesson, run, shown, self.lang)
         self.app.call_from_thread(self._show_if_mounted, fresh)
 
     def _show_if_mounted(self, results: list[Any]) -> None:

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog, Static
 
-from workshop.core.checks import CheckResult, Status
+from workshop.core.check_base import CheckResult, Status
 from workshop.core.events import ExecutorNoise, LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted, Waiting
 from workshop.core.lessons import Lesson, LessonError
 from workshop.core.ports import Prewarm
@@ -306,12 +306,12 @@ class RunPanel(Vertical):
 
     def show_source(self) -> None:
         """Say which file Run compiles (the learner's own in exercise mode); clear a stale form error."""
-        from workshop.core.exercise import exercise_file, in_exercise
+        from workshop.core import service
 
         course: Any = self.app.course  # type: ignore[attr-defined]
         line = self.query_one("#run-source", Static)
-        if in_exercise(course.progress, self.lesson):
-            line.update(t(self.lang, "runs_mine", file=exercise_file(course.settings, self.lesson)))
+        if service.in_exercise(course, self.lesson):
+            line.update(t(self.lang, "runs_mine", file=service.exercise_file(course, self.lesson)))
             line.display = True
         else:
             line.display = False
