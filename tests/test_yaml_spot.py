@@ -186,3 +186,21 @@ def test_the_selected_check_is_marked_without_the_focus_too() -> None:
     assert not view.has_focus
     rows = view._table().rows
     assert rows[1].style and not rows[0].style
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_long_path_wraps_the_title_and_keeps_how_to_close_it(lang: str) -> None:
+    """At 100 columns the title of lesson 2's YAML ran past the edge: "（Esc" and then nothing."""
+    from textual.app import App
+
+    from workshop.screens.yaml_spot import YamlSpot
+    from workshop.ui_text import t
+
+    path = "/tmp/walk-home/workspace/runs/02-pvc-sort/20261202-022228-9c15a5e1.yaml"
+    app: App[None] = App()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.push_screen(YamlSpot("a: 1\n", [], path, lang))
+        await pilot.pause()
+        drawn = "".join(strip.text for strip in app.screen._compositor.render_strips()).replace(" ", "").replace("│", "")
+        tail = t(lang, "spot_title", path="")[-8:].replace(" ", "")  # where the line breaks, its space goes
+        assert tail in drawn, drawn[:300]
