@@ -201,6 +201,7 @@ async def test_a_long_path_wraps_the_title_and_keeps_how_to_close_it(lang: str) 
     async with app.run_test(size=(100, 30)) as pilot:
         await app.push_screen(YamlSpot("a: 1\n", [], path, lang))
         await pilot.pause()
-        drawn = "".join(strip.text for strip in app.screen._compositor.render_strips()).replace(" ", "").replace("│", "")
+        strips = app.screen._compositor.render_strips()
+        drawn = "".join(strip.text for strip in strips).replace(" ", "").replace("│", "")
         tail = t(lang, "spot_title", path="")[-8:].replace(" ", "")  # where the line breaks, its space goes
         assert tail in drawn, drawn[:300]
