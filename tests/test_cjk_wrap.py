@@ -52,3 +52,19 @@ def test_the_space_between_chinese_and_latin_stays() -> None:
     joined = " ".join(line.strip() for line in lines)
     assert "调用 kubernetes.mount_pvc 把" in joined or "调用 kubernetes.mount_pvc\n" in "\n".join(lines)
     assert not any(line.lstrip().startswith(("，", "。")) for line in lines)
+
+
+@pytest.mark.parametrize(("source", "joined"), [
+    ("生命周期比 Pod\n更长的存储", "生命周期比 Pod 更长的存储"),  # lesson 2: it read "比 Pod更长"
+    ("第一个任务从中读取\n`input_numbers.csv` 并按降序排序", "第一个任务从中读取 `input_numbers.csv` 并按降序排序"),
+    ("写回同一个卷上的\n`output/sorted_numbers.csv`。", "写回同一个卷上的 `output/sorted_numbers.csv`。"),
+    ("定义步骤、\n编译成 YAML", "定义步骤、编译成 YAML"),  # two Chinese sides: no space
+    ("发布为**推理服务（InferenceService）**\n的模型", "发布为**推理服务（InferenceService）**的模型"),
+    ("the two\nwords", "the two words"),
+])
+def test_a_line_break_between_chinese_and_latin_joins_with_a_space(source: str, joined: str) -> None:
+    """The lessons write a space between a Chinese and a Latin word (名为 `aidatasource` 的); a line
+    break in the source at that spot must read the same, not glue the two words together."""
+    from workshop.core.lessons import join_soft_breaks
+
+    assert join_soft_breaks(source) == joined

@@ -67,6 +67,20 @@ def test_too_wide_for_the_screen_it_folds_to_a_list(depth: graph.RunGraph) -> No
     assert any(line.startswith("    ▸ ParallelFor ×2") for line in lines)
 
 
+def test_a_narrow_list_keeps_each_task_s_state_whole(tmp_path: Path) -> None:
+    """At 80 columns the Run tab's graph has 26: the state is what a learner reads, so the upstream
+    names give way first, then the task's name, never the state ("✓ Succeede…" was seen)."""
+    g = compiled(tmp_path, ROOT / "pipelines" / "pythagorean.py", "pythagorean")
+    live = graph.Live(states={name: "SUCCEEDED" for name in ("square", "square-2", "add", "square-root")})
+    for width in (26, 20):
+        lines = graph.folded(g, width, live)
+        text = ["".join(ch for ch, _ in row) for row in lines]
+        assert len(text) == 4 and all(len(line) <= width for line in text), text
+        assert all(line.rstrip().endswith("✓ Succeeded") or "✓ Succeeded  ←" in line for line in text), text
+    wide = ["".join(ch for ch, _ in row) for row in graph.folded(g, 80, live)]
+    assert "■ square-root  ✓ Succeeded  ← add" in wide
+
+
 def test_two_compiles_at_once_take_turns(tmp_path: Path) -> None:
     """The run and the run graph's preview compile in two threads; kfp's pipeline context is global."""
     import threading

@@ -90,8 +90,9 @@ def test_chinese_paragraphs_are_joined_without_spaces_but_code_and_lists_keep_th
 
     text = ("## 目标\n\n定义步骤、\n编译成 YAML，用到的\nKubeflow 组件。\n\n```python\na = 1\nb = 2\n```\n\n"
             "- 第一项\n  接着写\n- 第二项\n\n| a | b |\n|---|---|\n\nuse the\nkfp SDK\n")
+    # a break between Chinese and a Latin word reads as the space the lessons write there (issue 11)
     assert join_soft_breaks(text) == (
-        "## 目标\n\n定义步骤、编译成 YAML，用到的Kubeflow 组件。\n\n```python\na = 1\nb = 2\n```\n\n"
+        "## 目标\n\n定义步骤、编译成 YAML，用到的 Kubeflow 组件。\n\n```python\na = 1\nb = 2\n```\n\n"
         "- 第一项接着写\n- 第二项\n\n| a | b |\n|---|---|\n\nuse the kfp SDK\n")
     lesson = lessons()[0]
     assert "定义步骤、编译成" in lesson.text("zh") and "定义步骤、\n" not in lesson.text("zh")

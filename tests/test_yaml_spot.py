@@ -150,3 +150,58 @@ async def test_lesson_3_opens_the_yaml_at_the_resources_on_a_click(home: Path) -
         assert any("resourceCpuLimit" in line for line in lines[first.start - 1:first.end])
         marked = [lines[n - 1] for n in screen.highlighted]
         assert any("nodeSelector" in line for line in marked)
+
+
+async def test_back_on_the_checks_tab_by_its_key_y_opens_the_yaml_at_once(home: Path) -> None:
+    """A learner who leaves the Checks tab and comes back with 4 sees the selected row and y works:
+    the view takes the focus again (it stayed on the tabs, the row unmarked, y did nothing)."""
+    from workshop.screens.yaml_spot import YamlSpot
+    from workshop.widgets.checks_view import ChecksView
+    from workshop.widgets.lesson_view import LessonView
+
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.current_lesson_id == 1, timeout=60)
+        await pilot.press("r")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks"
+                     and bool(app.query_one(ChecksView).results), timeout=180)
+        await pilot.press("1")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-lesson")
+        await pilot.press("4")
+        view = app.query_one(ChecksView)
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks")
+        await settle(pilot, lambda: view.has_focus)
+        await pilot.press("y")
+        await settle(pilot, lambda: isinstance(app.screen, YamlSpot))
+
+
+def test_the_selected_check_is_marked_without_the_focus_too() -> None:
+    from workshop.core.check_base import CheckResult, Status
+    from workshop.widgets.checks_view import ChecksView
+
+    view = ChecksView()
+    view.results = [CheckResult(id=f"c{i}", title=f"check {i}", status=Status.PASSED, summary="ok")
+                    for i in range(2)]
+    view.selected = 1
+    assert not view.has_focus
+    rows = view._table().rows
+    assert rows[1].style and not rows[0].style
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_long_path_wraps_the_title_and_keeps_how_to_close_it(lang: str) -> None:
+    """At 100 columns the title of lesson 2's YAML ran past the edge: "（Esc" and then nothing."""
+    from textual.app import App
+
+    from workshop.screens.yaml_spot import YamlSpot
+    from workshop.ui_text import t
+
+    path = "/tmp/walk-home/workspace/runs/02-pvc-sort/20261202-022228-9c15a5e1.yaml"
+    app: App[None] = App()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.push_screen(YamlSpot("a: 1\n", [], path, lang))
+        await pilot.pause()
+        strips = app.screen._compositor.render_strips()
+        drawn = "".join(strip.text for strip in strips).replace(" ", "").replace("│", "")
+        tail = t(lang, "spot_title", path="")[-8:].replace(" ", "")  # where the line breaks, its space goes
+        assert tail in drawn, drawn[:300]

@@ -132,7 +132,7 @@ class WorkshopApp(App[None]):
     async def _open_at(self, lesson_id: int, tab: str | None) -> None:
         await self.show_lesson(lesson_id)
         if tab:
-            self.call_after_refresh(self._activate_tab, tab)
+            self.call_after_refresh(self._activate_tab, tab, lesson_id)
 
     def remember_place(self, tab: str) -> None:
         from workshop.core.place import save_place
@@ -353,12 +353,19 @@ class WorkshopApp(App[None]):
         if current is not None:
             await self.show_lesson(current)
             if tab:
-                self.call_after_refresh(self._activate_tab, tab)
+                self.call_after_refresh(self._activate_tab, tab, current)
 
-    def _activate_tab(self, tab: str) -> None:
+    def _activate_tab(self, tab: str, lesson_id: int | None = None) -> None:
+        """Reopen `tab` on the lesson shown, unless a newer selection is replacing that view: a view
+        being removed still answers the query while its tab strip is already gone (seen in a real
+        terminal: l then ↓↓ raised "No Tab with id '--content-tab-tab-lesson'")."""
         from workshop.widgets.lesson_view import LessonView
 
+        if lesson_id is not None and (self.current_lesson_id != lesson_id or self._wanted_lesson != lesson_id):
+            return
         for view in self.query(LessonView):
+            if not view.is_attached or not view.display:  # display is False while it is removed
+                continue
             if view.tabs.query(f"#{tab}") and not view.tabs.get_pane(tab).disabled:
                 view.tabs.active = tab
 

@@ -119,6 +119,18 @@ async def test_selecting_a_learner_shows_their_last_failure(make_backend, fake: 
         assert "l03 (learner-03)" in str(app.query_one("#class-detail", Static).render())
 
 
+async def test_the_class_screen_draws_its_title(make_backend, fake: FakeServer) -> None:
+    """The title (class_title) was set but nothing drew it: the screen had no header."""
+    from workshop.ui_text import t
+
+    _class(Objects(fake))
+    app = _screen(make_backend)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.refreshes >= 1, timeout=INTERVAL * 2)
+        drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert t("en", "class_title") in drawn
+
+
 async def test_a_class_that_cannot_be_read_keeps_the_last_table_and_says_so(make_backend, fake: FakeServer) -> None:
     from tests.cluster.fake import Reply, k8s_status
 

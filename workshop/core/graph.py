@@ -481,12 +481,26 @@ def folded(graph: RunGraph, width: int, live: Live | None = None) -> list[list[C
         status = state_text(live.state_of(node), live.started.get(node.name, 0))
         after = f"  ← {', '.join(node.dependencies)}" if node.dependencies else ""
         exit_note = "  (on exit)" if node.on_exit else ""
-        text = f"{indent}■ {node.name}  {status}{after}{exit_note}"
-        rows.append([(ch, node.key) for ch in _short(text, width)])
+        rows.append([(ch, node.key) for ch in _task_line(indent, node.name, status, after + exit_note, width)])
 
     for node in graph.nodes:
         line(node, 0)
     return rows
+
+
+def _task_line(indent: str, name: str, status: str, tail: str, width: int) -> str:
+    """One task of the list in `width` columns: the upstream names give way first, then the task's
+    name; its state is what the learner reads, so it stays whole while it fits at all."""
+    head = f"{indent}■ {name}  {status}"
+    if len(head) + len(tail) <= width:
+        return head + tail
+    if len(head) <= width:
+        room = width - len(head)
+        return head + (_short(tail, room) if room >= 4 else "")
+    room = width - len(f"{indent}■   {status}")
+    if room >= 2:
+        return f"{indent}■ {_short(name, room)}  {status}"
+    return _short(head, width)
 
 
 def to_text(graph: RunGraph, width: int, live: Live | None = None) -> str:

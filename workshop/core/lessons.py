@@ -159,6 +159,25 @@ def lesson_arguments(lesson: Lesson, backend: Backend, raw: dict[str, Any] | Non
 _BLOCK_START = re.compile(r"\s*([-*+>|#]|\d+[.)]\s|```|~~~)")
 
 
+_MARKUP = "*_~"  # emphasis marks: the letter that counts is inside them
+
+
+def _soft_break_space(previous: str, text: str) -> str:
+    """The space a joined line break leaves: none between two Chinese characters, nor next to
+    Chinese punctuation; one wherever a Latin word (or `code`) meets a Chinese one or another
+    Latin word, as the lessons write it elsewhere (名为 `aidatasource` 的)."""
+    before, after = previous.rstrip(_MARKUP)[-1:], text.lstrip(_MARKUP)[:1]
+    if not before or not after:
+        return ""
+    if not before.isascii() and not after.isascii():
+        return ""  # Chinese on both sides, or Chinese punctuation
+    if before in "（「『【《〈“‘" or after in "，。、；：？！）」』】》〉”’…":
+        return ""
+    if before.isascii() and after.isascii():
+        return " " if before.isalnum() and after.isalnum() else ""
+    return " " if (before if before.isascii() else after).isalnum() or "`" in (before, after) else ""
+
+
 def join_soft_breaks(markdown: str) -> str:
     """Join the lines of each paragraph, for Chinese: a line break inside a paragraph is rendered
     as a space, which Chinese text must not have (定义步骤、 编译成), and the space also lets
@@ -181,9 +200,7 @@ def join_soft_breaks(markdown: str) -> str:
         if joinable and not starts_block and not out[-1].endswith("  "):
             previous = out[-1].rstrip()
             text = line.strip()
-            space = " " if previous[-1:].isascii() and previous[-1:].isalnum() and text[:1].isascii() \
-                and text[:1].isalnum() else ""
-            out[-1] = previous + space + text
+            out[-1] = previous + _soft_break_space(previous, text) + text
         else:
             out.append(line)
         joinable = not line.lstrip().startswith(("#", "|"))

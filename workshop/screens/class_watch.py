@@ -17,7 +17,7 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from workshop.instructor import classroom
 from workshop.instructor.classroom import ClassView, Learner, Stuck
@@ -57,6 +57,7 @@ class ClassWatch(App[None]):
 
     # --- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        yield Header()  # draws the title; without it the title was set and never shown
         yield Static(t(self.lang, "class_waiting"), id="class-status")
         yield DataTable(id="class-table", cursor_type="row", zebra_stripes=True)
         yield Static(t(self.lang, "class_select"), id="class-detail")

@@ -27,7 +27,7 @@ class YamlSpot(ModalScreen[None]):
     DEFAULT_CSS = """
     YamlSpot { align: center middle; }
     YamlSpot > Vertical { width: 96%; height: 92%; border: round $accent; background: $surface; }
-    YamlSpot #spot-title { padding: 0 1; text-style: bold; }
+    YamlSpot #spot-title { width: 100%; padding: 0 1; text-style: bold; }  /* wraps a long path */
     YamlSpot #spot-where { padding: 0 1; color: $text-muted; }
     YamlSpot #spot-scroll { height: 1fr; }
     YamlSpot #spot-yaml { width: auto; }

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the checks (and the spec reader, yaml) come with a run, not
 
 MARKS = {"passed": "✅", "failed": "❌", "skipped": "⏭"}
 SELECTED = "on #1f2f4f"
+SELECTED_UNFOCUSED = "on #1a2230"  # still marked when the focus is elsewhere: y and Enter act on it
 
 
 class ChecksView(Static, can_focus=True):
@@ -80,7 +81,8 @@ class ChecksView(Static, can_focus=True):
             row: list[str | Text] = [MARKS[result.status.value], Text(result.title, style="bold"), seen]
             if hints:
                 row.append(Text(result.hint, style="yellow"))
-            table.add_row(*row, style=SELECTED if index == self.selected and self.has_focus else None)
+            mark = (SELECTED if self.has_focus else SELECTED_UNFOCUSED) if index == self.selected else None
+            table.add_row(*row, style=mark)
         return table
 
     def _draw(self) -> None:

@@ -207,6 +207,10 @@ class LessonView(Vertical):
             for panel in self.query("#run-panel"):
                 panel.prewarm()  # type: ignore[attr-defined]
                 panel.show_source()  # type: ignore[attr-defined]  # the mode may have changed on the Pipeline code tab
+        elif event.pane.id == "tab-checks":
+            for checks in self.query(ChecksView):  # back on the tab by its key or a click: ↑ ↓ and y act at once
+                if checks.results:
+                    checks.focus()
         elif event.pane.id == "tab-code":
             # the learner may have edited their file, or a run may have unlocked the solution
             for view in self.query("#code-view"):
