@@ -10,13 +10,14 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets import Header, Label, OptionList
 
 from workshop.core.course import Course
 from workshop.core.ports import Backend
 from workshop.messages import AttemptFinished
 from workshop.ui_text import t
 from workshop.widgets.cjk_wrap import install as install_cjk_wrap
+from workshop.widgets.footer import Footer
 from workshop.widgets.lesson_list import LessonList
 
 install_cjk_wrap()  # before anything draws: Chinese lines break between characters, not in words
