@@ -10,19 +10,24 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets import Header, Label, OptionList
 
 from workshop.core.course import Course
 from workshop.core.ports import Backend
 from workshop.messages import AttemptFinished
 from workshop.ui_text import t
 from workshop.widgets.cjk_wrap import install as install_cjk_wrap
+from workshop.widgets.footer import Footer
 from workshop.widgets.lesson_list import LessonList
 
 install_cjk_wrap()  # before anything draws: Chinese lines break between characters, not in words
 
 if TYPE_CHECKING:
     from workshop.widgets.run_panel import RunPanel
+
+
+def _import_lesson_view() -> None:
+    import workshop.widgets.lesson_view  # noqa: F401
 
 
 class WorkshopApp(App[None]):
@@ -126,6 +131,10 @@ class WorkshopApp(App[None]):
         # back where the learner was: the last lesson and tab viewed
         start = place["lesson"] if place.get("lesson") in states else first_open
         if start is not None:
+            # The lesson view's modules (rich's Markdown, markdown-it, the syntax highlighter) are
+            # imported in a thread meanwhile: it runs while the loop waits for the frame to be
+            # written and between the first refreshes, so the lesson's text comes that much sooner.
+            threading.Thread(target=_import_lesson_view, name="import-lesson-view", daemon=True).start()
             # after the first frame: the frame, the list and the header paint without waiting for it
             self.call_after_refresh(self._open_at, start, place.get("tab") if start == place.get("lesson") else None)
 

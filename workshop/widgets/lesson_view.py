@@ -44,19 +44,104 @@ class Later(Widget):
         self.make = make
 
 
-class LessonText(Static):
-    """The lesson's text: the first time it is drawn, its view mounts the other tabs."""
+class _DrawnOnce:
+    """A Rich renderable drawn once per width: Textual renders a Static's content to measure its
+    height, then again to draw it, and again on each later layout (the other tabs mounting), and
+    a lesson's text costs tens of milliseconds a time. Its segments are kept and given again.
 
-    drawn = False
+    The key leaves out the options Markdown does not read: `height` (its __rich_console__ drops
+    it) and `highlight` (used only for plain strings, which Markdown never hands the console)."""
+
+    def __init__(self, renderable: Any) -> None:
+        self.renderable = renderable
+        self._drawn: dict[tuple[Any, ...], list[Any]] = {}
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        key = (options.max_width, options.min_width, options.justify, options.overflow, options.no_wrap,
+               options.ascii_only, options.legacy_windows, options.markup)
+        segments = self._drawn.get(key)
+        if segments is None:
+            segments = self._drawn[key] = list(console.render(self.renderable, options))
+        return segments
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.renderable)
+
+
+def first_part(text: str, lines: int) -> str:
+    """The lesson's text up to the first heading after `lines` source lines (outside code
+    fences), or all of it. Rich's Markdown draws block after block, each on its own, so the part
+    is drawn exactly as the top of the whole text is; cut before a heading, no list or
+    paragraph is split."""
+    fence = False
+    source = text.splitlines(keepends=True)
+    for number, line in enumerate(source):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        elif not fence and number >= lines and line.startswith("#"):
+            return "".join(source[:number])
+    return text
+
+
+def _plain_markdown(text: str) -> Any:
+    """Rich's Markdown with its code blocks drawn as plain text, in the same box: what the
+    first paint shows while the syntax highlighter's lexers (pygments compiles their regular
+    expressions on first use: about 100 ms for Python, YAML and shell) are not loaded yet."""
+    from rich.markdown import CodeBlock
+    from rich.syntax import Syntax
+
+    class PlainCodeBlock(CodeBlock):
+        def __rich_console__(self, console: Any, options: Any) -> Any:
+            yield Syntax(str(self.text).rstrip(), "text", theme=self.theme, word_wrap=True, padding=1)
+
+    class PlainMarkdown(RichMarkdown):
+        elements = {**RichMarkdown.elements, "fence": PlainCodeBlock, "code_block": PlainCodeBlock}
+
+    return PlainMarkdown(text, code_theme=CODE_THEME)
+
+
+CODE_THEME = "ansi_dark"
+
+# The first paint draws this many times the screen's height of source lines (rendered, a line
+# of the source is at least one line on screen, but a paragraph's short lines may join).
+FIRST_PART_SCREENS = 2
+
+
+class LessonText(Static):
+    """The lesson's text. The first paint draws the top of it (a couple of screens), its code
+    plain; right after that paint, the whole text with its code highlighted (what stays), and
+    then its view mounts the other tabs."""
+
+    drawn = False  # the first part has been drawn
+    complete = False  # the whole text is the content
+
+    def __init__(self, text: str, rows: int, **kwargs: Any) -> None:
+        self.text = text
+        part = first_part(text, max(rows, 1) * FIRST_PART_SCREENS)
+        self.complete = part == text and "```" not in text and "~~~" not in text
+        first = RichMarkdown(text, code_theme=CODE_THEME) if self.complete else _plain_markdown(part)
+        super().__init__(_DrawnOnce(first), **kwargs)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         lines = super().render_lines(crop)
         if not self.drawn:
             self.drawn = True
-            view = next((a for a in self.ancestors if isinstance(a, LessonView)), None)
-            if view is not None:
-                self.call_after_refresh(view.mount_rest)
+            self.call_after_refresh(self._after_first_paint)
         return lines
+
+    def _after_first_paint(self) -> None:
+        self.show_all()
+        view = next((a for a in self.ancestors if isinstance(a, LessonView)), None)
+        if view is not None:
+            self.call_after_refresh(view.mount_rest)
+
+    def show_all(self) -> None:
+        """The whole text, its code highlighted (at once, if the first part is not drawn yet)."""
+        if not self.complete:
+            self.complete = True
+            self.update(_DrawnOnce(RichMarkdown(self.text, code_theme=CODE_THEME)))
 
 
 def _code_view(lesson: Lesson, lang: str) -> Widget:
@@ -84,6 +169,10 @@ def _try_model(lesson: Lesson, lang: str) -> Widget:
 
 
 class LessonView(Vertical):
+    # The text's scrollbar has its room from the first layout: otherwise Textual lays the text out
+    # at the full width, finds it overflows, and lays it out (and draws it) again 2 cells narrower.
+    DEFAULT_CSS = "LessonView #tab-lesson > VerticalScroll { scrollbar-gutter: stable; }"
+
     def __init__(self, lesson: Lesson, state: LessonState, lang: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.lesson = lesson
@@ -102,7 +191,7 @@ class LessonView(Vertical):
                     yield Static(t(lang, "coming_soon"), classes="banner")
                 # one widget for the whole text (rich's Markdown): Textual's Markdown widget mounts a
                 # widget per block, which costs a lesson screen half a second on a small machine
-                yield LessonText(RichMarkdown(lesson.text(lang), code_theme="ansi_dark"), id="lesson-text")
+                yield LessonText(lesson.text(lang), self.app.size.height, id="lesson-text")
             # The hidden tabs' widgets come once the text is drawn (see the module's docstring).
             with TabPane(t(lang, "tab_code"), id="tab-code"):
                 yield Later(lambda: _code_view(lesson, lang))

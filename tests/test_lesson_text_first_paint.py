@@ -1,0 +1,62 @@
+"""The lesson's text paints its top first, its code plain, then the whole text highlighted
+(widgets/lesson_view.py): what stays on screen is what a Static with rich's Markdown of the
+whole lesson draws, and the first paint's lines are the top of it, at the same width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.markdown import Markdown
+from textual.geometry import Region
+
+from tests.test_app import settle
+from workshop.app import make_app
+from workshop.core.course import Course
+from workshop.core.settings import Settings
+from workshop.widgets.lesson_view import LessonText, first_part
+
+
+def _lines(widget: LessonText) -> list[list[object]]:
+    size = widget.size
+    return [list(strip) for strip in widget.render_lines(Region(0, 0, size.width, size.height))]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_first_paint_is_the_top_of_the_text_that_stays(
+        home: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    first: list[tuple[int, list[str]]] = []  # (width, visible lines) of the text's first draw
+    real = LessonText.render_lines
+
+    def recording(self: LessonText, crop: Region) -> list:
+        lines = real(self, crop)
+        if not first:
+            first.append((self.size.width, [strip.text for strip in lines]))
+        return lines
+
+    monkeypatch.setattr(LessonText, "render_lines", recording)
+    app = make_app(Course(Settings.load(lang)), backend_name="local")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(LessonText)) and app.query_one(LessonText).complete)
+        await pilot.pause()
+        text = app.query_one(LessonText)
+        lesson = app.course.lesson(1)
+        shown = _lines(text)
+        width = text.size.width
+        # what the app drew before this change: a Static with rich's Markdown of the whole text
+        text.update(Markdown(lesson.text(app.lang), code_theme="ansi_dark"))
+        await pilot.pause()
+        assert text.size.width == width
+        assert shown == _lines(text)
+        assert len(shown) > 60  # the whole lesson, not its first part
+        first_width, first_lines = first[0]
+        assert first_width == width  # drawn once at its final width, not again 2 cells narrower
+        assert first_lines == [strip.text for strip in
+                               text.render_lines(Region(0, 0, width, len(first_lines)))]
+
+
+def test_the_first_part_is_cut_before_a_heading_outside_code() -> None:
+    text = "# T\n\none\ntwo\n```python\n# not a heading\nx = 1\n```\n## Next\nthree\n## Last\n"
+    assert first_part(text, 2) == "# T\n\none\ntwo\n```python\n# not a heading\nx = 1\n```\n"
+    assert first_part(text, 9) == text.split("## Last")[0]
+    assert first_part(text, 100) == text  # no heading after that many lines: all of it
