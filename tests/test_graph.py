@@ -81,6 +81,40 @@ def test_a_narrow_list_keeps_each_task_s_state_whole(tmp_path: Path) -> None:
     assert "■ square-root  ✓ Succeeded  ← add" in wide
 
 
+def test_in_chinese_the_boxes_say_the_states_in_chinese_and_stay_aligned(tmp_path: Path) -> None:
+    """Issue 11: task states in Chinese mode were English (○ Pending) in the graph's boxes, in the app and in
+    `workshop graph --lang zh`. A Chinese character takes two terminal columns: each box's right edge must
+    stay where its top corner is, in the boxes and in the narrow list."""
+    from workshop.core.graph import cells
+
+    g = compiled(tmp_path, ROOT / "pipelines" / "pythagorean.py", "pythagorean")
+    live = graph.Live(states={"square": "SUCCEEDED", "square-2": "RUNNING"}, lang="zh")
+    text = graph.to_text(g, 100, live).splitlines()
+    joined = "\n".join(text)
+    assert "✓ 成功" in joined and "◐ 运行中" in joined and "○ 等待中" in joined
+    assert "Pending" not in joined and "Succeeded" not in joined
+    def at(line: str, column: int) -> str:  # the character drawn at this terminal column
+        col = 0
+        for ch in line:
+            if col == column:
+                return ch
+            col += cells(ch)
+        return " "
+
+    corners = 0
+    for i, line in enumerate(text):  # a task box's right edge stays under its top-right corner
+        col = 0
+        for ch in line:
+            if ch == "╮":
+                corners += 1
+                assert at(text[i + 1], col) == "│" and at(text[i + 2], col) == "│", "\n".join(text[i:i + 4])
+            col += cells(ch)
+    assert corners == 4
+    listed = ["".join(ch for ch, _ in row) for row in graph.folded(g, 26, live)]
+    assert all(cells(line) <= 26 for line in listed) and any(line.endswith("✓ 成功") for line in listed), listed
+    assert graph.state_text("SUCCEEDED", lang="en") == "✓ Succeeded"  # English as before
+
+
 def test_two_compiles_at_once_take_turns(tmp_path: Path) -> None:
     """The run and the run graph's preview compile in two threads; kfp's pipeline context is global."""
     import threading

@@ -336,7 +336,7 @@ def lesson_tasks(lesson: Any) -> list[str]:
     return []
 
 
-def print_graph(package: Any, width: int | None = None) -> None:
+def print_graph(package: Any, width: int | None = None, lang: str | None = None) -> None:
     """The run graph of a compiled package, in the KFP UI's colours on a terminal, plain text otherwise."""
     import shutil
 
@@ -349,11 +349,11 @@ def print_graph(package: Any, width: int | None = None) -> None:
     try:
         run_graph = graph.build(PipelineSpec.load(package))
     except PipelineSpecError as exc:
-        click.secho(say(None, "no_graph", error=exc), fg="yellow", err=True)
+        click.secho(say(lang, "no_graph", error=exc), fg="yellow", err=True)
         return
     tty = sys.stdout.isatty()
     width = width or (shutil.get_terminal_size((100, 24)).columns if tty else 100)
-    live = graph.Live()
+    live = graph.Live(lang=language(lang))
     states = graph.tag_states(run_graph, live)
     console = Console(no_color=not tty, highlight=False, soft_wrap=True, width=max(width, 20))
     for row in graph.render(run_graph, width, live):

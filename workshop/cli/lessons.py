@@ -101,7 +101,7 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
 
         def step(name: str, details: dict[str, Any]) -> None:
             if name == "compiled":  # the run graph, from the compile, before anything runs
-                print_graph(details["file"])
+                print_graph(details["file"], lang=lang)
 
         # in Chinese, one note before kfp's first executor line: those are kfp's own words, left as kfp wrote them
         kfp_lines = ExecutorNoise() if lang == "zh" and noise is None else None
@@ -219,7 +219,7 @@ def graph(lesson: str, pipeline_file: str | None, width: int | None, lang: str |
             package = compile_pipeline(source, item.pipeline_function, Path(tmp) / "pipeline.yaml",
                                        lang=course.settings.language)
             click.secho(f"{item.pipeline_name} ({source.name})", bold=True)
-            print_graph(package, width)
+            print_graph(package, width, lang=course.settings.language)
     except (LessonError, CompileError) as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -20,11 +20,13 @@ import importlib.util
 import json
 import sys
 import threading
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from workshop.core.pipeline_spec import PipelineSpec, Task
+from workshop.core.text import CATALOGS
 
 # The KFP UI's colours. Foregrounds: frontend/src/Css.tsx `color` (success #34a853, errorText
 # #d50000, blue #4285f4, weak #9aa0a6, terminated #80868b); node backgrounds: frontend/src/lib/
@@ -150,6 +152,7 @@ class Live:
     states: dict[str, str] = field(default_factory=dict)
     started: dict[str, int] = field(default_factory=dict)
     finished: dict[str, int] = field(default_factory=dict)
+    lang: str = "en"  # the language of the state words in the boxes
 
     def state_of(self, node: Node) -> str:
         if not node.is_group:
@@ -180,13 +183,32 @@ def group_label(node: Node, live: Live | None = None) -> str:
     return f"pipeline {node.name}"
 
 
-def state_text(state: str, count: int = 0) -> str:
-    word = state.capitalize() if state != "NOT RUN" else "Not run"
+def state_text(state: str, count: int = 0, lang: str = "en") -> str:
+    if lang == "en":
+        word = state.capitalize() if state != "NOT RUN" else "Not run"
+    else:  # the Tasks table's words for the states (the `ui` section of the catalog)
+        word = CATALOGS.get(lang, {}).get(f"ui:task_{state}", state)
     return f"{STATE_MARK.get(state, '?')} {word}" + (f" ×{count}" if count > 1 else "")
 
 
+def cells(text: str) -> int:
+    """The terminal columns `text` takes: a wide (Chinese) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - cells(text), 0)
+
+
 def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if cells(text) <= limit:
+        return text
+    out, used = "", 0
+    for ch in text:
+        if used + cells(ch) > limit - 1:
+            break
+        out, used = out + ch, used + cells(ch)
+    return out + "…"
 
 
 # --- the grid ----------------------------------------------------------------------------
@@ -202,9 +224,14 @@ class Block:
         self.cells: list[list[Cell]] = [[(" ", None)] * width for _ in range(height)]
 
     def put(self, row: int, col: int, text: str, tag: str | None) -> None:
-        for i, ch in enumerate(text):
-            if 0 <= col + i < self.width and 0 <= row < self.height:
-                self.cells[row][col + i] = (ch, tag)
+        """`text` from column `col`: a wide character takes its cell and the next, which holds "" (drawn as
+        nothing, so the row's text keeps its width in the terminal)."""
+        i = 0
+        for ch in text:
+            for part in ((ch, "") if cells(ch) == 2 else (ch,)):
+                if 0 <= col + i < self.width and 0 <= row < self.height:
+                    self.cells[row][col + i] = (part, tag)
+                i += 1
 
     def paste(self, other: Block, row: int, col: int) -> None:
         for r, line in enumerate(other.cells):
@@ -231,12 +258,12 @@ def _frame(block: Block, top: int, left: int, width: int, height: int, tag: str,
 def _task_block(node: Node, live: Live) -> Block:
     state = live.state_of(node)
     name = _short(node.name, NAME_MAX)
-    status = state_text(state, live.started.get(node.name, 0))
-    inner = max(len(name), len(status))
+    status = state_text(state, live.started.get(node.name, 0), live.lang)
+    inner = max(cells(name), cells(status))
     block = Block(inner + 4, 4)
     _frame(block, 0, 0, inner + 4, 4, node.key)
-    block.put(1, 2, name.ljust(inner), node.key)
-    block.put(2, 2, status.ljust(inner), node.key)
+    block.put(1, 2, _pad(name, inner), node.key)
+    block.put(2, 2, _pad(status, inner), node.key)
     if node.on_exit:
         block.put(3, 2, " on exit ", node.key)
     return block
@@ -461,8 +488,15 @@ def render(graph: RunGraph, width: int, live: Live | None = None) -> list[list[C
     live = live or Live()
     block = _dag_block(graph.nodes, live)
     if block.width <= width:
-        return [row[: max(len("".join(c for c, _ in row).rstrip()), 0)] for row in block.cells]
+        return [_rstrip(row) for row in block.cells]
     return folded(graph, width, live)
+
+
+def _rstrip(row: list[Cell]) -> list[Cell]:
+    end = len(row)
+    while end and row[end - 1][0] == " ":
+        end -= 1
+    return row[:end]
 
 
 def folded(graph: RunGraph, width: int, live: Live | None = None) -> list[list[Cell]]:
@@ -478,7 +512,7 @@ def folded(graph: RunGraph, width: int, live: Live | None = None) -> list[list[C
             for child in node.children:
                 line(child, depth + 1)
             return
-        status = state_text(live.state_of(node), live.started.get(node.name, 0))
+        status = state_text(live.state_of(node), live.started.get(node.name, 0), live.lang)
         after = f"  ← {', '.join(node.dependencies)}" if node.dependencies else ""
         exit_note = "  (on exit)" if node.on_exit else ""
         rows.append([(ch, node.key) for ch in _task_line(indent, node.name, status, after + exit_note, width)])
@@ -492,12 +526,12 @@ def _task_line(indent: str, name: str, status: str, tail: str, width: int) -> st
     """One task of the list in `width` columns: the upstream names give way first, then the task's
     name; its state is what the learner reads, so it stays whole while it fits at all."""
     head = f"{indent}■ {name}  {status}"
-    if len(head) + len(tail) <= width:
+    if cells(head) + cells(tail) <= width:
         return head + tail
-    if len(head) <= width:
-        room = width - len(head)
+    if cells(head) <= width:
+        room = width - cells(head)
         return head + (_short(tail, room) if room >= 4 else "")
-    room = width - len(f"{indent}■   {status}")
+    room = width - cells(f"{indent}■   {status}")
     if room >= 2:
         return f"{indent}■ {_short(name, room)}  {status}"
     return _short(head, width)

@@ -65,7 +65,7 @@ class RunGraphView(Vertical, can_focus=True):
         self.lang = lang
         self.spec: PipelineSpec | None = None
         self.graph: graph.RunGraph | None = None
-        self.live = graph.Live()
+        self.live = graph.Live(lang=lang)
         self.logs: dict[str, deque[str]] = {}  # each task's last LOG_TAIL lines: all the detail shows
         self.outputs: dict[str, dict[str, Any]] = {}
         self.arguments: dict[str, Any] = {}
@@ -119,7 +119,7 @@ class RunGraphView(Vertical, can_focus=True):
 
     def _show_spec(self, spec: PipelineSpec) -> None:
         self.spec, self.graph = spec, graph.build(spec)
-        self.live = graph.Live()
+        self.live = graph.Live(lang=self.lang)
         self.logs.clear()
         self.outputs.clear()
         self.noise = ExecutorNoise()
@@ -302,7 +302,7 @@ class RunGraphView(Vertical, can_focus=True):
         lang = self.lang
         state = self.live.state_of(node)
         fg = graph.KFP_COLORS.get(state, ("", ""))[0]
-        text = Text.assemble((node.name, "bold"), "  ", (graph.state_text(state), fg))
+        text = Text.assemble((node.name, "bold"), "  ", (graph.state_text(state, lang=self.lang), fg))
         if node.is_group:
             text.append("\n" + graph.group_label(node, self.live), style="dim")
             detail.update(text)
