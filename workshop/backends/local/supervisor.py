@@ -20,9 +20,9 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from workshop.backends.local.runfiles import TaskLog, journal
+from workshop.backends.local.runfiles import LOG_BATCH, TaskLog, batch_events, journal
 from workshop.core.events import LogLine, RunEvent, RunFinished, RunState, TaskFinished, from_dict, to_dict
 from workshop.core.ports import PipelineRef
 
@@ -34,7 +34,8 @@ class LiveRun:
         self.run_id = run_id
         self.folder = folder
         self.proc = proc
-        self.queue: queue.Queue[RunEvent] = queue.Queue()
+        # events, and a task's lines as one list a batch (the worker's): one hand-over for each
+        self.queue: queue.Queue[RunEvent | list[LogLine]] = queue.Queue()
         self.state = RunState.RUNNING
         self.cancel_requested = False
         self.done = threading.Event()
@@ -160,8 +161,21 @@ class RunSupervisor:
             with open(run.folder / "events.jsonl", "a", encoding="utf-8") as journal:
                 for raw in run.proc.stdout:
                     try:
-                        event = from_dict(json.loads(raw))
-                    except (ValueError, KeyError, TypeError):
+                        data = json.loads(raw)
+                        if data.get("kind") == LOG_BATCH:  # a task's lines, one message (worker.emit_lines)
+                            task, lines = str(data["task"]), [str(line) for line in data["lines"]]
+                            batch = batch_events(data)
+                        else:
+                            event = from_dict(data)
+                            batch = None
+                    except (ValueError, KeyError, TypeError, AttributeError):
+                        continue
+                    if batch is not None:
+                        log = logs.get(task)
+                        if log is None or log.closed:  # a line after its task's end starts anew
+                            log = logs[task] = self._task_log(run, task, journal)
+                        log.add_lines(lines, float(data.get("ts", 0.0)))
+                        run.queue.put(batch)  # one hand-over for the batch: events() gives its lines one by one
                         continue
                     if isinstance(event, RunFinished):
                         finished = event
@@ -169,7 +183,7 @@ class RunSupervisor:
                     if isinstance(event, LogLine):
                         log = logs.get(event.task)
                         if log is None or log.closed:  # a line after its task's end starts anew
-                            log = logs[event.task] = TaskLog(run.folder / "logs" / f"{event.task}.log", journal)
+                            log = logs[event.task] = self._task_log(run, event.task, journal)
                         log.add(event)
                     else:
                         if isinstance(event, TaskFinished) and event.task in logs:
@@ -200,6 +214,10 @@ class RunSupervisor:
                     log.fh.close()
         return finished
 
+    @staticmethod
+    def _task_log(run: LiveRun, task: str, journal: TextIO) -> TaskLog:
+        return TaskLog(run.folder / "logs" / f"{task}.log", journal, run.run_id, task)
+
     def _died(self, run: LiveRun) -> str:
         """Why a worker ended without a word: the last line of the file that holds its error."""
         start_log: Path | None = getattr(run.proc, "start_log", None)
@@ -227,9 +245,12 @@ class RunSupervisor:
             yield from journal(self.runs_dir, run_id)
             return
         while True:
-            event = run.queue.get()
-            yield event
-            if isinstance(event, RunFinished):
+            item = run.queue.get()
+            if isinstance(item, list):  # a batch of one task's lines
+                yield from item
+                continue
+            yield item
+            if isinstance(item, RunFinished):
                 return
 
     def status(self, run_id: str) -> RunState:
