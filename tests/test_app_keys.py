@@ -245,7 +245,7 @@ async def test_the_code_tab_highlights_its_source_once_however_often_it_shows(ho
     calls = [0]
     original = Syntax.highlight
 
-    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counted(self, *args, **kwargs):
         calls[0] += 1
         return original(self, *args, **kwargs)
 
