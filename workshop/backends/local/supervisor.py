@@ -26,6 +26,20 @@ from workshop.backends.local.runfiles import LOG_BATCH, TaskLog, batch_events, j
 from workshop.core.events import LogLine, RunEvent, RunFinished, RunState, TaskFinished, from_dict, to_dict
 from workshop.core.ports import PipelineRef
 
+QUEUE_ITEMS = 64  # events or batches (at most 500 lines each) waiting for the run's reader
+
+
+def _hand_over(run: LiveRun, item: RunEvent | list[LogLine]) -> None:
+    """Into the run's queue; once the run is canceled, a full queue (a reader gone) loses its oldest instead."""
+    while True:
+        try:
+            run.queue.put(item, timeout=0.2)
+            return
+        except queue.Full:
+            if run.cancel_requested:
+                with contextlib.suppress(queue.Empty):
+                    run.queue.get_nowait()
+
 
 class LiveRun:
     """A run of this session: its folder, its worker, and the events not yet read."""
@@ -34,8 +48,10 @@ class LiveRun:
         self.run_id = run_id
         self.folder = folder
         self.proc = proc
-        # events, and a task's lines as one list a batch (the worker's): one hand-over for each
-        self.queue: queue.Queue[RunEvent | list[LogLine]] = queue.Queue()
+        # events, and a task's lines as one list a batch (the worker's): one hand-over for each. Bounded: a
+        # reader slower than the task (the app, which paces itself while it floods) holds the task back
+        # through its pipe, instead of this queue growing by the flood's megabytes
+        self.queue: queue.Queue[RunEvent | list[LogLine]] = queue.Queue(maxsize=QUEUE_ITEMS)
         self.state = RunState.RUNNING
         self.cancel_requested = False
         self.done = threading.Event()
@@ -150,7 +166,7 @@ class RunSupervisor:
             with contextlib.suppress(OSError), open(run.folder / "events.jsonl", "a", encoding="utf-8") as journal:
                 journal.write(json.dumps(to_dict(finished)) + "\n")
         run.state = finished.state
-        run.queue.put(finished)
+        _hand_over(run, finished)
         run.done.set()
 
     def _pump(self, run: LiveRun) -> RunFinished:
@@ -175,7 +191,7 @@ class RunSupervisor:
                         if log is None or log.closed:  # a line after its task's end starts anew
                             log = logs[task] = self._task_log(run, task, journal)
                         log.add_lines(lines, float(data.get("ts", 0.0)))
-                        run.queue.put(batch)  # one hand-over for the batch: events() gives its lines one by one
+                        _hand_over(run, batch)  # one hand-over for the batch: events() gives its lines one by one
                         continue
                     if isinstance(event, RunFinished):
                         finished = event
@@ -189,7 +205,7 @@ class RunSupervisor:
                         if isinstance(event, TaskFinished) and event.task in logs:
                             logs[event.task].close()  # its kept tail goes before its end in the journal
                         journal.write(json.dumps(to_dict(event)) + "\n")
-                    run.queue.put(event)
+                    _hand_over(run, event)
                 run.proc.wait()
                 if run.proc.stdin:
                     try:
