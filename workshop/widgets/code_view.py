@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.segment import Segment
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import on
@@ -39,7 +40,7 @@ def highlighted(code: str) -> Text:
     for number, line in enumerate(console.render_lines(syntax, console.options.update_width(width), pad=False)):
         if number:
             text.append("\n")
-        for segment in line:
+        for segment in Segment.simplify(line):  # one span a run of one style, as the Syntax drew it
             if not segment.control:
                 text.append(segment.text, segment.style)
     return text
