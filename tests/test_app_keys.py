@@ -229,3 +229,43 @@ async def test_passing_the_last_open_lesson_shows_the_course_complete_checklist(
         assert all("you skipped it here" in item for item in items[2:]) and len(items) == 6
         await pilot.press("escape")
         await settle(pilot, lambda: not isinstance(app.screen, CompleteScreen))
+
+
+async def test_the_code_tab_highlights_its_source_once_however_often_it_shows(home: Path, monkeypatch) -> None:
+    """Each show of the Code tab ran pygments over the file again (12-60 ms a key): now once per source."""
+    from rich.syntax import Syntax
+    from textual.widgets import Static
+
+    from workshop.widgets import code_view
+    from workshop.widgets.code_view import CodeView
+
+    cached = getattr(code_view, "highlighted", None)
+    if cached is not None:
+        cached.cache_clear()  # another test may have highlighted lesson 1's code already
+    calls = [0]
+    original = Syntax.highlight
+
+    def counted(self, *args, **kwargs):
+        calls[0] += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Syntax, "highlight", counted)
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        tabs = app.query_one(LessonView).tabs
+        await pilot.press("2")
+        await settle(pilot, lambda: tabs.active == "tab-code" and bool(app.query(CodeView)))
+        code = app.query_one(CodeView).query_one("#code", Static)
+        await settle(pilot, lambda: code.region.height > 0)  # drawn once
+        await pilot.pause()
+        first = calls[0]
+        assert first >= 1
+        for _ in range(4):
+            await pilot.press("3")
+            await settle(pilot, lambda: tabs.active == "tab-run")
+            await pilot.press("2")
+            await settle(pilot, lambda: tabs.active == "tab-code" and code.region.height > 0)
+            await pilot.pause()
+        assert calls[0] == first, f"highlighted {calls[0] - first} more times over 4 shows"
+        assert "def pythagorean" in str(code.render()) or "@dsl.pipeline" in str(code.render())

@@ -8,6 +8,7 @@ _run_parallel_for_task) runs iteration i of a ParallelFor as a sub-DAG named
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -155,3 +156,28 @@ def test_a_cache_entry_with_a_corrupt_marker_is_installed_afresh(tmp_path: Path)
     again = taskenv.prepare(["tabulate==0.8.10"], (), tmp_path / "cache", said.append)
     assert again.installed_now and again.path == first.path and (again.path / "tabulate.py").is_file()
     assert [line.split(" into ")[0] for line in said] == ["[workshop] installing tabulate==0.8.10"] * 2
+
+
+def test_a_task_printing_many_lines_gives_each_line_once_in_order_in_events_task_log_and_journal(
+    backend: Any, tmp_path: Path
+) -> None:
+    """The worker sends a task's lines in batches: every reader still gets each line, once, in order."""
+    from workshop.backends.local.runfiles import LOG_BATCH, journal
+
+    expected: list[str] = []
+    for i in range(30_000):
+        expected.append(f"§{i} {'行' if i % 7 == 0 else ''}{'  ' if i % 11 == 0 else ''}")
+        if i % 1000 == 0:
+            expected.append("§")
+    run_id, events = run_fixture(backend, tmp_path, "many_lines", "many_lines")
+    assert isinstance(events[-1], RunFinished) and events[-1].state.value == "SUCCEEDED", events[-1]
+    ours = [e.line for e in events if isinstance(e, LogLine) and e.task == "chatter" and e.line.startswith("§")]
+    assert ours == expected  # what the CLI prints and the app draws: backend.events(), line by line
+    assert [line for line in backend.task_log(run_id, "chatter") if line.startswith("§")] == expected
+    replayed = [e.line for e in journal(backend.root / "runs", run_id)
+                if isinstance(e, LogLine) and e.task == "chatter" and e.line.startswith("§")]
+    assert replayed == expected
+    raw = (backend.root / "runs" / run_id / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    batches = [json.loads(line) for line in raw if f'"kind": "{LOG_BATCH}"' in line]
+    assert sum(len(b["lines"]) for b in batches if b["task"] == "chatter") >= len(expected)
+    assert len(raw) < len(expected) / 20, f"{len(raw)} journal lines for {len(expected)} log lines"

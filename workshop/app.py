@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Header, Label, OptionList
 
 from workshop.core.course import Course
@@ -51,6 +52,9 @@ class WorkshopApp(App[None]):
 
     def __init__(self, course: Course, backend_name: str | None = None) -> None:
         super().__init__()
+        # The tabs' underline slides over 0.3 s in Textual's default ("full"): a dozen frames of the whole tab
+        # bar after each tab key, drawn while the next key waits. It moves at once instead.
+        self.animation_level = "none"
         self.course = course
         self.lang = course.settings.language
         self.backend_name = backend_name
@@ -307,14 +311,24 @@ class WorkshopApp(App[None]):
                 panel.first().start_run()  # type: ignore[attr-defined]
 
     def action_show_tab(self, number: int) -> None:
+        from textual.walk import walk_breadth_first
+
         from workshop.widgets.lesson_view import LessonView
 
-        views = self.query(LessonView)
-        if not views or not 1 <= number <= len(self.TAB_ORDER):
+        if not 1 <= number <= len(self.TAB_ORDER):
             return
-        tabs = views.first().tabs
+        # the first LessonView from the top, without a query: a query matches every widget of the screen
+        # (the Run tab's log and graph among them), 10-15 ms a key
+        view = next((w for w in walk_breadth_first(self) if isinstance(w, LessonView)), None)
+        if view is None:
+            return
+        tabs = view.tabs
         tab = self.TAB_ORDER[number - 1]
-        if tabs.query(f"#{tab}") and not tabs.get_pane(tab).disabled:
+        try:
+            pane = tabs.get_pane(tab)
+        except NoMatches:  # a lesson without that tab
+            return
+        if not pane.disabled:
             tabs.active = tab
 
     def action_toggle_executor(self) -> None:

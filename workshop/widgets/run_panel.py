@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -42,6 +43,11 @@ EPOCH = re.compile(r"^epoch (\d+)/(\d+)\b(.*)")
 # A component may print megabytes: the panel keeps as many lines as the log widget shows, and draws them
 # in batches, a bounded number a batch, so the app answers keys however fast a task prints.
 KEEP_LINES = 5000
+# The run's thread takes at most INTAKE lines a second (more than the log can draw, as many as a terminal
+# prints): a flood's lines cost the app's threads CPU under the one GIL the keys and the drawing need (at 40,000
+# lines a second, half of it). A flood is held back through its pipe instead (the backend's queue is bounded);
+# a task printing as tasks do never meets the limit.
+INTAKE = 15_000
 FLUSH_EVERY = 0.1  # seconds between batches
 LINES_PER_FLUSH = 200  # at most this many are drawn a batch; older ones of a burst are counted, not drawn
 # Drawing a line (rich wraps it and cuts it into strips) costs about a millisecond on a busy 2-core machine, so
@@ -234,6 +240,8 @@ class RunPanel(Vertical):
         self._pending: deque[LogLine] = deque(maxlen=KEEP_LINES)
         self._arrived = 0  # lines handed over since the last batch, so a batch knows how many it skips
         self._next_flush = 0.0  # time.monotonic() before which the timer does not draw (during a flood)
+        self._intake_began = 0.0  # time.monotonic() when the lines of this burst began coming (take_event)
+        self._taken = 0  # lines of this burst
         self.steps: list[str] = []  # the Kubeflow steps said so far, in the panel's language
         self._noise: deque[bool] = deque(maxlen=KEEP_LINES)  # per kept line: one of kfp's executor lines
         self._noise_filter = ExecutorNoise()
@@ -417,6 +425,14 @@ class RunPanel(Vertical):
         if isinstance(event, LogLine):
             self._pending.append(event)
             self._arrived += 1
+            self._taken += 1
+            if self._taken % 256 == 0 and threading.current_thread() is not threading.main_thread():
+                now = time.monotonic()
+                ahead = self._intake_began + self._taken / INTAKE - now
+                if ahead > 1.0 or ahead < -1.0:  # a new burst (a second's lines or more apart)
+                    self._intake_began, self._taken = now, 0
+                elif ahead > 0:
+                    time.sleep(ahead)
         else:
             self.post_message(RunEventPosted(event))
 

@@ -20,11 +20,25 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from workshop.backends.local.runfiles import TaskLog, journal
+from workshop.backends.local.runfiles import LOG_BATCH, TaskLog, batch_events, journal
 from workshop.core.events import LogLine, RunEvent, RunFinished, RunState, TaskFinished, from_dict, to_dict
 from workshop.core.ports import PipelineRef
+
+QUEUE_ITEMS = 64  # events or batches (at most 500 lines each) waiting for the run's reader
+
+
+def _hand_over(run: LiveRun, item: RunEvent | list[LogLine]) -> None:
+    """Into the run's queue; once the run is canceled, a full queue (a reader gone) loses its oldest instead."""
+    while True:
+        try:
+            run.queue.put(item, timeout=0.2)
+            return
+        except queue.Full:
+            if run.cancel_requested:
+                with contextlib.suppress(queue.Empty):
+                    run.queue.get_nowait()
 
 
 class LiveRun:
@@ -34,7 +48,10 @@ class LiveRun:
         self.run_id = run_id
         self.folder = folder
         self.proc = proc
-        self.queue: queue.Queue[RunEvent] = queue.Queue()
+        # events, and a task's lines as one list a batch (the worker's): one hand-over for each. Bounded: a
+        # reader slower than the task (the app, which paces itself while it floods) holds the task back
+        # through its pipe, instead of this queue growing by the flood's megabytes
+        self.queue: queue.Queue[RunEvent | list[LogLine]] = queue.Queue(maxsize=QUEUE_ITEMS)
         self.state = RunState.RUNNING
         self.cancel_requested = False
         self.done = threading.Event()
@@ -149,7 +166,7 @@ class RunSupervisor:
             with contextlib.suppress(OSError), open(run.folder / "events.jsonl", "a", encoding="utf-8") as journal:
                 journal.write(json.dumps(to_dict(finished)) + "\n")
         run.state = finished.state
-        run.queue.put(finished)
+        _hand_over(run, finished)
         run.done.set()
 
     def _pump(self, run: LiveRun) -> RunFinished:
@@ -160,8 +177,21 @@ class RunSupervisor:
             with open(run.folder / "events.jsonl", "a", encoding="utf-8") as journal:
                 for raw in run.proc.stdout:
                     try:
-                        event = from_dict(json.loads(raw))
-                    except (ValueError, KeyError, TypeError):
+                        data = json.loads(raw)
+                        if data.get("kind") == LOG_BATCH:  # a task's lines, one message (worker.emit_lines)
+                            task, lines = str(data["task"]), [str(line) for line in data["lines"]]
+                            batch = batch_events(data)
+                        else:
+                            event = from_dict(data)
+                            batch = None
+                    except (ValueError, KeyError, TypeError, AttributeError):
+                        continue
+                    if batch is not None:
+                        log = logs.get(task)
+                        if log is None or log.closed:  # a line after its task's end starts anew
+                            log = logs[task] = self._task_log(run, task, journal)
+                        log.add_lines(lines, float(data.get("ts", 0.0)))
+                        _hand_over(run, batch)  # one hand-over for the batch: events() gives its lines one by one
                         continue
                     if isinstance(event, RunFinished):
                         finished = event
@@ -169,13 +199,13 @@ class RunSupervisor:
                     if isinstance(event, LogLine):
                         log = logs.get(event.task)
                         if log is None or log.closed:  # a line after its task's end starts anew
-                            log = logs[event.task] = TaskLog(run.folder / "logs" / f"{event.task}.log", journal)
+                            log = logs[event.task] = self._task_log(run, event.task, journal)
                         log.add(event)
                     else:
                         if isinstance(event, TaskFinished) and event.task in logs:
                             logs[event.task].close()  # its kept tail goes before its end in the journal
                         journal.write(json.dumps(to_dict(event)) + "\n")
-                    run.queue.put(event)
+                    _hand_over(run, event)
                 run.proc.wait()
                 if run.proc.stdin:
                     try:
@@ -199,6 +229,10 @@ class RunSupervisor:
                 with contextlib.suppress(OSError):
                     log.fh.close()
         return finished
+
+    @staticmethod
+    def _task_log(run: LiveRun, task: str, journal: TextIO) -> TaskLog:
+        return TaskLog(run.folder / "logs" / f"{task}.log", journal, run.run_id, task)
 
     def _died(self, run: LiveRun) -> str:
         """Why a worker ended without a word: the last line of the file that holds its error."""
@@ -227,9 +261,12 @@ class RunSupervisor:
             yield from journal(self.runs_dir, run_id)
             return
         while True:
-            event = run.queue.get()
-            yield event
-            if isinstance(event, RunFinished):
+            item = run.queue.get()
+            if isinstance(item, list):  # a batch of one task's lines
+                yield from item
+                continue
+            yield item
+            if isinstance(item, RunFinished):
                 return
 
     def status(self, run_id: str) -> RunState:

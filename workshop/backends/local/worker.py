@@ -16,11 +16,13 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workshop.backends.local.runfiles import LOG_BATCH
 from workshop.core.events import (
     LogLine,
     RunEvent,
@@ -44,7 +46,11 @@ _current = threading.local()
 
 
 def emit(event: RunEvent) -> None:
-    data = (json.dumps(to_dict(event), default=str) + "\n").encode()
+    _write_message(to_dict(event))
+
+
+def _write_message(message: dict[str, Any]) -> None:
+    data = (json.dumps(message, default=str) + "\n").encode()
     with _emit_lock:
         view = memoryview(data)
         while view:
@@ -83,8 +89,21 @@ def _start_watchdog() -> int:
     return pid
 
 
+# A task's lines go to the backend in batches: one message per read of its pipe (what it printed since the last
+# read, up to 64 KiB), at most BATCH_LINES lines each. A flood is then a few hundred messages a second, not tens
+# of thousands; a task printing now and then still has each line sent as it comes.
+BATCH_LINES = 500
+
+
+def emit_lines(run_id: str, task: str, lines: list[str]) -> None:
+    """Lines of one task, in order, as few messages as BATCH_LINES allows (the supervisor reads them as one)."""
+    for start in range(0, len(lines), BATCH_LINES):
+        _write_message({"kind": LOG_BATCH, "run_id": run_id, "task": task, "lines": lines[start:start + BATCH_LINES],
+                        "ts": time.time()})
+
+
 def _stream(run_id: str, task: str, fd: int) -> None:
-    """Every line the task prints becomes a LogLine, as it comes; empty lines kept."""
+    """Every line the task prints, empty lines kept, sent a read at a time (emit_lines)."""
     pending = b""
     with os.fdopen(fd, "rb", buffering=0) as pipe:
         while True:
@@ -93,10 +112,10 @@ def _stream(run_id: str, task: str, fd: int) -> None:
                 break
             pending += chunk
             *lines, pending = pending.split(b"\n")
-            for line in lines:
-                emit(LogLine(run_id, task, line.decode("utf-8", "replace").rstrip("\r")))
+            if lines:
+                emit_lines(run_id, task, [line.decode("utf-8", "replace").rstrip("\r") for line in lines])
     if pending:  # a last line without a newline is still a line
-        emit(LogLine(run_id, task, pending.decode("utf-8", "replace")))
+        emit_lines(run_id, task, [pending.decode("utf-8", "replace")])
 
 
 def _exit_status(status: int) -> int:
