@@ -269,3 +269,25 @@ async def test_the_code_tab_highlights_its_source_once_however_often_it_shows(ho
             await pilot.pause()
         assert calls[0] == first, f"highlighted {calls[0] - first} more times over 4 shows"
         assert "def pythagorean" in str(code.render()) or "@dsl.pipeline" in str(code.render())
+
+
+async def test_the_last_run_line_says_its_state_in_chinese(home: Path) -> None:
+    """Issue 11, one language: reopening the Run tab in Chinese showed the last run as 上次运行 …：SUCCEEDED."""
+    import time
+
+    from workshop.app import make_app
+    from workshop.core.course import Course
+    from workshop.core.progress import RunRecord
+    from workshop.core.settings import Settings
+
+    course = Course(Settings.load("zh"))
+    course.progress.add_run(RunRecord("r-zh", 1, "local", "demo-pythagorean-pipeline", "/x.yaml", {"a": 3.0, "b": 4.0},
+                                      "RUNNING", {}, "", [], time.time(), None))
+    course.progress.finish_run("r-zh", "SUCCEEDED", {"Output": 5.0})
+    app = make_app(course, backend_name="local")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        status = app.query_one(RunPanel).query_one("#run-status")
+        await settle(pilot, lambda: "r-zh" in str(status.render()))
+        line = str(status.render())
+        assert "成功" in line and "SUCCEEDED" not in line, line

@@ -300,7 +300,7 @@ class RunPanel(Vertical):
                     self.query_one(f"#arg-{arg.name}", Input).value = str(last.arguments[arg.name])
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(last.started_at))
             self.query_one("#run-status", Static).update(
-                t(self.lang, "last_run", run_id=last.run_id, state=last.state, when=when))
+                t(self.lang, "last_run", run_id=last.run_id, state=self._state_word(last.state), when=when))
         if wanted:
             self.load_defaults(wanted)
 
@@ -330,6 +330,11 @@ class RunPanel(Vertical):
                 return
             self.source_error = False
             self.query_one("#form-error", Static).update("")
+
+    def _state_word(self, state: str) -> str:
+        """A run's state in the learner's language (the Tasks table's words), the raw state if it has none."""
+        word = t(self.lang, f"task_{state}")
+        return state if word == f"task_{state}" else word
 
     def _last_run(self) -> Any:
         course = getattr(self.app, "course", None)
