@@ -15,11 +15,11 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.test_objectstore import wait_until
 from workshop.backends.local.objectstore import ObjectStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,15 +37,6 @@ sockets += [f"/tmp/seaweedfs-{flag.split('.')[0]}-grpc-{port}.sock" for flag, po
 print(json.dumps({"pid": store.pid, "sockets": sockets, "folder": str(store.socket_dir())}), flush=True)
 time.sleep(600)  # until the test kills this starter
 """
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def _alive(pid: int) -> bool:
@@ -74,11 +65,11 @@ def test_a_starter_killed_with_sigkill_leaves_no_socket_of_its_store(tmp_path: P
         assert any(s.name == "s3.sock" for s in bound), bound
         starter.send_signal(signal.SIGKILL)
         starter.wait()
-        assert _wait_for(lambda: not _alive(weed), 10), "weed outlived its starter"
-        assert _wait_for(lambda: not any(os.path.lexists(s) for s in sockets), 10), \
+        assert wait_until(lambda: not _alive(weed), 10), "weed outlived its starter"
+        assert wait_until(lambda: not any(os.path.lexists(s) for s in sockets), 10), \
             [str(s) for s in sockets if os.path.lexists(s)]
         if long_home:
-            assert _wait_for(lambda: not folder.exists(), 10), f"{folder} was left behind"
+            assert wait_until(lambda: not folder.exists(), 10), f"{folder} was left behind"
     finally:
         if starter.poll() is None:
             starter.kill()
