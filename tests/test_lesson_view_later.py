@@ -62,3 +62,23 @@ def test_what_the_first_screen_imports_leaves_out_the_runs_machinery() -> None:
                           cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+async def test_r_pressed_before_the_other_tabs_mounted_still_runs_the_lesson(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`r` at once after start-up, while the Run panel still waits for the lesson's text: it did nothing (the
+    action looked for a panel that was not there yet). Held back here: the text's first paint mounts nothing
+    and the timer is far away, so only the key can bring the panel."""
+    from workshop.widgets import lesson_view
+    from workshop.widgets.lesson_view import LessonText
+
+    monkeypatch.setattr(lesson_view, "REST_AT_THE_LATEST", 600.0)
+    monkeypatch.setattr(LessonText, "_after_first_paint", lambda self: self.show_all())
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(LessonView)))
+        assert not app.query(RunPanel)  # the key comes before the panel
+        await pilot.press("r")
+        await settle(pilot, lambda: bool(app.query(RunPanel)) and app.query_one(RunPanel).run_active, timeout=60)
+        assert app.query_one(LessonView).tabs.active == "tab-run"
+        await settle(pilot, lambda: not app.query_one(RunPanel).run_active, timeout=120)

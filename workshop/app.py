@@ -300,12 +300,18 @@ class WorkshopApp(App[None]):
             self._highlight(wanted)
             self.request_lesson(wanted)
 
-    def action_run_lesson(self) -> None:
+    async def action_run_lesson(self) -> None:
+        from workshop.widgets.lesson_view import LessonView
+
+        views = self.query(LessonView)
+        if not views:
+            return
+        view = views.first()
+        if not self.query("#run-panel"):  # `r` before the other tabs mounted (they wait for the text): now
+            await view.mount_rest()
         panel = self.query("#run-panel")
         if panel:
-            from workshop.widgets.lesson_view import LessonView
-
-            tabs = self.query_one(LessonView).tabs
+            tabs = view.tabs
             if not tabs.get_pane("tab-run").disabled:
                 tabs.active = "tab-run"
                 panel.first().start_run()  # type: ignore[attr-defined]
