@@ -60,6 +60,17 @@ def flood(panel: Any, stop: threading.Event, rate: int, sent: list[int]) -> None
         time.sleep(0.001)
 
 
+async def on_the_run_tab(app: Any) -> None:
+    """Once the lesson's Run panel has mounted, show its tab and let it settle (every bench starts here)."""
+    from workshop.widgets.lesson_view import LessonView
+    from workshop.widgets.run_panel import RunPanel
+
+    while not app.query(RunPanel):
+        await asyncio.sleep(0.01)
+    app.query_one(LessonView).tabs.active = "tab-run"
+    await asyncio.sleep(0.5)
+
+
 async def presses(app: Any, count: int) -> tuple[list[float], list[float]]:
     """Latency in ms of `count` presses: to the Code tab, and back to the Run tab."""
     from textual import events
@@ -109,7 +120,6 @@ async def main(count: int, rate: int, real: int) -> None:
     from workshop.app import make_app
     from workshop.core.course import Course
     from workshop.core.settings import Settings
-    from workshop.widgets.lesson_view import LessonView
     from workshop.widgets.run_panel import RunLog, RunPanel
 
     drawn = [0]
@@ -122,10 +132,7 @@ async def main(count: int, rate: int, real: int) -> None:
     RunLog.write = counted  # type: ignore[method-assign]
     app = make_app(Course(Settings.load("en")), "local")
     async with app.run_test(size=(100, 30)):
-        while not app.query(RunPanel):
-            await asyncio.sleep(0.01)
-        app.query_one(LessonView).tabs.active = "tab-run"
-        await asyncio.sleep(0.5)
+        await on_the_run_tab(app)
         quiet = await presses(app, count)
         panel = app.query_one(RunPanel)
         before = _memory()

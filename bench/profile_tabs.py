@@ -28,7 +28,6 @@ async def main(count: int, rate: int, top: int) -> None:
     from workshop.app import make_app
     from workshop.core.course import Course
     from workshop.core.settings import Settings
-    from workshop.widgets.lesson_view import LessonView
     from workshop.widgets.run_panel import RunPanel
 
     spent: dict[str, list[float]] = {}  # widget class -> seconds of render_lines, and how many calls
@@ -46,10 +45,7 @@ async def main(count: int, rate: int, top: int) -> None:
     Widget.render_lines = timed  # type: ignore[method-assign,assignment]
     app = make_app(Course(Settings.load("en")), "local")
     async with app.run_test(size=(100, 30)):
-        while not app.query(RunPanel):
-            await asyncio.sleep(0.01)
-        app.query_one(LessonView).tabs.active = "tab-run"
-        await asyncio.sleep(0.5)
+        await keys.on_the_run_tab(app)
         await keys.presses(app, 4)  # every tab mounted and drawn once
         stop, sent = threading.Event(), [0]
         if rate:
