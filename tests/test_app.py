@@ -35,10 +35,13 @@ async def test_take_lesson_one_and_unlock_lesson_two(home: Path) -> None:
         await settle(pilot, lambda: bool(app.query(RunPanel)))  # the lesson view mounts after the first frame
         assert app.query_one(LessonView).lesson.id == 1
         app.query_one(LessonView).tabs.active = "tab-run"
+        # the run graph, drawn from its compile, widens the left of the tab: click once it is there
+        await settle(pilot, lambda: bool(app.query("#run-graph")) and app.query_one("#run-graph").graph is not None,
+                     timeout=60)
         await pilot.pause()
         app.query_one("#arg-a", Input).value = "5"
         app.query_one("#arg-b", Input).value = "12"
-        await pilot.click("#run")
+        assert await pilot.click("#run")  # it landed on the button
         await pilot.pause()
         await app.workers.wait_for_complete()
         await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks")

@@ -47,8 +47,10 @@ async def test_the_run_tab_colours_each_box_live_and_a_click_shows_the_task(home
         assert "○ Pending" in box_text(view, "add") and app.course.progress.runs() == []
         await pilot.press("r")
         await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks", timeout=60)
-        assert all(view.live.states[n] == "SUCCEEDED" for n in ("square", "square-2", "add", "square-root"))
-        assert "✓ Succeeded" in box_text(view, "square-root")
+        # the boxes take the states from the same events: wait for the last one to be drawn, not for the tab
+        await settle(pilot, lambda: all(view.live.states.get(n) == "SUCCEEDED"
+                                        for n in ("square", "square-2", "add", "square-root"))
+                     and "✓ Succeeded" in box_text(view, "square-root"))
         assert colour_of(view, "add") == graph.KFP_COLORS["SUCCEEDED"][0]
         app.query_one(LessonView).tabs.active = "tab-run"
         await pilot.pause()
