@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.cluster.conftest import collect
 from tests.cluster.mlmd_fake import FakeMlmd, M, execution
@@ -15,16 +12,6 @@ from tests.cluster.test_contract_runs import TASKS, start
 from workshop.core.events import RunFinished
 
 MODEL_URI = "minio://mlpipeline/v2/artifacts/kserver-pipeline/run-1/train-model/model_output"
-
-
-@pytest.fixture
-def mlmd() -> Iterator[FakeMlmd]:
-    server = FakeMlmd()
-    server.server.start()
-    try:
-        yield server
-    finally:
-        server.server.stop(None)
 
 
 def _pythagorean(mlmd: FakeMlmd, context: int) -> None:

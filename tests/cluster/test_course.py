@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,22 +11,6 @@ from tests.cluster.mlmd_fake import FakeMlmd, execution
 from tests.cluster.sim import NS, Frame, Log, Sim, pod_json, run_json
 from tests.cluster.test_contract_storage import ReaderPods
 from workshop.core.course import Course
-from workshop.core.settings import Settings
-
-
-@pytest.fixture
-def course(tmp_path: Path) -> Course:
-    return Course(Settings(home=tmp_path / "home", language="en", learner="tester"))
-
-
-@pytest.fixture
-def mlmd() -> Iterator[FakeMlmd]:
-    server = FakeMlmd()
-    server.server.start()
-    try:
-        yield server
-    finally:
-        server.server.stop(None)
 
 
 @pytest.mark.parametrize("identity", ["learner", "instructor"])
