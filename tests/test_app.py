@@ -29,6 +29,19 @@ def new_app(home: Path):
     return make_app(Course(Settings.load("en")), backend_name="local")
 
 
+BLOCKS = Path(__file__).parent / "fixtures" / "pythagorean_blocks.py"
+
+
+async def run_one_that_blocks(app, pilot) -> RunPanel:
+    """Press r with the blocking fixture in place of lesson 1's pipeline; back once its task waits forever."""
+    await settle(pilot, lambda: bool(app.query(RunPanel)))  # the lesson view mounts after the first frame
+    panel = app.query_one(RunPanel)
+    panel.lesson = panel.lesson.__class__(**{**panel.lesson.__dict__, "pipeline_file": BLOCKS})
+    await pilot.press("r")
+    await settle(pilot, lambda: ("add", "add is waiting forever") in panel.log_lines)
+    return panel
+
+
 async def test_take_lesson_one_and_unlock_lesson_two(home: Path) -> None:
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -103,15 +116,9 @@ async def test_a_bad_argument_is_shown_in_the_form_and_nothing_runs(home: Path) 
 
 
 async def test_quitting_during_a_run_asks_then_cancels_it(home: Path) -> None:
-    fixture = Path(__file__).parent / "fixtures" / "pythagorean_blocks.py"
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: bool(app.query(RunPanel)))  # the lesson view mounts after the first frame
-        panel = app.query_one(RunPanel)
-        # run the blocking fixture in place of the lesson's pipeline
-        panel.lesson = panel.lesson.__class__(**{**panel.lesson.__dict__, "pipeline_file": fixture})
-        await pilot.press("r")
-        await settle(pilot, lambda: ("add", "add is waiting forever") in panel.log_lines)
+        panel = await run_one_that_blocks(app, pilot)
         worker_pid = app.backend.runs.live[panel.run_id].proc.pid
         await pilot.press("ctrl+c")
         await pilot.pause()
@@ -234,14 +241,9 @@ async def test_coming_back_to_a_lesson_shows_its_last_run_and_checks(course: Cou
 
 
 async def test_a_canceled_run_is_not_graded(home: Path) -> None:
-    fixture = Path(__file__).parent / "fixtures" / "pythagorean_blocks.py"
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: bool(app.query(RunPanel)))
-        panel = app.query_one(RunPanel)
-        panel.lesson = panel.lesson.__class__(**{**panel.lesson.__dict__, "pipeline_file": fixture})
-        await pilot.press("r")
-        await settle(pilot, lambda: ("add", "add is waiting forever") in panel.log_lines)
+        panel = await run_one_that_blocks(app, pilot)
         panel.query_one("#cancel", Button).press()
         await settle(pilot, lambda: not panel.run_active)
         assert "canceled" in str(panel.query_one("#run-status", Static).render())

@@ -9,7 +9,7 @@ from rich.console import Console
 from textual import events
 from textual.widgets import Input
 
-from tests.test_app import new_app, settle
+from tests.test_app import new_app, run_one_that_blocks, settle
 from workshop.widgets.lesson_list import LessonList
 from workshop.widgets.lesson_view import LessonView
 from workshop.widgets.run_panel import RunLog, RunPanel
@@ -183,14 +183,9 @@ async def test_the_app_reopens_at_the_last_lesson_and_tab(home: Path) -> None:
 async def test_choosing_another_lesson_during_a_run_asks_first(home: Path) -> None:
     from workshop.screens.confirm import Confirm
 
-    fixture = Path(__file__).parent / "fixtures" / "pythagorean_blocks.py"
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: bool(app.query(RunPanel)))
-        panel = app.query_one(RunPanel)
-        panel.lesson = panel.lesson.__class__(**{**panel.lesson.__dict__, "pipeline_file": fixture})
-        await pilot.press("r")
-        await settle(pilot, lambda: ("add", "add is waiting forever") in panel.log_lines)
+        panel = await run_one_that_blocks(app, pilot)
         app.query_one(LessonList).focus()
         await pilot.press("down")
         await settle(pilot, lambda: isinstance(app.screen, Confirm))
