@@ -187,10 +187,10 @@ class Serving:
         try:
             response = httpx.post(url, json=body, timeout=timeout)
         except httpx.HTTPError as exc:
-            raise BackendError(f"no answer from {url}: {exc}") from None
+            raise BackendError.of("learner:no_answer", url=url, error=exc) from None
         hint = prediction_hint(response.status_code, response.text)
         if hint:
-            raise BackendError(hint)
+            raise BackendError.of("backend:istio_predict")
         if response.status_code != 200:
-            raise BackendError(f"{url} answered {response.status_code}: {response.text[:200]}")
+            raise BackendError.of("learner:answered", url=url, status=response.status_code, body=response.text[:200])
         return dict(response.json())

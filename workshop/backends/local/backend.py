@@ -78,7 +78,7 @@ class LocalBackend:
             for volume in PipelineSpec.load(package).volumes(arguments):
                 self.volumes.ensure(volume)
         except (PipelineSpecError, ValueError) as exc:
-            raise BackendError(f"cannot start the run: {exc}") from None
+            raise BackendError.of("backend:run_cannot_start", error=exc) from None
         secrets: dict[str, dict[str, str]] = {}
         env: dict[str, str] = {}
         if "object_store" in services:
