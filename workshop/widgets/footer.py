@@ -9,7 +9,7 @@ while a recompose is already waiting joins it: the recompose reads the bindings 
 when it runs, so what it draws is the same.
 
 It also fits its width: Textual docks the command palette's key on the right, over the last keys
-when they do not fit (at 80 columns in Chinese "1-5 页签" read "1-5 页"). When the keys overflow, the
+when they do not fit (at 80 columns in Chinese the tabs key lost half its label). When the keys overflow, the
 footer turns compact (no padding around each key); it widens again once the terminal has room for
 the wide keys it measured.
 """
