@@ -25,6 +25,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog, Static
 
 from workshop.core.check_base import CheckResult, Status
+from workshop.core.errors import said
 from workshop.core.events import ExecutorNoise, LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted, Waiting
 from workshop.core.lessons import Lesson, LessonError
 from workshop.core.ports import Prewarm
@@ -405,7 +406,7 @@ class RunPanel(Vertical):
                 lang=self.lang, by_label=True,
             )
         except (CompileError, BackendError, LessonError, OSError) as exc:
-            self.post_message(AttemptFinished(self.lesson.id, None, str(exc)))
+            self.post_message(AttemptFinished(self.lesson.id, None, said(exc, self.lang)))
             return
         self.post_message(AttemptFinished(self.lesson.id, attempt))
 

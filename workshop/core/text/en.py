@@ -763,6 +763,8 @@ TEXT: dict[str, str] = {
     "course:skip_locked": "lesson {id} is locked: pass or skip lesson {needed} first",
     "course:skip_coming": "lesson {id} is coming soon: it cannot run yet",
     "course:skip_done": "lesson {id} is already passed: there is nothing to skip",
+    "course:sync_failed": "Your progress is saved here, but not on the cluster: {error}",
+    "course:restore_failed": "Could not restore your progress from the cluster: {error}",
     # --- learner: workshop.core.compile, course, lessons, exercise, predict (a run, Try the model) ---
     "learner:cannot_read": "cannot read {path}: {reason}",
     "learner:no_import": "{file}{where} does not import: {error}",

@@ -869,6 +869,8 @@ TEXT: dict[str, str] = {
     "course:skip_locked": "第 {id} 课未解锁：请先通过或跳过第 {needed} 课",
     "course:skip_coming": "第 {id} 课即将推出：暂时还不能运行",
     "course:skip_done": "第 {id} 课已经通过：没有可跳过的",
+    "course:sync_failed": "你的进度已保存在本机，但没有保存到集群上：{error}",
+    "course:restore_failed": "无法从集群恢复你的进度：{error}",
     # --- learner: workshop.core.compile, course, lessons, exercise, predict (a run, Try the model) ---
     "learner:cannot_read": "无法读取 {path}：{reason}",
     "learner:no_import": "{file}{where}无法导入：{error}",
