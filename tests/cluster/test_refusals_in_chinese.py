@@ -1,4 +1,4 @@
-"""A cluster that refuses the learner is said in the reader's language (tests/test_error_words.py scans the raise sites)."""
+"""A cluster that refuses the learner is said in the reader's language (tests/test_error_words.py: the scan)."""
 
 from __future__ import annotations
 
