@@ -95,6 +95,14 @@ class LocalBackend:
     def events(self, run_id: str) -> Iterator[RunEvent]:
         return self.runs.events(run_id)
 
+    def task_events(self, run_id: str) -> list[RunEvent]:
+        """The run's task events from its journal (runfiles.journal), its log lines left out (RunReplay)."""
+        from workshop.backends.local.runfiles import journal
+        from workshop.core.events import RunFinished, RunStarted, TaskFinished, TaskStarted
+
+        kinds = (RunStarted, TaskStarted, TaskFinished, RunFinished)
+        return [event for event in journal(self.runs.runs_dir, run_id) if isinstance(event, kinds)]
+
     def status(self, run_id: str) -> RunState:
         return self.runs.status(run_id)
 
