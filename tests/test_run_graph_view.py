@@ -183,7 +183,7 @@ async def test_after_a_restart_and_after_l_the_graph_shows_how_the_last_run_ende
 
     from workshop.cli import main
 
-    assert CliRunner().invoke(main, ["run", "1", "--arg", "a=3", "--arg", "b=4"]).exit_code == 0  # a run, then a restart
+    assert CliRunner().invoke(main, ["run", "1", "--arg", "a=3", "--arg", "b=4"]).exit_code == 0  # then restart
     tasks = ("square", "square-2", "add", "square-root")
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
