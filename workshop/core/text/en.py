@@ -799,6 +799,16 @@ TEXT: dict[str, str] = {
         "container)."
     ),
     "task_log:no_cache": "[workshop] cannot prepare this task's packages in {folder}: {error}",
+    "task_log:secret_unnamed": "[workshop] the secret name {secret} has no value for this task",
+    "task_log:secret_no_key": (
+        "[workshop] secret {secret} has no key {item} on the local backend; on a cluster this pod "
+        "would fail with CreateContainerConfigError."
+    ),
+    "task_log:pvc_name": (
+        "[workshop] the PVC name {name} for {path} is not a volume name; on a cluster this pod "
+        "would stay Pending."
+    ),
+    "task_log:sub_path": "[workshop] the subPath {sub_path} of PVC {name} leaves the volume",
     # --- backend: workshop.core.errors (what the backends raise, said where it is shown) ---
     "backend:no_cluster": "the cluster backend is not part of this version yet; use --backend local",
     "backend:isvc_predictor": "UnsupportedPredictor: the local backend serves scikit-learn only",
@@ -902,8 +912,8 @@ TEXT: dict[str, str] = {
         "namespace, shown at the top of the Kubeflow dashboard)"
     ),
     "backend:no_kfp_host": (
-        "not in a Kubeflow notebook and no KFP API configured: set WORKSHOP_KFP_HOST (e.g. http://localhost:8"
-        "888 with kubectl port-forward) or kfp_host in {path}"
+        "not in a Kubeflow notebook and no KFP API configured: set WORKSHOP_KFP_HOST "
+        "(e.g. http://localhost:8888 with kubectl port-forward) or kfp_host in {path}"
     ),
     "backend:not_seconds": "{name} must be a number of seconds, not {value}",
     "backend:no_grpc": "reading ML Metadata needs grpcio (pip install grpcio)",

@@ -901,6 +901,16 @@ TEXT: dict[str, str] = {
         "它运行于自己的容器中）。"
     ),
     "task_log:no_cache": "[workshop] 无法在 {folder} 中准备此任务的软件包：{error}",
+    "task_log:secret_unnamed": "[workshop] Secret 名称 {secret} 在此任务中没有值",
+    "task_log:secret_no_key": (
+        "[workshop] 本地后端的 Secret {secret} 中没有键 {item}；"
+        "在集群上，这个 Pod 会因 CreateContainerConfigError 而失败。"
+    ),
+    "task_log:pvc_name": (
+        "[workshop] 挂载到 {path} 的 PVC 名称 {name} 不是卷名；在集群上，这个 Pod 会一直处于 Pending "
+        "状态。"
+    ),
+    "task_log:sub_path": "[workshop] PVC {name} 的 subPath {sub_path} 跑出了卷的范围",
     # --- backend: workshop.core.errors (what the backends raise, said where it is shown) ---
     "backend:no_cluster": "此版本尚未包含集群后端；请使用 --backend local",
     "backend:isvc_predictor": "UnsupportedPredictor：本地后端只能部署 scikit-learn 模型",
