@@ -131,6 +131,20 @@ def test_an_object_store_that_cannot_start_is_said_in_chinese(home: Path) -> Non
     assert f"{keys} is damaged; delete it and the object store makes new keys" in english.output
 
 
+def test_a_volumes_folder_that_cannot_be_used_is_said_in_chinese(home: Path) -> None:
+    """`workshop --lang zh run 2` where the volumes' folder is a file: the run cannot start, said in Chinese (what
+    the operating system said stays as it said it)."""
+    from workshop.cli import main
+
+    _unlock(2)
+    (home / "local").mkdir(parents=True, exist_ok=True)
+    (home / "local" / "volumes").write_text("a file where the volumes' folder goes")
+    result = CliRunner().invoke(main, ["--lang", "zh", "run", "2"])
+    assert result.exit_code == 1, result.output
+    assert f"无法启动这次运行：无法使用卷所在的文件夹 {home / 'local' / 'volumes'}（" in result.output
+    assert "Traceback" not in result.output and "Errno" not in result.output
+
+
 async def test_in_the_app_in_chinese_the_store_that_cannot_start_is_said_in_chinese(home: Path) -> None:
     """The same failure in the app (Chinese): the Run tab's status says it in Chinese, not the backend's English."""
     from textual.widgets import Static

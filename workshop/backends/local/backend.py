@@ -79,6 +79,9 @@ class LocalBackend:
                 self.volumes.ensure(volume)
         except (PipelineSpecError, ValueError) as exc:
             raise BackendError.of("backend:run_cannot_start", error=exc) from None
+        except OSError as exc:  # the volumes' folder cannot be made or written (a file in its place, a full disk)
+            raise BackendError.of("backend:run_cannot_start", error=BackendError.of(
+                "backend:volumes_unusable", folder=self.volumes.root, error=exc.strerror or exc)) from None
         secrets: dict[str, dict[str, str]] = {}
         env: dict[str, str] = {}
         if "object_store" in services:

@@ -989,4 +989,9 @@ TEXT: dict[str, str] = {
         "no access to the Kubernetes API is configured: run inside a Kubeflow notebook, or set "
         "WORKSHOP_KUBE_HOST with WORKSHOP_KUBE_TOKEN_FILE, or a kubeconfig (see {docs}, \"Configuration\")"
     ),
+    "backend:not_volume_name": "not a volume name: {name}",
+    "backend:outside_this_volume": "{path} is outside volume {name}",
+    "backend:volumes_unusable": (
+        "the volumes' folder {folder} cannot be used ({error}): fix or remove it, and run again"
+    ),
 }

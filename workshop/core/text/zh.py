@@ -1080,4 +1080,7 @@ TEXT: dict[str, str] = {
         "没有配置对 Kubernetes API 的访问：请在 Kubeflow notebook 中运行，或设置 WORKSHOP_KUBE_HOST "
         "和 WORKSHOP_KUBE_TOKEN_FILE，或提供一个 kubeconfig（见 {docs} 的“Configuration”一节）"
     ),
+    "backend:not_volume_name": "不是卷名：{name}",
+    "backend:outside_this_volume": "{path} 在卷 {name} 之外",
+    "backend:volumes_unusable": "无法使用卷所在的文件夹 {folder}（{error}）：修好或删除它，然后再运行",
 }
