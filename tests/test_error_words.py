@@ -21,6 +21,7 @@ from workshop.core.text import CATALOGS
 
 ROOT = Path(__file__).resolve().parent.parent
 MAKERS = ("of", "answered")  # WorkshopError.of(key, ...), HttpError.answered(status, body, key, ...)
+KEYED = ("_PlatformError",)  # backends/local/worker.py: its first argument is a catalog key
 
 
 def _han(text: str) -> bool:
@@ -69,6 +70,10 @@ def written_messages() -> tuple[list[str], list[str], set[str]]:
                 used.add(key.value)
                 if key.value not in CATALOGS["en"] or key.value not in CATALOGS["zh"]:
                     unknown.append(f"{where}:{node.lineno}: {key.value}")
+            elif _name(func) in KEYED:  # not a WorkshopError, but said from the catalog too (a task's log)
+                key = node.args[0] if node.args else None
+                if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value in CATALOGS["zh"]):
+                    unknown.append(f"{where}:{node.lineno}: {ast.unparse(node)[:100]}")
             elif _name(func) in errors and node.args and "# words:" not in lines[node.lineno - 1]:
                 written.append(f"{where}:{node.lineno}: {ast.unparse(node)[:100]}")
     return written, unknown, used

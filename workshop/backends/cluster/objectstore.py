@@ -189,18 +189,6 @@ class ObjectStore:
             hint = "" if self.in_pod else words("backend:s3_forward", service=self.endpoint().split(".")[0])
             raise BackendError.of("backend:s3_unreachable", url=self.url, kind=type(exc).__name__, hint=hint) from None
 
-    def denied_message(self, what: str, bucket: str, key: str, code: str) -> str:
-        ns = self.kube.namespace
-        prefixes = ", ".join(f"{p}*" for p in allowed_prefixes(ns))
-        if what == "remove":
-            return (f"the object store at {self.url} does not let namespace {ns} delete s3://{bucket}/{key} "
-                    f"({code}): Kubeflow 1.11 gives each namespace keys without DeleteObject, so the object "
-                    "stays; the next run overwrites it and the check ignores a copy older than the run; an admin "
-                    "can delete it with the store's root keys")
-        return (f"the object store at {self.url} refused to {what} s3://{bucket}/{key} with the keys of namespace "
-                f"{ns} ({code}): the keys Kubeflow 1.11 gives a namespace only reach the prefixes {prefixes} of "
-                f"bucket {bucket}; use a key under private/{ns}/ (the lesson's default), or ask the admin")
-
     def stat(self, bucket: str, key: str) -> ObjectInfo:
         info = self._call("stat", bucket, key, lambda c: c.stat_object(bucket, key))
         modified = info.last_modified.timestamp() if isinstance(info.last_modified, datetime) else 0.0
