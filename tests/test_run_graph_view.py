@@ -175,3 +175,36 @@ async def test_a_run_s_lines_that_come_before_its_run_started_stay_with_their_ta
         assert kept == {"square": ["square number: 3.0"], "add": ["add number: x=9.0, y=16.0"]}
         view.on_run_event(RunStarted("run-2", "pythagorean", ()))  # the next run starts afresh
         assert view.logs == {}
+
+
+async def test_after_a_restart_and_after_l_the_graph_shows_how_the_last_run_ended(home: Path) -> None:
+    """The progress record keeps no task states: the Run tab read all Pending after a restart though the run had
+    succeeded. The local backend reads them back from the run's journal (RunReplay), the graph and table draw them."""
+    from click.testing import CliRunner
+    from textual.widgets import DataTable
+
+    from workshop.cli import main
+
+    assert CliRunner().invoke(main, ["run", "1", "--arg", "a=3", "--arg", "b=4"]).exit_code == 0  # then restart
+    tasks = ("square", "square-2", "add", "square-root")
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        await app.show_lesson(1)  # the app opens on lesson 2, the next to take: back to the one that ran
+        await settle(pilot, lambda: bool(app.query(RunPanel)) and app.query_one(RunPanel).lesson.id == 1)
+        app.query_one(LessonView).tabs.active = "tab-run"
+        view = app.query_one("#run-graph", RunGraphView)
+        await settle(pilot, lambda: view.graph is not None and all(view.live.states.get(n) == "SUCCEEDED"
+                                                                    for n in tasks), timeout=60)
+        await settle(pilot, lambda: "✓ Succeeded" in box_text(view, "square-root"))
+        panel = app.query_one(RunPanel)
+        assert panel.task_states == dict.fromkeys(tasks, "SUCCEEDED")
+        table = panel.query_one("#tasks", DataTable)
+        assert {str(k.value) for k in table.rows} == set(tasks)
+        assert "Last run" in str(panel.query_one("#run-status").render())  # not "Checking the result…"
+        await pilot.press("l")  # the lesson is drawn again, in Chinese: the states come back again
+        await settle(pilot, lambda: app.query_one(RunPanel) is not panel)
+        app.query_one(LessonView).tabs.active = "tab-run"
+        view = app.query_one("#run-graph", RunGraphView)
+        await settle(pilot, lambda: view.graph is not None and view.live.states.get("square-root") == "SUCCEEDED",
+                     timeout=60)

@@ -26,9 +26,7 @@ def make_backend(settings: Settings, name: str | None = None) -> Backend:
         try:
             from workshop.backends.cluster import ClusterBackend
         except ImportError:
-            raise BackendError(
-                "the cluster backend is not part of this version yet; use --backend local"
-            ) from None
+            raise BackendError.of("backend:no_cluster") from None
         return ClusterBackend.from_environment(settings)
     from workshop.backends.local.backend import LocalBackend
 

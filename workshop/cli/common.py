@@ -92,6 +92,17 @@ class WorkshopContext(click.Context):
     formatter_class = WorkshopFormatter
 
 
+def _in_reader_language(exc: click.ClickException) -> click.ClickException:
+    """A command that stops on a WorkshopError shows its message, which is English (str(err)); say it in the
+    command's language instead (the backends' errors carry a catalog key: workshop.core.errors)."""
+    from workshop.core.errors import said
+
+    cause = exc.__cause__ or exc.__context__
+    if type(exc) is click.ClickException and isinstance(cause, Exception) and exc.message == str(cause):
+        return click.ClickException(said(cause, language(None)))
+    return exc
+
+
 def _show_zh(exc: click.ClickException) -> None:
     """click's error output, in Chinese: usage line, where to get help, what went wrong."""
     if isinstance(exc, NoArgsIsHelpError):  # its message is the help, already in Chinese
@@ -156,6 +167,7 @@ class WorkshopGroup(click.Group):
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
+            exc = _in_reader_language(exc)
             if language(None) == "zh":
                 _show_zh(exc)
             else:

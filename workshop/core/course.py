@@ -9,7 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workshop.core.errors import BackendError, CompileError
+from workshop.core.errors import BackendError, CompileError, said
 from workshop.core.events import RunEvent, RunFinished, RunState, TaskFinished, TaskState, Waiting
 from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
@@ -84,7 +84,8 @@ class Course:
             push(backend, self.progress)
         except BackendError as exc:
             if not self.sync_notice:
-                self.sync_notice = f"Your progress is saved here, but not on the cluster: {exc}"
+                self.sync_notice = text(self.settings.language, "course:sync_failed",
+                                        error=said(exc, self.settings.language))
 
     def restore_progress(self, backend: Backend) -> bool:
         """On the cluster with an empty local store: take the progress from the learner's ConfigMap."""
@@ -93,7 +94,8 @@ class Course:
         try:
             return pull(backend, self.progress)
         except BackendError as exc:
-            self.sync_notice = f"Could not restore your progress from the cluster: {exc}"
+            self.sync_notice = text(self.settings.language, "course:restore_failed",
+                                    error=said(exc, self.settings.language))
             return False
 
     def lesson(self, ref: str | int) -> Lesson:

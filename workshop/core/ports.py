@@ -21,7 +21,8 @@ from workshop.core.events import RunEvent, RunState
 
 __all__ = [
     "Artifact", "Backend", "BackendError", "ClockSkew", "DoctorItem", "ObjectInfo", "PipelineRef",
-    "PodFacts", "PredictionHints", "Prewarm", "ProgressMirror", "ServiceStatus", "ServiceWaits", "TaskPods",
+    "PodFacts", "PredictionHints", "Prewarm", "ProgressMirror", "RunReplay", "ServiceStatus", "ServiceWaits",
+    "TaskPods",
 ]
 
 
@@ -143,6 +144,14 @@ class Backend(Protocol):
 
 
 # --- The optional abilities: a backend has one when it has all of its members. ----------------
+
+
+@runtime_checkable
+class RunReplay(Protocol):
+    """A finished run's task events read back (RunStarted, TaskStarted, TaskFinished, RunFinished; no log lines):
+    the app draws the last run's task states with them after a restart. A backend without it shows Pending."""
+
+    def task_events(self, run_id: str) -> list[RunEvent]: ...
 
 
 @runtime_checkable

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from workshop.core.errors import ResetError
+from workshop.core.errors import ResetError, said
 from workshop.core.lessons import Lesson
 from workshop.core.ports import Artifact, Backend
 from workshop.core.progress import RunRecord
@@ -125,10 +125,10 @@ def apply(course: Course, backend: Backend, plan: list[Artifact], lang: str = "e
             backend.remove_artifact(artifact)
         except Exception as exc:  # one stubborn artifact must not stop the rest
             if getattr(exc, "kept", False):  # the backend may not remove it, and it does no harm: say so, go on
-                lines.append(line(lang, "kept", what=describe(artifact, lang), error=exc))
+                lines.append(line(lang, "kept", what=describe(artifact, lang), error=said(exc, lang)))
                 continue
             failed.add(artifact.lesson_id)
-            lines.append(line(lang, "not_removed", what=describe(artifact, lang), error=exc))
+            lines.append(line(lang, "not_removed", what=describe(artifact, lang), error=said(exc, lang)))
         else:
             lines.append(line(lang, "removed", what=describe(artifact, lang)))
     done = [i for i in lesson_ids if i not in failed]

@@ -20,7 +20,7 @@ from workshop.core import reset as core_reset
 from workshop.core import verify as core_verify
 from workshop.core.checks import CheckContext, CheckResult, Status, run_checks
 from workshop.core.course import Attempt, Course, LessonState
-from workshop.core.errors import ResetError
+from workshop.core.errors import ResetError, said
 from workshop.core.events import RunEvent
 from workshop.core.exercise import FAILED_ATTEMPTS_TO_REVEAL, SolutionGate
 from workshop.core.lessons import Lesson, lesson_arguments
@@ -166,7 +166,7 @@ def reset(course: Course, backend: Backend, plan: ResetPlan) -> ResetOutcome:
     except ResetError as exc:
         return ResetOutcome(exc.lines, False)
     except Exception as exc:  # a backend that fails is said, never a traceback
-        return ResetOutcome([str(exc)], False)
+        return ResetOutcome([said(exc, course.settings.language)], False)
 
 
 def lessons_text(lesson_ids: list[int], lang: str = "en") -> str:

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from workshop.core.errors import said
 from workshop.core.text import by_language
 
 HEAD = by_language("doctor_screen")
@@ -41,7 +42,7 @@ class DoctorScreen(ModalScreen[None]):
 
             items = list(run_doctor(app.backend, getattr(app, "lang", "en")))
         except Exception as exc:  # an unreachable cluster is an answer, not a crash
-            self.app.call_from_thread(self._show_error, str(exc))
+            self.app.call_from_thread(self._show_error, said(exc, getattr(app, "lang", "en")))
             return
         self.app.call_from_thread(self._show, items)
 

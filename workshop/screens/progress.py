@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from workshop.core.errors import said
 from workshop.core.text import by_language
 
 TEXT: dict[str, dict[str, str]] = by_language("progress_screen")
@@ -123,7 +124,7 @@ def _plan_then_ask(app: Any, lesson_id: int, on_done: Callable[[], None] | None)
     try:
         plan = service.plan_reset(app.course, app.backend, [lesson_id])
     except Exception as exc:  # a backend that cannot look is said, never a traceback
-        app.call_from_thread(app.notify, str(exc), title=tr(app.lang, "reset_failed", id=lesson_id),
+        app.call_from_thread(app.notify, said(exc, app.lang), title=tr(app.lang, "reset_failed", id=lesson_id),
                              severity="error", timeout=10)
         return
     app.call_from_thread(_ask, app, lesson_id, plan, on_done)

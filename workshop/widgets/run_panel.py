@@ -25,9 +25,10 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, RichLog, Static
 
 from workshop.core.check_base import CheckResult, Status
+from workshop.core.errors import said
 from workshop.core.events import ExecutorNoise, LogLine, RunFinished, RunStarted, TaskFinished, TaskStarted, Waiting
 from workshop.core.lessons import Lesson, LessonError
-from workshop.core.ports import Prewarm
+from workshop.core.ports import Prewarm, RunReplay
 from workshop.messages import AttemptFinished, ChecksShown, RunEventPosted, RunIdAssigned, RunStepPosted
 from workshop.ui_text import t
 from workshop.widgets.run_graph import RunGraphView
@@ -301,6 +302,7 @@ class RunPanel(Vertical):
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(last.started_at))
             self.query_one("#run-status", Static).update(
                 t(self.lang, "last_run", run_id=last.run_id, state=self._state_word(last.state), when=when))
+            self.replay_last(last.run_id)
         if wanted:
             self.load_defaults(wanted)
 
@@ -335,6 +337,28 @@ class RunPanel(Vertical):
         """A run's state in the learner's language (the Tasks table's words), the raw state if it has none."""
         word = t(self.lang, f"task_{state}")
         return state if word == f"task_{state}" else word
+
+    @work(thread=True, exit_on_error=False, group="replay")
+    def replay_last(self, run_id: str) -> None:
+        """The last run's task states, read back from the backend (RunReplay), drawn in the graph and the table as
+        they ended: after a restart (or `l`) they were all Pending though the run had succeeded."""
+        backend = getattr(self.app, "backend", None)
+        if not isinstance(backend, RunReplay):
+            return
+        try:
+            replayed = backend.task_events(run_id)
+        except Exception:  # noqa: BLE001 - the run's record is gone (reset, another machine): the code's graph stays
+            return
+        self.app.call_from_thread(self._draw_replayed, run_id, replayed)
+
+    def _draw_replayed(self, run_id: str, replayed: list[Any]) -> None:
+        if self.run_active or self.run_id or not self.is_attached:  # a run began meanwhile: it is what shows
+            return
+        status = self.query_one("#run-status", Static)
+        said = status.content
+        for event in replayed:
+            self.on_run_event_posted(RunEventPosted(event))
+        status.update(said)  # the last run's line stays ("Last run … succeeded"), not "Checking the result…"
 
     def _last_run(self) -> Any:
         course = getattr(self.app, "course", None)
@@ -405,7 +429,7 @@ class RunPanel(Vertical):
                 lang=self.lang, by_label=True,
             )
         except (CompileError, BackendError, LessonError, OSError) as exc:
-            self.post_message(AttemptFinished(self.lesson.id, None, str(exc)))
+            self.post_message(AttemptFinished(self.lesson.id, None, said(exc, self.lang)))
             return
         self.post_message(AttemptFinished(self.lesson.id, attempt))
 

@@ -54,7 +54,7 @@ class FileToken(TokenSource):
         try:
             self._credentials.refresh_api_key_hook(config)
         except OSError as exc:
-            raise BackendError(f"cannot read the token file {self.path}: {exc.strerror or exc}") from None
+            raise BackendError.of("backend:token_file", path=self.path, error=exc.strerror or exc) from None
         return config.api_key.get("authorization") or None
 
 

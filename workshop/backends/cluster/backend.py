@@ -28,7 +28,7 @@ from workshop.backends.cluster.rest import HttpError, Rest
 from workshop.backends.cluster.runs import RunInfo, RunWatcher, run_state
 from workshop.backends.cluster.serving import Serving, is_ready, prediction_hint, waiting_text
 from workshop.backends.cluster.volumes import Volumes
-from workshop.core.errors import BackendError
+from workshop.core.errors import BackendError, Words, words
 from workshop.core.events import RunEvent, RunState, Waiting
 from workshop.core.ports import Artifact, DoctorItem, ObjectInfo, PipelineRef, PodFacts, ServiceStatus
 
@@ -49,9 +49,10 @@ class ClusterBackend:
         self.kube_note = ""  # why there is no Kubernetes API, for doctor
         verify: bool | str = config.ca_file or config.verify_tls
         self.kfp = KfpApi(Rest(config.kfp_host, kfp_token_source(config.token, config.token_file),
-                               what="the KFP API", verify=verify, where_set=config.sources.get("kfp_host", ""),
-                               renew_hint=renew_hint(config.in_notebook, config.token_file, config.in_pod,
-                                                     config.projected_token),
+                               what=words("backend:kfp_api"), verify=verify,
+                               where_set=config.sources.get("kfp_host", ""),
+                               renew_hint=Words(lambda lang: renew_hint(config.in_notebook, config.token_file,
+                                                                        config.in_pod, config.projected_token, lang)),
                                namespace=config.namespace, connect_timeout=config.connect_timeout,
                                read_timeout=config.read_timeout), config.namespace)
         self.kube = KubeApi(self._kube_rest(), config.namespace)
@@ -72,13 +73,12 @@ class ClusterBackend:
 
     def _kube_rest(self) -> Rest | None:
         c = self.config
-        common: dict[str, Any] = {"what": "the Kubernetes API", "namespace": c.namespace,
+        common: dict[str, Any] = {"what": words("backend:kube_api"), "namespace": c.namespace,
                                   "connect_timeout": c.connect_timeout, "read_timeout": c.read_timeout}
         if c.kube_host:
             tokens: TokenSource = FileToken(c.kube_token_file) if c.kube_token_file else TokenSource()
-            hint = ("the pod's service account token is renewed by the kubelet and re-read on every request"
-                    if c.kube_token_file.startswith("/var/run/secrets") else
-                    "refresh the token in WORKSHOP_KUBE_TOKEN_FILE (kubectl create token <serviceaccount>)")
+            hint = words("backend:kubelet_renews" if c.kube_token_file.startswith("/var/run/secrets") else
+                         "backend:refresh_kube_token")
             return Rest(c.kube_host, tokens, verify=c.kube_ca_file or c.verify_tls, renew_hint=hint,
                         where_set=c.sources.get("kube_host", ""), **common)
         if not c.kubeconfig:
@@ -95,7 +95,7 @@ class ClusterBackend:
             return None
         cert = (conf.cert_file, conf.key_file) if conf.cert_file and conf.key_file else None
         return Rest(conf.host, HookToken(conf, f"kubeconfig {c.kubeconfig}"), verify=conf.ssl_ca_cert or
-                    conf.verify_ssl, cert=cert, renew_hint="refresh your kubeconfig's credentials (kubectl get pods)",
+                    conf.verify_ssl, cert=cert, renew_hint=words("backend:refresh_kubeconfig"),
                     where_set=f"kubeconfig {c.kubeconfig}", **common)
 
     def _check_namespace(self) -> None:
@@ -108,9 +108,8 @@ class ClusterBackend:
             self._namespace_checked = True
             return
         if self.kube.namespace_exists() is False:
-            raise BackendError(f"the namespace {self.config.namespace} does not exist on the cluster (from "
-                               f"{self.config.sources.get('namespace', '?')}): set WORKSHOP_NAMESPACE to your "
-                               "profile's namespace, shown at the top of the Kubeflow dashboard")
+            raise BackendError.of("backend:namespace_gone", ns=self.config.namespace,
+                                  source=self.config.sources.get("namespace", "?"))
         self._namespace_checked = True
 
     def defaults(self, keys: set[str]) -> dict[str, Any]:
@@ -136,8 +135,7 @@ class ClusterBackend:
                     raise
                 pipeline = self.kfp.pipeline_by_filter(name)
                 if pipeline is None:
-                    raise BackendError(f"KFP says the pipeline {name} exists but does not list it in "
-                                       f"{self.config.namespace}") from None
+                    raise BackendError.of("backend:pipeline_hidden", name=name, ns=self.config.namespace) from None
             else:
                 version = self.kfp.latest_version(pipeline["pipeline_id"])
                 return PipelineRef(pipeline["pipeline_id"], name, version["pipeline_version_id"],
@@ -154,8 +152,7 @@ class ClusterBackend:
         elif "object_store" in services and self.kube.available:
             try:
                 if self.kube.get_secret(SECRET) is None:
-                    raise BackendError(f"the secret {SECRET} is not in namespace {self.config.namespace}: the "
-                                       "lesson's pipeline needs it; Kubeflow puts it in every profile namespace")
+                    raise BackendError.of("backend:secret_needed", secret=SECRET, ns=self.config.namespace)
             except HttpError as exc:
                 if exc.status != 403:  # may not read secrets: the pipeline's own service account still can
                     raise
@@ -183,7 +180,7 @@ class ClusterBackend:
 
     def _run_dir(self, run_id: str) -> Path:
         if not run_id or "/" in run_id or run_id.startswith("."):
-            raise BackendError(f"{run_id!r} is not a run id")
+            raise BackendError.of("backend:not_a_run_id", run_id=repr(run_id))
         return self.config.state_dir / "runs" / run_id
 
     def _info(self, run_id: str) -> RunInfo:

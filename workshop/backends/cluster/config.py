@@ -102,14 +102,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise BackendError(f"cannot read {path}: {exc}") from None
+        raise BackendError.of("backend:cannot_read", path=path, error=exc) from None
     data = data.get("cluster", data)  # a [cluster] table or top-level keys
     if "token" in data:
-        raise BackendError(f"{path} holds a token: put it in a file (chmod 600) and set token_file instead, "
-                           f"or set {TOKEN_ENV}; a token is never kept in cluster.toml")
+        raise BackendError.of("backend:toml_token", path=path, env=TOKEN_ENV)
     unknown = sorted(set(data) - set(ENV))
     if unknown:
-        raise BackendError(f"{path}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(sorted(ENV))}")
+        raise BackendError.of("backend:toml_unknown", path=path, unknown=", ".join(unknown),
+                              known=", ".join(sorted(ENV)))
     return data
 
 
@@ -121,7 +121,7 @@ def _bool(value: Any, name: str) -> bool:
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    raise BackendError(f"{name} must be true or false, not {value!r}")
+    raise BackendError.of("backend:not_bool", name=name, value=repr(value))
 
 
 def _read(path: str) -> str:
@@ -183,13 +183,11 @@ def load_config(
             values["namespace"] = namespace
             sources["namespace"] = "the notebook pod's service account"
     if not values.get("namespace"):
-        raise BackendError(f"no Kubeflow namespace: set WORKSHOP_NAMESPACE or namespace in {path} "
-                           "(your profile's namespace, shown at the top of the Kubeflow dashboard)")
+        raise BackendError.of("backend:no_namespace", path=path)
 
     if "kfp_host" not in values:
         if not (in_notebook or in_pod):
-            raise BackendError(f"not in a Kubeflow notebook and no KFP API configured: set WORKSHOP_KFP_HOST "
-                               f"(e.g. http://localhost:8888 with kubectl port-forward) or kfp_host in {path}")
+            raise BackendError.of("backend:no_kfp_host", path=path)
         values["kfp_host"] = DEFAULT_KFP_HOST
         sources["kfp_host"] = "default (in-cluster service)"
     host = str(values["kfp_host"]).rstrip("/")
@@ -221,7 +219,7 @@ def load_config(
             try:
                 typed[key] = max(0.001, float(value))
             except ValueError:
-                raise BackendError(f"{ENV[key]} must be a number of seconds, not {value!r}") from None
+                raise BackendError.of("backend:not_seconds", name=ENV[key], value=repr(value)) from None
         else:
             typed[key] = str(value)
     for key in ("token_file", "kube_token_file", "ca_file", "kube_ca_file", "kubeconfig"):

@@ -70,7 +70,7 @@ class KfpApi:
                               params={"page_size": 1, "sort_by": "created_at desc"})
         versions = data.get("pipeline_versions") or []
         if not versions:
-            raise BackendError(f"pipeline {pipeline_id} has no version in KFP")
+            raise BackendError.of("backend:no_version", pipeline=pipeline_id)
         return dict(versions[0])
 
     def pipeline_version(self, pipeline_id: str, version_id: str) -> dict[str, Any]:
@@ -111,7 +111,7 @@ class KfpApi:
             return dict(self.rest.json("GET", f"{API}/runs/{run_id}"))
         except HttpError as exc:
             if exc.status == 404:
-                raise BackendError(f"KFP has no run {run_id} (deleted, or in another namespace)") from None
+                raise BackendError.of("backend:no_kfp_run", run_id=run_id) from None
             raise
 
     def run_exists(self, run_id: str) -> bool:

@@ -29,9 +29,7 @@ class KubeApi:
         if self._rest is None:
             from workshop.core.settings import docs_path
 
-            raise NoKubeApi("no access to the Kubernetes API is configured: run inside a Kubeflow notebook, or set "
-                            "WORKSHOP_KUBE_HOST with WORKSHOP_KUBE_TOKEN_FILE, or a kubeconfig (see "
-                            f"{docs_path('cluster.md')}, \"Configuration\")")
+            raise NoKubeApi.of("backend:no_kube_api", docs=docs_path("cluster.md"))
         return self._rest
 
     def _ns(self, namespace: str | None) -> str:

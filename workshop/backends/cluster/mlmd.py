@@ -166,7 +166,7 @@ class Mlmd:
         try:
             import grpc
         except ImportError:
-            raise BackendError("reading ML Metadata needs grpcio (pip install grpcio)") from None
+            raise BackendError.of("backend:no_grpc") from None
 
         if self._channel is None:
             self._channel = grpc.insecure_channel(self.endpoint)
@@ -176,7 +176,8 @@ class Mlmd:
         except grpc.RpcError as exc:
             code = exc.code().name if hasattr(exc, "code") else "?"
             details = exc.details() if hasattr(exc, "details") else str(exc)
-            raise BackendError(f"ML Metadata at {self.endpoint} answered {code} to {method}: {details}") from None
+            raise BackendError.of("backend:mlmd_answered", endpoint=self.endpoint, code=code, method=method,
+                                  details=details) from None
 
     def run_context_id(self, run_id: str) -> int | None:
         answer = self._call("GetContextByTypeAndName",

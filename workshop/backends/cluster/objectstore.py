@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 
 from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.rest import HttpError
-from workshop.core.errors import BackendError
+from workshop.core.errors import BackendError, words
 from workshop.core.ports import ObjectInfo
 
 if TYPE_CHECKING:  # minio is imported when an object is first read
@@ -138,18 +138,16 @@ class ObjectStore:
             secret = self.kube.get_secret(SECRET)
         except HttpError as exc:
             if exc.status == 403:
-                raise BackendError(f"may not read the secret {SECRET} in namespace {self.kube.namespace} "
-                                   "(403): the account needs get on secrets there") from None
+                raise BackendError.of("backend:secret_denied", secret=SECRET, ns=self.kube.namespace) from None
             raise
         if secret is None:
-            raise BackendError(f"the secret {SECRET} is not in namespace {self.kube.namespace}: Kubeflow copies it "
-                               "into every profile namespace; ask the admin to check the profile")
+            raise BackendError.of("backend:secret_missing", secret=SECRET, ns=self.kube.namespace)
         data = secret.get("data") or {}
         try:
             access = base64.b64decode(data["accesskey"]).decode()
             key = base64.b64decode(data["secretkey"]).decode()
         except (KeyError, ValueError) as exc:
-            raise BackendError(f"the secret {SECRET} has no usable {exc} key") from None
+            raise BackendError.of("backend:secret_key", secret=SECRET, key=exc) from None
         return access, key
 
     def client(self) -> Minio:
@@ -176,33 +174,20 @@ class ObjectStore:
                 raise FileNotFoundError(f"s3://{bucket}/{key} does not exist ({exc.code})") from None
             if exc.code in DENIED:
                 kind = KeptObject if what == "remove" else BackendError
-                raise kind(self.denied_message(what, bucket, key, exc.code)) from None
+                raise kind.of("backend:s3_no_delete" if what == "remove" else "backend:s3_denied", url=self.url,
+                              what=what, bucket=bucket, key=key, code=exc.code, ns=self.kube.namespace,
+                              prefixes=", ".join(f"{p}*" for p in allowed_prefixes(self.kube.namespace))) from None
             if exc.code in REJECTED:
-                raise BackendError(f"the object store at {self.url} rejected the credentials from the secret "
-                                   f"{SECRET} in namespace {self.kube.namespace} ({exc.code}): the secret and the "
-                                   "store disagree; ask the admin to check both") from None
-            raise BackendError(f"the object store at {self.url} answered {exc.code} to {what} "
-                               f"s3://{bucket}/{key}: {exc.message}") from None
+                raise BackendError.of("backend:s3_rejected", url=self.url, secret=SECRET, ns=self.kube.namespace,
+                                      code=exc.code) from None
+            raise BackendError.of("backend:s3_answered", url=self.url, code=exc.code, what=what, bucket=bucket,
+                                  key=key, message=exc.message) from None
         except MinioException as exc:  # not S3 at all (a proxy's HTML page, a 5xx): say what answered
-            raise BackendError(f"the object store at {self.url} gave an unexpected answer to {what} "
-                               f"s3://{bucket}/{key}: {str(exc)[:200]}") from None
+            raise BackendError.of("backend:s3_odd", url=self.url, what=what, bucket=bucket, key=key,
+                                  answer=str(exc)[:200]) from None
         except Urllib3Error as exc:
-            hint = "" if self.in_pod else (" Outside the cluster set WORKSHOP_S3_URL to a port-forward, e.g. kubectl "
-                                           f"-n kubeflow port-forward svc/{self.endpoint().split('.')[0]} 9000 and "
-                                           "WORKSHOP_S3_URL=http://127.0.0.1:9000.")
-            raise BackendError(f"cannot reach the object store at {self.url}: {type(exc).__name__}.{hint}") from None
-
-    def denied_message(self, what: str, bucket: str, key: str, code: str) -> str:
-        ns = self.kube.namespace
-        prefixes = ", ".join(f"{p}*" for p in allowed_prefixes(ns))
-        if what == "remove":
-            return (f"the object store at {self.url} does not let namespace {ns} delete s3://{bucket}/{key} "
-                    f"({code}): Kubeflow 1.11 gives each namespace keys without DeleteObject, so the object "
-                    "stays; the next run overwrites it and the check ignores a copy older than the run; an admin "
-                    "can delete it with the store's root keys")
-        return (f"the object store at {self.url} refused to {what} s3://{bucket}/{key} with the keys of namespace "
-                f"{ns} ({code}): the keys Kubeflow 1.11 gives a namespace only reach the prefixes {prefixes} of "
-                f"bucket {bucket}; use a key under private/{ns}/ (the lesson's default), or ask the admin")
+            hint = "" if self.in_pod else words("backend:s3_forward", service=self.endpoint().split(".")[0])
+            raise BackendError.of("backend:s3_unreachable", url=self.url, kind=type(exc).__name__, hint=hint) from None
 
     def stat(self, bucket: str, key: str) -> ObjectInfo:
         info = self._call("stat", bucket, key, lambda c: c.stat_object(bucket, key))

@@ -30,14 +30,14 @@ def parse_configmap(configmap: dict[str, Any]) -> dict[str, Any]:
     where = f"{meta.get('namespace', '?')}/{meta.get('name', CONFIGMAP)}"
     text = (configmap.get("data") or {}).get(DATA_KEY)
     if not text:
-        raise BackendError(f"ConfigMap {where} has no {DATA_KEY}")
+        raise BackendError.of("backend:cm_empty", where=where, key=DATA_KEY)
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise BackendError(f"ConfigMap {where}: {DATA_KEY} is not JSON ({exc})") from None
+        raise BackendError.of("backend:cm_not_json", where=where, key=DATA_KEY, error=exc) from None
     if not isinstance(data, dict) or not isinstance(data.get("lessons"), dict):
-        raise BackendError(f"ConfigMap {where}: {DATA_KEY} has no lessons")
+        raise BackendError.of("backend:cm_no_lessons", where=where, key=DATA_KEY)
     for lesson_id, record in data["lessons"].items():
         if not str(lesson_id).isdigit() or not isinstance(record, dict):
-            raise BackendError(f"ConfigMap {where}: lesson {lesson_id!r} is not a lesson record")
+            raise BackendError.of("backend:cm_bad_lesson", where=where, lesson=repr(lesson_id))
     return data

@@ -24,14 +24,14 @@ _DNS = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 def _service(ref: str) -> tuple[str, str]:
     namespace, _, name = ref.partition("/")
     if not (_DNS.match(namespace) and _DNS.match(name)):
-        raise BackendError(f"{ref!r} is not namespace/name")
+        raise BackendError.of("backend:not_isvc", ref=repr(ref))
     return namespace, name
 
 
 def _object(ref: str) -> tuple[str, str]:
     bucket, _, key = ref.partition("/")
     if not bucket or not key:
-        raise BackendError(f"{ref!r} is not bucket/key")
+        raise BackendError.of("backend:not_object", ref=repr(ref))
     return bucket, key
 
 
@@ -57,7 +57,7 @@ def artifact_exists(backend: ClusterBackend, artifact: Artifact) -> bool:
     if kind == "inference_service":
         namespace, name = _service(ref)
         return _ours(backend.kube.get_isvc(name, namespace))
-    raise BackendError(f"the cluster backend does not know the artifact kind {kind!r}")
+    raise BackendError.of("backend:cluster_kind", kind=repr(kind))
 
 
 def remove_artifact(backend: ClusterBackend, artifact: Artifact) -> None:
@@ -81,8 +81,7 @@ def remove_artifact(backend: ClusterBackend, artifact: Artifact) -> None:
         if isvc is None:
             return
         if not _ours(isvc):
-            raise BackendError(f"InferenceService {ref} was not created by the workshop (no label "
-                               f"app.kubernetes.io/part-of={PART_OF}): left alone")
+            raise BackendError.of("backend:isvc_not_ours", ref=ref, part_of=PART_OF)
         backend.kube.delete_isvc(name, namespace)
     else:
-        raise BackendError(f"the cluster backend does not know the artifact kind {kind!r}")
+        raise BackendError.of("backend:cluster_kind", kind=repr(kind))

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from workshop.backends.cluster.auth import TokenSource, describe_expiry
-from workshop.core.errors import BackendError
+from workshop.core.errors import BackendError, Words, words
 
 _VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
 
@@ -24,10 +24,20 @@ _VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DE
 class HttpError(BackendError):
     """A BackendError that remembers the HTTP status, for callers that treat 404 or 409 specially."""
 
+    status: int = 0
+    body: Any = None
+
     def __init__(self, message: str, status: int, body: Any = None) -> None:
         super().__init__(message)
         self.status = status
         self.body = body
+
+    @classmethod
+    def answered(cls, status: int, body: Any, key: str, /, **fields: Any) -> HttpError:
+        """The catalog's words for a refusal (said in the reader's language), with the status and body."""
+        error = cls.of(key, **fields)
+        error.status, error.body = status, body
+        return error
 
 
 def server_message(response: httpx.Response) -> str:
@@ -80,8 +90,8 @@ def ssl_context(verify: bool | str, cert: tuple[str, str] | None = None) -> ssl.
         if cert:
             context.load_cert_chain(*cert)
     except (OSError, ssl.SSLError) as exc:
-        raise BackendError(f"cannot use the TLS files {verify if isinstance(verify, str) else ''} {cert or ''}: "
-                           f"{exc}") from None
+        raise BackendError.of("backend:tls_files", files=f"{verify if isinstance(verify, str) else ''} {cert or ''}",
+                              error=exc) from None
     return context
 
 
@@ -93,13 +103,13 @@ class Rest:
         base_url: str,
         tokens: TokenSource,
         *,
-        what: str,
+        what: str | Words,
         verify: bool | str = True,
         cert: tuple[str, str] | None = None,
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
         where_set: str = "",
-        renew_hint: str = "",
+        renew_hint: str | Words = "",
         namespace: str = "",
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -155,8 +165,8 @@ class Rest:
         try:
             return response.json()
         except ValueError:
-            raise BackendError(f"{self.what} answered {method} {path} with something that is not JSON: "
-                               f"{response.text[:200]!r}") from None
+            raise BackendError.of("backend:not_json", what=self.what, method=method, path=path,
+                                  body=repr(response.text[:200])) from None
 
     def get_or_none(self, path: str, **kwargs: Any) -> Any:
         """GET, with None for 404."""
@@ -181,18 +191,15 @@ class Rest:
 
     # --- errors, in words ------------------------------------------------------------
     def transport_error(self, exc: httpx.HTTPError, read_timeout: float | None = None) -> BackendError:
-        where = f" (set by {self.where_set})" if self.where_set else ""
+        where = words("backend:set_by", source=self.where_set) if self.where_set else ""
         if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
             waited = read_timeout or self.read_timeout
-            return BackendError(f"{self.what} at {self.base_url}{where} accepted the connection but did not answer "
-                                f"within {waited:g} s: it may be overloaded (try again in a minute), or the address "
-                                "is not that service (a port-forward whose pod is gone answers like this)")
-        reason = str(exc) or type(exc).__name__
+            return BackendError.of("backend:rest_slow", what=self.what, url=self.base_url, where=where,
+                                   seconds=f"{waited:g}")
+        reason: str | Words = str(exc) or type(exc).__name__
         if isinstance(exc, httpx.ConnectTimeout):
-            reason = f"no answer within {self.connect_timeout:g} s"
-        return BackendError(f"cannot reach {self.what} at {self.base_url}{where}: {reason}. Check the address, "
-                            "that you run this inside the cluster (a Kubeflow notebook) or through a port-forward, "
-                            "and the network in between")
+            reason = words("backend:no_answer_within", seconds=f"{self.connect_timeout:g}")
+        return BackendError.of("backend:unreachable", what=self.what, url=self.base_url, where=where, reason=reason)
 
     def http_error(self, method: str, path: str, response: httpx.Response) -> HttpError:
         status = response.status_code
@@ -203,28 +210,19 @@ class Rest:
             body = response.text
         if status == 401:
             token = self.tokens.token()
-            state = "no token was sent" if not token else describe_expiry(token)[1]
-            text = (f"{self.what} rejected the token (401 Unauthorized; token {state}): "
-                    f"{self.renew_hint or 'get a new token'}")
+            state = (words("backend:no_token_sent") if not token else
+                     Words(lambda lang: describe_expiry(token, lang=lang)[1]))
+            return HttpError.answered(status, body, "backend:token_rejected", what=self.what, state=state,
+                                      hint=self.renew_hint or words("backend:new_token"))
         elif status == 403:
-            rbac = _rbac_denied(message)
-            if rbac:
-                text = rbac
-            else:
-                ns = f" in namespace {self.namespace}" if self.namespace else ""
-                text = (f"{self.what} refused {method} {path.split('?')[0]} (403 Forbidden): the account behind the "
-                        f"token lacks permission to {permission_for(method, path)}{ns}. Server said: {message}. "
-                        "Ask the cluster admin for that permission (Kubeflow profiles grant it to contributors).")
-        else:
-            said = message or response.reason_phrase
-            text = f"{self.what} answered {status} to {method} {path.split('?')[0]}: {said}"
-        return HttpError(text, status, body)
+            if "RBAC: access denied" in message:
+                return HttpError.answered(status, body, "backend:istio_request")
+            ns = words("backend:in_namespace", ns=self.namespace) if self.namespace else ""
+            return HttpError.answered(status, body, "backend:forbidden", what=self.what, method=method,
+                                      path=path.split("?")[0], permission=permission_for(method, path), ns=ns,
+                                      message=message)
+        return HttpError.answered(status, body, "backend:http_answered", what=self.what, status=status, method=method,
+                                  path=path.split("?")[0], said=message or response.reason_phrase)
 
 
-def _rbac_denied(message: str) -> str:
-    if "RBAC: access denied" not in message:
-        return ""
-    return ("Istio refused the request (RBAC: access denied): an AuthorizationPolicy in front of the service does "
-            "not allow this caller. An admin must add an AuthorizationPolicy allowing requests from your "
-            "namespace (or turn off sidecar injection for the service).")
 

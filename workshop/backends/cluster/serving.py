@@ -17,13 +17,11 @@ from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.objectstore import ObjectStore
 from workshop.core.errors import BackendError
 from workshop.core.ports import ServiceStatus
+from workshop.core.text import text
 
 SERVICE_ACCOUNT = "workshop-kserve-sa"
 S3_SECRET = "workshop-kserve-s3"
-RBAC_HINT = ("Istio refused the prediction (RBAC: access denied): the model server only accepts callers its "
-             "AuthorizationPolicy allows. An admin must apply an AuthorizationPolicy in the model's namespace that "
-             "allows requests from the notebook's namespace (or turn off sidecar injection for the model server "
-             "with the annotation sidecar.istio.io/inject: \"false\").")
+RBAC_HINT = text("en", "backend:istio_predict")  # what a check says of a refused prediction (English)
 
 
 def storage_uri(isvc: dict[str, Any]) -> str:
@@ -187,10 +185,10 @@ class Serving:
         try:
             response = httpx.post(url, json=body, timeout=timeout)
         except httpx.HTTPError as exc:
-            raise BackendError(f"no answer from {url}: {exc}") from None
+            raise BackendError.of("learner:no_answer", url=url, error=exc) from None
         hint = prediction_hint(response.status_code, response.text)
         if hint:
-            raise BackendError(hint)
+            raise BackendError.of("backend:istio_predict")
         if response.status_code != 200:
-            raise BackendError(f"{url} answered {response.status_code}: {response.text[:200]}")
+            raise BackendError.of("learner:answered", url=url, status=response.status_code, body=response.text[:200])
         return dict(response.json())

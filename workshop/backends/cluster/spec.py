@@ -20,7 +20,7 @@ def load_documents(package: Path) -> list[dict[str, Any]]:
     try:
         return PipelineSpec.load(package).documents
     except PipelineSpecError as exc:
-        raise BackendError(str(exc)) from None
+        raise BackendError.of("backend:spec", error=exc) from None
 
 
 def task_names(spec: dict[str, Any]) -> tuple[str, ...]:
@@ -30,7 +30,7 @@ def task_names(spec: dict[str, Any]) -> tuple[str, ...]:
     try:
         return PipelineSpec(spec).root_tasks
     except PipelineSpecError as exc:
-        raise BackendError(str(exc)) from None
+        raise BackendError.of("backend:spec", error=exc) from None
 
 
 def pipeline_name(spec: dict[str, Any]) -> str:

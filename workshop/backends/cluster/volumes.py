@@ -17,7 +17,7 @@ from workshop.backends.cluster.config import PART_OF
 from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.pods import unschedulable_message
 from workshop.backends.cluster.rest import HttpError
-from workshop.core.errors import BackendError
+from workshop.core.errors import BackendError, words
 
 RESULT = "WORKSHOP-RESULT "
 READER = """
@@ -47,7 +47,7 @@ print('WORKSHOP-RESULT ' + json.dumps(out), flush=True)
 def safe_path(path: str) -> str:
     parts = PurePosixPath("/" + path).parts[1:]
     if not parts or any(p in ("..", ".") for p in parts):
-        raise BackendError(f"{path!r} is not a file path inside a volume")
+        raise BackendError.of("backend:outside_volume", ref=repr(path))
     return "/".join(parts)
 
 
@@ -135,8 +135,7 @@ class Volumes:
                 raise
             missing = False  # may not read claims: the pod will tell
         if missing:
-            raise BackendError(f"the PVC {volume} does not exist in namespace {self.kube.namespace}: create it in "
-                               "the Kubeflow dashboard (Volumes, New volume) and put input_numbers.csv at its root")
+            raise BackendError.of("backend:no_pvc", volume=volume, ns=self.kube.namespace)
         name = f"workshop-reader-{uuid.uuid4().hex[:8]}"
         read_only = op != "remove"
         body = {
@@ -175,13 +174,13 @@ class Volumes:
             time.sleep(self.poll)
         else:
             why = unschedulable_message(pod or {}, self.kube.pod_events(name)) or self._events(name)
-            raise BackendError(f"the pod that reads the PVC {volume} did not finish within {self.timeout:g} s"
-                               + (f": {why}" if why else ""))
+            raise BackendError.of("backend:reader_slow", volume=volume, seconds=f"{self.timeout:g}",
+                                  why=words("backend:because", why=why) if why else "")
         for line in reversed(self.kube.pod_log(name).splitlines()):
             if line.startswith(RESULT):
                 return dict(json.loads(line[len(RESULT):]))
-        raise BackendError(f"the pod that reads the PVC {volume} ended ({phase}) without an answer: "
-                           + (self._events(name) or "see kubectl describe pod"))
+        raise BackendError.of("backend:reader_silent", volume=volume, phase=phase,
+                              events=self._events(name) or words("backend:describe_pod"))
 
     def _events(self, name: str) -> str:
         try:

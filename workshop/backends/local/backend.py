@@ -78,7 +78,10 @@ class LocalBackend:
             for volume in PipelineSpec.load(package).volumes(arguments):
                 self.volumes.ensure(volume)
         except (PipelineSpecError, ValueError) as exc:
-            raise BackendError(f"cannot start the run: {exc}") from None
+            raise BackendError.of("backend:run_cannot_start", error=exc) from None
+        except OSError as exc:  # the volumes' folder cannot be made or written (a file in its place, a full disk)
+            raise BackendError.of("backend:run_cannot_start", error=BackendError.of(
+                "backend:volumes_unusable", folder=self.volumes.root, error=exc.strerror or exc)) from None
         secrets: dict[str, dict[str, str]] = {}
         env: dict[str, str] = {}
         if "object_store" in services:
@@ -94,6 +97,14 @@ class LocalBackend:
 
     def events(self, run_id: str) -> Iterator[RunEvent]:
         return self.runs.events(run_id)
+
+    def task_events(self, run_id: str) -> list[RunEvent]:
+        """The run's task events from its journal (runfiles.journal), its log lines left out (RunReplay)."""
+        from workshop.backends.local.runfiles import journal
+        from workshop.core.events import RunFinished, RunStarted, TaskFinished, TaskStarted
+
+        kinds = (RunStarted, TaskStarted, TaskFinished, RunFinished)
+        return [event for event in journal(self.runs.runs_dir, run_id) if isinstance(event, kinds)]
 
     def status(self, run_id: str) -> RunState:
         return self.runs.status(run_id)

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from workshop.core.errors import BackendError, words
+
 from .kubeapi import (
     API_VERSION,
     GROUP,
@@ -46,8 +48,8 @@ from .stopping import stop_together
 _CONDITIONS = ("IngressReady", "PredictorReady", "Ready")
 
 
-class ControlPlaneError(RuntimeError):
-    """A service cannot be served; the message says why."""
+class ControlPlaneError(BackendError, RuntimeError):
+    """A service cannot be served; the message says why (its English starts with the condition's reason)."""
 
 
 def model_dir_of(spec: dict[str, Any]) -> Path:
@@ -57,21 +59,18 @@ def model_dir_of(spec: dict[str, Any]) -> Path:
     if sklearn is None:
         model = predictor.get("model") or {}
         if str((model.get("modelFormat") or {}).get("name", "")).lower() != "sklearn":
-            raise ControlPlaneError("UnsupportedPredictor: the local backend serves scikit-learn only")
+            raise ControlPlaneError.of("backend:isvc_predictor")
         sklearn = model
     uri = str(sklearn.get("storageUri") or "")
     parts = urlsplit(uri)
     if parts.scheme not in ("", "file"):
-        raise ControlPlaneError(
-            f"UnsupportedStorageURI: the local backend reads models from local paths or file:// URIs,"
-            f" not {parts.scheme}:// ({uri}). Pass the model artifact's local path, or deploy on a cluster."
-        )
+        raise ControlPlaneError.of("backend:isvc_scheme", scheme=parts.scheme, uri=uri)
     path = Path(unquote(parts.path) if parts.scheme else uri)
     if not uri or not path.is_absolute():
-        raise ControlPlaneError(f"InvalidStorageURI: storageUri must be an absolute path, got {uri!r}")
+        raise ControlPlaneError.of("backend:isvc_relative", uri=repr(uri))
     path = path.parent if path.is_file() else path  # a URI may name model.joblib itself
     if not path.is_dir():
-        raise ControlPlaneError(f"ModelNotFound: {path} does not exist")
+        raise ControlPlaneError.of("backend:isvc_no_model", path=path)
     return path
 
 
@@ -149,23 +148,25 @@ class LocalControlPlane:
         """Base URL of the service's model server, starting it if it is not running."""
         key, deadline = (namespace, name), time.monotonic() + timeout
         if self._http is None:
-            raise ControlPlaneError("the local control plane is not running")
+            raise ControlPlaneError.of("backend:plane_down")
         with self._cond:
             done = self._reconciled.get(key, 0)
             while True:
                 obj = self._objects.get(key)
                 if obj is None:
-                    raise ControlPlaneError(f"no InferenceService {namespace}/{name}")
+                    raise ControlPlaneError.of("backend:isvc_none", namespace=namespace, name=name)
                 url = self._serving_url(key)
                 if url:
                     return url
                 ready = obj["status"]["conditions"][-1]
                 if self._reconciled.get(key, 0) > done and ready["status"] == "False":  # tried and failed
-                    raise ControlPlaneError(f"{namespace}/{name}: {ready.get('message', 'not ready')}")
+                    raise ControlPlaneError.of("backend:isvc_not_ready", namespace=namespace, name=name,
+                                               message=ready.get("message") or words("backend:not_ready"))
                 self._enqueue(key)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or self._stopping:
-                    raise ControlPlaneError(f"{namespace}/{name} was not serving within {timeout:.0f}s")
+                    raise ControlPlaneError.of("backend:isvc_slow", namespace=namespace, name=name,
+                                               seconds=f"{timeout:.0f}")
                 self._cond.wait(remaining)
 
     def delete_service(self, name: str, namespace: str = "default") -> bool:

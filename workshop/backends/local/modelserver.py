@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from workshop.core.errors import BackendError
+
 LOOPBACK = "127.0.0.1"
 _ENTRY = "workshop.backends.local._kserve_main"
 # The directory holding the `workshop` package, so the child imports this same copy
@@ -29,7 +31,7 @@ _POLL_INTERVAL = 0.1
 _BIND_ERROR = "address already in use"  # what uvicorn logs when the port was taken
 
 
-class ModelServerError(RuntimeError):
+class ModelServerError(BackendError, RuntimeError):
     """A model server failed to start or answer; the message says why."""
 
 
@@ -53,7 +55,8 @@ def predict_v1(base_url: str, name: str, instances: Sequence[Any], timeout: floa
     with _client(timeout) as client:
         resp = client.post(f"{base_url}/v1/models/{name}:predict", json={"instances": list(instances)})
     if resp.status_code != 200:
-        raise ModelServerError(f"V1 predict on {name!r} failed: HTTP {resp.status_code}: {resp.text}")
+        raise ModelServerError.of("backend:predict_failed", protocol="V1 predict", name=repr(name),
+                                  status=resp.status_code, body=resp.text)
     return list(resp.json()["predictions"])
 
 
@@ -74,7 +77,8 @@ def infer_v2(base_url: str, name: str, rows: Sequence[Sequence[Any]], timeout: f
     with _client(timeout) as client:
         resp = client.post(f"{base_url}/v2/models/{name}/infer", json=body)
     if resp.status_code != 200:
-        raise ModelServerError(f"V2 infer on {name!r} failed: HTTP {resp.status_code}: {resp.text}")
+        raise ModelServerError.of("backend:predict_failed", protocol="V2 infer", name=repr(name),
+                                  status=resp.status_code, body=resp.text)
     return list(resp.json()["outputs"][0]["data"])
 
 
@@ -130,7 +134,7 @@ class ModelServer:
             assert self._port is not None
             return f"http://{LOOPBACK}:{self._port}"
         if not self.model_dir.is_dir():
-            raise ModelServerError(f"model directory {self.model_dir} does not exist")
+            raise ModelServerError.of("backend:no_model_dir", path=self.model_dir)
         deadline = time.monotonic() + timeout
         for attempt in range(_PORT_ATTEMPTS):
             port = self._preferred_port if attempt == 0 and self._preferred_port else free_port()
@@ -139,7 +143,7 @@ class ModelServer:
                 return self._wait_ready(deadline, timeout)
             except _PortInUse:
                 continue
-        raise ModelServerError(f"model server for {self.name!r} found no free port in {_PORT_ATTEMPTS} tries")
+        raise ModelServerError.of("backend:server_no_port", name=repr(self.name), tries=_PORT_ATTEMPTS)
 
     def _spawn(self, port: int) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -177,10 +181,8 @@ class ModelServer:
                     raise _PortInUse
                 if code is not None:
                     self._proc = None
-                    raise ModelServerError(
-                        f"model server for {self.name!r} exited with code {code} before it was ready."
-                        f" Last log lines ({self.log_path}):\n{log}"
-                    )
+                    raise ModelServerError.of("backend:server_exited", name=repr(self.name), code=code,
+                                              log=self.log_path, tail=log)
                 try:
                     resp = client.get(f"{base}/v1/models/{self.name}")
                     if resp.status_code == 200 and resp.json().get("ready"):
@@ -190,10 +192,8 @@ class ModelServer:
                 if time.monotonic() >= deadline:
                     log = self.log_tail()
                     self.stop()
-                    raise ModelServerError(
-                        f"model server for {self.name!r} was not ready within {timeout:.0f}s."
-                        f" Last log lines ({self.log_path}):\n{log}"
-                    )
+                    raise ModelServerError.of("backend:server_slow", name=repr(self.name),
+                                              seconds=f"{timeout:.0f}", log=self.log_path, tail=log)
                 time.sleep(_POLL_INTERVAL)
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -218,7 +218,7 @@ class ModelServer:
     def _require_url(self) -> str:
         url = self.url
         if url is None:
-            raise ModelServerError(f"model server for {self.name!r} is not running")
+            raise ModelServerError.of("backend:server_down", name=repr(self.name))
         return url
 
 

