@@ -181,3 +181,15 @@ def test_a_task_printing_many_lines_gives_each_line_once_in_order_in_events_task
     batches = [json.loads(line) for line in raw if f'"kind": "{LOG_BATCH}"' in line]
     assert sum(len(b["lines"]) for b in batches if b["task"] == "chatter") >= len(expected)
     assert len(raw) < len(expected) / 20, f"{len(raw)} journal lines for {len(expected)} log lines"
+
+
+def test_the_worker_log_keeps_kfps_last_line_though_the_worker_skips_interpreter_teardown(
+        backend: Any, tmp_path: Path) -> None:
+    """The worker leaves with os._exit once the run is over (worker._leave): what kfp.local logs
+    last (kfp 2.17.3, kfp/local/pipeline_orchestrator.py, the pipeline's final status) must
+    still be flushed into worker.log, and the worker's exit status stays 0."""
+    run_id, events = run_fixture(backend, tmp_path, "fanout", "fanout")
+    assert isinstance(events[-1], RunFinished) and events[-1].state.value == "SUCCEEDED", events[-1]
+    log = (backend.root / "runs" / run_id / "worker.log").read_text(encoding="utf-8", errors="replace")
+    assert re.search(r"Pipeline \S*'fanout'\S* finished with status \S*SUCCESS", log), log[-500:]
+    assert backend.runs.live[run_id].proc.returncode == 0

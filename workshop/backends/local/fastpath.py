@@ -36,6 +36,8 @@ from typing import NoReturn
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from workshop.backends.local import mounts  # the fork server's children have it already: no import per task
+
 # kfp.local indents print() while a task runs; a forked task must print as a fresh one would.
 _PRINT = builtins.print
 
@@ -286,8 +288,6 @@ def _child(request: TaskRequest, out_fd: int) -> NoReturn:
         os.environ.update(request.env)
         os.environ["_KFP_RUNTIME"] = "true"
         os.environ["PYTHONUNBUFFERED"] = "1"
-        from workshop.backends.local import mounts
-
         mounts.enter_task_mounts([tuple(m) for m in request.mounts], list(request.masked))  # type: ignore[misc]
         if request.sys_path:
             sys.path[:0] = list(request.sys_path)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from workshop.backends.local.runfiles import LOG_BATCH
 from workshop.core.events import (
@@ -421,6 +421,25 @@ def main() -> None:
         os.waitpid(watchdog, 0)
         if server is not None:
             server.close()
+    _leave()
+
+
+def _leave() -> NoReturn:
+    """Exit once the run's logs are flushed, without tearing down the interpreter.
+
+    The backend hands on RunFinished only once the worker has exited (so no process of the run is
+    left); a normal exit would first free every module kfp imported, some 40 ms for nothing.
+    """
+    import logging
+
+    code = 0
+    try:
+        logging.shutdown()  # what atexit would do: kfp's handlers flush into worker.log
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    except BaseException:
+        code = 1
+    os._exit(code)
 
 
 def _die_with(server: ForkServer) -> None:
