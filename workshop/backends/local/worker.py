@@ -34,7 +34,6 @@ from workshop.core.events import (
     TaskState,
     to_dict,
 )
-from workshop.core.text import text as catalog_text
 
 if TYPE_CHECKING:  # imported by run(): a spare worker waits without yaml and the spec reader
     from workshop.backends.local.fastpath import ForkServer
@@ -141,6 +140,14 @@ def _launcher_marker(kind: str, task: str) -> None:
     os.write(2, f"[workshop] launcher {kind} {task}\n".encode())
 
 
+def _say_both(say: Callable[[str], None], key: str, **values: Any) -> None:
+    """A line of the task's log in English, then in Chinese: it is read in either language."""
+    from workshop.core.text import text  # the catalogs (1 MiB) wait for the first line a task needs
+
+    for lang in ("en", "zh"):
+        say(text(lang, key, **values))
+
+
 def _launch(
     run_id: str,
     task: str,
@@ -155,7 +162,7 @@ def _launch(
     """Run one task; its exit code. The original command's pip never runs: see fastpath and taskenv."""
     from kfp.local import subprocess_task_handler
 
-    from workshop.backends.local import fastpath, taskenv
+    from workshop.backends.local import fastpath
 
     def say(line: str) -> None:
         emit(LogLine(run_id, task, line))
@@ -163,16 +170,17 @@ def _launch(
     parsed = fastpath.parse(full_command)
     if parsed is None:
         if "pip install" in " ".join(full_command):
-            say(catalog_text("en", "task_log:unknown_pip"))  # a task's log is read in either language: both
-            say(catalog_text("zh", "task_log:unknown_pip"))
+            _say_both(say, "task_log:unknown_pip")
             return 1
         _launcher_marker("subprocess", task)
         command = subprocess_task_handler.replace_python_executable(full_command, sys.executable)
         return _popen(run_id, task, command, env, enter)
-    requirements = taskenv.task_requirements(parsed.requirements)
+    requirements = fastpath.task_requirements(parsed.requirements, pip_cache)
     sys_path: tuple[str, ...] = ()
     shadowed: frozenset[str] = frozenset()
     if fastpath.missing_requirements(tuple(requirements)):
+        from workshop.backends.local import taskenv
+
         try:
             overlay = taskenv.prepare(requirements, parsed.pip_options, pip_cache, say)
         except taskenv.TaskEnvError as exc:
@@ -180,8 +188,7 @@ def _launch(
                 say(line)
             return 1
         except OSError as exc:  # the cache folder cannot be written (disk full, permissions)
-            say(catalog_text("en", "task_log:no_cache", folder=pip_cache, error=exc))
-            say(catalog_text("zh", "task_log:no_cache", folder=pip_cache, error=exc))
+            _say_both(say, "task_log:no_cache", folder=pip_cache, error=exc)
             return 1
         sys_path = (str(overlay.path),)
         shadowed = overlay.modules & (server.preloaded if server is not None else frozenset())
