@@ -330,7 +330,8 @@ def run(spec: dict[str, Any], server: ForkServer | None = None) -> None:
     kfp_fixes.install()
     run_id = spec["run_id"]
     package = Path(spec["package"])
-    pipeline = PipelineSpec.load(package)
+    documents = spec.get("documents")  # the backend's own reading of the package, when it sent it
+    pipeline = PipelineSpec.from_documents(documents, str(package)) if documents else PipelineSpec.load(package)
     volumes_dir = Path(spec["volumes_dir"])
     secrets: dict[str, dict[str, str]] = spec.get("secrets", {})
     extra_env: dict[str, str] = spec.get("env", {})
