@@ -101,9 +101,9 @@ REQUIREMENTS_MEMO = ".requirements.json"
 
 def _interpreter() -> list[str]:
     """What environment markers are evaluated against (PEP 508): the memo holds for this interpreter only."""
-    uname = os.uname()
+    uname = os.uname() if hasattr(os, "uname") else None  # POSIX; elsewhere the memo holds per Python build
     return [sys.version, sys.implementation.name, sys.platform, os.name,
-            uname.sysname, uname.release, uname.version, uname.machine]
+            *([uname.sysname, uname.release, uname.version, uname.machine] if uname else [])]
 
 
 def task_requirements(requirements: tuple[str, ...], memo_dir: Path) -> list[str]:
