@@ -181,3 +181,51 @@ def test_a_task_printing_many_lines_gives_each_line_once_in_order_in_events_task
     batches = [json.loads(line) for line in raw if f'"kind": "{LOG_BATCH}"' in line]
     assert sum(len(b["lines"]) for b in batches if b["task"] == "chatter") >= len(expected)
     assert len(raw) < len(expected) / 20, f"{len(raw)} journal lines for {len(expected)} log lines"
+
+
+def test_the_worker_log_keeps_kfps_last_line_though_the_worker_skips_interpreter_teardown(
+        backend: Any, tmp_path: Path) -> None:
+    """The worker leaves with os._exit once the run is over (worker._leave): what kfp.local logs
+    last (kfp 2.17.3, kfp/local/pipeline_orchestrator.py, the pipeline's final status) must
+    still be flushed into worker.log, and the worker's exit status stays 0."""
+    run_id, events = run_fixture(backend, tmp_path, "fanout", "fanout")
+    assert isinstance(events[-1], RunFinished) and events[-1].state.value == "SUCCEEDED", events[-1]
+    log = (backend.root / "runs" / run_id / "worker.log").read_text(encoding="utf-8", errors="replace")
+    assert re.search(r"Pipeline \S*'fanout'\S* finished with status \S*SUCCESS", log), log[-500:]
+    assert backend.runs.live[run_id].proc.returncode == 0
+
+
+def _fanout_documents(tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
+    from workshop.core.compile import compile_pipeline
+    from workshop.core.pipeline_spec import PipelineSpec
+
+    package = compile_pipeline(FIXTURES / "fanout.py", "fanout", tmp_path / "fanout.yaml")
+    return package, PipelineSpec.load(package).documents
+
+
+def test_the_worker_runs_the_documents_the_backend_read_not_the_yaml_again(backend: Any, tmp_path: Path) -> None:
+    """submit() reads the package once and hands its documents to the worker with the spec line:
+    the run needs the file no more (here it is gone before the worker starts the run)."""
+    from workshop.core.ports import PipelineRef
+
+    package, documents = _fanout_documents(tmp_path)
+    package.unlink()
+    run_id = backend.runs.start(package, PipelineRef("p", "fanout", "v", "fanout-v1"), {}, "fanout", {}, {},
+                                backend.volumes.root, documents=documents)
+    finished = list(backend.events(run_id))[-1]
+    assert isinstance(finished, RunFinished) and finished.state.value == "SUCCEEDED", finished
+    assert finished.outputs["Output"] == sum(i * i for i in range(16))
+
+
+def test_documents_json_cannot_carry_leave_the_worker_to_read_the_package(backend: Any, tmp_path: Path) -> None:
+    """A YAML timestamp has no JSON form: the spec line goes without the documents, the file is read."""
+    import datetime
+
+    from workshop.core.ports import PipelineRef
+
+    package, documents = _fanout_documents(tmp_path)
+    documents[0]["pipelineInfo"]["when"] = datetime.date(2026, 1, 1)
+    run_id = backend.runs.start(package, PipelineRef("p", "fanout", "v", "fanout-v1"), {}, "fanout", {}, {},
+                                backend.volumes.root, documents=documents)
+    finished = list(backend.events(run_id))[-1]
+    assert isinstance(finished, RunFinished) and finished.state.value == "SUCCEEDED", finished

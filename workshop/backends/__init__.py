@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from workshop.core.errors import BackendError
-from workshop.core.ports import Backend
-from workshop.core.settings import Settings
+if TYPE_CHECKING:  # not at import: a local run's worker process imports this package, and needs neither
+    from workshop.core.ports import Backend
+    from workshop.core.settings import Settings
 
 BACKENDS = ("local", "cluster")
 
@@ -26,6 +27,8 @@ def make_backend(settings: Settings, name: str | None = None) -> Backend:
         try:
             from workshop.backends.cluster import ClusterBackend
         except ImportError:
+            from workshop.core.errors import BackendError
+
             raise BackendError.of("backend:no_cluster") from None
         return ClusterBackend.from_environment(settings)
     from workshop.backends.local.backend import LocalBackend

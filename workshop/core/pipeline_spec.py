@@ -21,13 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from workshop.core.errors import WorkshopError
-
-# libyaml's safe loader when PyYAML was built with it (the wheels are): the same documents as
-# yaml.safe_load_all, some ten times faster on a compiled package.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class PipelineSpecError(WorkshopError):
@@ -238,8 +232,13 @@ class PipelineSpec:
 
     @classmethod
     def parse(cls, text: str, source: str = "") -> PipelineSpec:
+        import yaml  # here, not at import: a local run's worker builds its spec from JSON and waits without yaml
+
+        # libyaml's safe loader when PyYAML was built with it (the wheels are): the same documents as
+        # yaml.safe_load_all, some ten times faster on a compiled package.
+        loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            docs = [d for d in yaml.load_all(text, Loader=_LOADER) if d]
+            docs = [d for d in yaml.load_all(text, Loader=loader) if d]
         except yaml.YAMLError as exc:
             raise PipelineSpecError(f"{source or 'the package'} is not a compiled pipeline (bad YAML): {exc}") from None
         return cls.from_documents(docs, source)

@@ -74,8 +74,9 @@ class LocalBackend:
         from workshop.core.pipeline_spec import PipelineSpec, PipelineSpecError
 
         try:
+            spec = PipelineSpec.load(package)
             # every PVC a task mounts, at any depth, with names from the run's arguments too
-            for volume in PipelineSpec.load(package).volumes(arguments):
+            for volume in spec.volumes(arguments):
                 self.volumes.ensure(volume)
         except (PipelineSpecError, ValueError) as exc:
             raise BackendError.of("backend:run_cannot_start", error=exc) from None
@@ -89,7 +90,8 @@ class LocalBackend:
             secrets[OBJECT_STORE_SECRET] = {"accesskey": access, "secretkey": secret}
         if "model_serving" in services:
             env["KUBECONFIG"] = str(self.control_plane().kubeconfig_path)
-        return self.runs.start(package, pipeline, arguments, run_name, secrets, env, self.volumes.root)
+        return self.runs.start(package, pipeline, arguments, run_name, secrets, env, self.volumes.root,
+                               documents=spec.documents)
 
     def prewarm(self, wait: bool = False) -> None:
         """Have a worker ready, kfp already imported, so the next run starts at once (the app's case)."""

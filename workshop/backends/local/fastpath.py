@@ -31,10 +31,13 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
+from pathlib import Path
 from typing import NoReturn
 
-from packaging.requirements import InvalidRequirement, Requirement
+from workshop.backends.local import mounts  # the fork server's children have it already: no import per task
+
+# packaging and importlib.metadata (some 4 MiB and 30 ms) are imported only when a task asks for more than the
+# app has: a spare worker waits without them, and a task without packages_to_install never needs them.
 
 # kfp.local indents print() while a task runs; a forked task must print as a fresh one would.
 _PRINT = builtins.print
@@ -92,8 +95,65 @@ def _unique_pairs(options: list[str]) -> tuple[str, ...]:
     return tuple(part for pair in seen for part in pair)
 
 
+# Beside the cache folders of taskenv.py: what taskenv.task_requirements kept of each task's requirement lines.
+REQUIREMENTS_MEMO = ".requirements.json"
+
+
+def _interpreter() -> list[str]:
+    """What environment markers are evaluated against (PEP 508): the memo holds for this interpreter only."""
+    uname = os.uname() if hasattr(os, "uname") else None  # POSIX; elsewhere the memo holds per Python build
+    return [sys.version, sys.implementation.name, sys.platform, os.name,
+            *([uname.sysname, uname.release, uname.version, uname.machine] if uname else [])]
+
+
+def task_requirements(requirements: tuple[str, ...], memo_dir: Path) -> list[str]:
+    """taskenv.task_requirements(requirements) (markers applied, kfp left out), remembered in `memo_dir`.
+
+    The answer depends on the lines and the interpreter only. Every lightweight component carries the
+    same two lines (kfp's pin and a typing-extensions line for Python < 3.9), so once remembered a
+    task without packages_to_install is launched without importing packaging. A memo that cannot be
+    read, or was written by another interpreter, is ignored; one that cannot be written is skipped.
+    """
+    path = memo_dir / REQUIREMENTS_MEMO
+    key = "\n".join(requirements)
+    stamp = _interpreter()
+    entries: dict[str, list[str]] = {}
+    try:
+        memo = json.loads(path.read_text(encoding="utf-8"))
+        if memo["interpreter"] == stamp and isinstance(memo["kept"], dict):
+            entries = memo["kept"]
+            kept = entries.get(key)
+            if isinstance(kept, list) and all(isinstance(line, str) for line in kept):
+                return kept
+    except (OSError, ValueError, KeyError, TypeError):
+        entries = {}
+    from workshop.backends.local import taskenv
+
+    kept = taskenv.task_requirements(requirements)
+    entries = {**entries, key: kept}
+    try:
+        memo_dir.mkdir(parents=True, exist_ok=True)
+        fd, staged = tempfile.mkstemp(prefix=".requirements-", dir=memo_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"interpreter": stamp, "kept": entries}, fh)
+            os.replace(staged, path)  # whole or not at all, whichever thread of the run writes last
+        finally:
+            if os.path.exists(staged):
+                os.unlink(staged)
+    except OSError:
+        pass
+    return kept
+
+
 def missing_requirements(requirements: tuple[str, ...]) -> list[str]:
     """Requirements this interpreter does not already satisfy (markers honoured)."""
+    if not requirements:
+        return []
+    from importlib import metadata
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
     missing = []
     for text in requirements:
         try:
@@ -286,8 +346,6 @@ def _child(request: TaskRequest, out_fd: int) -> NoReturn:
         os.environ.update(request.env)
         os.environ["_KFP_RUNTIME"] = "true"
         os.environ["PYTHONUNBUFFERED"] = "1"
-        from workshop.backends.local import mounts
-
         mounts.enter_task_mounts([tuple(m) for m in request.mounts], list(request.masked))  # type: ignore[misc]
         if request.sys_path:
             sys.path[:0] = list(request.sys_path)

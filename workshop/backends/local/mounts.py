@@ -9,10 +9,12 @@ message that says so, instead of silently seeing the host's files.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported only for a task with mounts: the rest (most tasks) never pay for it
+    import ctypes
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -27,7 +29,16 @@ class MountError(RuntimeError):
 
 
 def _libc() -> ctypes.CDLL:
+    import ctypes
+    import ctypes.util
+
     return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
+def _errno() -> int:
+    import ctypes
+
+    return ctypes.get_errno()
 
 
 def _mount(libc: ctypes.CDLL, src: str | None, dst: str, fstype: str | None, flags: int) -> None:
@@ -35,7 +46,7 @@ def _mount(libc: ctypes.CDLL, src: str | None, dst: str, fstype: str | None, fla
         src.encode() if src else None, dst.encode(), fstype.encode() if fstype else None, flags, None
     )
     if rc != 0:
-        err = ctypes.get_errno()
+        err = _errno()
         raise MountError(f"mount {src or fstype} on {dst}: {os.strerror(err)}")
 
 
@@ -45,7 +56,7 @@ def _unshare(libc: ctypes.CDLL) -> None:
     # Without CAP_SYS_ADMIN, a user namespace may still allow a private mount namespace.
     uid, gid = os.getuid(), os.getgid()
     if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0:
-        err = ctypes.get_errno()
+        err = _errno()
         raise MountError(
             "this machine does not allow a private mount namespace "
             f"({os.strerror(err)}), so volumes cannot be mounted for a local task"
@@ -73,7 +84,7 @@ AT_FDCWD = -100
 
 def _check(rc: int, what: str) -> int:
     if rc < 0:
-        err = ctypes.get_errno()
+        err = _errno()
         raise MountError(f"{what}: {os.strerror(err)}")
     return rc
 

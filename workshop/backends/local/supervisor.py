@@ -81,8 +81,13 @@ class RunSupervisor:
         secrets: dict[str, dict[str, str]],
         env: dict[str, str],
         volumes_dir: Path,
+        documents: list[dict[str, Any]] | None = None,
     ) -> str:
-        """A new run of the package in a worker; its id. The secrets go to the worker through a pipe only."""
+        """A new run of the package in a worker; its id. The secrets go to the worker through a pipe only.
+
+        `documents`: the package as already read here (PipelineSpec.documents), so that the worker
+        does not read and parse its YAML again; without them, or if they are not plain JSON, it does.
+        """
         run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         folder = self.runs_dir / run_id
         (folder / "logs").mkdir(parents=True)
@@ -105,8 +110,14 @@ class RunSupervisor:
         spec["cwd"] = str(folder)
         proc = self._take_spare() or self._spawn_worker()
         assert proc.stdin is not None
+        line = json.dumps(spec)
+        if documents is not None:
+            try:
+                line = json.dumps({**spec, "documents": documents})
+            except (TypeError, ValueError):  # a YAML value JSON cannot hold (a timestamp): the worker reads the file
+                pass
         # The spec holds secrets: it goes through the pipe, never argv or the environment.
-        proc.stdin.write((json.dumps(spec) + "\n").encode())
+        proc.stdin.write((line + "\n").encode())
         proc.stdin.flush()
         run = LiveRun(run_id, folder, proc)
         self.live[run_id] = run

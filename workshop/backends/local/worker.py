@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from workshop.backends.local.runfiles import LOG_BATCH
 from workshop.core.events import (
@@ -34,9 +34,8 @@ from workshop.core.events import (
     TaskState,
     to_dict,
 )
-from workshop.core.text import text as catalog_text
 
-if TYPE_CHECKING:  # imported by run(): a spare worker waits without yaml and the spec reader
+if TYPE_CHECKING:
     from workshop.backends.local.fastpath import ForkServer
     from workshop.core.pipeline_spec import ExecutorPlatform, Param
 
@@ -141,6 +140,14 @@ def _launcher_marker(kind: str, task: str) -> None:
     os.write(2, f"[workshop] launcher {kind} {task}\n".encode())
 
 
+def _say_both(say: Callable[[str], None], key: str, **values: Any) -> None:
+    """A line of the task's log in English, then in Chinese: it is read in either language."""
+    from workshop.core.text import text  # the catalogs (1 MiB) wait for the first line a task needs
+
+    for lang in ("en", "zh"):
+        say(text(lang, key, **values))
+
+
 def _launch(
     run_id: str,
     task: str,
@@ -155,7 +162,7 @@ def _launch(
     """Run one task; its exit code. The original command's pip never runs: see fastpath and taskenv."""
     from kfp.local import subprocess_task_handler
 
-    from workshop.backends.local import fastpath, taskenv
+    from workshop.backends.local import fastpath
 
     def say(line: str) -> None:
         emit(LogLine(run_id, task, line))
@@ -163,16 +170,17 @@ def _launch(
     parsed = fastpath.parse(full_command)
     if parsed is None:
         if "pip install" in " ".join(full_command):
-            say(catalog_text("en", "task_log:unknown_pip"))  # a task's log is read in either language: both
-            say(catalog_text("zh", "task_log:unknown_pip"))
+            _say_both(say, "task_log:unknown_pip")
             return 1
         _launcher_marker("subprocess", task)
         command = subprocess_task_handler.replace_python_executable(full_command, sys.executable)
         return _popen(run_id, task, command, env, enter)
-    requirements = taskenv.task_requirements(parsed.requirements)
+    requirements = fastpath.task_requirements(parsed.requirements, pip_cache)
     sys_path: tuple[str, ...] = ()
     shadowed: frozenset[str] = frozenset()
     if fastpath.missing_requirements(tuple(requirements)):
+        from workshop.backends.local import taskenv
+
         try:
             overlay = taskenv.prepare(requirements, parsed.pip_options, pip_cache, say)
         except taskenv.TaskEnvError as exc:
@@ -180,8 +188,7 @@ def _launch(
                 say(line)
             return 1
         except OSError as exc:  # the cache folder cannot be written (disk full, permissions)
-            say(catalog_text("en", "task_log:no_cache", folder=pip_cache, error=exc))
-            say(catalog_text("zh", "task_log:no_cache", folder=pip_cache, error=exc))
+            _say_both(say, "task_log:no_cache", folder=pip_cache, error=exc)
             return 1
         sys_path = (str(overlay.path),)
         shadowed = overlay.modules & (server.preloaded if server is not None else frozenset())
@@ -238,11 +245,15 @@ def preload() -> None:
     kubernetes client, about 60 MiB and most of the import time), which no task and no part
     of the local orchestrator needs; a task that imports kubernetes gets its own import.
     kfp.local and its pipeline_orchestrator (with the protobuf descriptors it loads) wait for
-    the spec: about 6 MiB of the idle worker for some 60 ms of CPU per run.
+    the spec: about 6 MiB of the idle worker for some 60 ms of CPU per run. The workshop's own
+    part of a run (the spec reader, kfp_fixes; 0.4 MiB) is imported here: where no bytecode is
+    cached (PYTHONDONTWRITEBYTECODE) compiling it would be some 15 ms of every run.
     """
     os.environ.setdefault("_KFP_RUNTIME", "true")
     from kfp.dsl import executor_main  # noqa: F401  imported once here, inherited by forked tasks
 
+    from workshop.backends.local import kfp_fixes  # noqa: F401
+    from workshop.core import pipeline_spec  # noqa: F401
 
 class _PlatformError(Exception):
     """The task's platform config cannot be honoured: the message says why, as the pod's events would.
@@ -330,7 +341,8 @@ def run(spec: dict[str, Any], server: ForkServer | None = None) -> None:
     kfp_fixes.install()
     run_id = spec["run_id"]
     package = Path(spec["package"])
-    pipeline = PipelineSpec.load(package)
+    documents = spec.get("documents")  # the backend's own reading of the package, when it sent it
+    pipeline = PipelineSpec.from_documents(documents, str(package)) if documents else PipelineSpec.load(package)
     volumes_dir = Path(spec["volumes_dir"])
     secrets: dict[str, dict[str, str]] = spec.get("secrets", {})
     extra_env: dict[str, str] = spec.get("env", {})
@@ -429,6 +441,25 @@ def main() -> None:
         os.waitpid(watchdog, 0)
         if server is not None:
             server.close()
+    _leave()
+
+
+def _leave() -> NoReturn:
+    """Exit once the run's logs are flushed, without tearing down the interpreter.
+
+    The backend hands on RunFinished only once the worker has exited (so no process of the run is
+    left); a normal exit would first free every module kfp imported, some 40 ms for nothing.
+    """
+    import logging
+
+    code = 0
+    try:
+        logging.shutdown()  # what atexit would do: kfp's handlers flush into worker.log
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    except BaseException:
+        code = 1
+    os._exit(code)
 
 
 def _die_with(server: ForkServer) -> None:
