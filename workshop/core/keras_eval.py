@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -26,9 +27,13 @@ _lock = threading.Lock()
 _spare: subprocess.Popen[str] | None = None
 
 
-def _spawn() -> subprocess.Popen[str]:
+def _spawn(nice: bool = False) -> subprocess.Popen[str]:
+    """The scorer; `nice`: at low priority, for one started ahead, whose import must not slow the
+    training (or the lessons before it) it overlaps."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
-    return subprocess.Popen([sys.executable, "-m", "workshop.core.keras_eval", "--serve"],
+    command = [sys.executable, "-m", "workshop.core.keras_eval", "--serve"]
+    renice = shutil.which("nice") if nice else None
+    return subprocess.Popen([renice, "-n", "10", *command] if renice else command,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
 
@@ -38,7 +43,7 @@ def prestart() -> None:
     global _spare
     with _lock:
         if _spare is None or _spare.poll() is not None:
-            _spare = _spawn()
+            _spare = _spawn(nice=True)
 
 
 def discard() -> None:

@@ -216,7 +216,16 @@ class PredictionHints(Protocol):
 class Prewarm(Protocol):
     """Start the services a run needs before the learner asks for one, so the first run is quick."""
 
-    def prewarm(self, wait: bool = False) -> None: ...
+    def prewarm(self, wait: bool = False, ahead_of: Path | None = None) -> None:
+        """`ahead_of`: the pipeline file the next run compiles, whose imports the worker may do now."""
+
+
+@runtime_checkable
+class PrepareServices(Protocol):
+    """Start, in the background, the servers that lessons taken next will need (names as in lesson.toml's
+    `services`), so that each finds them running; closing the backend stops them."""
+
+    def prepare_services(self, names: set[str]) -> None: ...
 
 
 @runtime_checkable
