@@ -196,6 +196,8 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
                               Path(pipeline_file) if pipeline_file else None, quiet,
                               after_submit=_prewarm_for(prewarm, course, lessons[number]) if more else None)
             ok = ok and passed
+            if run_all and more:
+                course.release(lessons[number:], be)  # a server no lesson ahead needs stops meanwhile
             if run_all and not passed:
                 break
     except KeyboardInterrupt:

@@ -107,6 +107,11 @@ class Course:
             backend.prepare_services(names)
         return _warm_checks(*lessons)
 
+    def release(self, ahead: list[Lesson], backend: Backend) -> None:
+        """Between lessons taken in a row: stop, in the background, the servers none of those ahead needs."""
+        if isinstance(backend, PrepareServices):
+            backend.release_services({str(name) for lesson in ahead for name in lesson.extra.get("services", ())})
+
     def lesson(self, ref: str | int) -> Lesson:
         return find_lesson(self.lessons, ref, self.settings.language)
 

@@ -223,9 +223,13 @@ class Prewarm(Protocol):
 @runtime_checkable
 class PrepareServices(Protocol):
     """Start, in the background, the servers that lessons taken next will need (names as in lesson.toml's
-    `services`), so that each finds them running; closing the backend stops them."""
+    `services`), so that each finds them running, and stop them once none ahead needs them; closing
+    the backend stops them too."""
 
     def prepare_services(self, names: set[str]) -> None: ...
+
+    def release_services(self, keep: set[str]) -> None:
+        """Stop, in the background, the started servers not in `keep`: no lesson ahead needs them."""
 
 
 @runtime_checkable

@@ -1,7 +1,7 @@
 """Child-process entry: serve one scikit-learn model with KServe's own model server.
 
     python -m workshop.backends.local._kserve_main --name N --model-dir D --port P
-    python -m workshop.backends.local._kserve_main --wait
+    python -m workshop.backends.local._kserve_main --wait [--serving-root DIR]
 
 `--wait` is a spare server: it imports kserve, joblib and scikit-learn at once, then reads one
 JSON line on stdin, {"name", "model_dir", "port", "parent_pid", "log"}, and serves that model,
@@ -46,6 +46,8 @@ def find_model_file(model_dir: Path) -> Path:
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="_kserve_main")
     parser.add_argument("--wait", action="store_true", help="import now, read what to serve on stdin")
+    parser.add_argument("--serving-root", type=Path, default=None,
+                        help="the control plane's folder a spare serves for: its command line names its home")
     parser.add_argument("--name")
     parser.add_argument("--model-dir", type=Path)
     parser.add_argument("--port", type=int)

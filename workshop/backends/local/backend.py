@@ -107,6 +107,10 @@ class LocalBackend:
         """Start the servers these lessons need in the background, before their runs (`run --all`)."""
         self.services.prepare(names)
 
+    def release_services(self, keep: set[str]) -> None:
+        """Stop, in the background, the servers no lesson ahead needs (all but `keep`)."""
+        self.services.release(keep)
+
     def events(self, run_id: str) -> Iterator[RunEvent]:
         return self.runs.events(run_id)
 

@@ -121,7 +121,7 @@ class LocalControlPlane:
         with self._cond:
             if self._stopping or self._http is None or (self._spare is not None and self._spare.poll() is None):
                 return
-            self._spare = spawn_spare()
+            self._spare = spawn_spare(self.root)
 
     def _take_spare(self) -> subprocess.Popen[bytes] | None:
         with self._cond:

@@ -38,7 +38,7 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def spawn_spare(python: str | None = None) -> subprocess.Popen[bytes]:
+def spawn_spare(serving_root: Path, python: str | None = None) -> subprocess.Popen[bytes]:
     """A model server that imports kserve and scikit-learn now and is told later what to serve
     (`_kserve_main --wait`): started before a lesson deploys, its imports overlap other work.
 
@@ -46,7 +46,7 @@ def spawn_spare(python: str | None = None) -> subprocess.Popen[bytes]:
     is. Its stdin is the parent's pipe: when the parent ends, by any signal, it ends too.
     """
     nice = shutil.which("nice")
-    cmd = [python or sys.executable, "-m", _ENTRY, "--wait"]
+    cmd = [python or sys.executable, "-m", _ENTRY, "--wait", "--serving-root", str(serving_root)]
     return subprocess.Popen(
         [nice, "-n", "10", *cmd] if nice else cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, env=_child_env(), start_new_session=True, close_fds=True,
