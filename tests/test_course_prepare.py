@@ -43,6 +43,15 @@ def wait_gone(text: str, timeout: float = 30) -> list[int]:
     return left
 
 
+def wait_present(text: str, timeout: float = 30) -> list[int]:
+    """Processes mentioning `text`, once there are some (a child shows its own command line only once
+    it has exec'd), or [] at the deadline."""
+    deadline = time.monotonic() + timeout
+    while not (found := processes_mentioning(text)) and time.monotonic() < deadline:
+        select.select([], [], [], 0.05)
+    return found
+
+
 def train(model_dir: Path) -> Any:
     import joblib
     from sklearn.datasets import load_iris
@@ -106,7 +115,7 @@ def test_a_spare_nobody_takes_ends_at_once_when_let_go_or_when_its_parent_dies(t
     parent = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "orphaned")], stdout=subprocess.PIPE,
                               text=True, cwd=ROOT)
     assert parent.stdout is not None and parent.stdout.readline().strip() == "spawned"
-    assert processes_mentioning(str(tmp_path / "orphaned"))
+    assert wait_present(str(tmp_path / "orphaned"))
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     assert wait_gone(str(tmp_path / "orphaned")) == []
@@ -119,7 +128,7 @@ def test_the_control_plane_stops_a_spare_model_server_nobody_took(tmp_path: Path
     plane = LocalControlPlane(tmp_path / "serving")
     plane.start()
     plane.prewarm_server()
-    assert processes_mentioning(str(tmp_path / "serving"))
+    assert wait_present(str(tmp_path / "serving"))
     plane.stop()
     plane.prewarm_server()  # a stopped plane starts no spare
     assert wait_gone(str(tmp_path)) == []
@@ -207,10 +216,7 @@ def test_run_all_signalled_while_its_servers_start_ahead_leaves_no_process(home:
         if line.startswith("== Lesson 1"):
             break
     # the spare model server, started ahead for lesson 5, names its serving folder
-    deadline = time.monotonic() + 60
-    while not processes_mentioning(str(home / "local" / "serving")) and time.monotonic() < deadline:
-        select.select([], [], [], 0.05)
-    assert processes_mentioning(str(home / "local" / "serving")), "lesson 5's model server should be waiting"
+    assert wait_present(str(home / "local" / "serving"), 60), "lesson 5's model server should be waiting"
     proc.send_signal(sig)
     rest, _ = proc.communicate(timeout=60)
     assert proc.returncode != 0
