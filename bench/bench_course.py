@@ -2,7 +2,8 @@
 share, and the peak memory of the workshop process and of its children (tasks, servers).
 
 The temporary home goes away at the end; WORKSHOP_HOME, when set, is where it is made.
-The machine's load average is printed with the figures: on a shared machine they vary with it.
+The machine's load average is printed with the figures: on a shared machine they vary with it;
+so is the CPU time of the course and all its processes, which a loaded machine changes little.
 Usage: python bench/bench_course.py
 """
 
@@ -61,6 +62,7 @@ def main() -> None:
 def course(home: str) -> None:
     load = os.getloadavg()[0]
     env = {**os.environ, "WORKSHOP_HOME": home, "WORKSHOP_BACKEND": "local", "PYTHONUNBUFFERED": "1"}
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "workshop", "run", "--all", "--lang", "en"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -89,6 +91,13 @@ def course(home: str) -> None:
     print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') >> 30} GiB; "
           f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"whole course (`workshop run --all`, local backend): {total:.1f} s, exit 0")
+    # every process of the course is waited for by its parent, so its CPU time adds up here
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - children_before.ru_utime) + (after.ru_stime - children_before.ru_stime)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"CPU: {cpu:.1f} s for the course and every process it started ({cpu / total:.2f} cores busy on "
+          f"average; on {os.cpu_count()} idle cores it cannot take less than {cpu / (os.cpu_count() or 1):.1f} s); "
+          f"this benchmark's sampling: {own.ru_utime + own.ru_stime:.1f} s")
     ends = [t for _, t in marks[1:]] + [started + total]
     for (name, begin), end in zip(marks, ends, strict=True):
         own, tree = peaks.get(name, (0, 0))

@@ -34,7 +34,8 @@ import tensorflow
 t1 = time.perf_counter()
 spec = importlib.util.spec_from_file_location("p", sys.argv[1])
 mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
-mod.train_and_upload.python_func(s3_endpoint=sys.argv[2])
+from kfp.dsl import Metrics  # the component logs its loss and accuracy to a Metrics artifact
+mod.train_and_upload.python_func(s3_endpoint=sys.argv[2], metrics=Metrics(name="metrics", uri="", metadata={}))
 print("IMPORT_SECONDS", t1 - t0, "TRAIN_SECONDS", time.perf_counter() - t1, flush=True)
 """
 

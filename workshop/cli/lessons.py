@@ -132,6 +132,15 @@ def _run_one(course: Course, backend: Backend, lesson: Lesson, raw: dict[str, st
     return bool(attempt.passed)
 
 
+def _prewarm_for(prewarm: Callable[..., None] | None, course: Course, lesson: Lesson) -> Callable[[], None] | None:
+    """The next lesson's worker, started once this lesson's run is submitted, importing what its
+    pipeline's components import while this lesson runs."""
+    if prewarm is None:
+        return None
+    ahead = course.pipeline_file(lesson)
+    return lambda: prewarm(ahead_of=ahead)
+
+
 @click.command()
 @click.argument("lesson", required=False)
 @click.option("--arg", "args", multiple=True, metavar="NAME=VALUE", help="A pipeline argument (repeatable).")
@@ -168,9 +177,11 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
     # starts as soon as this lesson's run is submitted.
     prewarm = be.prewarm if isinstance(be, Prewarm) else None  # an optional ability (core/ports.py)
     if prewarm is not None:
-        prewarm()
+        prewarm(ahead_of=Path(pipeline_file) if pipeline_file else course.pipeline_file(lessons[0]))
     ok = True
     started = time.perf_counter()
+    # the course's slow set-up (servers, lesson 4's scorer) overlaps the light lessons before it
+    unprepare = course.prepare(lessons, be) if run_all else (lambda: None)
     try:
         for number, item in enumerate(lessons, 1):
             more = number < len(lessons)
@@ -183,13 +194,16 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
                     {arg.name for arg in item.arguments}}
             passed = _run_one(course, be, item, mine,
                               Path(pipeline_file) if pipeline_file else None, quiet,
-                              after_submit=prewarm if more else None)
+                              after_submit=_prewarm_for(prewarm, course, lessons[number]) if more else None)
             ok = ok and passed
+            if run_all and more:
+                course.release(lessons[number:], be)  # a server no lesson ahead needs stops meanwhile
             if run_all and not passed:
                 break
     except KeyboardInterrupt:
         raise click.Abort() from None
     finally:
+        unprepare()
         be.close()
     if run_all:
         click.echo(say(lang, "course_took", seconds=f"{time.perf_counter() - started:.1f}"))

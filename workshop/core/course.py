@@ -13,7 +13,7 @@ from workshop.core.errors import BackendError, CompileError, said
 from workshop.core.events import RunEvent, RunFinished, RunState, TaskFinished, TaskState, Waiting
 from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
-from workshop.core.ports import Backend, ProgressMirror
+from workshop.core.ports import Backend, PrepareServices, ProgressMirror
 from workshop.core.progress import PASSED, ProgressStore, RunRecord
 from workshop.core.progress_mirror import pull, push
 from workshop.core.settings import Settings
@@ -42,13 +42,14 @@ class Attempt:
         return self.run.state == RunState.SUCCEEDED.value and all(c.passed for c in self.checks)
 
 
-def _warm_checks(lesson: Lesson) -> Callable[[], None]:
-    """Start what a lesson's checks will need and is slow to start; returns how to stop it unused.
+def _warm_checks(*lessons: Lesson) -> Callable[[], None]:
+    """Start what these lessons' checks will need and is slow to start; returns how to stop it unused.
 
     Scoring lesson 4's model imports TensorFlow in a process of its own: started with the run,
-    that import overlaps the training instead of following it.
+    that import overlaps the training instead of following it; started before the lessons ahead of
+    it (`run --all`), it is done by then. A lesson's run takes the one started for the course.
     """
-    if any(spec.kind == "keras_model_accuracy" for spec in lesson.checks):
+    if any(spec.kind == "keras_model_accuracy" for lesson in lessons for spec in lesson.checks):
         from workshop.core import keras_eval
 
         keras_eval.prestart()
@@ -97,6 +98,21 @@ class Course:
             self.sync_notice = text(self.settings.language, "course:restore_failed",
                                     error=said(exc, self.settings.language))
             return False
+
+    def prepare(self, lessons: list[Lesson], backend: Backend) -> Callable[[], None]:
+        """Before taking these lessons in a row (`workshop run --all`): start now, in the background,
+        what their runs and checks will need and is slow to start (servers, the model scorer), so it
+        overlaps the lighter lessons before them. Returns how to stop what is left unused; closing the
+        backend stops the servers."""
+        names = {str(name) for lesson in lessons for name in lesson.extra.get("services", ())}
+        if names and isinstance(backend, PrepareServices):
+            backend.prepare_services(names)
+        return _warm_checks(*lessons)
+
+    def release(self, ahead: list[Lesson], backend: Backend) -> None:
+        """Between lessons taken in a row: stop, in the background, the servers none of those ahead needs."""
+        if isinstance(backend, PrepareServices):
+            backend.release_services({str(name) for lesson in ahead for name in lesson.extra.get("services", ())})
 
     def lesson(self, ref: str | int) -> Lesson:
         return find_lesson(self.lessons, ref, self.settings.language)

@@ -225,7 +225,20 @@ class PredictionHints(Protocol):
 class Prewarm(Protocol):
     """Start the services a run needs before the learner asks for one, so the first run is quick."""
 
-    def prewarm(self, wait: bool = False) -> None: ...
+    def prewarm(self, wait: bool = False, ahead_of: Path | None = None) -> None:
+        """`ahead_of`: the pipeline file the next run compiles, whose imports the worker may do now."""
+
+
+@runtime_checkable
+class PrepareServices(Protocol):
+    """Start, in the background, the servers that lessons taken next will need (names as in lesson.toml's
+    `services`), so that each finds them running, and stop them once none ahead needs them; closing
+    the backend stops them too."""
+
+    def prepare_services(self, names: set[str]) -> None: ...
+
+    def release_services(self, keep: set[str]) -> None:
+        """Stop, in the background, the started servers not in `keep`: no lesson ahead needs them."""
 
 
 @runtime_checkable

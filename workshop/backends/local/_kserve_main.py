@@ -1,6 +1,12 @@
 """Child-process entry: serve one scikit-learn model with KServe's own model server.
 
     python -m workshop.backends.local._kserve_main --name N --model-dir D --port P
+    python -m workshop.backends.local._kserve_main --wait [--serving-root DIR]
+
+`--wait` is a spare server: it imports kserve, joblib and scikit-learn at once, then reads one
+JSON line on stdin, {"name", "model_dir", "port", "parent_pid", "log"}, and serves that model,
+its output going to the log. Stdin's end closing first (the parent ended, by any signal, or no
+longer needs the spare) ends it at once.
 
 The model class mirrors KServe's sklearnserver runtime (joblib file in the model
 directory, `predict` on the request's instances/inputs), so learners see the same
@@ -11,6 +17,7 @@ V1/V2 protocol a cluster would give them. Everything heavy is imported inside
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import threading
@@ -38,16 +45,42 @@ def find_model_file(model_dir: Path) -> Path:
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="_kserve_main")
-    parser.add_argument("--name", required=True)
-    parser.add_argument("--model-dir", required=True, type=Path)
-    parser.add_argument("--port", required=True, type=int)
+    parser.add_argument("--wait", action="store_true", help="import now, read what to serve on stdin")
+    parser.add_argument("--serving-root", type=Path, default=None,
+                        help="the control plane's folder a spare serves for: its command line names its home")
+    parser.add_argument("--name")
+    parser.add_argument("--model-dir", type=Path)
+    parser.add_argument("--port", type=int)
     parser.add_argument(
         "--parent-pid",
         type=int,
         default=0,
         help="exit when this process goes away (the child runs in its own session)",
     )
-    return parser.parse_args(argv)
+    opts = parser.parse_args(argv)
+    if not opts.wait and (opts.name is None or opts.model_dir is None or opts.port is None):
+        parser.error("--name, --model-dir and --port are required without --wait")
+    return opts
+
+
+def _await_request(request: list[str], asked: threading.Event) -> None:
+    """A spare's stdin, read from its first moment: EOF ends the process at once, mid-import too."""
+    line = sys.stdin.readline()
+    if not line.strip():
+        os._exit(0)
+    request.append(line)
+    asked.set()
+
+
+def _take_request(opts: argparse.Namespace, request: str) -> None:
+    """What the spare serves, and where its output goes from now on."""
+    asked = json.loads(request)
+    opts.name, opts.model_dir = str(asked["name"]), Path(asked["model_dir"])
+    opts.port, opts.parent_pid = int(asked["port"]), int(asked.get("parent_pid", 0))
+    log = os.open(asked["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -64,6 +97,10 @@ def _watch_parent(parent_pid: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     opts = _parse(argv)
+    lines: list[str] = []
+    asked = threading.Event()
+    if opts.wait:
+        threading.Thread(target=_await_request, args=(lines, asked), daemon=True).start()
     # kserve.model_server calls parse_known_args() on sys.argv at import time;
     # hide our own flags so they can never be read as (abbreviations of) its flags.
     sys.argv = sys.argv[:1]
@@ -108,6 +145,11 @@ def main(argv: list[str] | None = None) -> None:
             except Exception as exc:  # KServe turns InferenceError into a 500 body
                 raise InferenceError(str(exc)) from exc
 
+    if opts.wait:
+        import sklearn.svm  # noqa: F401  what a lesson's model unpickles, imported before anyone asks
+
+        asked.wait()
+        _take_request(opts, lines[0])
     if opts.parent_pid:
         threading.Thread(target=_watch_parent, args=(opts.parent_pid,), daemon=True).start()
 
@@ -116,6 +158,12 @@ def main(argv: list[str] | None = None) -> None:
     # grpc off: nothing local speaks it, and it would need a second port.
     # A short grace period keeps stop() quick; requests here are milliseconds long.
     kserve.ModelServer(http_port=opts.port, enable_grpc=False, workers=1, grace_period=3).start([model])
+    # Served and shut down (its log says so): the interpreter's own teardown of kserve, scikit-learn
+    # and their thread pools took longer than the shutdown itself (1.5 s of a 1.7 s stop), and holds
+    # nothing to save; the log is flushed first.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -89,13 +89,32 @@ class LocalBackend:
             access, secret = self.object_store().credentials
             secrets[OBJECT_STORE_SECRET] = {"accesskey": access, "secretkey": secret}
         if "model_serving" in services:
-            env["KUBECONFIG"] = str(self.control_plane().kubeconfig_path)
+            plane = self.control_plane()
+            env["KUBECONFIG"] = str(plane.kubeconfig_path)
+            plane.prewarm_server()  # kserve's imports overlap the tasks before the deploy
         return self.runs.start(package, pipeline, arguments, run_name, secrets, env, self.volumes.root,
                                documents=spec.documents)
 
-    def prewarm(self, wait: bool = False) -> None:
-        """Have a worker ready, kfp already imported, so the next run starts at once (the app's case)."""
-        self.runs.prewarm(wait)
+    def prewarm(self, wait: bool = False, ahead_of: Path | None = None) -> None:
+        """Have a worker ready, kfp already imported, so the next run starts at once (the app's case);
+        `ahead_of` (a pipeline file): it imports what that pipeline's components import, too."""
+        modules: list[str] = []
+        if ahead_of is not None:
+            from workshop.backends.local.fastpath import imports_of
+
+            try:
+                modules = imports_of(ahead_of.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                modules = []
+        self.runs.prewarm(wait, tuple(modules))
+
+    def prepare_services(self, names: set[str]) -> None:
+        """Start the servers these lessons need in the background, before their runs (`run --all`)."""
+        self.services.prepare(names)
+
+    def release_services(self, keep: set[str]) -> None:
+        """Stop, in the background, the servers no lesson ahead needs (all but `keep`)."""
+        self.services.release(keep)
 
     def events(self, run_id: str) -> Iterator[RunEvent]:
         return self.runs.events(run_id)

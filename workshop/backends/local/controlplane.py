@@ -15,6 +15,7 @@ import json
 import os
 import queue
 import secrets
+import subprocess
 import threading
 import time
 import uuid
@@ -42,7 +43,7 @@ from .kubeapi import (
     not_found,
     now,
 )
-from .modelserver import LOOPBACK, ModelServer, ModelServerError
+from .modelserver import LOOPBACK, ModelServer, ModelServerError, spawn_spare, stop_spare
 from .stopping import stop_together
 
 _CONDITIONS = ("IngressReady", "PredictorReady", "Ready")
@@ -94,6 +95,7 @@ class LocalControlPlane:
         self._queue: queue.Queue[Key | None] = queue.Queue()
         self._http: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
+        self._spare: subprocess.Popen[bytes] | None = None  # a model server with its imports done
 
     # ----- lifecycle and the backend's Python API
 
@@ -113,11 +115,26 @@ class LocalControlPlane:
         self._write_kubeconfig(f"http://{LOOPBACK}:{self._http.server_address[1]}")
         return self.kubeconfig_path
 
+    def prewarm_server(self) -> None:
+        """Start a model server that imports kserve now and serves the next model deployed (one at a time)."""
+        with self._cond:
+            if self._stopping or self._http is None or (self._spare is not None and self._spare.poll() is None):
+                return
+            self._spare = spawn_spare(self.root)
+
+    def _take_spare(self) -> subprocess.Popen[bytes] | None:
+        with self._cond:
+            spare, self._spare = self._spare, None
+            return spare
+
     def stop(self) -> None:
         """Stop the API server, the controller and every model server it started; idempotent."""
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            stop_spare(spare)
         self._queue.put(None)
         if self._http is not None:
             self._http.shutdown()
@@ -439,7 +456,7 @@ class LocalControlPlane:
         try:
             model_dir = model_dir_of(spec)
             log = self.root / "logs" / f"{key[0]}_{key[1]}.log"
-            server = ModelServer(key[1], model_dir, log, port=self._ports.get(key) or None)
+            server = ModelServer(key[1], model_dir, log, port=self._ports.get(key) or None, spare=self._take_spare())
             url, state, reason, message = server.start(self._start_timeout), "True", "", ""
         except (ControlPlaneError, ModelServerError) as exc:
             url, state, message = "", "False", str(exc)

@@ -199,6 +199,41 @@ class ForkServerError(RuntimeError):
     pass
 
 
+# Never imported ahead: they start threads at import (TensorFlow's own thread pools), and a
+# process forked from a threaded one may inherit a lock held by a thread it does not have.
+_NOT_AHEAD = frozenset({"tensorflow", "keras", "torch", "jax", "tf_keras"})
+
+
+def imports_of(source: str) -> list[str]:
+    """The installed, non-standard-library modules a component's source imports (at any depth:
+    a component imports inside its function), in order; what the fork server may import ahead."""
+    import ast
+    from importlib.util import find_spec
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    found: list[str] = []
+    for name in names:
+        top = name.partition(".")[0]
+        if name in found or top in sys.stdlib_module_names or top in _NOT_AHEAD or top == "kfp":
+            continue
+        try:
+            if find_spec(top) is None:
+                continue
+        except (ImportError, ValueError):
+            continue
+        found.append(name)
+    return found
+
+
 class ForkServer:
     """A process forked from the worker while it is single-threaded, that forks task children.
 
@@ -235,6 +270,19 @@ class ForkServer:
                 os._exit(code)
         theirs.close()
         return cls(ours, pid, preloaded)
+
+    def import_ahead(self, modules: list[str]) -> None:
+        """Have the server import these modules before it forks the next task, once for every task
+        of the run, as an image has its packages installed; each child inherits them imported.
+        A module that fails to import is left for the task's own import to report."""
+        if not modules:
+            return
+        with self._lock:
+            try:
+                self._sock.send(json.dumps({"import_ahead": list(modules)}).encode())
+            except OSError as exc:
+                raise ForkServerError(f"the fork server is gone: {exc}") from exc
+        self.preloaded = self.preloaded | {name.partition(".")[0] for name in modules}
 
     def run(self, request: TaskRequest, out_fd: int, on_started: Callable[[], None]) -> int:
         """Start the task with its stdout and stderr on `out_fd`; return its wait status.
@@ -302,6 +350,9 @@ def _serve(ctrl: socket.socket) -> None:
             message, fds, _, _ = socket.recv_fds(ctrl, 1 << 20, 2)
             if not message:
                 return  # the worker closed its end: the run is over
+            if not fds:  # not a task: modules to import before the next one
+                _import_ahead(message)
+                continue
             reply_fd, out_fd = fds
             try:
                 request = TaskRequest(**json.loads(message))
@@ -327,6 +378,20 @@ def _serve(ctrl: socket.socket) -> None:
                 except OSError:
                     pass  # the asking thread is gone (the run is being killed)
                 os.close(reply)
+
+
+def _import_ahead(message: bytes) -> None:
+    try:
+        modules = json.loads(message).get("import_ahead", [])
+    except (ValueError, AttributeError):
+        return
+    for name in modules:
+        if str(name).partition(".")[0] in _NOT_AHEAD:
+            continue
+        try:
+            importlib.import_module(str(name))
+        except BaseException:  # noqa: BLE001  the task's own import says what is wrong, in its log
+            sys.modules.pop(str(name), None)
 
 
 def _child(request: TaskRequest, out_fd: int) -> NoReturn:

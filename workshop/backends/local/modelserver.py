@@ -6,7 +6,9 @@ the app can import it at start-up for free. The server listens on 127.0.0.1 only
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -29,6 +31,42 @@ _PACKAGE_PARENT = Path(__file__).resolve().parents[3]
 _PORT_ATTEMPTS = 3
 _POLL_INTERVAL = 0.1
 _BIND_ERROR = "address already in use"  # what uvicorn logs when the port was taken
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_PACKAGE_PARENT), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONUNBUFFERED"] = "1"  # so a failed start's log tail is complete
+    return env
+
+
+def spawn_spare(serving_root: Path, python: str | None = None) -> subprocess.Popen[bytes]:
+    """A model server that imports kserve and scikit-learn now and is told later what to serve
+    (`_kserve_main --wait`): started before a lesson deploys, its imports overlap other work.
+
+    At low priority (nice), so the work it overlaps goes first; in its own session, as a server
+    is. Its stdin is the parent's pipe: when the parent ends, by any signal, it ends too.
+    """
+    nice = shutil.which("nice")
+    cmd = [python or sys.executable, "-m", _ENTRY, "--wait", "--serving-root", str(serving_root)]
+    return subprocess.Popen(
+        [nice, "-n", "10", *cmd] if nice else cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env=_child_env(), start_new_session=True, close_fds=True,
+    )  # fmt: skip
+
+
+def stop_spare(proc: subprocess.Popen[bytes]) -> None:
+    """End a spare nobody took: its stdin closes (it exits at once), then it is reaped, killed if need be."""
+    if proc.stdin is not None:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+    try:
+        proc.wait(5.0)
+    except subprocess.TimeoutExpired:
+        _signal_group(proc.pid, signal.SIGKILL)
+        proc.wait(5.0)
 
 
 class ModelServerError(BackendError, RuntimeError):
@@ -93,6 +131,7 @@ class ModelServer:
         *,
         port: int | None = None,
         python: str | None = None,
+        spare: subprocess.Popen[bytes] | None = None,
     ) -> None:
         self.name = name
         self.model_dir = Path(model_dir)
@@ -102,6 +141,7 @@ class ModelServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._port: int | None = None
         self._log_offset = 0
+        self._spare = spare  # a started `--wait` server (spawn_spare) to take instead of a new process
 
     @property
     def pid(self) -> int | None:
@@ -134,22 +174,50 @@ class ModelServer:
             assert self._port is not None
             return f"http://{LOOPBACK}:{self._port}"
         if not self.model_dir.is_dir():
+            self.stop()  # a spare given to it too
             raise ModelServerError.of("backend:no_model_dir", path=self.model_dir)
         deadline = time.monotonic() + timeout
         for attempt in range(_PORT_ATTEMPTS):
             port = self._preferred_port if attempt == 0 and self._preferred_port else free_port()
-            self._spawn(port)
+            spare, self._spare = self._spare, None
+            if spare is not None and not self._adopt(spare, port):
+                spare = None
+            if spare is None:
+                self._spawn(port)
             try:
                 return self._wait_ready(deadline, timeout)
             except _PortInUse:
                 continue
         raise ModelServerError.of("backend:server_no_port", name=repr(self.name), tries=_PORT_ATTEMPTS)
 
-    def _spawn(self, port: int) -> None:
+    def _open_log(self, port: int) -> Any:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_PACKAGE_PARENT), env.get("PYTHONPATH", "")) if p)
-        env["PYTHONUNBUFFERED"] = "1"  # so a failed start's log tail is complete
+        log = self.log_path.open("ab")
+        log.write(f"--- model server {self.name!r} on {LOOPBACK}:{port} from {self.model_dir}\n".encode())
+        log.flush()
+        self._log_offset = log.tell()
+        return log
+
+    def _adopt(self, spare: subprocess.Popen[bytes], port: int) -> bool:
+        """Tell a waiting spare what to serve; False (and the spare stopped) if it is gone."""
+        request = {"name": self.name, "model_dir": str(self.model_dir.resolve()), "port": port,
+                   "parent_pid": os.getpid(), "log": str(self.log_path)}
+        if spare.poll() is not None or spare.stdin is None:
+            stop_spare(spare)
+            return False
+        with self._open_log(port):
+            pass
+        try:
+            spare.stdin.write((json.dumps(request) + "\n").encode())
+            spare.stdin.close()
+        except OSError:
+            stop_spare(spare)
+            return False
+        self._proc, self._port = spare, port
+        return True
+
+    def _spawn(self, port: int) -> None:
+        env = _child_env()
         cmd = [
             self._python, "-m", _ENTRY,
             "--name", self.name,
@@ -157,10 +225,7 @@ class ModelServer:
             "--port", str(port),
             "--parent-pid", str(os.getpid()),
         ]  # fmt: skip
-        with self.log_path.open("ab") as log:
-            log.write(f"--- model server {self.name!r} on {LOOPBACK}:{port} from {self.model_dir}\n".encode())
-            log.flush()
-            self._log_offset = log.tell()
+        with self._open_log(port) as log:
             # Own session: the app's terminal signals must not reach the server, and
             # stop() can then signal the whole process group at once.
             self._proc = subprocess.Popen(
@@ -198,6 +263,9 @@ class ModelServer:
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM the server's process group, SIGKILL it after `timeout`; idempotent."""
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            stop_spare(spare)
         proc, self._proc = self._proc, None
         if proc is None:
             return

@@ -144,15 +144,22 @@ class RunSupervisor:
         proc.start_log = start_log  # type: ignore[attr-defined]
         return proc
 
-    def prewarm(self, wait: bool = False) -> None:
+    def prewarm(self, wait: bool = False, import_ahead: tuple[str, ...] = ()) -> None:
         """Have a worker ready, kfp already imported, so the next run starts at once (the app's case).
 
-        With `wait`, return once it has finished importing (it says so on its stdout).
+        With `wait`, return once it has finished importing (it says so on its stdout). `import_ahead`:
+        modules its fork server imports now, for the tasks of the next run (worker.main).
         """
         with self._lock:
             if self._spare is None or self._spare.poll() is not None:
                 self._spare = self._spawn_worker()
             spare = self._spare
+            if import_ahead and spare.stdin is not None:
+                try:
+                    spare.stdin.write((json.dumps({"import_ahead": list(import_ahead)}) + "\n").encode())
+                    spare.stdin.flush()
+                except OSError:
+                    pass  # the spare is gone: start() takes another
         if wait and spare.stdout is not None:
             spare.stdout.readline()
 

@@ -37,7 +37,7 @@ from workshop.core.events import (
 
 if TYPE_CHECKING:
     from workshop.backends.local.fastpath import ForkServer
-    from workshop.core.pipeline_spec import ExecutorPlatform, Param
+    from workshop.core.pipeline_spec import ExecutorPlatform, Param, PipelineSpec
 
 _emit_lock = threading.Lock()
 _events_fd = -1
@@ -255,6 +255,26 @@ def preload() -> None:
     from workshop.backends.local import kfp_fixes  # noqa: F401
     from workshop.core import pipeline_spec  # noqa: F401
 
+def _import_ahead(pipeline: PipelineSpec, server: ForkServer) -> None:
+    """What the run's components import (scikit-learn, kserve, ...), imported once by the fork server
+    before its first task instead of once by every task; only for components the app's environment
+    satisfies (one that needs a cache folder of its own imports its own copy)."""
+    from workshop.backends.local import fastpath, taskenv
+
+    executors = pipeline.spec.get("deploymentSpec", {}).get("executors", {})
+    modules: list[str] = []
+    for label in executors if isinstance(executors, dict) else ():
+        container = pipeline.container(label)
+        parsed = fastpath.parse([*container.get("command", []), *container.get("args", [])])
+        if parsed is None or fastpath.missing_requirements(tuple(taskenv.task_requirements(parsed.requirements))):
+            continue
+        modules.extend(name for name in fastpath.imports_of(parsed.source) if name not in modules)
+    try:
+        server.import_ahead(modules)
+    except fastpath.ForkServerError:
+        pass  # each task then finds out, and says so
+
+
 class _PlatformError(Exception):
     """The task's platform config cannot be honoured: the message says why, as the pod's events would.
 
@@ -348,6 +368,8 @@ def run(spec: dict[str, Any], server: ForkServer | None = None) -> None:
     extra_env: dict[str, str] = spec.get("env", {})
     all_mount_paths = pipeline.mount_paths()
     pip_cache = Path(spec.get("pip_cache") or volumes_dir.parent / "pip-cache")
+    if server is not None:
+        _import_ahead(pipeline, server)
 
     class WorkshopTaskHandler(subprocess_task_handler.SubprocessTaskHandler):
         def run(self) -> status.Status:
@@ -418,7 +440,16 @@ def main() -> None:
     if server is not None:
         signal.signal(signal.SIGTERM, lambda *_: _die_with(server))
     os.write(1, b'{"ready": true}\n')  # not an event: the backend's reader skips it
+    from workshop.backends.local.fastpath import ForkServerError
+
     line = sys.stdin.buffer.readline()
+    while line.strip() and (ahead := json.loads(line)).keys() == {"import_ahead"}:  # supervisor.prewarm
+        if server is not None:
+            try:
+                server.import_ahead([str(name) for name in ahead["import_ahead"]])
+            except ForkServerError as exc:
+                os.write(2, f"[workshop] no import ahead: {exc}\n".encode())
+        line = sys.stdin.buffer.readline()
     if not line.strip():
         return  # a spare worker the backend no longer needs
     spec = json.loads(line)
