@@ -281,10 +281,14 @@ class _PlatformError(Exception):
     A catalog key and its fields (`task_log:…`): the task's log says it in both languages, as the rest of it."""
 
     def __init__(self, key: str, /, **fields: Any) -> None:
+        from workshop.core.text import text as catalog_text  # not while the worker waits: its memory
+
         super().__init__(catalog_text("en", key, **fields))
         self.key, self.fields = key, fields
 
     def lines(self) -> list[str]:
+        from workshop.core.text import text as catalog_text
+
         return [catalog_text(lang, self.key, **self.fields) for lang in ("en", "zh")]
 
 
