@@ -78,7 +78,7 @@ async def test_the_run_panel_takes_a_flood_no_faster_than_its_intake(home: Path,
             await pilot.pause(0.05)
         app.query_one(LessonView).tabs.active = "tab-run"
         panel = app.query_one(RunPanel)
-        backend = app.backend
+        backend: Any = app.backend  # the local backend: its supervisor is read below
         run_id = await asyncio.to_thread(_submit_flood, backend, tmp_path)
         ran = await asyncio.to_thread(lambda: list(backend.events(run_id)))
         assert isinstance(ran[-1], RunFinished) and ran[-1].state.value == "SUCCEEDED", ran[-1]
