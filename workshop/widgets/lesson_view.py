@@ -11,6 +11,7 @@ delayed the text by a few hundred milliseconds.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,15 @@ from workshop.widgets.checks_view import ChecksView
 # After the text has been drawn, the rest mounts at the latest this many seconds after the view
 # (a view whose text is never drawn: another tab restored at start-up, a screen on top).
 REST_AT_THE_LATEST = 1.0
+
+
+def freeze_the_heap() -> None:
+    """Once the first lesson's tabs have all mounted, what the app holds from then on (Textual, Rich, the
+    course, the widgets) is left out of Python's full collections: each went through all of it, some 70 ms on
+    the main thread, and one came every ten keys or so (more often while a task floods), the slowest keys by
+    far. Done once: a lesson's view removed later is collected as before (the first one is kept)."""
+    if not gc.get_freeze_count():
+        gc.freeze()
 
 
 class Later(Widget):
@@ -226,6 +236,7 @@ class LessonView(Vertical):
                     continue
                 await parent.mount(later.make(), after=later)
                 await later.remove()
+            freeze_the_heap()
         if self._curve_wanted:
             for plot in self.query("#checks-curve"):
                 plot.show_saved()  # type: ignore[attr-defined]
