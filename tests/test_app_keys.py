@@ -286,3 +286,39 @@ async def test_the_last_run_line_says_its_state_in_chinese(home: Path) -> None:
         await settle(pilot, lambda: "r-zh" in str(status.render()))
         line = str(status.render())
         assert "成功" in line and "SUCCEEDED" not in line, line
+
+
+def test_the_heap_the_app_starts_with_is_left_out_of_full_collections(home: Path) -> None:
+    """Once the first lesson's tabs have mounted, what the app holds is frozen (gc.freeze): a full collection
+    went through all of it, some 70 ms on the main thread, and came every ten tab keys or so. In a fresh
+    process: this one's heap may have been frozen by an earlier test."""
+    import os
+    import subprocess
+    import sys
+
+    script = """
+import asyncio, gc
+from workshop.app import make_app
+from workshop.core.course import Course
+from workshop.core.settings import Settings
+from workshop.widgets.lesson_view import Later, LessonView
+from workshop.widgets.run_panel import RunPanel
+
+async def main() -> None:
+    app = make_app(Course(Settings.load("en")), "local")
+    async with app.run_test(size=(100, 30)) as pilot:
+        print("before", gc.get_freeze_count(), flush=True)
+        while not app.query(RunPanel) or app.query(Later):  # the rest of the first lesson, mounted
+            await pilot.pause(0.05)
+        deadline = asyncio.get_running_loop().time() + 10
+        while not gc.get_freeze_count() and asyncio.get_running_loop().time() < deadline:
+            await pilot.pause(0.05)
+        print("after", gc.get_freeze_count(), flush=True)
+
+asyncio.run(main())
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "WORKSHOP_HOME": str(home)})
+    assert out.returncode == 0, out.stderr
+    said = dict(line.split() for line in out.stdout.splitlines() if line.startswith(("before", "after")))
+    assert said["before"] == "0" and int(said["after"]) > 10_000, out.stdout

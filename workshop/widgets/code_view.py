@@ -64,6 +64,16 @@ class _CodeScroll(ScrollableContainer):
                 break
 
 
+class _Note(Static):
+    """The line above the code. Opening the Pipeline code tab says it again (the learner may have edited
+    their file): the same words are not drawn again, nor is the screen laid out again for them."""
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        if isinstance(content, str) and isinstance(self.content, str) and content == self.content:
+            return
+        super().update(content, layout=layout)
+
+
 class CodeView(Vertical):
     def __init__(self, lesson: Lesson, lang: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -81,7 +91,7 @@ class CodeView(Vertical):
             yield Button(t(self.lang, "compare"), id="compare")  # once the solution unlocks
             yield Button(t(self.lang, "exercise_fresh"), id="exercise-fresh")
             yield Button(t(self.lang, "exercise_off"), id="exercise-off")
-        yield Static(id="code-note")
+        yield _Note(id="code-note")
         yield RunGraphView(self.lesson, self.lang, id="code-graph", classes="beside-code")  # the compile, drawn
         with _CodeScroll(id="code-scroll"):  # long lines scroll sideways, not cut off
             yield Static(id="code")
@@ -155,7 +165,7 @@ class CodeView(Vertical):
         self.query_one("#exercise-off", Button).display = exercising
         start.display = not exercising and lesson.gaps_file is not None
         solution.display = exercising
-        note = self.query_one("#code-note", Static)
+        note = self.query_one("#code-note", _Note)
         if not lesson.pipeline_file.is_file():
             note.update("")
             self._show("# coming soon")

@@ -11,6 +11,7 @@ delayed the text by a few hundred milliseconds.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,15 @@ from workshop.widgets.checks_view import ChecksView
 # After the text has been drawn, the rest mounts at the latest this many seconds after the view
 # (a view whose text is never drawn: another tab restored at start-up, a screen on top).
 REST_AT_THE_LATEST = 1.0
+
+
+def freeze_the_heap() -> None:
+    """Once the first lesson's tabs have all mounted, what the app holds from then on (Textual, Rich, the
+    course, the widgets) is left out of Python's full collections: each went through all of it, some 70 ms on
+    the main thread, and one came every ten keys or so (more often while a task floods), the slowest keys by
+    far. Done once: a lesson's view removed later is collected as before (the first one is kept)."""
+    if not gc.get_freeze_count():
+        gc.freeze()
 
 
 class Later(Widget):
@@ -226,6 +236,7 @@ class LessonView(Vertical):
                     continue
                 await parent.mount(later.make(), after=later)
                 await later.remove()
+            freeze_the_heap()
         if self._curve_wanted:
             for plot in self.query("#checks-curve"):
                 plot.show_saved()  # type: ignore[attr-defined]
@@ -287,20 +298,30 @@ class LessonView(Vertical):
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id != "tab-lesson":
             await self.mount_rest()  # a tab opened before the text was drawn: its widgets now
-        remember = getattr(self.app, "remember_place", None)
-        if remember is not None and event.pane.id and getattr(self.app, "current_lesson_id", None) == self.lesson.id:
-            remember(event.pane.id)
-        # A learner who opens the Run tab is about to run: start a worker now (not at start-up,
-        # where it would only cost memory while the learner reads).
-        if event.pane.id == "tab-run":
-            for panel in self.query("#run-panel"):
-                panel.prewarm()  # type: ignore[attr-defined]
-                panel.show_source()  # type: ignore[attr-defined]  # the mode may have changed on the Pipeline code tab
-        elif event.pane.id == "tab-checks":
+        if event.pane.id == "tab-checks":
             for checks in self.query(ChecksView):  # back on the tab by its key or a click: ↑ ↓ and y act at once
                 if checks.results:
                     checks.focus()
-        elif event.pane.id == "tab-code":
+        # The rest waits for the frame that shows the tab: writing the place file and reading the learner's
+        # file and progress again took 10-60 ms of a tab key on a loaded 2-core machine, before anything drew.
+        if event.pane.id:
+            self.call_after_refresh(self._tab_shown, event.pane.id)
+
+    def _tab_shown(self, pane: str) -> None:
+        if not self.is_mounted or self._closing:
+            return
+        remember = getattr(self.app, "remember_place", None)
+        if remember is not None and getattr(self.app, "current_lesson_id", None) == self.lesson.id:
+            remember(pane)
+        if self.tabs.active != pane:  # another key came first: what it shows is refreshed when it opens
+            return
+        # A learner who opens the Run tab is about to run: start a worker now (not at start-up,
+        # where it would only cost memory while the learner reads).
+        if pane == "tab-run":
+            for panel in self.query("#run-panel"):
+                panel.prewarm()  # type: ignore[attr-defined]
+                panel.show_source()  # type: ignore[attr-defined]  # the mode may have changed on the Pipeline code tab
+        elif pane == "tab-code":
             # the learner may have edited their file, or a run may have unlocked the solution
             for view in self.query("#code-view"):
                 view.reload()  # type: ignore[attr-defined]
