@@ -17,30 +17,8 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.test_local_tasks import run_fixture
+from tests.test_services_lifecycle import processes_mentioning, wait_gone
 from workshop.core.events import RunFinished
-
-
-def processes_mentioning(text: str) -> list[int]:
-    """Live processes whose command line mentions `text`."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if text in cmdline and state != "Z":
-            found.append(int(entry))
-    return found
-
-
-def wait_gone(text: str, timeout: float = 30) -> list[int]:
-    deadline = time.monotonic() + timeout
-    while (left := processes_mentioning(text)) and time.monotonic() < deadline:
-        select.select([], [], [], 0.05)  # yield the CPU between polls of the process table
-    return left
 
 
 def wait_present(text: str, timeout: float = 30) -> list[int]:

@@ -121,3 +121,16 @@ def collect(backend: ClusterBackend, run_id: str, timeout: float = 20.0,
         raise errors[0]
     assert isinstance(events[-1], RunFinished)
     return events
+
+
+def point_at_fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str) -> None:
+    """The environment a learner's notebook would give, pointing every host at the fake, with a static token
+    and nothing of this machine's own cluster settings (in-cluster variables, kubeconfig) in the way."""
+    for var in ("KUBERNETES_SERVICE_HOST", "KF_PIPELINES_SA_TOKEN_PATH", "WORKSHOP_TOKEN_FILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("WORKSHOP_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("WORKSHOP_KFP_HOST", url)
+    monkeypatch.setenv("WORKSHOP_KUBE_HOST", url)
+    monkeypatch.setenv("WORKSHOP_NAMESPACE", NS)
+    monkeypatch.setenv("WORKSHOP_TOKEN", "static-token")
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cluster.conftest import point_at_fake
 from tests.cluster.fake import FakeServer
 from tests.cluster.sim import API, NS, Sim
 from workshop.backends import make_backend
@@ -111,14 +112,7 @@ def test_tokens_are_described_never_shown_and_written_only_0600(tmp_path: Path) 
 
 def test_make_backend_builds_the_cluster_backend_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                       fake: FakeServer, sim: Sim) -> None:
-    for var in ("KUBERNETES_SERVICE_HOST", "KF_PIPELINES_SA_TOKEN_PATH", "WORKSHOP_TOKEN_FILE"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("WORKSHOP_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("WORKSHOP_KFP_HOST", fake.url)
-    monkeypatch.setenv("WORKSHOP_KUBE_HOST", fake.url)
-    monkeypatch.setenv("WORKSHOP_NAMESPACE", NS)
-    monkeypatch.setenv("WORKSHOP_TOKEN", "static-token")
-    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
+    point_at_fake(monkeypatch, tmp_path, fake.url)
     backend = make_backend(Settings.load("en"), "cluster")
     try:
         assert isinstance(backend, ClusterBackend) and backend.name == "cluster" and backend.clock_skew == 120.0

@@ -12,18 +12,12 @@ def test_a_cluster_that_refuses_the_learner_is_said_in_chinese(
         fake, sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The KFP API refuses the upload (403, no RBAC for it): `workshop --lang zh run 1 --backend cluster` says why in
     Chinese; tests/cluster/fake.py answers as the KFP API server does (kubeflow/pipelines 2.x, the v2beta1 API)."""
+    from tests.cluster.conftest import point_at_fake
     from tests.cluster.fake import Reply, kfp_error
-    from tests.cluster.sim import API, NS
+    from tests.cluster.sim import API
     from workshop.cli import main
 
-    for var in ("KUBERNETES_SERVICE_HOST", "KF_PIPELINES_SA_TOKEN_PATH", "WORKSHOP_TOKEN_FILE"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("WORKSHOP_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("WORKSHOP_KFP_HOST", fake.url)
-    monkeypatch.setenv("WORKSHOP_KUBE_HOST", fake.url)
-    monkeypatch.setenv("WORKSHOP_NAMESPACE", NS)
-    monkeypatch.setenv("WORKSHOP_TOKEN", "static-token")
-    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
+    point_at_fake(monkeypatch, tmp_path, fake.url)
     monkeypatch.setenv("WORKSHOP_CONFIG", str(tmp_path / "none.toml"))
     fake.on("POST", f"{API}/pipelines/upload", Reply(403, kfp_error(7, "PermissionDenied: User 'me' is not "
                                                                         "authorized with reason: no create access")))
