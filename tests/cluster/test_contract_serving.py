@@ -20,7 +20,7 @@ from kubernetes import client as k8s
 
 from tests.cluster.fake import FakeServer, Reply, k8s_status, kjson
 from tests.cluster.sim import NS, Sim
-from workshop.core.errors import BackendError
+from workshop.core.errors import BackendError, said
 from workshop.core.ports import ServiceStatus
 
 ISVC = f"/apis/serving.kserve.io/v1beta1/namespaces/{NS}/inferenceservices/iris-svc"
@@ -63,18 +63,22 @@ def test_a_service_not_ready_by_the_deadline_shows_its_conditions(make_backend, 
     fake.on("GET", ISVC, isvc(False, failing))
     status = make_backend(serving_timeout=0.1).service_status("iris-svc", NS, timeout=0.05)
     assert not status.ready and status.url == "" and status.storage_uri == URI
-    assert status.detail.startswith(f"InferenceService {NS}/iris-svc did not report Ready within 0.1 s (waiting for "
-                                    "its predictor pod: the image pull")
+    detail = str(status.detail)
+    assert detail.startswith(f"InferenceService {NS}/iris-svc did not report Ready within 0.1 s (waiting for "
+                             "its predictor pod: the image pull")
     assert ('PredictorReady: RevisionFailed Revision "iris-svc-predictor-00001" failed: storage-initializer: '
-            "NoCredentialsError; Ready: RevisionFailed") in status.detail
-    assert status.detail.endswith("set WORKSHOP_SERVING_TIMEOUT to wait longer")
+            "NoCredentialsError; Ready: RevisionFailed") in detail
+    assert detail.endswith("set WORKSHOP_SERVING_TIMEOUT to wait longer")
+    assert said(status.detail, "zh").startswith(f"InferenceService {NS}/iris-svc 在 0.1 秒内没有报告 Ready")
     assert len(fake.calls("GET", ISVC)) >= 2  # it waited, polling
 
 
 def test_a_missing_service_is_not_ready_at_once(make_backend, sim: Sim, fake: FakeServer) -> None:
     fake.on("GET", ISVC, Reply(404, k8s_status(404, "NotFound", "not found")))
     status = make_backend().service_status("iris-svc", NS, timeout=30)
-    assert status == ServiceStatus("iris-svc", False, "", f"no InferenceService iris-svc in namespace {NS}")
+    assert (status.name, status.ready, status.url) == ("iris-svc", False, "")
+    assert str(status.detail) == f"no InferenceService iris-svc in namespace {NS}"
+    assert said(status.detail, "zh") == f"命名空间 {NS} 中没有推理服务（InferenceService）iris-svc"
 
 
 def test_prerequisites_create_the_secret_and_patch_the_existing_service_account(make_backend, sim: Sim,
@@ -110,7 +114,7 @@ def test_an_istio_rbac_denial_names_the_fix(make_backend, sim: Sim, fake: FakeSe
     backend = make_backend()
     with pytest.raises(BackendError, match="AuthorizationPolicy .* allows requests from the notebook's namespace"):
         backend.predict(f"{fake.url}/v1/models/iris-svc:predict", {"instances": [[1, 2, 3, 4]]})
-    assert "sidecar.istio.io/inject" in backend.prediction_hint(403, "RBAC: access denied")
+    assert "sidecar.istio.io/inject" in str(backend.prediction_hint(403, "RBAC: access denied"))
     assert backend.prediction_hint(500, "boom") == ""
     assert backend.predict(f"{fake.url}/v1/models/ok:predict", {"instances": []}) == {"predictions": [0, 1]}
 

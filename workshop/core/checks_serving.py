@@ -7,6 +7,7 @@ from typing import Any
 
 from workshop.core.check_base import CheckContext, Outcome, check, failed, passed
 from workshop.core.check_text import say
+from workshop.core.errors import said
 from workshop.core.ports import PredictionHints, ServiceNamespaces, ServiceStatus, ServiceWaits
 from workshop.core.wiring import task_input_value
 
@@ -58,7 +59,7 @@ def kserve_ready(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     name, namespace = _service(ctx, params)
     status = _ready(ctx, name, namespace)
     if not status.ready:
-        return failed(say(ctx.lang, "kserve_ready.not_ready", name=status.name, detail=status.detail),
+        return failed(say(ctx.lang, "kserve_ready.not_ready", name=status.name, detail=said(status.detail, ctx.lang)),
                       namespace=namespace)
     evidence = {"url": status.url, "storage_uri": status.storage_uri, "namespace": namespace}
     model_from = params.get("model_from")  # "task/output": the model this run trained
@@ -83,7 +84,7 @@ def kserve_prediction(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
     name, namespace = _service(ctx, params)
     status = _ready(ctx, name, namespace)
     if not status.ready:
-        return failed(say(ctx.lang, "kserve_prediction.not_ready", name=name, detail=status.detail))
+        return failed(say(ctx.lang, "kserve_prediction.not_ready", name=name, detail=said(status.detail, ctx.lang)))
     if protocol == "v2":
         url = f"{status.url}/v2/models/{name}/infer"
         body: dict[str, Any] = {"inputs": [{"name": "input-0", "shape": [len(IRIS_SAMPLES), 4],
@@ -99,7 +100,7 @@ def kserve_prediction(ctx: CheckContext, params: dict[str, Any]) -> Outcome:
         hint = (ctx.backend.prediction_hint(response.status_code, response.text)
                 if isinstance(ctx.backend, PredictionHints) else "")
         return failed(say(ctx.lang, "kserve_prediction.http_error", url=url, code=response.status_code,
-                          body=response.text[:200]) + (f" — {hint}" if hint else ""))
+                          body=response.text[:200]) + (f" — {said(hint, ctx.lang)}" if hint else ""))
     answer = response.json()
     got = answer["outputs"][0]["data"] if protocol == "v2" else answer.get("predictions")
     got = [int(x) for x in got or []]

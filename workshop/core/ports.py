@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypedDict, runtime_checkable
 
-from workshop.core.errors import BackendError
+from workshop.core.errors import BackendError, Words
 from workshop.core.events import RunEvent, RunState
 
 __all__ = [
@@ -48,7 +48,7 @@ class ServiceStatus:
     name: str
     ready: bool
     url: str
-    detail: str
+    detail: str | Words  # said in the reader's language where it is shown (errors.said)
     storage_uri: str = ""
 
 
@@ -218,7 +218,7 @@ class ServiceHosts(Protocol):
 class PredictionHints(Protocol):
     """What to do about a model server's error answer, in the backend's own terms."""
 
-    def prediction_hint(self, status_code: int, body: str) -> str: ...
+    def prediction_hint(self, status_code: int, body: str) -> str | Words: ...
 
 
 @runtime_checkable

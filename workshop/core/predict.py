@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from workshop.core.errors import PredictionError
+from workshop.core.errors import PredictionError, said
 from workshop.core.ports import Backend, ServiceHosts
 from workshop.core.text import text as catalog_text
 
@@ -38,7 +38,8 @@ def predict(backend: Backend, service: str, namespace: str, features: list[float
 
     status = backend.service_status(service, namespace)
     if not status.ready:
-        raise PredictionError(catalog_text(lang, "learner:not_ready", service=service, detail=status.detail))
+        raise PredictionError(catalog_text(lang, "learner:not_ready", service=service,
+                                           detail=said(status.detail, lang)))
     url = f"{status.url}/v1/models/{service}:predict"
     try:
         response = httpx.post(url, json={"instances": [features]}, timeout=timeout)

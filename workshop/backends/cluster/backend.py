@@ -339,7 +339,7 @@ class ClusterBackend:
     def ensure_kserve_prerequisites(self) -> dict[str, str]:
         return self.serving.ensure_prerequisites()
 
-    def prediction_hint(self, status_code: int, body: str) -> str:
+    def prediction_hint(self, status_code: int, body: str) -> str | Words:
         return prediction_hint(status_code, body)
 
     def predict(self, url: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -15,13 +15,12 @@ from typing import Any
 from workshop.backends.cluster.config import PART_OF
 from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.objectstore import ObjectStore
-from workshop.core.errors import BackendError
+from workshop.core.errors import BackendError, Words, words
 from workshop.core.ports import ServiceStatus
-from workshop.core.text import text
 
 SERVICE_ACCOUNT = "workshop-kserve-sa"
 S3_SECRET = "workshop-kserve-s3"
-RBAC_HINT = text("en", "backend:istio_predict")  # what a check says of a refused prediction (English)
+RBAC_HINT = words("backend:istio_predict")  # what a check says of a refused prediction
 
 
 def storage_uri(isvc: dict[str, Any]) -> str:
@@ -116,7 +115,7 @@ def is_ready(isvc: dict[str, Any]) -> bool:
                for c in (isvc.get("status") or {}).get("conditions") or [])
 
 
-def prediction_hint(status_code: int, body: str) -> str:
+def prediction_hint(status_code: int, body: str) -> str | Words:
     """What to do about a refused prediction; '' when the answer is not Istio's RBAC denial."""
     return RBAC_HINT if status_code == 403 and "RBAC: access denied" in body else ""
 
@@ -135,7 +134,7 @@ class Serving:
         while True:
             isvc = self.kube.get_isvc(name, namespace)
             if isvc is None:
-                return ServiceStatus(name, False, "", f"no InferenceService {name} in namespace {namespace}")
+                return ServiceStatus(name, False, "", words("backend:no_isvc", name=name, namespace=namespace))
             if is_ready(isvc):
                 return ServiceStatus(name, True, cluster_url(isvc, name, namespace), "ready", storage_uri(isvc))
             if on_wait is not None:
@@ -144,11 +143,9 @@ class Serving:
                     said = detail
                     on_wait(f"InferenceService {namespace}/{name}", detail)
             if time.monotonic() >= deadline:
-                return ServiceStatus(name, False, "", f"InferenceService {namespace}/{name} did not report Ready "
-                                     f"within {timeout:g} s (waiting for its predictor pod: the image pull, the "
-                                     f"storage initializer's model download, the server's start): "
-                                     f"{conditions_text(isvc)}. A first image pull can take minutes: set "
-                                     "WORKSHOP_SERVING_TIMEOUT to wait longer", storage_uri(isvc))
+                late = words("backend:isvc_no_ready_in_time", namespace=namespace, name=name, timeout=f"{timeout:g}",
+                             conditions=conditions_text(isvc))
+                return ServiceStatus(name, False, "", late, storage_uri(isvc))
             time.sleep(min(self.poll, max(0.0, deadline - time.monotonic())))
 
     def pods(self, name: str, namespace: str) -> list[dict[str, Any]]:

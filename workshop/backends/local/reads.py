@@ -11,6 +11,7 @@ from typing import Any
 from workshop.backends.local.runfiles import journal, task_log_lines
 from workshop.backends.local.services import LazyServices
 from workshop.backends.local.volumes import Volumes
+from workshop.core.errors import Words, said, words
 from workshop.core.events import TaskFinished
 from workshop.core.ports import ObjectInfo, ServiceStatus
 
@@ -49,11 +50,12 @@ class CheckReads:
         plane = self.services.control_plane()
         obj = plane.get_service(name, namespace)
         if obj is None:
-            return ServiceStatus(name, False, "", f"no InferenceService {name} in namespace {namespace}")
+            return ServiceStatus(name, False, "", words("backend:no_isvc", name=name, namespace=namespace))
         try:
             url = plane.ensure_serving(name, namespace, timeout)
         except Exception as exc:  # the control plane says why the model server is not up
-            return ServiceStatus(name, False, "", str(exc))
+            why = exc
+            return ServiceStatus(name, False, "", Words(lambda lang: said(why, lang)))
         predictor = obj.get("spec", {}).get("predictor", {})
         storage = (predictor.get("sklearn") or predictor.get("model") or {}).get("storageUri", "")
         return ServiceStatus(name, True, url, "ready", storage)

@@ -854,6 +854,12 @@ TEXT: dict[str, str] = {
     "backend:not_isvc": "not an InferenceService: {ref} (expected namespace/name)",
     "backend:predict_failed": "{protocol} on {name} failed: HTTP {status}: {body}",
     "backend:no_model_dir": "model directory {path} does not exist",
+    "backend:no_isvc": "no InferenceService {name} in namespace {namespace}",
+    "backend:isvc_no_ready_in_time": (
+        "InferenceService {namespace}/{name} did not report Ready within {timeout} s (waiting for its predictor "
+        "pod: the image pull, the storage initializer's model download, the server's start): {conditions}. A "
+        "first image pull can take minutes: set WORKSHOP_SERVING_TIMEOUT to wait longer"
+    ),
     "backend:server_no_port": "model server for {name} found no free port in {tries} tries",
     "backend:server_exited": (
         "model server for {name} exited with code {code} before it was ready. Last log lines ({log}):\n{tail}"

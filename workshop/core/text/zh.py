@@ -954,6 +954,12 @@ TEXT: dict[str, str] = {
     "backend:not_isvc": "不是推理服务（InferenceService）：{ref}（应为 namespace/name）",
     "backend:predict_failed": "对 {name} 的 {protocol} 请求失败：HTTP {status}：{body}",
     "backend:no_model_dir": "模型目录 {path} 不存在",
+    "backend:no_isvc": "命名空间 {namespace} 中没有推理服务（InferenceService）{name}",
+    "backend:isvc_no_ready_in_time": (
+        "InferenceService {namespace}/{name} 在 {timeout} 秒内没有报告 Ready（在等它的 predictor Pod：拉取镜像、"
+        "storage initializer 下载模型、服务器启动）：{conditions}。第一次拉取镜像可能要几分钟：设置 "
+        "WORKSHOP_SERVING_TIMEOUT 可以等得更久"
+    ),
     "backend:server_no_port": "{name} 的模型服务器试了 {tries} 次也没找到空闲端口",
     "backend:server_exited": (
         "{name} 的模型服务器在就绪之前就退出了，退出码 {code}。日志的最后几行（{log}）：\n{tail}"
