@@ -79,17 +79,23 @@ def test_a_run_whose_process_died_is_marked_interrupted_by_the_next_command(home
     assert state == "CANCELED" and "interrupted" in str(error)
 
 
-def test_a_full_disk_under_the_run_journal_is_said_in_both_languages(tmp_path: Path) -> None:
-    """The event reader's ENOSPC becomes the run's error before anyone knows who reads it in which language (it
-    is kept in the journal and the progress file): it says it in English and in Chinese, from the catalog."""
+@pytest.mark.parametrize(("fault", "english_start", "chinese_start"), [
+    ("ENOSPC", "the disk is full", "磁盘已满"),
+    ("EISDIR", "the local run's events could not be recorded", "无法记录这次本地运行的事件"),
+])
+def test_a_full_disk_under_the_run_journal_is_said_in_both_languages(tmp_path: Path, fault: str, english_start: str,
+                                                                      chinese_start: str) -> None:
+    """The event reader's ENOSPC (or any other failure) becomes the run's error before anyone knows who reads it in
+    which language (it is kept in the journal and the progress file): it says it in English and in Chinese."""
     import errno
     import types
 
     from workshop.backends.local.supervisor import LiveRun, RunSupervisor
     from workshop.core.events import RunFinished, RunState
 
-    def pump(run: LiveRun) -> None:  # what the journal's write raised on a full disk
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    def pump(run: LiveRun) -> None:  # what the journal's write raised
+        code = getattr(errno, fault)
+        raise OSError(code, os.strerror(code))
 
     proc = subprocess.Popen(["true"], start_new_session=True)  # its own group: the reader kills the run's group
     proc.wait()
@@ -100,10 +106,11 @@ def test_a_full_disk_under_the_run_journal_is_said_in_both_languages(tmp_path: P
     finished = run.queue.get_nowait()
     assert isinstance(finished, RunFinished) and finished.state is RunState.FAILED
     english, chinese = finished.error.splitlines()
-    assert english.startswith("the disk is full") and str(tmp_path / "runs") in english
-    assert chinese.startswith("磁盘已满") and str(tmp_path / "runs") in chinese
+    assert english.startswith(english_start) and chinese.startswith(chinese_start)
+    if fault == "ENOSPC":
+        assert str(tmp_path / "runs") in english and str(tmp_path / "runs") in chinese  # where to free space
     journal = (run.folder / "events.jsonl").read_text(encoding="utf-8")
-    assert "磁盘已满" in json.loads(journal.splitlines()[-1])["error"]
+    assert chinese_start in json.loads(journal.splitlines()[-1])["error"]
 
 
 def test_a_component_that_fills_the_disk_ends_the_run_failed_with_the_reason(tmp_path: Path) -> None:

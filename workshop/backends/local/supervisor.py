@@ -174,12 +174,12 @@ class RunSupervisor:
             finished = self._pump(run)
         except BaseException as exc:  # a full disk under the journal (ENOSPC), or worse: never a silent hang
             kill_group(run.proc, 5.0)
-            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                from workshop.core.home_text import say_both
+            from workshop.core.home_text import say_both
 
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 reason = say_both("run.disk_full", error=exc.strerror, folder=self.root, runs=self.runs_dir)
             else:
-                reason = f"the local run's events could not be recorded: {type(exc).__name__}: {exc}"
+                reason = say_both("run.events_lost", error=f"{type(exc).__name__}: {exc}")
             finished = RunFinished(run.run_id, RunState.FAILED, {}, reason)
             with contextlib.suppress(OSError), open(run.folder / "events.jsonl", "a", encoding="utf-8") as journal:
                 journal.write(json.dumps(to_dict(finished)) + "\n")

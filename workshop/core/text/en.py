@@ -716,6 +716,10 @@ TEXT: dict[str, str] = {
         "the disk is full: the run's log could not be written ({error}). Free some space on the disk holding {folder} "
         "(old runs are in {runs}) and run again"
     ),
+    "home:run.events_lost": (
+        "the local run's events could not be recorded ({error}); the run was stopped. Run the lesson again; "
+        "if this repeats, `workshop doctor` checks the workshop's home"
+    ),
     # --- reset: workshop.core.reset ---
     "reset:nothing": "Nothing left to reset for {lessons}: nothing was changed.",
     "reset:kept": "kept {what}: {error}",

@@ -816,6 +816,10 @@ TEXT: dict[str, str] = {
         "磁盘已满：无法写入这次运行的日志（{error}）。请在存放 {folder} 的磁盘上腾出一些空间"
         "（旧的运行记录在 {runs} 下），然后重新运行"
     ),
+    "home:run.events_lost": (
+        "无法记录这次本地运行的事件（{error}），运行已停止。请重新运行本课；如果再次出现，"
+        "用 `workshop doctor` 检查 workshop 的主目录"
+    ),
     # --- reset: workshop.core.reset ---
     "reset:nothing": "{lessons}已没有可重置的内容：什么也没有改动。",
     "reset:kept": "保留了{what}：{error}",
