@@ -137,8 +137,19 @@ def _prewarm_for(prewarm: Callable[..., None] | None, course: Course, lesson: Le
     pipeline's components import while this lesson runs."""
     if prewarm is None:
         return None
-    ahead = course.pipeline_file(lesson)
+    ahead = _pipeline_hint(course, lesson)
     return lambda: prewarm(ahead_of=ahead)
+
+
+def _pipeline_hint(course: Course, lesson: Lesson) -> Path | None:
+    """The file a lesson will run, for the worker to import its components' packages ahead; None when
+    there is none to read (the learner's file is gone: the lesson's own run says so, in its turn)."""
+    from workshop.core.lessons import LessonError
+
+    try:
+        return course.pipeline_file(lesson)
+    except LessonError:
+        return None
 
 
 @click.command()
@@ -177,7 +188,7 @@ def run(lesson: str | None, args: tuple[str, ...], run_all: bool, pipeline_file:
     # starts as soon as this lesson's run is submitted.
     prewarm = be.prewarm if isinstance(be, Prewarm) else None  # an optional ability (core/ports.py)
     if prewarm is not None:
-        prewarm(ahead_of=Path(pipeline_file) if pipeline_file else course.pipeline_file(lessons[0]))
+        prewarm(ahead_of=Path(pipeline_file) if pipeline_file else _pipeline_hint(course, lessons[0]))
     ok = True
     started = time.perf_counter()
     # the course's slow set-up (servers, lesson 4's scorer) overlaps the light lessons before it

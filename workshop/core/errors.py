@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Self
 
-from workshop.core.text import CATALOGS
-
 
 class Words:
     """A text not yet said: in whichever language it is asked for (a field of an error, a service's name)."""
@@ -42,6 +40,8 @@ def words(key: str, /, **fields: Any) -> Words:
 
 
 def _fill(lang: str, key: str, fields: dict[str, Any]) -> str:
+    from workshop.core.text import CATALOGS  # on first use: a waiting worker imports this module, not the catalogs
+
     values = {name: said(value, lang) if isinstance(value, BaseException | Words) else value
               for name, value in fields.items()}
     english = CATALOGS["en"][key]
