@@ -14,6 +14,7 @@ import pytest
 from tests.test_app import new_app, settle
 from workshop.core.metrics import Curve, curve_path, logged_metrics, parse_epoch
 from workshop.widgets.lesson_view import LessonView
+from workshop.widgets.run_graph import RunGraphView
 from workshop.widgets.run_panel import RunPanel
 from workshop.widgets.training_plot import TrainingPlot
 
@@ -73,6 +74,12 @@ async def test_the_run_tab_plots_the_epochs_and_the_checks_tab_keeps_the_figures
         await settle(pilot, lambda: bool(again.query("#checks-curve")))
         kept = again.query_one("#checks-curve", TrainingPlot)
         await settle(pilot, lambda: kept.display)
+        assert kept.curve.series("fit")["loss"][1][-1] == 0.125
+        # the Run tab draws the last run's task states again: that replay must not keep its outputs as the curve
+        graph = again.query_one(RunPanel).query_one(RunGraphView)
+        await settle(pilot, lambda: graph.live.states.get("fit") == "SUCCEEDED")
+        await pilot.pause()
+        kept.show_saved()  # what a later look at the Checks tab reads from the file
         assert kept.curve.series("fit")["loss"][1][-1] == 0.125
     assert curve_path(home / "workspace", "01-pythagorean").is_file()
 

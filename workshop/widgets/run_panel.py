@@ -356,8 +356,8 @@ class RunPanel(Vertical):
             return
         status = self.query_one("#run-status", Static)
         said = status.content
-        for event in replayed:
-            self.on_run_event_posted(RunEventPosted(event))
+        for event in replayed:  # not into the curve: it would keep the replayed outputs as the last run's curve
+            self._draw_event(event)
         status.update(said)  # the last run's line stays ("Last run … succeeded"), not "Checking the result…"
 
     def _last_run(self) -> Any:
@@ -543,9 +543,12 @@ class RunPanel(Vertical):
         self.query_one("#run-status", Static).update(t(self.lang, "running", run_id=message.run_id, backend=backend))
 
     def on_run_event_posted(self, message: RunEventPosted) -> None:
-        event = message.event
+        self.query_one(TrainingPlot).on_run_event(message.event)
+        self._draw_event(message.event)
+
+    def _draw_event(self, event: Any) -> None:
+        """A run's event in the graph, the table and the status line (live, or the last run's replayed)."""
         self.query_one(RunGraphView).on_run_event(event)
-        self.query_one(TrainingPlot).on_run_event(event)
         table = self.query_one("#tasks", DataTable)
         if isinstance(event, RunStarted):
             for task in event.tasks:
