@@ -5,10 +5,10 @@ Each sample is a fresh process (so the tab's modules are imported as a learner's
 them): the app runs headless (Textual's run_test, 100x30) on lesson 1; once the lesson's text is drawn
 the learner reads for READ seconds, presses 2, reads again, presses 3. Each key goes in as the terminal's
 driver sends it (as bench_flood_keys.py does); its latency ends at the first frame the app draws with that
-tab active and its content (the code, the Run button) on screen. With --against TREE the samples alternate
-with that tree's code (another checkout, e.g. main's: `git worktree add --detach /tmp/x main`), on the
+tab active and its content (the code, the Run button) on screen. With --against TREE (again for more) the samples
+alternate with that tree's code (another checkout, e.g. main's: `git worktree add --detach /tmp/x main`), on the
 same machine at the same time; both start from bytecode of their own (one unmeasured start each).
-Usage: python bench/bench_first_tab.py [--runs N] [--against TREE]
+Usage: python bench/bench_first_tab.py [--runs N] [--against TREE ...]
 """
 
 from __future__ import annotations
@@ -88,8 +88,8 @@ def sample(tree: Path, cache: Path) -> dict[str, float]:
     return json.loads(lines[-1])
 
 
-def main(runs: int, against: Path | None) -> None:
-    trees = [("this tree", ROOT)] + ([("against", against)] if against else [])
+def main(runs: int, against: list[Path]) -> None:
+    trees = [("this tree", ROOT)] + [(f"against {i + 1}", tree) for i, tree in enumerate(against)]
     cache = Path(tempfile.mkdtemp(prefix="bench-first-tab-pyc-"))
     caches = {name: cache / str(i) for i, (name, _) in enumerate(trees)}
     for name, tree in trees:
@@ -113,7 +113,7 @@ def main(runs: int, against: Path | None) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--against", type=Path)
+    parser.add_argument("--against", type=Path, action="append", default=[])
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
