@@ -44,3 +44,4 @@ bench: $(STAMP) ## the benchmarks: each prints its figures
 	$(VENV)/bin/python bench/bench_objectstore.py
 	$(VENV)/bin/python bench/bench_course.py
 	$(VENV)/bin/python bench/bench_parallelfor.py
+	$(VENV)/bin/python bench/bench_flood_keys.py --real 50 --presses 60
