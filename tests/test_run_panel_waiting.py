@@ -33,3 +33,10 @@ async def test_the_run_status_follows_each_waiting_event(home: Path) -> None:
                 assert loop.time() < deadline, str(status.render())
                 await pilot.pause(0.02)
         assert "Waiting for InferenceService team-a/iris-svc: pod p" in str(status.render())
+        panel.lang = "zh"  # a panel in Chinese says the detail in Chinese where the event carries it
+        said_in = {"en": "the Ready condition (not reported yet)", "zh": "Ready 条件（尚未报告）"}
+        panel.post_message(RunEventPosted(Waiting("r", "InferenceService team-a/iris-svc", said_in["en"],
+                                                  said_in=said_in)))
+        while "Ready 条件（尚未报告）" not in str(status.render()):
+            assert loop.time() < deadline, str(status.render())
+            await pilot.pause(0.02)

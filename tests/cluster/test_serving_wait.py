@@ -72,6 +72,13 @@ def test_the_ready_check_says_what_it_waits_for_as_it_changes(make_backend, sim:
         f"predictor URL {fake.url}; {pod}: storage-initializer terminated (Completed, exit 0), "
         "kserve-container waiting (ContainerCreating)",
     ]
+    # the same waits, said in Chinese where the learner reads Chinese: the glue is ours, the cluster's words stay
+    chinese = [e.detail_in("zh") for e in events if isinstance(e, Waiting)]
+    assert chinese[0] == "Ready 条件（尚未报告）; predictor 的 URL（还没有）; 还没有 predictor Pod"
+    assert chinese[-1] == ("Ready 条件（PredictorReady: RevisionMissing; Ready: RevisionMissing）; "
+                           f"predictor 的 URL {fake.url}; Pod {pod[4:]}："
+                           "storage-initializer 已终止（Completed，退出码 0）, "
+                           "kserve-container 等待中（ContainerCreating）")
     finished = next(i for i, e in enumerate(events) if type(e).__name__ == "RunFinished")
     assert all(isinstance(e, Waiting) for e in events[finished + 1:])  # said while checking, after the run
     pods = [r for r in fake.calls("GET", f"/api/v1/namespaces/{NS}/pods")
@@ -97,6 +104,8 @@ def test_while_the_deploy_step_waits_the_run_says_what_for(make_backend, sim: Si
     assert "storage-initializer waiting (ErrImagePull)" in details[1]
     assert "storage-initializer waiting (ImagePullBackOff)" in details[2]
     assert "kserve-container waiting (ContainerCreating)" in details[3]
+    waits = [e for e in events[:finished] if isinstance(e, Waiting)]  # the deploy step's waits: said in both too
+    assert "storage-initializer 等待中（ErrImagePull）" in waits[1].detail_in("zh")
 
 
 def test_workshop_check_prints_each_change_of_the_wait(make_backend, sim: Sim, fake: FakeServer, mlmd: FakeMlmd,

@@ -301,7 +301,7 @@ def print_event(event: Any, width: int, noise: Any = None, lang: str = "en") -> 
         click.secho(say(lang, "run_finished", state=_state(lang, event.state.value))
                     + (f": {event.error}" if event.error else ""), bold=True)
     elif isinstance(event, Waiting):
-        click.secho(say(lang, "waiting_for", what=event.what, detail=event.detail), fg="yellow")
+        click.secho(say(lang, "waiting_for", what=event.what, detail=event.detail_in(lang)), fg="yellow")
 
 
 def _state(lang: str, state: str) -> str:

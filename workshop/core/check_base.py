@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from workshop.core.errors import Words
 from workshop.core.lessons import Lesson
 from workshop.core.pipeline_spec import PipelineSpec, Task
 from workshop.core.ports import Backend, ClockSkew
@@ -70,7 +71,7 @@ class CheckContext:
     attempt: int = 1
     cache: dict[str, Any] = field(default_factory=dict)
     not_the_code: bool = False  # the run failed with no task failing: no hint may blame the code
-    on_wait: Callable[[str, str], object] = lambda what, detail: None  # what a check waits for, as it changes
+    on_wait: Callable[[str, str | Words], object] = lambda what, detail: None  # what a check waits for, as it changes
 
     def pipeline(self) -> PipelineSpec:
         """The run's compiled pipeline, read once for all the checks of this attempt."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workshop.core.errors import BackendError, CompileError, said
-from workshop.core.events import RunEvent, RunFinished, RunState, TaskFinished, TaskState, Waiting
+from workshop.core.events import RunEvent, RunFinished, RunState, TaskFinished, TaskState, waiting
 from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
 from workshop.core.ports import Backend, PrepareServices, ProgressMirror
@@ -242,7 +242,7 @@ class Course:
 
         ctx = CheckContext(lesson, run, backend, self.settings.language, max(attempt_no, 1),
                            not_the_code=run.run_id in self.not_the_code,
-                           on_wait=lambda what, detail: on_event(Waiting(run_id, what, detail)))
+                           on_wait=lambda what, detail: on_event(waiting(run_id, what, detail)))
         results = run_checks(ctx)
         self.progress.save_checks(run.run_id, [r.to_dict() for r in results])
         attempt = Attempt(run, results, passed_before)

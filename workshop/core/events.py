@@ -79,8 +79,12 @@ class Waiting:
 
     run_id: str
     what: str
-    detail: str
+    detail: str  # in English
     ts: float = field(default_factory=time.time)
+    said_in: dict[str, str] = field(default_factory=dict)  # the detail in each language, where it was said so
+
+    def detail_in(self, lang: str) -> str:
+        return self.said_in.get(lang) or self.detail
 
 
 RunEvent = RunStarted | TaskStarted | LogLine | TaskFinished | RunFinished | Waiting
@@ -88,6 +92,16 @@ RunEvent = RunStarted | TaskStarted | LogLine | TaskFinished | RunFinished | Wai
 _KINDS: dict[str, type] = {
     cls.__name__: cls for cls in (RunStarted, TaskStarted, LogLine, TaskFinished, RunFinished, Waiting)
 }
+
+
+def waiting(run_id: str, what: str, detail: Any) -> Waiting:
+    """A Waiting event from a detail that is text, or words said in each language (core.errors.Words)."""
+    said = getattr(detail, "said", None)
+    if not callable(said):
+        return Waiting(run_id, what, str(detail))
+    from workshop.core.settings import LANGUAGES
+
+    return Waiting(run_id, what, str(detail), said_in={lang: str(said(lang)) for lang in LANGUAGES})
 
 
 def to_dict(event: RunEvent) -> dict[str, Any]:

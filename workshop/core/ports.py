@@ -203,7 +203,7 @@ class ServiceWaits(Protocol):
     its pods' image pull and container states): on_wait(what, detail)."""
 
     def wait_for_service(self, name: str, namespace: str,
-                         on_wait: Callable[[str, str], object]) -> ServiceStatus: ...
+                         on_wait: Callable[[str, str | Words], object]) -> ServiceStatus: ...
 
 
 @runtime_checkable

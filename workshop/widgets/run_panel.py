@@ -570,7 +570,7 @@ class RunPanel(Vertical):
                 t(self.lang, "canceled") if event.state.value == "CANCELED" else t(self.lang, "checking"))
         elif isinstance(event, Waiting):  # a check waits on the cluster: what for, as it changes
             self.query_one("#run-status", Static).update(
-                t(self.lang, "waiting_for", what=event.what, detail=event.detail))
+                t(self.lang, "waiting_for", what=event.what, detail=event.detail_in(self.lang)))
 
     def _show_epoch(self, task: str, epoch: int, total: int, rest: str) -> None:
         self.query_one("#training").display = True

@@ -26,11 +26,12 @@ from workshop.backends.cluster.outputs import OutputReader
 from workshop.backends.cluster.pods import RUN_LABEL, describe_pod, executor_pods, gpu_nodes
 from workshop.backends.cluster.rest import HttpError, Rest
 from workshop.backends.cluster.runs import RunInfo, RunWatcher, run_state
-from workshop.backends.cluster.serving import Serving, is_ready, prediction_hint, waiting_text
+from workshop.backends.cluster.serving import Serving, is_ready, prediction_hint, waiting_words
 from workshop.backends.cluster.volumes import Volumes
 from workshop.core.errors import BackendError, Words, words
 from workshop.core.events import RunEvent, RunState, Waiting
 from workshop.core.ports import Artifact, DoctorItem, ObjectInfo, PipelineRef, PodFacts, ServiceStatus
+from workshop.core.settings import LANGUAGES
 
 if TYPE_CHECKING:
     from workshop.core.settings import Settings
@@ -232,11 +233,12 @@ class ClusterBackend:
                 return None
             if isvc is None or is_ready(isvc):
                 return None
-            detail = waiting_text(isvc, self.serving.pods(name, namespace))
-            if detail == said[0]:
+            detail = waiting_words(isvc, self.serving.pods(name, namespace))
+            if str(detail) == said[0]:
                 return None
-            said[0] = detail
-            return Waiting(run_id, f"InferenceService {namespace}/{name}", detail)
+            said[0] = str(detail)
+            return Waiting(run_id, f"InferenceService {namespace}/{name}", str(detail),
+                           said_in={lang: detail.said(lang) for lang in LANGUAGES})
 
         return look
 
@@ -325,7 +327,7 @@ class ClusterBackend:
         return self.serving.status(name, namespace, max(timeout, self.config.serving_timeout))
 
     def wait_for_service(self, name: str, namespace: str,
-                         on_wait: Callable[[str, str], object]) -> ServiceStatus:
+                         on_wait: Callable[[str, str | Words], object]) -> ServiceStatus:
         """service_status, saying what it waits for (Ready, the predictor URL, its pods) as that changes."""
         return self.serving.status(name, namespace, max(60.0, self.config.serving_timeout), on_wait)
 

@@ -17,6 +17,7 @@ from workshop.backends.cluster.kube import KubeApi
 from workshop.backends.cluster.objectstore import ObjectStore
 from workshop.core.errors import BackendError, Words, words
 from workshop.core.ports import ServiceStatus
+from workshop.core.text import text
 
 SERVICE_ACCOUNT = "workshop-kserve-sa"
 S3_SECRET = "workshop-kserve-s3"
@@ -57,7 +58,7 @@ def external_host(isvc: dict[str, Any]) -> str | None:
     return host or None
 
 
-def conditions_text(isvc: dict[str, Any]) -> str:
+def conditions_text(isvc: dict[str, Any], lang: str = "en") -> str:
     conditions = (isvc.get("status") or {}).get("conditions") or []
     parts = []
     for c in conditions:
@@ -65,49 +66,64 @@ def conditions_text(isvc: dict[str, Any]) -> str:
             continue
         words = " ".join(str(c.get(k)) for k in ("reason", "message") if c.get(k))
         parts.append(f"{c.get('type')}: {words or c.get('status', 'Unknown')}")
-    return "; ".join(parts) or "no status conditions yet (is the KServe controller running?)"
+    return "; ".join(parts) or text(lang, "backend:wait_no_conditions")
 
 
-def _container_text(status: dict[str, Any]) -> str:
+def _container_text(status: dict[str, Any], lang: str) -> str:
     state = status.get("state") or {}
     name = status.get("name", "?")
     if "waiting" in state:
         waiting = state["waiting"] or {}
         message = f": {waiting['message']}" if waiting.get("message") else ""
-        return f"{name} waiting ({waiting.get('reason') or 'no reason yet'}{message})"
+        return text(lang, "backend:wait_container_waiting", name=name, message=message,
+                    reason=waiting.get("reason") or text(lang, "backend:wait_no_reason_yet"))
     if "terminated" in state:
         done = state["terminated"] or {}
-        return f"{name} terminated ({done.get('reason') or 'no reason'}, exit {done.get('exitCode', '?')})"
+        return text(lang, "backend:wait_container_ended", name=name, code=done.get("exitCode", "?"),
+                    reason=done.get("reason") or text(lang, "backend:wait_no_reason"))
     if "running" in state:
-        return f"{name} running"
-    return f"{name} not started"
+        return text(lang, "backend:wait_container_running", name=name)
+    return text(lang, "backend:wait_container_not_started", name=name)
 
 
-def pod_text(pod: dict[str, Any]) -> str:
+def pod_text(pod: dict[str, Any], lang: str = "en") -> str:
     """A predictor pod as the learner needs it: its init container (the model download) and its server."""
     status = pod.get("status") or {}
     name = (pod.get("metadata") or {}).get("name", "?")
     containers = (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or [])
     if containers:
-        return f"pod {name}: " + ", ".join(_container_text(c) for c in containers)
+        return text(lang, "backend:wait_pod", name=name,
+                    containers=", ".join(_container_text(c, lang) for c in containers))
     unscheduled = next((c for c in status.get("conditions") or [] if c.get("type") == "PodScheduled"
                         and c.get("status") == "False"), None)
     if unscheduled:
-        return f"pod {name}: not scheduled ({unscheduled.get('message') or unscheduled.get('reason')})"
-    return f"pod {name}: {status.get('phase') or 'Pending'}"
+        return text(lang, "backend:wait_pod_unscheduled", name=name,
+                    why=unscheduled.get("message") or unscheduled.get("reason"))
+    return text(lang, "backend:wait_pod", name=name, containers=status.get("phase") or "Pending")
 
 
-def waiting_text(isvc: dict[str, Any], pods: list[dict[str, Any]]) -> str:
-    """What a readiness wait waits for now: the Ready condition, the predictor's URL, the predictor pods."""
+def waiting_text(isvc: dict[str, Any], pods: list[dict[str, Any]], lang: str = "en") -> str:
+    """What a readiness wait waits for now: the Ready condition, the predictor's URL, the predictor pods.
+    The cluster's own words (reasons, messages, phases) stay as the cluster wrote them."""
     status = isvc.get("status") or {}
     conditions = status.get("conditions") or []
     ready = next((c for c in conditions if c.get("type") == "Ready"), None)
-    parts = [f"the Ready condition ({conditions_text(isvc)})" if ready is not None or conditions
-             else "the Ready condition (not reported yet)"]
+    parts = [text(lang, "backend:wait_ready", conditions=conditions_text(isvc, lang)) if ready is not None
+             or conditions else text(lang, "backend:wait_ready_unreported")]
     predictor = ((status.get("components") or {}).get("predictor") or {}).get("address") or {}
-    parts.append(f"predictor URL {predictor['url']}" if predictor.get("url") else "the predictor's URL (none yet)")
-    parts += [pod_text(pod) for pod in pods] or ["no predictor pod yet"]
+    parts.append(text(lang, "backend:wait_url", url=predictor["url"]) if predictor.get("url")
+                 else text(lang, "backend:wait_url_none"))
+    parts += [pod_text(pod, lang) for pod in pods] or [text(lang, "backend:wait_no_pod")]
     return "; ".join(parts)
+
+
+def _conditions_words(isvc: dict[str, Any]) -> Words:
+    return Words(lambda lang: conditions_text(isvc, lang))
+
+
+def waiting_words(isvc: dict[str, Any], pods: list[dict[str, Any]]) -> Words:
+    """waiting_text, said in whichever language it is asked for (str() is the English)."""
+    return Words(lambda lang: waiting_text(isvc, pods, lang))
 
 
 def is_ready(isvc: dict[str, Any]) -> bool:
@@ -127,7 +143,7 @@ class Serving:
         self.poll = poll
 
     def status(self, name: str, namespace: str, timeout: float = 60.0,
-               on_wait: Callable[[str, str], object] | None = None) -> ServiceStatus:
+               on_wait: Callable[[str, str | Words], object] | None = None) -> ServiceStatus:
         """Wait up to timeout for Ready; on_wait(what, detail) hears what it waits for each time that changes."""
         deadline = time.monotonic() + timeout
         said = ""
@@ -138,13 +154,13 @@ class Serving:
             if is_ready(isvc):
                 return ServiceStatus(name, True, cluster_url(isvc, name, namespace), "ready", storage_uri(isvc))
             if on_wait is not None:
-                detail = waiting_text(isvc, self.pods(name, namespace))
-                if detail != said:
-                    said = detail
+                detail = waiting_words(isvc, self.pods(name, namespace))
+                if str(detail) != said:
+                    said = str(detail)
                     on_wait(f"InferenceService {namespace}/{name}", detail)
             if time.monotonic() >= deadline:
                 late = words("backend:isvc_no_ready_in_time", namespace=namespace, name=name, timeout=f"{timeout:g}",
-                             conditions=conditions_text(isvc))
+                             conditions=_conditions_words(isvc))
                 return ServiceStatus(name, False, "", late, storage_uri(isvc))
             time.sleep(min(self.poll, max(0.0, deadline - time.monotonic())))
 
