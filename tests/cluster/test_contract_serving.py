@@ -115,6 +115,7 @@ def test_an_istio_rbac_denial_names_the_fix(make_backend, sim: Sim, fake: FakeSe
     with pytest.raises(BackendError, match="AuthorizationPolicy .* allows requests from the notebook's namespace"):
         backend.predict(f"{fake.url}/v1/models/iris-svc:predict", {"instances": [[1, 2, 3, 4]]})
     assert "sidecar.istio.io/inject" in str(backend.prediction_hint(403, "RBAC: access denied"))
+    assert said(backend.prediction_hint(403, "RBAC: access denied"), "zh").startswith("Istio 拒绝了这次预测")
     assert backend.prediction_hint(500, "boom") == ""
     assert backend.predict(f"{fake.url}/v1/models/ok:predict", {"instances": []}) == {"predictions": [0, 1]}
 
