@@ -322,3 +322,45 @@ asyncio.run(main())
     assert out.returncode == 0, out.stderr
     said = dict(line.split() for line in out.stdout.splitlines() if line.startswith(("before", "after")))
     assert said["before"] == "0" and int(said["after"]) > 10_000, out.stdout
+
+
+async def test_the_checks_tab_counts_skipped_checks_as_skipped(home: Path) -> None:
+    """Lesson 3 on the local backend: the pod and GPU checks are skipped (no pods, no GPU here), and the tab
+    says so beside the passed ones (✅ n ⏭ m), never counting a skipped check as passed."""
+    from workshop.widgets.checks_view import ChecksView
+
+    app = new_app(home)
+    for lesson_id in (1, 2):
+        app.course.progress.mark(lesson_id, "skipped")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.current_lesson_id == 3 and bool(app.query(RunPanel)))
+        await pilot.press("r")
+        await settle(pilot, lambda: app.query_one(LessonView).tabs.active == "tab-checks", timeout=120)
+        results = app.query_one(ChecksView).results
+        counts = {s: sum(r.status.value == s for r in results) for s in ("passed", "failed", "skipped")}
+        assert counts["skipped"] >= 1 and counts["failed"] == 0, counts
+        label = str(app.query_one(LessonView).tabs.get_tab("tab-checks").label)
+        assert label == f"Checks ✅ {counts['passed']} ⏭ {counts['skipped']}"
+
+
+async def test_the_focused_widget_is_visibly_marked(home: Path) -> None:
+    """Where the focus is shows: the lesson list's title lights up while the list has it, and the log and the
+    tasks table take the accent border (app.tcss); moving the focus away takes the mark away."""
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        title = app.query_one("#sidebar-title")
+        app.query_one(LessonList).focus()
+        await pilot.pause()
+        lit = title.styles.background
+        app.query_one(LessonView).tabs.active = "tab-run"
+        await settle(pilot, lambda: app.query_one("#log").region.height > 0)
+        log = app.query_one("#log")
+        unfocused = log.styles.border_top
+        log.focus()
+        await settle(pilot, lambda: app.focused is log)
+        from textual.color import Color
+
+        accent = Color.parse(app.get_css_variables()["accent"])
+        assert log.styles.border_top != unfocused and log.styles.border_top[1] == accent
+        await settle(pilot, lambda: title.styles.background != lit, timeout=5)  # the list's mark went with its focus

@@ -168,3 +168,22 @@ def test_a_learners_file_that_does_not_import_and_an_unknown_argument_are_said_i
     assert unknown.returncode == 1 and "第 1 课没有参数 'zz'" in unknown.stderr, unknown.stderr
     for out in (graph, none, unknown):
         assert not english_left(out), out.stderr
+
+
+def test_every_command_takes_lang() -> None:
+    """`--lang` on every command and subcommand, not only on the group: `workshop doctor --lang zh` works as
+    `workshop --lang zh doctor` does."""
+    import click
+
+    from workshop.cli import main
+
+    def commands(cmd: click.Command, path: str) -> list[tuple[str, click.Command]]:
+        found = [(path, cmd)]
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                found += commands(sub, f"{path} {name}")
+        return found
+
+    every = commands(main, "workshop")
+    assert len(every) >= 18  # list, run, check, progress, doctor, graph, reset, … and the instructor's
+    assert [path for path, cmd in every if not any(p.name == "lang" for p in cmd.params)] == []

@@ -150,3 +150,27 @@ def test_an_older_file_that_cannot_be_migrated_is_moved_aside_with_a_message(tmp
     assert len(list(tmp_path.glob("progress.db.unreadable-*"))) == 1
     store.record_attempt(1, True, {})
     assert store.lesson(1).done
+
+
+async def test_x_in_chinese_asks_about_the_reset_in_chinese(course: Course, backend: Any) -> None:
+    """The app's reset dialog in Chinese: its title, its body and what it will remove (the plan's lines come
+    from core/reset in the reader's language), then the lesson is open again."""
+    from workshop.app import make_app
+    from workshop.core.settings import Settings
+    from workshop.screens.confirm import Confirm
+
+    take(course, backend, 1)
+    app = make_app(Course(Settings.load("zh")), backend_name="local")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(RunPanel)))
+        await app.show_lesson(1)  # the app opens on lesson 2, the first not done
+        await pilot.press("x")
+        await settle(pilot, lambda: isinstance(app.screen, Confirm))
+        dialog = app.screen
+        assert isinstance(dialog, Confirm)
+        assert dialog.title_text == "重置第 1 课？"
+        assert dialog.body.startswith("这会删除本课创建的内容，并把它恢复为未完成：")
+        plan = dialog.body.splitlines()[1:]
+        assert plan and all(any("\u4e00" <= ch <= "\u9fff" for ch in line) for line in plan), plan
+        await pilot.click("#yes")
+        await settle(pilot, lambda: app.course.states()[1] is LessonState.OPEN)
