@@ -21,7 +21,8 @@ from workshop.widgets.run_panel import RunLog, RunPanel
 async def _run_tab(pilot, app, size: tuple[int, int] | None = None) -> RunPanel:
     await settle(pilot, lambda: bool(app.query(RunPanel)))
     app.query_one(LessonView).tabs.active = "tab-run"
-    await settle(pilot, lambda: app.query_one(RunPanel).query_one("#log", RunLog).is_on_screen)
+    # the panel may be there before its children are (it mounts them itself): wait for the log, then for it on screen
+    await settle(pilot, lambda: any(log.is_on_screen for log in app.query_one(RunPanel).query("#log")))
     return app.query_one(RunPanel)
 
 
