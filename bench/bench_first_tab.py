@@ -25,14 +25,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from key_timing import key_to_frame  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
 READ = 1.5  # seconds the learner reads before a key (the app settles: text highlighted, rest idle)
 CONTENT = {"tab-code": "#code", "tab-run": "#run"}
 
 
 async def child() -> dict[str, float]:
-    from textual import events
-
     from workshop.app import make_app
     from workshop.core.course import Course
     from workshop.core.settings import Settings
@@ -57,18 +57,9 @@ async def child() -> dict[str, float]:
                     drawn[active] = time.perf_counter()
 
         app._display = display
-        loop = asyncio.get_running_loop()
         for key, target in (("2", "tab-code"), ("3", "tab-run")):
             await asyncio.sleep(READ)
-            asked = time.perf_counter()
-            event = events.Key(key, key)
-            event.set_sender(app)
-            app._driver.send_message(event)
-            deadline = loop.time() + 20
-            while target not in drawn:
-                assert loop.time() < deadline, f"key {key} never drew {target}"
-                await asyncio.sleep(0.002)
-            result[target] = 1000 * (drawn[target] - asked)
+            result[target] = await key_to_frame(app, key, target, drawn, 20)
         app._display = original
         fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
         result["rss_mb"] = int(fields["VmRSS"].split()[0]) / 1024

@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from key_timing import key_to_frame  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 _BASE = os.environ.get("WORKSHOP_HOME")
@@ -73,8 +75,6 @@ async def on_the_run_tab(app: Any) -> None:
 
 async def presses(app: Any, count: int) -> tuple[list[float], list[float]]:
     """Latency in ms of `count` presses: to the Code tab, and back to the Run tab."""
-    from textual import events
-
     from workshop.widgets.lesson_view import LessonView
 
     tabs = app.query_one(LessonView).tabs
@@ -86,24 +86,16 @@ async def presses(app: Any, count: int) -> tuple[list[float], list[float]]:
         drawn.setdefault(tabs.active, time.perf_counter())
 
     app._display = display
-    loop = asyncio.get_running_loop()
     to_code: list[float] = []
     to_run: list[float] = []
     for i in range(count):
         key, target, into = ("2", "tab-code", to_code) if i % 2 == 0 else ("3", "tab-run", to_run)
         drawn.clear()
         await asyncio.sleep(0.15)  # apart, as a learner's keys are
-        asked = time.perf_counter()
-        event = events.Key(key, key)
-        event.set_sender(app)
-        app._driver.send_message(event)
-        deadline = loop.time() + 10
-        while target not in drawn:
-            assert loop.time() < deadline, f"key {key} never drew {target}"
-            await asyncio.sleep(0.002)
-        into.append(1000 * (drawn[target] - asked))
+        into.append(await key_to_frame(app, key, target, drawn, 10))
     app._display = original
     return to_code, to_run
+
 
 
 def figures(name: str, ms: list[float]) -> str:

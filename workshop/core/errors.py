@@ -40,18 +40,11 @@ def words(key: str, /, **fields: Any) -> Words:
 
 
 def _fill(lang: str, key: str, fields: dict[str, Any]) -> str:
-    from workshop.core.text import CATALOGS  # on first use: a waiting worker imports this module, not the catalogs
+    from workshop.core.text import filled  # on first use: a waiting worker imports this module, not the catalogs
 
     values = {name: said(value, lang) if isinstance(value, BaseException | Words) else value
               for name, value in fields.items()}
-    english = CATALOGS["en"][key]
-    template = CATALOGS.get(lang, CATALOGS["en"]).get(key) or english
-    if template is not english:
-        try:
-            return template.format(**values)
-        except (KeyError, IndexError, ValueError):
-            pass  # a broken translation must never hide what went wrong
-    return english.format(**values)
+    return filled(lang, key, **values)
 
 
 def said(error: BaseException | Words | str, lang: str) -> str:

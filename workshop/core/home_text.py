@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workshop.core.text import by_key
+from workshop.core.text import by_key, fill_or_english
 
 CATALOG: dict[str, dict[str, str]] = by_key("home")
 
@@ -17,14 +17,7 @@ CATALOG: dict[str, dict[str, str]] = by_key("home")
 def say(lang: str, key: str, /, **kwargs: Any) -> str:
     """The message `key` in `lang`, filled in; English where `lang` has no (usable) translation."""
     texts = CATALOG[key]
-    english = texts["en"]
-    template = texts.get(lang) or english
-    if template is not english:
-        try:
-            return template.format(**kwargs)
-        except (KeyError, IndexError, ValueError):
-            pass  # a broken translation must never hide what went wrong
-    return english.format(**kwargs)
+    return fill_or_english(texts.get(lang), texts["en"], **kwargs)
 
 
 def say_both(key: str, /, **kwargs: Any) -> str:

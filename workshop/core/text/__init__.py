@@ -28,6 +28,22 @@ def text(lang: str, key: str, **kwargs: object) -> str:
     return found.format(**kwargs) if kwargs else found
 
 
+def filled(lang: str, key: str, /, **kwargs: object) -> str:
+    """`text`, for what explains a failure: English where `lang` has no translation or it does not fill."""
+    return fill_or_english(CATALOGS.get(lang, en.TEXT).get(key), en.TEXT[key], **kwargs)
+
+
+def fill_or_english(template: str | None, english: str, /, **kwargs: object) -> str:
+    """`template` filled in, or `english` where there is none or it does not fill (a field it names was not
+    given): a broken translation never hides what went wrong."""
+    if template and template is not english:
+        try:
+            return template.format(**kwargs)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return english.format(**kwargs)
+
+
 def section(lang: str, name: str) -> dict[str, str]:
     """The section's strings in `lang`, keyed without the `section:` prefix, in catalog order."""
     prefix = f"{name}:"
