@@ -16,13 +16,18 @@ $(TEST_STAMP): $(STAMP)
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	touch $(TEST_STAMP)
 
-.PHONY: help install start test test-fast lint bench
+.PHONY: help install bytecode start test test-fast lint bench
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 install: $(STAMP) ## make .venv and install the workshop (no test tools)
 
-start: $(STAMP) ## open the app on the local backend
+# The install is editable and a learner's shell may set PYTHONDONTWRITEBYTECODE: without this, every
+# process compiled the workshop's modules again (some 100 ms of each start).
+bytecode: $(STAMP)
+	$(VENV)/bin/python -m compileall -q workshop
+
+start: $(STAMP) bytecode ## open the app on the local backend
 	$(VENV)/bin/workshop start --backend local
 
 test: $(TEST_STAMP) ## every test
@@ -36,7 +41,7 @@ lint: $(TEST_STAMP) ## ruff, mypy and the import contracts (pyproject [tool.impo
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-bench: $(STAMP) ## the benchmarks: each prints its figures
+bench: $(STAMP) bytecode ## the benchmarks: each prints its figures
 	$(VENV)/bin/python bench/bench_lesson1.py
 	$(VENV)/bin/python bench/bench_lesson4.py
 	$(VENV)/bin/python bench/bench_startup.py

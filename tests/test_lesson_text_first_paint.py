@@ -60,3 +60,89 @@ def test_the_first_part_is_cut_before_a_heading_outside_code() -> None:
     assert first_part(text, 2) == "# T\n\none\ntwo\n```python\n# not a heading\nx = 1\n```\n"
     assert first_part(text, 9) == text.split("## Last")[0]
     assert first_part(text, 100) == text  # no heading after that many lines: all of it
+
+
+async def test_the_start_lesson_is_composed_with_the_frame(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lesson's text is in the app's first frame: the view is there when the app mounts, not
+    mounted one refresh later (which cost a frame and a layout of the whole screen)."""
+    from workshop.app import WorkshopApp
+    from workshop.widgets.lesson_list import LessonList
+
+    seen: list[bool] = []
+    real = WorkshopApp.on_mount
+
+    async def recording(self: WorkshopApp) -> None:
+        seen.append(bool(self.query(LessonText)))
+        await real(self)
+
+    monkeypatch.setattr(WorkshopApp, "on_mount", recording)
+    app = make_app(Course(Settings.load("en")), backend_name="local")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: bool(app.query(LessonText)) and app.query_one(LessonText).complete)
+        assert seen == [True]
+        assert app.rendered == [1]  # composed once, not rendered again by the lesson worker
+        assert app.current_lesson_id == 1
+        assert app.query_one(LessonList).highlighted == 0
+
+
+_GC_AFTER_IMPORT = """
+import sys
+sys.argv = {argv!r}
+import workshop.cli
+import gc
+print(gc.isenabled())
+"""
+
+
+def _gc_after_importing_the_cli(argv: list[str]) -> bool:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _GC_AFTER_IMPORT.format(argv=argv)], capture_output=True,
+                         text=True, check=True, timeout=60)
+    return out.stdout.strip().splitlines()[-1] == "True"
+
+
+@pytest.mark.parametrize(("argv", "enabled"), [
+    (["/x/bin/workshop", "start"], False),
+    (["/x/bin/workshop", "--lang", "zh", "start", "--backend", "local"], False),
+    (["/x/workshop/__main__.py", "start"], False),
+    (["/x/bin/workshop", "list"], True),
+    (["/x/bin/workshop", "run", "start"], True),  # `start` as a word of another command
+    (["-c"], True),
+])
+def test_only_starting_the_app_imports_with_the_collector_off(argv: list[str], enabled: bool) -> None:
+    assert _gc_after_importing_the_cli(argv) is enabled
+
+
+def test_any_other_command_turns_the_collector_back_on(home: Path) -> None:
+    import gc
+
+    from click.testing import CliRunner
+
+    from workshop.cli import main
+
+    gc.disable()
+    try:
+        result = CliRunner().invoke(main, ["list"])
+        assert result.exit_code == 0, result.output
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+async def test_the_app_turns_the_collector_on_and_freezes_the_heap(home: Path) -> None:
+    import gc
+
+    from workshop.widgets.lesson_view import LessonView
+
+    gc.disable()
+    try:
+        app = make_app(Course(Settings.load("en")), backend_name="local")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, lambda: bool(app.query(LessonView)))
+            await app.query_one(LessonView).rest_mounted()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.enable()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +26,6 @@ install_cjk_wrap()  # before anything draws: Chinese lines break between charact
 
 if TYPE_CHECKING:
     from workshop.widgets.run_panel import RunPanel
-
-
-def _import_lesson_view() -> None:
-    import workshop.widgets.lesson_view  # noqa: F401
 
 
 class WorkshopApp(App[None]):
@@ -87,8 +84,32 @@ class WorkshopApp(App[None]):
             with Vertical(id="sidebar"):
                 yield Label(t(self.lang, "lessons"), id="sidebar-title")
                 yield LessonList(id="lesson-list")
-            yield Vertical(id="lesson-host")
+            with Vertical(id="lesson-host"):
+                start, self._start_tab = self._start_place()
+                if start is not None:
+                    # The start lesson is composed with the frame: its text is in the first frame,
+                    # not one frame (and a second import of the view's modules) later.
+                    from workshop.widgets.lesson_view import LessonView
+
+                    yield LessonView(self.course.lesson(start), self.course.states()[start], self.lang,
+                                     id="lesson-view")
+                    self.current_lesson_id = self._wanted_lesson = start
+                    self.rendered.append(start)
         yield Footer()
+
+    _start_tab: str | None = None
+
+    def _start_place(self) -> tuple[int | None, str | None]:
+        """Back where the learner was (the last lesson and tab viewed), else the first open lesson."""
+        from workshop.core.place import load_place
+
+        states = self.course.states()
+        place = load_place(self.course.settings.home)
+        first_open = next((lesson.id for lesson in self.course.lessons if states[lesson.id].value == "open"),
+                          self.course.lessons[0].id if self.course.lessons else None)
+        if place.get("lesson") in states:
+            return place["lesson"], place.get("tab")
+        return first_open, None
 
     def _localise(self) -> None:
         """The footer's key labels and the header's subtitle in the app's language."""
@@ -126,26 +147,13 @@ class WorkshopApp(App[None]):
         if self.course.progress.notice:
             self.notify(self.course.progress.notice, severity="warning", timeout=15)
         self.refresh_lessons()
-        from workshop.core.place import load_place
-
-        states = self.course.states()
-        place = load_place(self.course.settings.home)
-        first_open = next((lesson.id for lesson in self.course.lessons if states[lesson.id].value == "open"),
-                          self.course.lessons[0].id if self.course.lessons else None)
-        # back where the learner was: the last lesson and tab viewed
-        start = place["lesson"] if place.get("lesson") in states else first_open
-        if start is not None:
-            # The lesson view's modules (rich's Markdown, markdown-it, the syntax highlighter) are
-            # imported in a thread meanwhile: it runs while the loop waits for the frame to be
-            # written and between the first refreshes, so the lesson's text comes that much sooner.
-            threading.Thread(target=_import_lesson_view, name="import-lesson-view", daemon=True).start()
-            # after the first frame: the frame, the list and the header paint without waiting for it
-            self.call_after_refresh(self._open_at, start, place.get("tab") if start == place.get("lesson") else None)
-
-    async def _open_at(self, lesson_id: int, tab: str | None) -> None:
-        await self.show_lesson(lesson_id)
-        if tab:
-            self.call_after_refresh(self._activate_tab, tab, lesson_id)
+        if self.current_lesson_id is not None:
+            self._highlight_shown(self.current_lesson_id)
+            self.remember_place("tab-lesson")
+        if self._start_tab:
+            self.call_after_refresh(self._activate_tab, self._start_tab, self.current_lesson_id)
+        elif not gc.isenabled():  # `workshop start` imports with the collector off (workshop.cli)
+            gc.enable()
 
     def remember_place(self, tab: str) -> None:
         from workshop.core.place import save_place
@@ -223,6 +231,9 @@ class WorkshopApp(App[None]):
         self.remember_place("tab-lesson")
         if self._wanted_lesson != lesson_id:
             return  # a newer selection came while this one mounted: it replaces this view next
+        self._highlight_shown(lesson_id)
+
+    def _highlight_shown(self, lesson_id: int) -> None:
         # The list follows the lesson shown only when the lesson was chosen elsewhere (start-up,
         # a language switch); setting it from a stale selection is what made the highlight jump.
         lessons = self.query_one(LessonList)

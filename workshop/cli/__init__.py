@@ -7,18 +7,46 @@ their options and printers through common.py; they only present what the core re
 
 from __future__ import annotations
 
-import click
+import gc
+import os
+import sys
 
-from workshop.cli import exercise, instructor, lessons, progress
-from workshop.cli.common import GROUP_LANG_OPTION, WorkshopGroup, localise
-from workshop.core.settings import default_language
+
+def _starting_the_app(argv: list[str]) -> bool:
+    """`workshop start` (with any --lang before it): the words that open the app."""
+    if not argv or os.path.basename(argv[0]) not in ("workshop", "__main__.py"):
+        return False
+    words = iter(argv[1:])
+    for word in words:
+        if word == "--lang":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word == "start"
+    return False
+
+
+# Opening the app imports Click, Textual, Rich and the course: some 40,000 objects that all live until
+# it closes, and the collector went through them again and again on the way (about 10% of the time to the
+# first screen). It is off until the first lesson's view is up (widgets.lesson_view.freeze_the_heap),
+# for `workshop start` only; every other command turns it back on in `main`.
+if _starting_the_app(sys.argv):
+    gc.disable()
+
+import click  # noqa: E402
+
+from workshop.cli import exercise, instructor, lessons, progress  # noqa: E402
+from workshop.cli.common import GROUP_LANG_OPTION, WorkshopGroup, localise  # noqa: E402
+from workshop.core.settings import default_language  # noqa: E402
 
 
 @click.group(cls=WorkshopGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kubeflow-workshop")
 @GROUP_LANG_OPTION
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Kubeflow Workshop: learn Kubeflow Pipelines by doing."""
+    if ctx.invoked_subcommand != "start" and not gc.isenabled():
+        gc.enable()
 
 
 # By module, not by name: `progress` is both a command (lessons.py) and a module here.

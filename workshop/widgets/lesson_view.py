@@ -40,6 +40,9 @@ def freeze_the_heap() -> None:
     course, the widgets) is left out of Python's full collections: each went through all of it, some 70 ms on
     the main thread, and one came every ten keys or so (more often while a task floods), the slowest keys by
     far. Done once: a lesson's view removed later is collected as before (the first one is kept)."""
+    if not gc.isenabled():  # off since `workshop start` began importing (workshop.cli)
+        gc.collect()
+        gc.enable()
     if not gc.get_freeze_count():
         gc.freeze()
 
