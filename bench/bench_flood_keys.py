@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import shutil
@@ -98,6 +99,24 @@ async def presses(app: Any, count: int) -> tuple[list[float], list[float]]:
 
 
 
+class Collections:
+    """Python's garbage collections on the way (gc.callbacks): how many of each generation, the longest."""
+
+    def __init__(self) -> None:
+        self.spans: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.spans[info["generation"]].append(1000 * (time.perf_counter() - self._began))
+
+    def __str__(self) -> str:
+        return "; ".join(f"generation {gen}: {len(ms)}, longest {max(ms, default=0):.0f} ms"
+                         for gen, ms in self.spans.items())
+
+
 def figures(name: str, ms: list[float]) -> str:
     return f"{name}: median {statistics.median(ms):.0f} ms, max {max(ms):.0f} ms ({len(ms)} presses)"
 
@@ -146,7 +165,10 @@ async def main(count: int, rate: int, real: int) -> None:
             thread = threading.Thread(target=flood, args=(panel, stop, rate, sent), daemon=True)
             thread.start()
             await asyncio.sleep(1.0)  # well into the flood
+        collections = Collections()
+        gc.callbacks.append(collections)
         busy = await presses(app, count)
+        gc.callbacks.remove(collections)
         if real:
             still = panel.run_active
             await app.workers.wait_for_complete()
@@ -167,6 +189,7 @@ async def main(count: int, rate: int, real: int) -> None:
     print(f"flood: {lines} lines in {lasted:.1f} s ({lines / lasted:.0f} lines/s); the log drew "
           f"{drawn[0] / lasted:.0f} lines/s")
     print(f"memory: before the flood {before}; after {after}")
+    print(f"garbage collections during the flood's presses: {collections}")
     for label, (code, run_tab) in (("no flood", quiet), ("flood", busy)):
         print(f"{label:>8}  {figures('key 2 -> Code tab', code)};  {figures('key 3 -> Run tab', run_tab)}")
     for label, (code, run_tab) in (("no flood", quiet), ("flood", busy)):

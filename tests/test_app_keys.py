@@ -216,7 +216,9 @@ async def test_passing_the_last_open_lesson_shows_the_course_complete_checklist(
         app.query_one("#arg-a", Input).value = "5"
         app.query_one("#arg-b", Input).value = "12"
         await pilot.press("r")
-        await settle(pilot, lambda: isinstance(app.screen, CompleteScreen), timeout=120)
+        # pushed, then composed: its checklist is there once it has composed
+        await settle(pilot, lambda: isinstance(app.screen, CompleteScreen) and hasattr(app.screen, "items"),
+                     timeout=120)
         items = app.screen.items
         assert items[0].startswith("First: inside a Kubeflow notebook")
         assert "run it with a=5.0, b=12.0, enable_caching=False" in items[1]

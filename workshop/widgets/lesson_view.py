@@ -35,16 +35,28 @@ from workshop.widgets.checks_view import ChecksView
 REST_AT_THE_LATEST = 1.0
 
 
+_frozen = False
+YOUNG = 10_000  # objects allocated (less those freed) between two collections of the youngest generation
+
+
 def freeze_the_heap() -> None:
     """Once the first lesson's tabs have all mounted, what the app holds from then on (Textual, Rich, the
     course, the widgets) is left out of Python's full collections: each went through all of it, some 70 ms on
     the main thread, and one came every ten keys or so (more often while a task floods), the slowest keys by
     far. Done once: a lesson's view removed later is collected as before (the first one is kept)."""
+    global _frozen
     if not gc.isenabled():  # off since `workshop start` began importing (workshop.cli)
         gc.collect()
         gc.enable()
-    if not gc.get_freeze_count():
+    if not _frozen:  # not gc.get_freeze_count(): Python 3.11 counts the frozen objects one by one, 10 ms a call
+        _frozen = True
         gc.freeze()
+        # A young generation of YOUNG objects, not 700. While a task floods, its lines wait for the next batch
+        # (0.1-0.3 s) and at 700 they outlived the two young collections: some 40,000 objects a second reached
+        # the old generation and died there, and a full collection of it (50-90 ms, the tail of the keys)
+        # came every second. At 10,000 they die young: 1 full collection in a 20 s flood instead of 33, and
+        # less time collecting in all (bench/bench_flood_keys.py --real 30, 2-core machine).
+        gc.set_threshold(YOUNG, *gc.get_threshold()[1:])
 
 
 class Later(Widget):
@@ -222,6 +234,7 @@ class LessonView(Vertical):
                     yield Later(lambda: _try_model(lesson, lang))
 
     _curve_wanted = False  # the last run's results are shown: the curve follows once it is mounted
+    _rest_done = False  # every placeholder has been replaced
 
     async def rest_mounted(self) -> None:
         """Return once no mount of the other tabs is under way (before this view is removed)."""
@@ -230,8 +243,10 @@ class LessonView(Vertical):
 
     async def mount_rest(self) -> None:
         """Mount what waited for the text (once; again is a no-op)."""
+        if self._rest_done:  # every tab key asks: a walk of the whole view for no placeholder, each time
+            return
         async with self._rest_lock:  # the timer, the drawn text and a tab may all ask at once
-            if not self.is_mounted or self._closing:
+            if not self.is_mounted or self._closing or self._rest_done:
                 return
             for later in list(self.query(Later)):
                 parent = later.parent
@@ -239,6 +254,7 @@ class LessonView(Vertical):
                     continue
                 await parent.mount(later.make(), after=later)
                 await later.remove()
+            self._rest_done = True
             freeze_the_heap()
         if self._curve_wanted:
             for plot in self.query("#checks-curve"):

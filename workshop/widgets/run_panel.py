@@ -153,7 +153,10 @@ class RunLog(RichLog):
 
     def _on_hide(self, event: events.Hide) -> None:
         if self.redrawing:  # nobody sees it: the rest waits, and the log is drawn afresh when it shows again
-            self.clear()
+            self._older_items, self._make = (), None  # its lines stay until then: the tab shows them at once
+            if self._step_timer is not None:
+                self._step_timer.stop()
+                self._step_timer = None
             self.stale = True
 
     def redraw(self, items: Sequence[Item], make: Callable[[Item], Text]) -> None:
@@ -473,22 +476,10 @@ class RunPanel(Vertical):
         """Draw the lines that came since the last batch: the newest of them, as many as DRAW_BUDGET allows (at
         most LINES_PER_FLUSH), and say how many of a burst were not drawn (the run's folder keeps its head and
         tail; the panel keeps the last KEEP_LINES)."""
-        arrived, self._arrived = self._arrived, 0
-        pending = self._pending
-        batch = [pending.popleft() for _ in range(len(pending))]  # the thread may append meanwhile: those wait
-        if not batch:
+        taken = self._take_pending()
+        if taken is None:
             return
-        # a pass a line, kept cheap: at 10,000 lines a second this loop is most of a batch's own time
-        is_noise = self._noise_filter.is_noise
-        noise = [is_noise(event.task, event.line) for event in batch]
-        self.query_one(RunGraphView).on_lines(batch, noise)  # each task's log, beside its box
-        self.query_one(TrainingPlot).on_lines(batch)  # the epochs among them
-        self.log_lines.extend((event.task, event.line) for event in batch)
-        self._noise.extend(noise)
-        for event in reversed(batch):  # only the newest epoch line shows
-            if event.line.startswith("epoch ") and (epoch := EPOCH.match(event.line)):
-                self._show_epoch(event.task, int(epoch[1]), int(epoch[2]), epoch[3].strip())
-                break
+        arrived, batch, noise = taken
         log = self.query_one("#log", RunLog)
         if not log.is_on_screen:  # another tab shows: kept, not drawn; drawn afresh when the log shows again
             log.stale = True
@@ -506,6 +497,27 @@ class RunPanel(Vertical):
             cost = (time.perf_counter() - began) / (len(shown) + (1 if skipped else 0))
             log.line_cost = 0.5 * log.line_cost + 0.5 * cost
         self._next_flush = time.monotonic() + (FLOOD_FLUSH_EVERY if skipped else 0.0)
+
+    def _take_pending(self) -> tuple[int, list[LogLine], list[bool]] | None:
+        """The lines that came since the last batch, kept (the graph's task logs, the epochs, log_lines) and
+        returned to draw: (how many arrived, the batch, which are kfp's own lines); None when none came."""
+        arrived, self._arrived = self._arrived, 0
+        pending = self._pending
+        batch = [pending.popleft() for _ in range(len(pending))]  # the thread may append meanwhile: those wait
+        if not batch:
+            return None
+        # a pass a line, kept cheap: at 10,000 lines a second this loop is most of a batch's own time
+        is_noise = self._noise_filter.is_noise
+        noise = [is_noise(event.task, event.line) for event in batch]
+        self.query_one(RunGraphView).on_lines(batch, noise)  # each task's log, beside its box
+        self.query_one(TrainingPlot).on_lines(batch)  # the epochs among them
+        self.log_lines.extend((event.task, event.line) for event in batch)
+        self._noise.extend(noise)
+        for event in reversed(batch):  # only the newest epoch line shows
+            if event.line.startswith("epoch ") and (epoch := EPOCH.match(event.line)):
+                self._show_epoch(event.task, int(epoch[1]), int(epoch[2]), epoch[3].strip())
+                break
+        return arrived, batch, noise
 
     def _reset_view(self) -> None:
         self.query_one("#training").display = False
@@ -636,7 +648,7 @@ class RunPanel(Vertical):
     @on(RunLog.Redraw)
     def redraw_log(self, message: RunLog.Redraw) -> None:
         message.stop()
-        self.flush_log()  # what came since the last batch is kept first
+        self._take_pending()  # what came since the last batch is kept first, drawn with the rest (not twice)
         self._rewrite_log()
 
     def on_attempt_finished(self, message: AttemptFinished) -> None:
