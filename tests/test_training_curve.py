@@ -61,10 +61,15 @@ async def test_the_run_tab_plots_the_epochs_and_the_checks_tab_keeps_the_figures
         # drawn again as the epochs came (a batch of the log at a time), once more for the Metrics
         assert seen == sorted(seen) and seen[-1] == 4 and len(seen) >= 2
         assert plot.display
+        assert plot.query("#curve-plot")  # made with the first curve (the idle tab has none)
         assert plot.curve.series("fit")["accuracy"] == ([1, 2, 3, 4], [0.5, 0.75, 0.875, 0.9375])
         assert plot.curve.metrics == {"fit": {"accuracy": 0.9375, "loss": 0.125}}
         kept = app.query_one("#checks-curve", TrainingPlot)
-        await settle(pilot, lambda: kept.display)
+        await settle(pilot, lambda: kept.display and bool(kept.query("#curve-plot")))
+        drawn = kept.query_one("#curve-plot")
+        await settle(pilot, lambda: drawn.size.height > 0)
+        assert any(ord(c) >= 0x2800 for c in "".join(  # braille: the curve's marks, drawn
+            strip.text for strip in drawn.render_lines(drawn.region.reset_offset)))
         summary = str(kept.query_one("#curve-summary").render())
         assert "fit: epoch 4/4 loss=0.1250 accuracy=0.9375" in summary
         assert "fit: Metrics" in summary and "accuracy=0.9375" in summary
@@ -113,3 +118,50 @@ async def test_lesson_4_logs_kfp_metrics_and_the_checks_tab_shows_them(home: Pat
         summary = str(kept.query_one("#curve-summary").render())
         assert "train-and-upload: Metrics" in summary
         assert f"held_out_accuracy={figures['held_out_accuracy']:g}" in summary
+
+
+def test_a_run_tab_with_no_curve_leaves_plotext_unimported(home: Path) -> None:
+    """Every lesson's Run tab has a TrainingPlot and only lesson 4 plots: plotext (about 1.7 MiB of the idle
+    app, issue 13's memory figure) comes with the first curve. In a fresh process, lesson 1's tabs all
+    mounted, then an epoch line: the plot is made then, and draws."""
+    import os
+    import subprocess
+    import sys
+
+    script = """
+import asyncio, sys
+from workshop.app import make_app
+from workshop.core.course import Course
+from workshop.core.events import LogLine
+from workshop.core.settings import Settings
+from workshop.widgets.lesson_view import Later
+from workshop.widgets.run_panel import RunPanel
+from workshop.widgets.training_plot import TrainingPlot
+
+async def main() -> None:
+    app = make_app(Course(Settings.load("en")), "local")
+    async with app.run_test(size=(100, 30)) as pilot:
+        while not app.query(RunPanel) or app.query(Later):  # the rest of the first lesson, mounted
+            await pilot.pause(0.05)
+        await pilot.press("3")
+        await pilot.pause(0.2)
+        print("idle", "textual_plotext" in sys.modules, "plotext" in sys.modules, flush=True)
+        panel = app.query_one(RunPanel)
+        for k in (1, 2, 3):
+            panel.take_event(LogLine("r9", "fit", f"epoch {k}/3 loss={1 / k:.3f} accuracy={k / 4:.3f}"))
+        panel.flush_log()
+        plot = panel.query_one("#run-curve", TrainingPlot)
+        deadline = asyncio.get_running_loop().time() + 20
+        while not (plot.display and plot.query("#curve-plot") and plot.query_one("#curve-plot").size.height):
+            assert asyncio.get_running_loop().time() < deadline, "no plot"
+            await pilot.pause(0.05)
+        print("plotted", "textual_plotext" in sys.modules, plot.curve.series("fit")["loss"][0], flush=True)
+
+asyncio.run(main())
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "WORKSHOP_HOME": str(home)})
+    assert out.returncode == 0, out.stderr[-3000:]
+    said = {line.split()[0]: line.split(maxsplit=1)[1] for line in out.stdout.splitlines()}
+    assert said["idle"] == "False False", out.stdout
+    assert said["plotted"] == "True [1, 2, 3]", out.stdout

@@ -1,5 +1,8 @@
 """The training curve: loss and accuracy per epoch, plotted as the epochs come (textual-plotext).
 
+Every lesson's Run tab has one, and only lesson 4 plots: the plot widget, and plotext with it (about
+1.7 MiB of the idle app), come with the first curve, not with the tab.
+
 The figures come from core/metrics.py (epoch lines and KFP Metrics, from the run's events).
 On the Run tab it follows the run live; on the Checks tab it shows the last run's final curve
 and figures as evidence, kept across sessions.
@@ -12,7 +15,6 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from workshop.core.events import LogLine, RunEvent, RunStarted, TaskFinished
 from workshop.core.lessons import Lesson
@@ -38,8 +40,18 @@ class TrainingPlot(Vertical):
         self.curve = Curve()
 
     def compose(self) -> ComposeResult:
-        yield PlotextPlot(id="curve-plot")
         yield Static("", id="curve-summary")
+
+    def _plot(self) -> Any:
+        """The plot widget, made and mounted above the summary the first time a curve is drawn."""
+        from textual_plotext import PlotextPlot
+
+        found = self.query(PlotextPlot)
+        if found:
+            return found.first()
+        widget = PlotextPlot(id="curve-plot")
+        self.mount(widget, before=self.query_one("#curve-summary"))
+        return widget
 
     def on_mount(self) -> None:
         self.display = False  # hidden from the start too (DEFAULT_CSS), before this runs
@@ -105,7 +117,7 @@ class TrainingPlot(Vertical):
             self.display = False
             return
         self.display = True
-        widget = self.query_one(PlotextPlot)
+        widget = self._plot()
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
