@@ -6,6 +6,8 @@ import shutil
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from workshop.core.ports import PipelineRef
@@ -28,10 +30,18 @@ class PipelineRegistry:
                 """
             )
 
-    def _db(self) -> sqlite3.Connection:
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one transaction, committed (or rolled back) and closed at the end. Closed here: a
+        connection's own statement cache refers back to it, so an unclosed one waited for a full garbage
+        collection with registry.db and its WAL open (a read-only remount of the home failed, busy)."""
         conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("PRAGMA journal_mode = WAL")
-        return conn
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            with conn:  # commits, or rolls back on an error
+                yield conn
+        finally:
+            conn.close()
 
     def upload(self, package: Path, name: str, description: str) -> PipelineRef:
         """A new version of the pipeline `name` (the pipeline too, the first time)."""
