@@ -324,3 +324,26 @@ async def test_tab_keys_do_not_count_the_frozen_heap(home: Path, monkeypatch) ->
             await settle(pilot, lambda tab=tab: tabs.active == tab)
         await pilot.pause()
         assert asked[0] == 0
+
+
+async def test_lines_a_busy_batch_left_undrawn_are_drawn_once_the_lines_stop(home: Path, monkeypatch) -> None:
+    """On a loaded machine a batch's draw budget fits few lines (the log measures what a line cost): the rest
+    of a short run's burst was counted ("… n lines not shown") and never drawn, and lesson 1's `add number`
+    line was missing from the Run tab (CI, test_app::test_take_lesson_one_and_unlock_lesson_two). Once no
+    line has come for CATCH_UP_AFTER, the log is drawn afresh and every kept line shows."""
+    app = new_app(home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        panel = await _run_tab(pilot, app)
+        log = panel.query_one("#log", RunLog)
+        # a redraw for a new width (the run graph, drawn from its compile, narrows the log) would draw every line
+        # anyway: none here, so what draws them is the catch-up
+        monkeypatch.setattr(RunLog, "_reflow", lambda self: None)
+        log.line_cost = 0.01  # 20 ms of budget: two lines a batch, as a slow write on a busy machine leaves it
+        for i in range(30):
+            panel.take_event(LogLine("r", "square", f"line {i}"))
+        panel.flush_log()
+        await settle(pilot, lambda: any("lines not shown" in text for text in _texts(log)))
+        assert "[square] line 5" not in " ".join(_texts(log))  # counted, not drawn
+        await settle(pilot, lambda: not log.redrawing and [f"[square] line {i}" for i in range(30)] == [
+            text for text in _texts(log) if text.startswith("[square]")], timeout=20)
+        assert not any("lines not shown" in text for text in _texts(log))

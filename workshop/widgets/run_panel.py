@@ -64,6 +64,9 @@ FLOOD_FLUSH_EVERY = 0.3  # seconds
 FIRST_STEP_LINES = 60  # at most this many of the newest lines are drawn at once: a screenful of them
 TABLE_FROM_HEIGHT = 16  # rows of the Run tab's body from which the Tasks table shows beside the graph
 STEP_GAP = 0.03  # seconds, at least, between two steps
+# lines a batch did not draw (its DRAW_BUDGET ran out) are drawn once no line has come for this long: the log
+# is redrawn afresh from what the panel keeps, so a short run's lines on a busy machine are never left out
+CATCH_UP_AFTER = 0.5  # seconds
 REFLOW_AFTER = 0.15  # seconds a new width must hold before the log is wrapped again (a drag sends many)
 
 Item = TypeVar("Item")
@@ -243,6 +246,8 @@ class RunPanel(Vertical):
         # filled by the run's worker thread (deque appends are atomic), drained by the UI every FLUSH_EVERY
         self._pending: deque[LogLine] = deque(maxlen=KEEP_LINES)
         self._arrived = 0  # lines handed over since the last batch, so a batch knows how many it skips
+        self._behind = False  # a batch left lines undrawn: the log is redrawn once the lines stop (CATCH_UP_AFTER)
+        self._last_batch = 0.0  # time.monotonic() of the last batch taken
         self._next_flush = 0.0  # time.monotonic() before which the timer does not draw (during a flood)
         self._intake_began = 0.0  # time.monotonic() when the lines of this burst began coming (take_event)
         self._taken = 0  # lines of this burst
@@ -478,7 +483,10 @@ class RunPanel(Vertical):
         tail; the panel keeps the last KEEP_LINES)."""
         taken = self._take_pending()
         if taken is None:
+            if self._behind and time.monotonic() - self._last_batch >= CATCH_UP_AFTER:
+                self._catch_up()
             return
+        self._last_batch = time.monotonic()
         arrived, batch, noise = taken
         log = self.query_one("#log", RunLog)
         if not log.is_on_screen:  # another tab shows: kept, not drawn; drawn afresh when the log shows again
@@ -487,6 +495,7 @@ class RunPanel(Vertical):
         fits = max(1, min(LINES_PER_FLUSH, int(DRAW_BUDGET / log.line_cost)))
         shown = [e for e, hush in zip(batch, noise, strict=True) if self._shows(e.task, hush)]
         skipped = max(arrived - len(batch), 0) + max(len(shown) - fits, 0)
+        self._behind = self._behind or skipped > 0
         shown = shown[-fits:]
         block = Text("\n").join(
             ([Text(f"… {skipped} lines not shown (too fast to draw)", style="dim")] if skipped else [])
@@ -497,6 +506,16 @@ class RunPanel(Vertical):
             cost = (time.perf_counter() - began) / (len(shown) + (1 if skipped else 0))
             log.line_cost = 0.5 * log.line_cost + 0.5 * cost
         self._next_flush = time.monotonic() + (FLOOD_FLUSH_EVERY if skipped else 0.0)
+
+    def _catch_up(self) -> None:
+        """The lines stopped after a batch that left some undrawn: the log drawn afresh from what the panel
+        keeps (the newest at once, the older in steps), or when it next shows."""
+        self._behind = False
+        log = self.query_one("#log", RunLog)
+        if log.is_on_screen:
+            self._rewrite_log()
+        else:
+            log.stale = True
 
     def _take_pending(self) -> tuple[int, list[LogLine], list[bool]] | None:
         """The lines that came since the last batch, kept (the graph's task logs, the epochs, log_lines) and
@@ -523,6 +542,7 @@ class RunPanel(Vertical):
         self.query_one("#training").display = False
         self._pending.clear()
         self._arrived = 0
+        self._behind = False
         self.log_lines.clear()
         self.steps.clear()
         self._noise.clear()
@@ -639,6 +659,7 @@ class RunPanel(Vertical):
 
     def _rewrite_log(self) -> None:
         """The kept lines drawn afresh, as the filters say: the newest at once, the older in steps (RunLog)."""
+        self._behind = False  # every kept line is drawn again
         shown = [item for item, noise in zip(self.log_lines, self._noise, strict=False) if self._shows(item[0], noise)]
         self.query_one("#log", RunLog).redraw(shown, self._item_text)
 
