@@ -167,8 +167,10 @@ async def main(count: int, rate: int, real: int) -> None:
             await asyncio.sleep(1.0)  # well into the flood
         collections = Collections()
         gc.callbacks.append(collections)
-        busy = await presses(app, count)
-        gc.callbacks.remove(collections)
+        try:
+            busy = await presses(app, count)
+        finally:
+            gc.callbacks.remove(collections)
         if real:
             still = panel.run_active
             await app.workers.wait_for_complete()

@@ -156,10 +156,7 @@ class RunLog(RichLog):
 
     def _on_hide(self, event: events.Hide) -> None:
         if self.redrawing:  # nobody sees it: the rest waits, and the log is drawn afresh when it shows again
-            self._older_items, self._make = (), None  # its lines stay until then: the tab shows them at once
-            if self._step_timer is not None:
-                self._step_timer.stop()
-                self._step_timer = None
+            self._stop_steps()  # its lines stay until then: the tab shows them at once
             self.stale = True
 
     def redraw(self, items: Sequence[Item], make: Callable[[Item], Text]) -> None:
@@ -177,12 +174,16 @@ class RunLog(RichLog):
             self._step_timer = self.set_timer(0.01, self._draw_older)
 
     def clear(self) -> RunLog:
+        self._stop_steps()
+        super().clear()
+        return self
+
+    def _stop_steps(self) -> None:
+        """What is left of a redraw is dropped: no more steps."""
         self._older_items, self._make = (), None
         if self._step_timer is not None:
             self._step_timer.stop()
             self._step_timer = None
-        super().clear()
-        return self
 
     def _draw_older(self) -> None:
         """One step of a redraw: as many of the older lines as fit DRAW_BUDGET, drawn above the others."""
