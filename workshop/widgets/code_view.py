@@ -7,12 +7,12 @@ or after three failed attempts (the application service, workshop.core.service, 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
-from rich.syntax import Syntax
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -24,26 +24,44 @@ from workshop.core.lessons import Lesson, LessonError
 from workshop.ui_text import t
 from workshop.widgets.code_compare import CodeCompare
 from workshop.widgets.run_graph import RunGraphView
+from workshop.widgets.text_cache import TextCache
+
+_CODE_KEY = ("python", "ansi_dark", "line-numbers", "no-wrap")  # how `highlighted` draws, for its cache
 
 
 @functools.lru_cache(maxsize=16)
-def highlighted(code: str) -> Text:
+def highlighted(code: str, folder: Path | None = None) -> Text:
     """The code, highlighted with line numbers, as plain styled Text: made once per source.
 
     A Syntax in the Static ran pygments over the whole file each time the Static drew it (every show of the
     tab, 12-60 ms); this Text draws as fast as any. Its lines are as wide as the code's widest (no wrap, so
-    long lines scroll sideways), whatever the width of the pane."""
+    long lines scroll sideways), whatever the width of the pane. With a `folder`, what pygments made is kept
+    there (widgets/text_cache.py) and read back for the same code: the app's next start does not load pygments
+    (some 3 MiB and 40 ms) to show a file it has shown before."""
+    cache = TextCache(folder)
+    segments = cache.load("code", code, _CODE_KEY)
+    if segments is None:
+        segments = _highlight(code)
+        cache.save("code", code, _CODE_KEY, segments)
+    text = Text(no_wrap=True, overflow="ignore", end="")
+    for segment in segments:
+        text.append(segment.text, segment.style)
+    return text
+
+
+def _highlight(code: str) -> list[Segment]:
+    from rich.syntax import Syntax
+
     syntax = Syntax(code, "python", line_numbers=True, theme="ansi_dark")
     console = Console(width=10_000, color_system="truecolor", legacy_windows=False)
     width = max((cell_len(line) for line in code.splitlines()), default=0) + len(str(code.count("\n") + 1)) + 3
-    text = Text(no_wrap=True, overflow="ignore", end="")
+    segments: list[Segment] = []
     for number, line in enumerate(console.render_lines(syntax, console.options.update_width(width), pad=False)):
         if number:
-            text.append("\n")
-        for segment in Segment.simplify(line):  # one span a run of one style, as the Syntax drew it
-            if not segment.control:
-                text.append(segment.text, segment.style)
-    return text
+            segments.append(Segment("\n"))
+        # one span a run of one style, as the Syntax drew it
+        segments.extend(segment for segment in Segment.simplify(line) if not segment.control)
+    return segments
 
 
 def _read(path: Any) -> str:
@@ -204,7 +222,8 @@ class CodeView(Vertical):
             return  # the same code: no new render, no new layout of the screen
         self.shown = code
         self._drawn = True
-        self.query_one("#code", Static).update(highlighted(code))
+        folder = self._course.settings.home / "cache" / "text"
+        self.query_one("#code", Static).update(highlighted(code, folder))
 
     @on(Button.Pressed, "#exercise-start")
     def start(self, event: Button.Pressed) -> None:

@@ -15,7 +15,6 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
-from rich.markdown import Markdown as RichMarkdown
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -29,6 +28,7 @@ from workshop.core.lessons import Lesson
 from workshop.messages import ChecksShown
 from workshop.ui_text import t
 from workshop.widgets.checks_view import ChecksView
+from workshop.widgets.text_cache import Drawn, TextCache
 
 # After the text has been drawn, the rest mounts at the latest this many seconds after the view
 # (a view whose text is never drawn: another tab restored at start-up, a screen on top).
@@ -69,32 +69,6 @@ class Later(Widget):
         self.make = make
 
 
-class _DrawnOnce:
-    """A Rich renderable drawn once per width: Textual renders a Static's content to measure its
-    height, then again to draw it, and again on each later layout (the other tabs mounting), and
-    a lesson's text costs tens of milliseconds a time. Its segments are kept and given again.
-
-    The key leaves out the options Markdown does not read: `height` (its __rich_console__ drops
-    it) and `highlight` (used only for plain strings, which Markdown never hands the console)."""
-
-    def __init__(self, renderable: Any) -> None:
-        self.renderable = renderable
-        self._drawn: dict[tuple[Any, ...], list[Any]] = {}
-
-    def __rich_console__(self, console: Any, options: Any) -> Any:
-        key = (options.max_width, options.min_width, options.justify, options.overflow, options.no_wrap,
-               options.ascii_only, options.legacy_windows, options.markup)
-        segments = self._drawn.get(key)
-        if segments is None:
-            segments = self._drawn[key] = list(console.render(self.renderable, options))
-        return segments
-
-    def __rich_measure__(self, console: Any, options: Any) -> Any:
-        from rich.measure import Measurement
-
-        return Measurement.get(console, options, self.renderable)
-
-
 def first_part(text: str, lines: int) -> str:
     """The lesson's text up to the first heading after `lines` source lines (outside code
     fences), or all of it. Rich's Markdown draws block after block, each on its own, so the part
@@ -115,6 +89,7 @@ def _plain_markdown(text: str) -> Any:
     first paint shows while the syntax highlighter's lexers (pygments compiles their regular
     expressions on first use: about 100 ms for Python, YAML and shell) are not loaded yet."""
     from rich.markdown import CodeBlock
+    from rich.markdown import Markdown as RichMarkdown
     from rich.syntax import Syntax
 
     class PlainCodeBlock(CodeBlock):
@@ -134,20 +109,50 @@ CODE_THEME = "ansi_dark"
 FIRST_PART_SCREENS = 2
 
 
+def _markdown(text: str) -> Any:
+    from rich.markdown import Markdown as RichMarkdown
+
+    return RichMarkdown(text, code_theme=CODE_THEME)
+
+
+class _FirstPaint:
+    """What the first paint draws: the whole text when it is kept on disk at this width (no
+    Markdown at all), else the top of it with its code plain. The first draw decides, so that a
+    measure and the draw that follows it agree."""
+
+    def __init__(self, full: Drawn, part: Drawn) -> None:
+        self.full = full
+        self.part = part
+        self.whole: bool | None = None  # None until the first draw
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        if self.whole is None:
+            self.whole = self.full.cached(options) is not None
+        return (self.full if self.whole else self.part).__rich_console__(console, options)
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        return self.full.__rich_measure__(console, options)
+
+
 class LessonText(Static):
-    """The lesson's text. The first paint draws the top of it (a couple of screens), its code
-    plain; right after that paint, the whole text with its code highlighted (what stays), and
-    then its view mounts the other tabs."""
+    """The lesson's text. The first paint draws the whole text if it was drawn at this width
+    before (kept under the home, widgets/text_cache.py), else the top of it (a couple of
+    screens), its code plain; right after that paint, the whole text with its code highlighted
+    (what stays), and then its view mounts the other tabs."""
 
     drawn = False  # the first part has been drawn
     complete = False  # the whole text is the content
 
-    def __init__(self, text: str, rows: int, **kwargs: Any) -> None:
+    def __init__(self, text: str, rows: int, cache: TextCache | None = None, **kwargs: Any) -> None:
         self.text = text
         part = first_part(text, max(rows, 1) * FIRST_PART_SCREENS)
         self.complete = part == text and "```" not in text and "~~~" not in text
-        first = RichMarkdown(text, code_theme=CODE_THEME) if self.complete else _plain_markdown(part)
-        super().__init__(_DrawnOnce(first), **kwargs)
+        self._full = Drawn(lambda: _markdown(text), cache, "lesson-text", text)
+        if self.complete:
+            first: Any = self._full
+        else:
+            first = self._first = _FirstPaint(self._full, Drawn(lambda: _plain_markdown(part)))
+        super().__init__(first, **kwargs)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         lines = super().render_lines(crop)
@@ -157,6 +162,11 @@ class LessonText(Static):
         return lines
 
     def _after_first_paint(self) -> None:
+        if not gc.isenabled():  # off since `workshop start` began importing (workshop.cli): its work is done
+            # now, not once the other tabs have mounted: their garbage is collected as it comes (0.4 MiB less
+            # at idle, bench_startup.py), and the collection comes after the first paint, not before it
+            gc.collect()
+            gc.enable()
         self.show_all()
         view = next((a for a in self.ancestors if isinstance(a, LessonView)), None)
         if view is not None:
@@ -166,7 +176,8 @@ class LessonText(Static):
         """The whole text, its code highlighted (at once, if the first part is not drawn yet)."""
         if not self.complete:
             self.complete = True
-            self.update(_DrawnOnce(RichMarkdown(self.text, code_theme=CODE_THEME)))
+            if not self._first.whole:  # the whole text was read back for the first paint: it is shown
+                self.update(self._full)
 
 
 def _code_view(lesson: Lesson, lang: str) -> Widget:
@@ -216,7 +227,7 @@ class LessonView(Vertical):
                     yield Static(t(lang, "coming_soon"), classes="banner")
                 # one widget for the whole text (rich's Markdown): Textual's Markdown widget mounts a
                 # widget per block, which costs a lesson screen half a second on a small machine
-                yield LessonText(lesson.text(lang), self.app.size.height, id="lesson-text")
+                yield LessonText(lesson.text(lang), self.app.size.height, self._text_cache(), id="lesson-text")
             # The hidden tabs' widgets come once the text is drawn (see the module's docstring).
             with TabPane(t(lang, "tab_code"), id="tab-code"):
                 yield Later(lambda: _code_view(lesson, lang))
@@ -232,6 +243,10 @@ class LessonView(Vertical):
             if "try_model" in lesson.extra:
                 with TabPane(t(lang, "try_model"), id="tab-try", disabled=blocked):
                     yield Later(lambda: _try_model(lesson, lang))
+
+    def _text_cache(self) -> TextCache:
+        course = getattr(self.app, "course", None)
+        return TextCache(course.settings.home / "cache" / "text" if course is not None else None)
 
     _curve_wanted = False  # the last run's results are shown: the curve follows once it is mounted
     _rest_done = False  # every placeholder has been replaced
