@@ -122,3 +122,32 @@ def test_a_file_that_never_finishes_importing_ends_with_a_message(tmp_path: Path
     out = _python(APART, str(hangs), "p", str(tmp_path / "h.yaml"), "3")
     assert out.splitlines()[0] == ("CompileError: hangs.py did not compile within 3 s "
                                    "(does it wait for something when imported?)")
+
+
+DOCUMENTS = """
+import sys
+from pathlib import Path
+from workshop.core.compile import compile_apart, documents_path
+from workshop.core.pipeline_spec import PipelineSpec
+package = compile_apart(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), documents=True)
+spec = PipelineSpec.load_documents(documents_path(package))
+print("yaml imported here:", "yaml" in sys.modules)
+print([t.qualified for t in spec.tasks])
+print(spec.documents == PipelineSpec.load(package).documents)
+"""
+
+
+@pytest.mark.parametrize(("file", "function"), [
+    ("pythagorean.py", "pythagorean"), ("pvc_sort.py", "demo_sort_pipeline"),
+    ("resources.py", "cgpu_setting_node_selector_pipeline"), ("minio_model.py", "digits_pipeline"),
+    ("kserve_iris.py", "kserver_pipeline"),  # every lesson's pipeline (lessons/*/lesson.toml)
+])
+def test_a_compile_apart_gives_the_documents_as_json_the_yaml_parser_reads(
+        tmp_path: Path, file: str, function: str) -> None:
+    """The idle app's run graph reads the package's documents as JSON written by the child: the same
+    documents PipelineSpec.load parses from the YAML (compared after the caller's YAML check, below the
+    first print), and the caller never loads a YAML parser for them."""
+    out = _python(DOCUMENTS, str(ROOT / "pipelines" / file), function, str(tmp_path / "p.yaml")).splitlines()
+    assert out[0] == "yaml imported here: False"
+    assert out[1].startswith("[") and out[1] != "[]"
+    assert out[2] == "True"

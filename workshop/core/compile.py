@@ -145,12 +145,14 @@ APART_TIMEOUT = 60.0  # seconds a preview's child may take; a file that never fi
 
 
 def compile_apart(path: Path, function: str, package: Path, source: bytes | None = None,
-                  timeout: float = APART_TIMEOUT) -> Path:
+                  timeout: float = APART_TIMEOUT, documents: bool = False) -> Path:
     """compile_pipeline in a child interpreter: the same package, the same CompileError messages.
 
     For a compile nobody waits on (the app's run graph before a run): kfp is imported there,
     not in the caller, which keeps its memory and its CPU (the child takes the other core,
-    where a thread would hold the interpreter's lock while the screen paints).
+    where a thread would hold the interpreter's lock while the screen paints). With `documents`,
+    the child also writes the package's YAML documents as JSON beside it (`documents_path`): the
+    caller reads them without loading a YAML parser (the idle app's run graph).
     """
     import subprocess
 
@@ -161,7 +163,8 @@ def compile_apart(path: Path, function: str, package: Path, source: bytes | None
             raise CompileError(f"cannot read {path}: {exc.strerror or exc}") from exc
     root = str(Path(__file__).resolve().parents[2])
     try:
-        done = subprocess.run([sys.executable, "-c", _CHILD, root, str(path), function, str(package)],
+        done = subprocess.run([sys.executable, "-c", _CHILD, root, str(path), function, str(package),
+                               *(["--documents"] if documents else [])],
                               input=source, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise CompileError(f"{path.name} did not compile within {timeout:.0f} s (does it wait for something "
@@ -169,10 +172,15 @@ def compile_apart(path: Path, function: str, package: Path, source: bytes | None
     err = done.stderr.decode("utf-8", "replace").strip()
     if done.returncode == _CHILD_FAILED and _CHILD_MARK in err:
         raise CompileError(err.rsplit(_CHILD_MARK, 1)[1])
-    if done.returncode != 0 or not package.is_file():
+    if done.returncode != 0 or not package.is_file() or (documents and not documents_path(package).is_file()):
         last = err.splitlines()[-1] if err else f"exit status {done.returncode}"
         raise CompileError(f"{path.name} does not compile: {last}")
     return package
+
+
+def documents_path(package: Path) -> Path:
+    """Where compile_apart(documents=True) writes the package's documents as JSON."""
+    return package.with_name(package.name + ".json")
 
 
 def _child() -> None:
@@ -185,6 +193,14 @@ def _child() -> None:
         sys.stderr.write(_CHILD_MARK + str(exc))
         sys.stderr.flush()
         os._exit(_CHILD_FAILED)
+    if sys.argv[4:5] == ["--documents"]:
+        import json
+
+        from workshop.core.pipeline_spec import read_documents
+
+        # the documents the caller's PipelineSpec.parse would read, parsed here (kfp has loaded yaml already)
+        documents_path(package).write_text(json.dumps(read_documents(package.read_text(encoding="utf-8"))),
+                                           encoding="utf-8")
 
 
 def task_names(package: Path) -> list[str]:

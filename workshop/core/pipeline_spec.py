@@ -201,6 +201,19 @@ def dependency_order(dependencies: Mapping[str, Iterable[str]]) -> list[str]:
     return order
 
 
+def read_documents(text: str, source: str = "") -> list[Any]:
+    """The YAML documents of a compiled package (the empty ones left out)."""
+    import yaml  # here, not at import: a local run's worker builds its spec from JSON and waits without yaml
+
+    # libyaml's safe loader when PyYAML was built with it (the wheels are): the same documents as
+    # yaml.safe_load_all, some ten times faster on a compiled package.
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return [d for d in yaml.load_all(text, Loader=loader) if d]
+    except yaml.YAMLError as exc:
+        raise PipelineSpecError(f"{source or 'the package'} is not a compiled pipeline (bad YAML): {exc}") from None
+
+
 class PipelineSpec:
     """A compiled pipeline, read once."""
 
@@ -232,16 +245,18 @@ class PipelineSpec:
 
     @classmethod
     def parse(cls, text: str, source: str = "") -> PipelineSpec:
-        import yaml  # here, not at import: a local run's worker builds its spec from JSON and waits without yaml
+        return cls.from_documents(read_documents(text, source), source)
 
-        # libyaml's safe loader when PyYAML was built with it (the wheels are): the same documents as
-        # yaml.safe_load_all, some ten times faster on a compiled package.
-        loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    @classmethod
+    def load_documents(cls, path: Path, source: str = "") -> PipelineSpec:
+        """From the documents as JSON (compile.compile_apart(documents=True)): no YAML parser needed."""
+        import json
+
         try:
-            docs = [d for d in yaml.load_all(text, Loader=loader) if d]
-        except yaml.YAMLError as exc:
-            raise PipelineSpecError(f"{source or 'the package'} is not a compiled pipeline (bad YAML): {exc}") from None
-        return cls.from_documents(docs, source)
+            docs = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise PipelineSpecError(f"cannot read the compiled pipeline's documents {path}: {exc}") from None
+        return cls.from_documents([d for d in docs if d] if isinstance(docs, list) else [], source or str(path))
 
     @classmethod
     def from_documents(cls, docs: list[Any], source: str = "") -> PipelineSpec:

@@ -135,7 +135,7 @@ class RunGraphView(Vertical, can_focus=True):
         """
         import hashlib
 
-        from workshop.core.compile import CompileError, compile_apart
+        from workshop.core.compile import CompileError, compile_apart, documents_path
 
         course: Any = self.app.course  # type: ignore[attr-defined]
         key = (self.lesson.key, self.lesson.pipeline_function, hashlib.sha1(code).hexdigest())
@@ -145,13 +145,15 @@ class RunGraphView(Vertical, can_focus=True):
                 target = course.settings.workspace / "graphs" / f"{self.lesson.key}-{id(self)}.yaml"
                 try:
                     # in a child: kfp stays out of the app (its memory, and the paint it would slow)
-                    package = compile_apart(source, self.lesson.pipeline_function, target, code)
-                    spec = PipelineSpec.load(package)
+                    # and its documents as JSON: the idle app loads no YAML parser for the graph
+                    compile_apart(source, self.lesson.pipeline_function, target, code, documents=True)
+                    spec = PipelineSpec.load_documents(documents_path(target), str(target))
                 except (CompileError, PipelineSpecError) as exc:
                     self.app.call_from_thread(self._no_graph, str(exc))
                     return
                 finally:
                     target.unlink(missing_ok=True)
+                    documents_path(target).unlink(missing_ok=True)
                 if len(_PREVIEWS) > 32:
                     _PREVIEWS.clear()
                 _PREVIEWS[key] = spec
