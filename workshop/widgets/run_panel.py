@@ -287,8 +287,10 @@ class RunPanel(Vertical):
             table: DataTable[Any] = DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
             # the state first, as wide as its longest word, then the name as long as it is: in the column
             # beside the graph (a third of a 100-column terminal) a long name is what is cut, never the state
-            table.add_column("", key="state", width=max(cell_len(t(self.lang, f"task_{s}")) for s in STATE_STYLE))
-            table.add_column(t(self.lang, "tasks"), key="task")
+            # Text, not str: a str label is read as markup, and that loads rich's emoji table (1.2 MiB, for good)
+            table.add_column(Text(""), key="state",
+                             width=max(cell_len(t(self.lang, f"task_{s}")) for s in STATE_STYLE))
+            table.add_column(Text(t(self.lang, "tasks")), key="task")
             yield table
             # min_width: RichLog renders at least 78 columns by default, wider than the pane in a
             # 100-column terminal, which cut the ends of long lines off instead of wrapping them
