@@ -93,11 +93,12 @@ time.sleep(600)  # until the test kills this parent
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP])
 def test_lesson_4s_scorer_ends_with_its_parent_even_in_the_middle_of_its_import(tmp_path: Path,
                                                                                sig: signal.Signals) -> None:
-    """keras_eval's scorer is started with lesson 4's run and imports TensorFlow (seconds, more under load)
-    before it reads its pipe: a workshop killed at that moment left it alive until the import was done (the
-    fault matrix's `run 4` signalled as its first task starts). A `keras` whose import never ends stands in
-    for the slow import, so the test does not depend on the machine's speed."""
-    slow = tmp_path / "slow" / "keras"
+    """keras_eval's scorer is started with lesson 4's run and imports scikit-learn for the held-out digits
+    (and TensorFlow, for a model numpy does not run) before it reads its pipe: a workshop killed at that moment
+    left it alive until the import was done (the fault matrix's `run 4` signalled as its first task starts). An
+    `sklearn` whose import never ends stands in for the slow import, so the test does not depend on the
+    machine's speed."""
+    slow = tmp_path / "slow" / "sklearn"
     slow.mkdir(parents=True)
     (slow / "__init__.py").write_text("import time\ntime.sleep(120)\n")
     root = Path(__file__).resolve().parent.parent

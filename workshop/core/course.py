@@ -45,9 +45,10 @@ class Attempt:
 def _warm_checks(*lessons: Lesson) -> Callable[[], None]:
     """Start what these lessons' checks will need and is slow to start; returns how to stop it unused.
 
-    Scoring lesson 4's model imports TensorFlow in a process of its own: started with the run,
-    that import overlaps the training instead of following it; started before the lessons ahead of
-    it (`run --all`), it is done by then. A lesson's run takes the one started for the course.
+    Lesson 4's model is scored in a process of its own that imports scikit-learn and makes the held-out
+    digits (and TensorFlow, only for a model keras_numpy does not run): started with the run, that start
+    overlaps the training instead of following it; started before the lessons ahead of it (`run --all`),
+    it is done by then. A lesson's run takes the one started for the course.
     """
     if any(spec.kind == "keras_model_accuracy" for lesson in lessons for spec in lesson.checks):
         from workshop.core import keras_eval

@@ -1,12 +1,15 @@
 """Score a stored Keras digits model on held-out digits, in a process of its own.
 
-TensorFlow's import costs hundreds of MiB and seconds, and writes C++ logs straight to the
-terminal; in a child process neither reaches the app, and nothing of the learner's code is
-loaded there: only the model file fetched from the object store.
+Nothing of the learner's code is loaded there: only the model file fetched from the object
+store. A stack of the layers a dense classifier is made of (the lesson's model) runs forward in
+numpy from the file (keras_numpy.py); any other model is loaded by Keras, whose TensorFlow import
+costs hundreds of MiB and seconds and writes C++ logs straight to the terminal: in a child
+process neither reaches the app.
 
-The child imports TensorFlow first and then waits for one request on stdin, so the import can
-overlap the lesson's run: `prestart()` when a run of a lesson with this check begins, `score()`
-when the check runs (it takes the started child, or starts one). One child scores one model.
+The child imports scikit-learn and makes the held-out digits first, then waits for one request on
+stdin, so that start overlaps the lesson's run: `prestart()` when a run of a lesson with this check
+begins, `score()` when the check runs (it takes the started child, or starts one). One child scores
+one model.
 
 Child protocol: `python -m workshop.core.keras_eval --serve` reads one JSON line
 {"path": ..., "scale": ...} and prints one JSON line {"accuracy": ..., "samples": ...} or
@@ -93,27 +96,33 @@ def _held_out() -> tuple[Any, Any]:
     return x_test, y_test
 
 
-def _warm_up() -> None:
-    """TensorFlow's runtime started (its thread pools, the first predict's set-up) on a throw-away
-    model of two layers, before the learner's model arrives: the scoring left is its own."""
-    import keras
-    import numpy as np
-
-    keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(10, activation="softmax")]).predict(
-        np.zeros((1, 64), dtype="float32"), verbose=0)
-
-
 def _score(path: str, scale: float, held_out: tuple[Any, Any] | None = None) -> dict[str, Any]:
-    import keras
+    """Scored by the model's own forward pass in numpy when it is a stack of the layers keras_numpy runs (the
+    lesson's model is), else by Keras: TensorFlow is imported only for a model that needs it."""
     import numpy as np
+
+    from workshop.core import keras_numpy
 
     x_test, y_test = held_out or _held_out()
-    try:
-        model = keras.models.load_model(path)
-    except Exception as exc:
-        return {"error": f"not a Keras model: {type(exc).__name__}: {exc}"}
-    predictions = np.argmax(model.predict(x_test / scale, verbose=0), axis=1)
-    return {"accuracy": float((predictions == y_test).mean()), "samples": int(len(y_test))}
+    forward = keras_numpy.load(path)
+    scorer = "numpy"
+    outputs = None
+    if forward is not None:
+        try:
+            outputs = forward(x_test / scale)
+        except (ValueError, TypeError, FloatingPointError):
+            outputs = None  # shapes that do not fit: Keras says how
+    if outputs is None:
+        scorer = "keras"
+        import keras
+
+        try:
+            model = keras.models.load_model(path)
+        except Exception as exc:
+            return {"error": f"not a Keras model: {type(exc).__name__}: {exc}"}
+        outputs = model.predict(x_test / scale, verbose=0)
+    predictions = np.argmax(outputs, axis=1)
+    return {"accuracy": float((predictions == y_test).mean()), "samples": int(len(y_test)), "scorer": scorer}
 
 
 def _await_request(request: list[str], asked: threading.Event) -> None:
@@ -132,9 +141,12 @@ def main() -> None:
         lines: list[str] = []
         asked = threading.Event()
         threading.Thread(target=_await_request, args=(lines, asked), daemon=True).start()
-        # the slow part first, before anyone asks: imports, the held-out digits, TensorFlow's runtime
+        # the slow part first, before anyone asks: scikit-learn's import and the held-out digits (numpy and
+        # h5py come with them); TensorFlow only if the model turns out to need Keras itself
         held_out = _held_out()
-        _warm_up()
+        import h5py  # noqa: F401
+
+        from workshop.core import keras_numpy  # noqa: F401
         asked.wait()
         request = json.loads(lines[0])
         print(json.dumps(_score(str(request["path"]), float(request.get("scale", 1.0)), held_out)), flush=True)
