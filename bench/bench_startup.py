@@ -2,6 +2,10 @@
 memory of the idle app with the worker its Run tab starts, against a bare Textual app's first
 paint and memory, measured the same way in the same run, alternated, medians.
 
+The runs share one home, as a learner's starts do: the first finds nothing kept and draws the
+lesson's text with Markdown and its code with pygments; the others read what it kept
+(widgets/text_cache.py). That first start is printed on a line of its own.
+
 Each app runs in a real pseudo-terminal (100x30); "painted" means a marker has reached the
 terminal: the title for a first paint, a phrase of lesson 1's text for the useful screen.
 Then, idle for IDLE seconds (what the app does after its first paint, such as mounting the
@@ -170,6 +174,10 @@ def run(home: str, runs: int) -> None:
     print(f"first useful screen (lesson text painted): workshop {t_useful:.3f} s, bare Textual's first paint "
           f"{t_bare:.3f} s, ratio {t_useful / t_bare:.2f}x")
     print(f"(the frame alone, title and lesson list: {t_frame:.3f} s, {t_frame / t_bare:.2f}x)")
+    # the first run found nothing kept under the home (widgets/text_cache.py): Markdown and pygments drew
+    cold_t, cold_m, cold_full = ours[0]
+    print(f"the first start of the {runs}, with no text kept yet: {cold_full:.3f} s, {cold_full / t_bare:.2f}x; "
+          f"idle memory {cold_m / 1024:.1f} + {m_worker:.1f} MiB, {(cold_m / 1024 + m_worker) / m_bare:.2f}x")
     print(f"memory idle ({IDLE:.0f} s after the useful screen) with the Run tab's prewarmed worker: "
           f"app {m_app:.1f} MiB + worker {m_worker:.1f} MiB "
           f"= {m_app + m_worker:.1f} MiB, bare Textual {m_bare:.1f} MiB, ratio {(m_app + m_worker) / m_bare:.2f}x")
