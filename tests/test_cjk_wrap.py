@@ -68,3 +68,19 @@ def test_a_line_break_between_chinese_and_latin_joins_with_a_space(source: str, 
     from workshop.core.lessons import join_soft_breaks
 
     assert join_soft_breaks(source) == joined
+
+
+def test_a_text_with_no_chinese_is_split_as_rich_splits_it(course: Course) -> None:
+    """A text with no character in the span of the Chinese ranges is split by rich's own `words` (the
+    Chinese pattern is compiled only for a text with one, widgets/cjk_wrap.py): both must split it
+    into the same words, punctuation, marks and runs of spaces included."""
+    from workshop.widgets import cjk_wrap
+
+    assert cjk_wrap._RICH_WORDS.__module__ == "rich._wrap"  # rich's function, not ours installed over it
+    samples = [line for lesson in course.lessons for line in lesson.text("en").splitlines() if line.isascii()]
+    samples += ["  leading and trailing  ", "f(a, b): (x) -> y; 5%!?", "a\tb\n c", "", "   ", "word",
+                "▶ 1. Pythagorean pipeline\n   open", "🔒 2. Volumes", "“quoted” … a·b ‘x’ (", "café, naïve."]
+    assert len(samples) > 100
+    for sample in samples:
+        assert list(cjk_wrap._cjk_words(sample)) == list(cjk_wrap._RICH_WORDS(sample)), sample
+        assert list(cjk_wrap.words(sample)) == list(cjk_wrap._RICH_WORDS(sample)), sample

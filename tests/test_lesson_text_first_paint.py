@@ -4,6 +4,9 @@ whole lesson draws, and the first paint's lines are the top of it, at the same w
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,9 +98,6 @@ print(gc.isenabled())
 
 
 def _gc_after_importing_the_cli(argv: list[str]) -> bool:
-    import subprocess
-    import sys
-
     out = subprocess.run([sys.executable, "-c", _GC_AFTER_IMPORT.format(argv=argv)], capture_output=True,
                          text=True, check=True, timeout=60)
     return out.stdout.strip().splitlines()[-1] == "True"
@@ -113,6 +113,31 @@ def _gc_after_importing_the_cli(argv: list[str]) -> bool:
 ])
 def test_only_starting_the_app_imports_with_the_collector_off(argv: list[str], enabled: bool) -> None:
     assert _gc_after_importing_the_cli(argv) is enabled
+
+
+_START_IMPORTS = """
+import sys
+sys.argv = ["/x/bin/workshop", "start"]
+import workshop.cli, workshop.app
+from workshop.widgets import lesson_view
+from workshop.cli.common import open_course
+open_course("en").states()
+print(" ".join(m for m in ("workshop.core.events", "workshop.core.ports", "workshop.core.progress_mirror",
+                           "rich.markdown", "yaml") if m in sys.modules))
+from workshop.widgets import cjk_wrap
+print(cjk_wrap._token.cache_info().currsize)
+"""
+
+
+def test_what_the_first_screen_waits_for_leaves_out_the_run_events_and_ports(home: Path) -> None:
+    """Issue 13's first screen: `workshop start` imports the CLI, the app, the lesson's view and opens
+    the course before it draws; the run events and the backend's ports (some twenty dataclasses and
+    protocols), the progress mirror, Markdown and YAML come later, and the Chinese line-breaking
+    pattern is compiled only for a text that is not all ASCII."""
+    out = subprocess.run([sys.executable, "-c", _START_IMPORTS], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "WORKSHOP_HOME": str(home)})
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.splitlines() == ["", "0"]
 
 
 def test_any_other_command_turns_the_collector_back_on(home: Path) -> None:

@@ -15,7 +15,6 @@ from textual.css.query import NoMatches
 from textual.widgets import Header, Label, OptionList
 
 from workshop.core.course import Course
-from workshop.core.ports import Backend
 from workshop.messages import AttemptFinished
 from workshop.ui_text import t
 from workshop.widgets.cjk_wrap import install as install_cjk_wrap
@@ -25,6 +24,7 @@ from workshop.widgets.lesson_list import LessonList
 install_cjk_wrap()  # before anything draws: Chinese lines break between characters, not in words
 
 if TYPE_CHECKING:
+    from workshop.core.ports import Backend  # not at start-up: its dataclasses are not on the way to the first screen
     from workshop.widgets.run_panel import RunPanel
 
 

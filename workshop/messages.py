@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from workshop.core.events import RunEvent
+if TYPE_CHECKING:  # the app imports these messages at start-up; the run events come with the Run tab
+    from workshop.core.events import RunEvent
 
 
 class RunEventPosted(Message):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.exceptions import NoArgsIsHelpError
 
 from workshop.cli.words import CHOSEN, HELP_ZH, OPTION_HELP_ZH, language, say
-from workshop.core.ports import Backend
 from workshop.core.settings import LANGUAGES, Settings, default_language
 from workshop.core.text import zh_only, zh_pairs
+
+if TYPE_CHECKING:
+    from workshop.core.ports import Backend  # `workshop start` needs none on the way to its first screen
 
 
 def _remember_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -10,17 +10,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workshop.core.errors import BackendError, CompileError, said
-from workshop.core.events import RunEvent, RunFinished, RunState, TaskFinished, TaskState, waiting
 from workshop.core.exercise import SolutionGate, code_version, own_code, pipeline_file_for, solution_gate
 from workshop.core.lessons import Lesson, find_lesson, load_lessons
-from workshop.core.ports import Backend, PrepareServices, ProgressMirror
 from workshop.core.progress import PASSED, ProgressStore, RunRecord
-from workshop.core.progress_mirror import pull, push
 from workshop.core.settings import Settings
 from workshop.core.text import text
 
-if TYPE_CHECKING:  # imported where a lesson runs: the checks bring the spec reader and yaml, not needed to show one
+# Imported where a lesson runs, not to show one: the checks bring the spec reader and yaml; the run events
+# and the backend's ports (some twenty dataclasses and protocols, 10-20 ms) are not on the way to the first
+# screen of `workshop start` (bench/bench_startup.py).
+if TYPE_CHECKING:
     from workshop.core.checks import CheckResult
+    from workshop.core.events import RunEvent, RunFinished
+    from workshop.core.ports import Backend
 
 
 class LessonState(StrEnum):
@@ -39,6 +41,8 @@ class Attempt:
 
     @property
     def passed(self) -> bool:
+        from workshop.core.events import RunState
+
         return self.run.state == RunState.SUCCEEDED.value and all(c.passed for c in self.checks)
 
 
@@ -80,6 +84,9 @@ class Course:
 
     def sync_progress(self, backend: Backend) -> None:
         """Mirror the progress to the backend (the cluster's ConfigMap); the local record always stays."""
+        from workshop.core.ports import ProgressMirror
+        from workshop.core.progress_mirror import push
+
         if not isinstance(backend, ProgressMirror):
             return
         try:
@@ -91,6 +98,9 @@ class Course:
 
     def restore_progress(self, backend: Backend) -> bool:
         """On the cluster with an empty local store: take the progress from the learner's ConfigMap."""
+        from workshop.core.ports import ProgressMirror
+        from workshop.core.progress_mirror import pull
+
         if not isinstance(backend, ProgressMirror):
             return False
         try:
@@ -105,6 +115,8 @@ class Course:
         what their runs and checks will need and is slow to start (servers, the model scorer), so it
         overlaps the lighter lessons before them. Returns how to stop what is left unused; closing the
         backend stops the servers."""
+        from workshop.core.ports import PrepareServices
+
         names = {str(name) for lesson in lessons for name in lesson.extra.get("services", ())}
         if names and isinstance(backend, PrepareServices):
             backend.prepare_services(names)
@@ -112,6 +124,8 @@ class Course:
 
     def release(self, ahead: list[Lesson], backend: Backend) -> None:
         """Between lessons taken in a row: stop, in the background, the servers none of those ahead needs."""
+        from workshop.core.ports import PrepareServices
+
         if isinstance(backend, PrepareServices):
             backend.release_services({str(name) for lesson in ahead for name in lesson.extra.get("services", ())})
 
@@ -201,6 +215,8 @@ class Course:
                        on_event: Callable[[RunEvent], object], on_run_id: Callable[[str], object],
                        on_step: Callable[[str, dict[str, Any]], object],
                        package: Path, source: Path, digest: str, started: float) -> Attempt:
+        from workshop.core.events import RunFinished, RunState, TaskFinished, TaskState
+
         ref = backend.upload_pipeline(package, lesson.pipeline_name, lesson.description_in("en"))
         on_step("uploaded", {"name": ref.name, "version": ref.version_name, "id": ref.pipeline_id,
                              "version_id": ref.version_id})
@@ -240,6 +256,7 @@ class Course:
         attempt_no = self.progress.lesson(lesson.id).attempts + (0 if rechecked else 1)
         run_id = run.run_id
         from workshop.core.checks import CheckContext, run_checks
+        from workshop.core.events import RunState, waiting
 
         ctx = CheckContext(lesson, run, backend, self.settings.language, max(attempt_no, 1),
                            not_the_code=run.run_id in self.not_the_code,
