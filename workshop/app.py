@@ -59,6 +59,20 @@ class WorkshopApp(App[None]):
         self._backend_lock = threading.Lock()
         self.current_lesson_id: int | None = None
         self.rendered = []
+        # What an earlier start parsed of the app's CSS, read back before Textual parses it (widgets/css_cache.py)
+        from workshop.widgets import css_cache
+
+        self._css_folder = course.settings.home / "cache" / "css"
+        self._css_filled = css_cache.fill(self.stylesheet, self._css_folder)
+        self._css_kept = False
+
+    def keep_parsed_css(self) -> None:
+        """Once the first lesson's tabs have all mounted: their parsed CSS, for the next start (once)."""
+        if not self._css_kept:
+            self._css_kept = True
+            from workshop.widgets import css_cache
+
+            css_cache.keep(self.stylesheet, self._css_folder, self._css_filled)
 
     @property
     def backend(self) -> Backend:

@@ -271,6 +271,9 @@ class LessonView(Vertical):
                 await later.remove()
             self._rest_done = True
             freeze_the_heap()
+            keep = getattr(self.app, "keep_parsed_css", None)
+            if keep is not None:
+                keep()
         if self._curve_wanted:
             for plot in self.query("#checks-curve"):
                 plot.show_saved()  # type: ignore[attr-defined]

@@ -102,32 +102,40 @@ class TextCache:
         encoded = _encode(segments)
         if encoded is None:
             return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".text-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    out.write(encoded)
-                os.replace(tmp, path)  # whole or not at all, for another app drawing the same text
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            self._prune(path.parent)
-        except OSError:
-            pass  # a home that cannot be written: the text is drawn each time instead
+        write_whole(path, encoded.encode("utf-8"), KEEP)  # a home that cannot be written: drawn each time
 
-    @staticmethod
-    def _prune(folder: Path) -> None:
-        files = list(folder.glob("*.json"))
-        if len(files) <= KEEP:
-            return
-        def modified(file: Path) -> float:
-            try:
-                return file.stat().st_mtime
-            except OSError:
-                return 0.0
-        for old in sorted(files, key=modified)[: len(files) - KEEP // 2]:
-            old.unlink(missing_ok=True)
+
+def write_whole(path: Path, data: bytes, keep: int) -> bool:
+    """Write `data` to `path` whole or not at all (another app may read it meanwhile), mode 0600; then, past
+    `keep` files of its kind in the folder, remove the oldest half. False if the folder cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _prune(path.parent, f"*{path.suffix}", keep)
+    except OSError:
+        return False
+    return True
+
+
+def _prune(folder: Path, pattern: str, keep: int) -> None:
+    files = list(folder.glob(pattern))
+    if len(files) <= keep:
+        return
+
+    def modified(file: Path) -> float:
+        try:
+            return file.stat().st_mtime
+        except OSError:
+            return 0.0
+    for old in sorted(files, key=modified)[: len(files) - keep // 2]:
+        old.unlink(missing_ok=True)
 
 
 def _encode(segments: Iterable[Segment]) -> str | None:
