@@ -96,3 +96,47 @@ def test_chinese_paragraphs_are_joined_without_spaces_but_code_and_lists_keep_th
         "- 第一项接着写\n- 第二项\n\n| a | b |\n|---|---|\n\nuse the kfp SDK\n")
     lesson = lessons()[0]
     assert "定义步骤、编译成" in lesson.text("zh") and "定义步骤、\n" not in lesson.text("zh")
+
+
+def _no_toml(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tomllib
+
+    def refuse(source: str) -> dict:
+        raise AssertionError("a kept lesson file was parsed again")
+
+    monkeypatch.setattr(tomllib, "loads", refuse)
+
+
+def test_the_lesson_files_are_read_back_as_they_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept (core/lessons.py _Parsed): a second load parses no TOML and gives the same lessons; only the
+    tables this load used stay in the file."""
+    kept = tmp_path / "cache" / "lessons.json"
+    first = load_lessons(ROOT / "lessons", ROOT / "pipelines", kept=kept)
+    assert kept.stat().st_mode & 0o777 == 0o600 and len(kept.read_text()) > 1000
+    with monkeypatch.context() as patch:
+        _no_toml(patch)
+        again = load_lessons(ROOT / "lessons", ROOT / "pipelines", kept=kept)
+    assert again == first == lessons()
+
+
+def test_an_edited_lesson_file_is_parsed_afresh_and_a_damaged_kept_file_is_rewritten(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "lessons" / "07-later"
+    folder.mkdir(parents=True)
+    (tmp_path / "pipelines").mkdir()
+    toml = folder / "lesson.toml"
+    toml.write_text('id = 7\nslug = "later"\ntitle = {en = "Later", zh = "以后"}\n'
+                    '[pipeline]\nfile = "nope.py"\nfunction = "p"\n')
+    kept = tmp_path / "lessons.json"
+    assert load_lessons(tmp_path / "lessons", tmp_path / "pipelines", kept=kept)[0].title_in("en") == "Later"
+    toml.write_text(toml.read_text().replace('"Later"', '"Soon"'))
+    assert load_lessons(tmp_path / "lessons", tmp_path / "pipelines", kept=kept)[0].title_in("en") == "Soon"
+    assert "Later" not in kept.read_text()  # the old table went with the old text
+    kept.write_bytes(b"\x00{not json")
+    assert load_lessons(tmp_path / "lessons", tmp_path / "pipelines", kept=kept)[0].title_in("en") == "Soon"
+    with monkeypatch.context() as patch:
+        _no_toml(patch)
+        assert load_lessons(tmp_path / "lessons", tmp_path / "pipelines", kept=kept)[0].slug == "later"
+    toml.write_text('written = 2026-12-03\n' + toml.read_text())  # a date: JSON has no such value
+    [dated] = load_lessons(tmp_path / "lessons", tmp_path / "pipelines", kept=kept)
+    assert str(dated.extra["written"]) == "2026-12-03" and "written" not in kept.read_text()

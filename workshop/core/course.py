@@ -66,7 +66,8 @@ class Course:
     def __init__(self, settings: Settings) -> None:
         settings.ensure()
         self._settings = settings
-        self.lessons = load_lessons(settings.lessons_dir, settings.pipelines_dir)
+        self.lessons = load_lessons(settings.lessons_dir, settings.pipelines_dir,
+                                    kept=settings.home / "cache" / "lessons.json")
         self.progress = ProgressStore(settings.progress_db, settings.learner, settings.language)
         # runs that failed with no task failing (a worker that died, a platform error): their
         # checks must not send the learner to their code

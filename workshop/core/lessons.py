@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -207,12 +208,60 @@ def join_soft_breaks(markdown: str) -> str:
     return "\n".join(out) + ("\n" if markdown.endswith("\n") else "")
 
 
-def _load_one(folder: Path, pipelines_dir: Path, starters_dir: Path) -> Lesson:
+class _Parsed:
+    """Each lesson.toml as tomllib parsed it, kept as JSON in `path` by a digest of its text: the next
+    start reads them back (JSON is parsed in C) instead of parsing TOML in Python again, some 9 ms of
+    the way to the first screen with tomllib's import (bench/bench_startup.py). A file whose text
+    changed has another digest and is parsed afresh; one whose table JSON cannot hold the same
+    (dates) is parsed each time. A kept file that is damaged is ignored and written again."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.kept: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        self.changed = False
+        if path is not None:
+            try:
+                kept = json.loads(path.read_bytes())
+                self.kept = kept if isinstance(kept, dict) else {}
+            except (OSError, ValueError):
+                pass
+
+    def table(self, toml_path: Path) -> dict[str, Any]:
+        try:
+            source = toml_path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise LessonError(f"{toml_path}: {exc}") from exc
+        digest = hashlib.sha256(source.encode()).hexdigest()
+        data = self.kept.get(digest)
+        if isinstance(data, dict):
+            self.used[digest] = data
+            return data
+        import tomllib  # only for a lesson file not parsed before
+
+        try:
+            data = tomllib.loads(source)
+        except tomllib.TOMLDecodeError as exc:
+            raise LessonError(f"{toml_path}: {exc}") from exc
+        try:
+            if json.loads(json.dumps(data)) == data:
+                self.used[digest] = data
+                self.changed = True
+        except (TypeError, ValueError):
+            pass  # a value JSON has no type for: parsed each time
+        return data
+
+    def keep(self) -> None:
+        """Write what this load used (and only that), if anything was parsed."""
+        if self.path is not None and (self.changed or self.used.keys() != self.kept.keys()):
+            from workshop.core.cachefile import write_whole
+
+            write_whole(self.path, json.dumps(self.used, ensure_ascii=False).encode("utf-8"), keep=16)
+
+
+def _load_one(folder: Path, pipelines_dir: Path, starters_dir: Path, parsed: _Parsed) -> Lesson:
     toml_path = folder / "lesson.toml"
-    try:
-        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise LessonError(f"{toml_path}: {exc}") from exc
+    data = parsed.table(toml_path)
     try:
         pipe = data["pipeline"]
         lesson_id = int(data["id"])
@@ -256,8 +305,10 @@ def _load_one(folder: Path, pipelines_dir: Path, starters_dir: Path) -> Lesson:
         raise LessonError(f"{toml_path}: missing or malformed {exc}") from exc
 
 
-def load_lessons(lessons_dir: Path, pipelines_dir: Path, starters_dir: Path | None = None) -> list[Lesson]:
+def load_lessons(lessons_dir: Path, pipelines_dir: Path, starters_dir: Path | None = None,
+                 kept: Path | None = None) -> list[Lesson]:
     """Every lesson folder, ordered by id. A lesson whose pipeline is missing is not available.
+    With `kept`, the lesson files' parsed tables are kept there and read back (_Parsed).
 
     A lesson with a gaps file under `starters_dir` (default: exercises/ beside pipelines/, named
     after the pipeline module) can be taken as an exercise: the learner fills the gaps in a copy
@@ -265,14 +316,16 @@ def load_lessons(lessons_dir: Path, pipelines_dir: Path, starters_dir: Path | No
     """
     starters = starters_dir or pipelines_dir.parent / "exercises"
     lessons = []
+    parsed = _Parsed(kept)
     for folder in sorted(p for p in lessons_dir.iterdir() if (p / "lesson.toml").is_file()):
-        lesson = _load_one(folder, pipelines_dir, starters)
+        lesson = _load_one(folder, pipelines_dir, starters, parsed)
         if not lesson.pipeline_file.is_file():
             lesson = Lesson(**{**lesson.__dict__, "available": False})
         lessons.append(lesson)
     ids = [lesson.id for lesson in lessons]
     if len(ids) != len(set(ids)):
         raise LessonError(f"two lessons share an id in {lessons_dir}: {sorted(ids)}")
+    parsed.keep()
     return sorted(lessons, key=lambda lesson: lesson.id)
 
 

@@ -32,7 +32,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from workshop.widgets.text_cache import _code, write_whole
+from workshop.core.cachefile import write_whole
+from workshop.widgets.text_cache import _code
 
 FORMAT = 1
 KEEP = 8  # files at most (one per theme and Textual); past that, the oldest half go
