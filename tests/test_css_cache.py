@@ -64,7 +64,7 @@ async def test_a_second_start_parses_no_css_and_styles_every_widget_alike(
     assert _files(home) == [kept]
 
 
-@pytest.mark.parametrize("damage", ["garbage", "cut", "not rules", "others may write"])
+@pytest.mark.parametrize("damage", ["garbage", "cut", "not rules", "others may write", "a link"])
 async def test_a_file_that_cannot_be_trusted_is_ignored_and_written_again(
         home: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     await _start(monkeypatch)
@@ -76,8 +76,12 @@ async def test_a_file_that_cannot_be_trusted_is_ignored_and_written_again(
         kept.write_bytes(whole[: len(whole) // 2])
     elif damage == "not rules":
         kept.write_bytes(pickle.dumps([(("css", "here", False, 0, ""), [1, 2, 3])]))
-    else:
+    elif damage == "others may write":
         kept.chmod(0o666)
+    else:
+        elsewhere = home / "elsewhere.pickle"
+        kept.rename(elsewhere)
+        kept.symlink_to(elsewhere)
     again = await _start(monkeypatch)
     assert again["filled"] == 0 and len(again["parsed"]) > 20  # Textual parsed it all, as with no file
     assert kept.stat().st_mode & 0o777 == 0o600 and pickle.loads(kept.read_bytes())  # written again, whole

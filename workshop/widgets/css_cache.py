@@ -48,13 +48,18 @@ def _path(stylesheet: Any, folder: Path) -> Path | None:
     return folder / f"{digest.hexdigest()[:32]}.pickle"
 
 
-def _ours(path: Path) -> bool:
-    """A file of this user's that no one else may write to."""
+def _read_ours(path: Path) -> bytes | None:
+    """The file's bytes if it is a file of this user's that no one else may write to (checked on the
+    open file itself, so the file read is the file checked; never a link, and a pipe does not block)."""
     try:
-        info = path.stat()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return None
+            return file.read()
     except OSError:
-        return False
-    return stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+        return None
 
 
 def _rules(value: Any) -> bool:
@@ -66,10 +71,11 @@ def _rules(value: Any) -> bool:
 def fill(stylesheet: Any, folder: Path | None) -> set[Any]:
     """Put what an earlier start parsed into `stylesheet`'s cache; returns the keys put there."""
     path = _path(stylesheet, folder) if folder is not None else None
-    if path is None or not _ours(path):
+    data = _read_ours(path) if path is not None else None
+    if data is None:
         return set()
     try:
-        entries = pickle.loads(path.read_bytes())
+        entries = pickle.loads(data)
         filled = {key: rules for key, rules in entries if isinstance(key, tuple) and _rules(rules)}
     except Exception:  # noqa: BLE001  damaged, cut short or from elsewhere: Textual parses, and it is written again
         return set()
